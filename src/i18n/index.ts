@@ -1,0 +1,42 @@
+import enUi from './en/ui.json';
+
+/** Languages the site is published in; French joins when its course text is complete. */
+export const languages = ['en'] as const;
+
+/** A published language code. */
+export type Lang = (typeof languages)[number];
+
+/** The default language, used at the site root. */
+export const defaultLang: Lang = 'en';
+
+/** A key of the UI translation file. */
+export type UiKey = keyof typeof enUi;
+
+const ui: Record<Lang, Record<UiKey, string>> = { en: enUi };
+
+/** Whether a string is a published language code. */
+export function isLang(value: string | undefined): value is Lang {
+  return (languages as readonly string[]).includes(value ?? '');
+}
+
+/**
+ * Returns the translator for a language: t(key, params) looks the key up and fills `{name}`
+ * placeholders. A missing placeholder value is left visible rather than silently dropped.
+ */
+export function useTranslations(lang: Lang) {
+  const strings = ui[lang];
+  return function t(key: UiKey, params: Record<string, string | number> = {}): string {
+    return strings[key].replace(/\{(\w+)\}/g, (match, name: string) =>
+      name in params ? String(params[name]) : match,
+    );
+  };
+}
+
+/** A translator function returned by useTranslations. */
+export type Translate = ReturnType<typeof useTranslations>;
+
+/** Builds a site path for a language, such as /en/modules/x/. */
+export function localePath(lang: Lang, path = ''): string {
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  return clean ? `/${lang}/${clean}/` : `/${lang}/`;
+}
