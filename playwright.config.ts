@@ -11,18 +11,18 @@ function freePort(): string {
     "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
 }
-process.env['E2E_PORT'] ??= freePort();
-const port = process.env['E2E_PORT'];
+process.env.E2E_PORT ??= freePort();
+const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 
 // Debian's Chromium where Playwright cannot download its own browser; CHROMIUM_PATH overrides.
 const chromiumPath =
-  process.env['CHROMIUM_PATH'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
   testDir: 'tests/e2e',
   fullyParallel: true,
-  forbidOnly: Boolean(process.env['CI']),
+  forbidOnly: Boolean(process.env.CI),
   retries: 0,
   workers: 2,
   reporter: [['list']],
