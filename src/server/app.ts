@@ -1,0 +1,181 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
+import { LrsError, badRequest } from './errors.ts';
+import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
+import { registerState } from './routes/state.ts';
+import { registerStatements } from './routes/statements.ts';
+import { openStore, type StoreConfig } from './store/open-store.ts';
+import type { Store } from './store/types.ts';
+
+/** Options of buildServer. */
+export interface ServerOptions {
+  /** An open store; when absent one is opened from `storeConfig` and closed with the server. */
+  store?: Store;
+  storeConfig?: StoreConfig;
+  /** The built site (dist/) to serve at "/", if the folder exists. */
+  staticDir?: string;
+  /** Origins allowed to call the LRS from a browser (CORS); "*" allows any. */
+  corsOrigins?: string[];
+  logger?: boolean;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** homePage of the account in the authority the LRS records on statements. */
+  authorityHomePage?: string;
+  throttle?: ThrottleOptions;
+}
+
+/** Where the LRS is mounted. */
+export const XAPI_PREFIX = '/xapi';
+
+/** Default body limit: 1 MiB, far above a batch of 100 typical statements (~100 KB). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const VERSION_HEADER = 'X-Experience-API-Version';
+
+function errorBody(status: number, message: string) {
+  const names: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    412: 'Precondition Failed',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+  };
+  return { error: names[status] ?? 'Error', message };
+}
+
+/** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    // Behind a proxy the client address comes from X-Forwarded-For only if configured to trust it.
+    trustProxy: false,
+  });
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(options.storeConfig ?? {}));
+  if (ownsStore) app.addHook('onClose', async () => store.close());
+  const auth = new Authenticator(
+    store,
+    options.authorityHomePage ?? 'http://localhost/xapi',
+    options.throttle,
+  );
+
+  const origins = options.corsOrigins ?? [];
+  await app.register(cors, {
+    origin: origins.includes('*') ? true : origins.length === 0 ? false : origins,
+    methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      VERSION_HEADER,
+      'If-Match',
+      'If-None-Match',
+      'Accept-Language',
+    ],
+    exposedHeaders: [
+      VERSION_HEADER,
+      'X-Experience-API-Consistent-Through',
+      'ETag',
+      'Last-Modified',
+      'Content-Type',
+    ],
+    maxAge: 600,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof LrsError) {
+      if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="xAPI"');
+      return reply.code(error.status).send(errorBody(error.status, error.message));
+    }
+    const err = error as { statusCode?: number; code?: string; message?: string };
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply
+        .code(413)
+        .send(errorBody(413, `the request body exceeds the limit of ${bodyLimit} bytes`));
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = request.headers['content-type'] ?? '';
+      return reply
+        .code(400)
+        .send(errorBody(400, `the Content-Type header "${type}" is missing or not usable here`));
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply
+        .code(err.statusCode)
+        .send(errorBody(err.statusCode, err.message ?? 'bad request'));
+    }
+    request.log.error(error);
+    return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error' });
+  });
+
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const principalOf = (request: FastifyRequest): Principal => {
+    const p = principals.get(request);
+    if (p === undefined) throw new LrsError(401, 'authentication required');
+    return p;
+  };
+
+  await app.register(
+    async (xapi) => {
+      // The LRS reads bodies itself so that bad JSON gets an xAPI-specific message and
+      // non-JSON state documents pass through untouched.
+      xapi.removeAllContentTypeParsers();
+      xapi.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+        done(null, body);
+      });
+      xapi.addHook('onRequest', async (request, reply) => {
+        reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
+        if (request.method === 'OPTIONS') return;
+        const route = request.routeOptions.url ?? '';
+        if (route === `${XAPI_PREFIX}/about`) return;
+        const version = request.headers['x-experience-api-version'];
+        if (version === undefined) {
+          throw badRequest(`the ${VERSION_HEADER} header is required (use 1.0.3)`);
+        }
+        if (Array.isArray(version) || !/^1\.0(\.\d+)?$/.test(version.trim())) {
+          throw badRequest(`${VERSION_HEADER} "${String(version)}" is not supported (use 1.0.3)`);
+        }
+        if (route === '') return;
+        const principal = await auth.authenticate(request.headers.authorization, request.ip);
+        principals.set(request, principal);
+      });
+      registerAbout(xapi);
+      registerStatements(xapi, store, principalOf, XAPI_PREFIX);
+      registerState(xapi, store, principalOf);
+      xapi.setNotFoundHandler((request, reply) => {
+        reply
+          .code(404)
+          .send(
+            errorBody(404, `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`),
+          );
+      });
+    },
+    { prefix: XAPI_PREFIX },
+  );
+
+  const siteDir = options.staticDir;
+  if (siteDir !== undefined && existsSync(siteDir) && statSync(siteDir).isDirectory()) {
+    const root = path.resolve(siteDir);
+    await app.register(fastifyStatic, { root, prefix: '/', wildcard: true });
+    const notFoundPage = path.join(root, '404.html');
+    app.setNotFoundHandler(async (_request, reply) => {
+      if (existsSync(notFoundPage)) {
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(await readFile(notFoundPage));
+      }
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,56 @@
+// Starts one process that serves the built site and the LRS: `npm run lrs`.
+import { buildServer, XAPI_PREFIX } from './app.ts';
+import { newCredential } from './auth/credentials.ts';
+import { describeStore, storeConfigFromEnv } from './config.ts';
+import { openStore } from './store/open-store.ts';
+
+const env = process.env;
+const port = Number(env['PORT'] ?? 4321);
+const host = env['HOST'] || '127.0.0.1';
+const siteDir = env['SITE_DIR'] || './dist';
+const config = storeConfigFromEnv(env);
+const corsOrigins = (env['LRS_CORS_ORIGINS'] ?? '')
+  .split(',')
+  .map((o) => o.trim())
+  .filter((o) => o !== '');
+
+const store = await openStore(config);
+
+// A fresh install gets one administrator credential, shown once; its secret is stored hashed.
+const existing = await store.listCredentials();
+if (!existing.some((c) => c.revokedAt === null)) {
+  const { record, secret } = await newCredential({ name: 'admin', scopes: ['all'] });
+  await store.createCredential(record);
+  console.log('Created the first LRS credential (scope "all"). Keep it safe; it is shown once:');
+  console.log(`  key:    ${record.key}`);
+  console.log(`  secret: ${secret}`);
+  console.log(
+    'Create more (for example a learner credential) with:\n' +
+      '  npm run lrs:credentials -- create --name NAME --scopes statements/write,statements/read/mine,state --agent \'{"mbox":"mailto:learner@example.org"}\'\n' +
+      '(with the embedded store, stop the service first: one process at a time may open the data folder)',
+  );
+}
+
+const app = await buildServer({
+  store,
+  staticDir: siteDir,
+  corsOrigins,
+  logger: env['LRS_LOG'] === '1',
+  authorityHomePage: env['LRS_AUTHORITY_HOMEPAGE'] || `http://${host}:${port}${XAPI_PREFIX}`,
+});
+
+const url = await app.listen({ port, host });
+console.log(
+  `LRS listening on ${url} (${describeStore(config)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
+);
+
+let closing = false;
+const shutdown = async (): Promise<void> => {
+  if (closing) return;
+  closing = true;
+  await app.close();
+  await store.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

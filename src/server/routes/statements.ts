@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, forbidden, notFound } from '../errors.ts';
+import type { Principal } from '../auth/authenticate.ts';
+import { requireStatementWrite, statementReadAccess } from '../auth/authenticate.ts';
+import type { NewStatement, StatementQuery, Store } from '../store/types.ts';
+import type { JsonObject } from '../xapi/types.ts';
+import {
+  acceptedLanguages,
+  formatStatement,
+  type StatementFormat,
+} from '../xapi/statement-format.ts';
+import { agentIfi, indexStatement, statementFingerprint } from '../xapi/statement-index.ts';
+import { isObject, validateStatement } from '../xapi/validate.ts';
+import {
+  agentParam,
+  booleanParam,
+  iriParam,
+  jsonBody,
+  readParams,
+  required,
+  timestampParam,
+  uuidParam,
+  type Params,
+} from './request-helpers.ts';
+
+/** The most statements one query returns (also what limit=0 means). */
+export const MAX_LIMIT = 500;
+
+/** Statements one POST may carry. */
+export const MAX_BATCH = 1000;
+
+const QUERY_PARAMS = [
+  'statementId',
+  'voidedStatementId',
+  'agent',
+  'verb',
+  'activity',
+  'registration',
+  'related_activities',
+  'related_agents',
+  'since',
+  'until',
+  'limit',
+  'format',
+  'attachments',
+  'ascending',
+] as const;
+
+/** Returns the Principal the auth hook attached to a request. */
+export type PrincipalOf = (request: FastifyRequest) => Principal;
+
+function prepare(
+  raw: unknown,
+  principal: Principal,
+  stored: string,
+  path: string,
+  idFromQuery?: string,
+): NewStatement {
+  const s = validateStatement(raw, path);
+  if (idFromQuery !== undefined && s['id'] !== undefined) {
+    if (String(s['id']).toLowerCase() !== idFromQuery) {
+      throw badRequest(`${path}.id (${String(s['id'])}) differs from statementId (${idFromQuery})`);
+    }
+  }
+  if (principal.agentIfi !== null) {
+    const actorIfi = agentIfi(s['actor'] as JsonObject);
+    if (actorIfi !== principal.agentIfi) {
+      throw forbidden(`${path}.actor: this learner credential may only send its own statements`);
+    }
+  }
+  const id = (typeof s['id'] === 'string' ? s['id'] : (idFromQuery ?? randomUUID())).toLowerCase();
+  const submitted: JsonObject = { ...s, id };
+  const fingerprint = statementFingerprint(submitted);
+  const statement: JsonObject = {
+    ...submitted,
+    timestamp: typeof s['timestamp'] === 'string' ? s['timestamp'] : stored,
+    stored,
+    authority: principal.authority,
+    version: typeof s['version'] === 'string' ? s['version'] : '1.0.0',
+  };
+  return {
+    id,
+    statement,
+    fingerprint,
+    stored,
+    index: indexStatement(statement),
+    credentialKey: principal.key,
+  };
+}
+
+function isMine(principal: Principal, credentialKey: string, actorIfi: string | null): boolean {
+  return (
+    credentialKey === principal.key ||
+    (principal.agentIfi !== null && actorIfi === principal.agentIfi)
+  );
+}
+
+function formatParam(params: Params): StatementFormat {
+  const format = params['format'] ?? 'exact';
+  if (format !== 'exact' && format !== 'ids' && format !== 'canonical') {
+    throw badRequest(`query parameter "format" must be ids, exact or canonical, got "${format}"`);
+  }
+  return format;
+}
+
+function buildQuery(params: Params, principal: Principal): StatementQuery {
+  const q: StatementQuery = {
+    relatedActivities: booleanParam(params, 'related_activities'),
+    relatedAgents: booleanParam(params, 'related_agents'),
+    ascending: booleanParam(params, 'ascending'),
+    limit: MAX_LIMIT,
+  };
+  booleanParam(params, 'attachments');
+  formatParam(params);
+  if (params['agent'] !== undefined) q.agentIfi = agentParam(params['agent'], 'agent', true).ifi;
+  if (params['verb'] !== undefined) q.verbId = iriParam(params['verb'], 'verb');
+  if (params['activity'] !== undefined) q.activityId = iriParam(params['activity'], 'activity');
+  if (params['registration'] !== undefined) {
+    q.registration = uuidParam(params['registration'], 'registration');
+  }
+  if (params['since'] !== undefined) q.since = timestampParam(params['since'], 'since');
+  if (params['until'] !== undefined) q.until = timestampParam(params['until'], 'until');
+  const limit = params['limit'];
+  if (limit !== undefined) {
+    if (!/^\d+$/.test(limit)) {
+      throw badRequest(`query parameter "limit" must be a non-negative integer, got "${limit}"`);
+    }
+    const n = Number(limit);
+    q.limit = n === 0 || n > MAX_LIMIT ? MAX_LIMIT : n;
+  }
+  if (statementReadAccess(principal) === 'mine') {
+    q.mine = { authorityIfi: principal.authorityIfi, actorIfi: principal.agentIfi };
+  }
+  return q;
+}
+
+interface MoreToken {
+  p: Params;
+  s: number;
+}
+
+function encodeMore(params: Params, seq: number): string {
+  return Buffer.from(JSON.stringify({ p: params, s: seq } satisfies MoreToken)).toString(
+    'base64url',
+  );
+}
+
+function decodeMore(token: string): MoreToken {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (isObject(value) && isObject(value['p']) && typeof value['s'] === 'number') {
+      const p: Params = {};
+      for (const [k, v] of Object.entries(value['p'])) {
+        if (!(QUERY_PARAMS as readonly string[]).includes(k) || typeof v !== 'string') throw 0;
+        p[k] = v;
+      }
+      return { p, s: value['s'] };
+    }
+  } catch {
+    // Reported below.
+  }
+  throw badRequest('the "more" link is not one this LRS issued');
+}
+
+/** Registers PUT, POST and GET /statements and the `more` pages. */
+export function registerStatements(
+  app: FastifyInstance,
+  store: Store,
+  principalOf: PrincipalOf,
+  prefix: string,
+): void {
+  app.put('/statements', async (request, reply) => {
+    const principal = principalOf(request);
+    requireStatementWrite(principal);
+    const params = readParams(request, ['statementId']);
+    const id = uuidParam(required(params, 'statementId'), 'statementId');
+    const body = jsonBody(request);
+    if (Array.isArray(body)) throw badRequest('PUT takes a single statement, not an array');
+    const prepared = prepare(body, principal, new Date().toISOString(), 'statement', id);
+    await checkVoidingRights(store, principal, [prepared]);
+    await store.insertStatements([prepared]);
+    return reply.code(204).send();
+  });
+
+  app.post('/statements', async (request, reply) => {
+    const principal = principalOf(request);
+    requireStatementWrite(principal);
+    readParams(request, []);
+    const body = jsonBody(request);
+    const stored = new Date().toISOString();
+    const list = Array.isArray(body) ? body : [body];
+    if (list.length > MAX_BATCH) {
+      throw badRequest(`a batch may hold at most ${MAX_BATCH} statements, got ${list.length}`);
+    }
+    const prepared = list.map((s, i) =>
+      prepare(s, principal, stored, Array.isArray(body) ? `statements[${i}]` : 'statement'),
+    );
+    await checkVoidingRights(store, principal, prepared);
+    const ids = await store.insertStatements(prepared);
+    return reply.code(200).send(ids);
+  });
+
+  const get = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    params: Params,
+    after?: number,
+  ) => {
+    const principal = principalOf(request);
+    const access = statementReadAccess(principal);
+    if (access === 'none') throw forbidden('this credential lacks a statements/read scope');
+    const format = formatParam(params);
+    const languages = acceptedLanguages(request.headers['accept-language']);
+    reply.header('X-Experience-API-Consistent-Through', new Date().toISOString());
+    const single = params['statementId'] ?? params['voidedStatementId'];
+    if (single !== undefined) {
+      if (params['statementId'] !== undefined && params['voidedStatementId'] !== undefined) {
+        throw badRequest('give statementId or voidedStatementId, not both');
+      }
+      const extra = Object.keys(params).filter(
+        (k) => !['statementId', 'voidedStatementId', 'format', 'attachments'].includes(k),
+      );
+      if (extra.length > 0) {
+        throw badRequest(
+          `with statementId or voidedStatementId only format and attachments may be given, not ${extra.join(', ')}`,
+        );
+      }
+      booleanParam(params, 'attachments');
+      const voided = params['voidedStatementId'] !== undefined;
+      const id = uuidParam(single, voided ? 'voidedStatementId' : 'statementId');
+      const found = await store.getStatement(id, voided);
+      if (
+        found === null ||
+        (access === 'mine' && !isMine(principal, found.credentialKey, found.actorIfi))
+      ) {
+        throw notFound(`no ${voided ? 'voided ' : ''}statement with id ${id}`);
+      }
+      reply.header('Last-Modified', new Date(String(found.statement['stored'])).toUTCString());
+      return formatStatement(found.statement, format, languages);
+    }
+    const query = buildQuery(params, principal);
+    if (after !== undefined) query.afterSeq = after;
+    const page = await store.queryStatements(query);
+    return {
+      statements: page.statements.map((s) => formatStatement(s, format, languages)),
+      more:
+        page.hasMore && page.lastSeq !== null
+          ? `${prefix}/statements/more/${encodeMore(params, page.lastSeq)}`
+          : '',
+    };
+  };
+
+  app.get('/statements', async (request, reply) =>
+    get(request, reply, readParams(request, QUERY_PARAMS)),
+  );
+
+  app.get<{ Params: { token: string } }>('/statements/more/:token', async (request, reply) => {
+    readParams(request, []);
+    const { p, s } = decodeMore(request.params.token);
+    return get(request, reply, p, s);
+  });
+}
+
+// A learner may void only its own statements; a service credential may void any.
+async function checkVoidingRights(
+  store: Store,
+  principal: Principal,
+  statements: NewStatement[],
+): Promise<void> {
+  if (principal.agentIfi === null) return;
+  for (const s of statements) {
+    const target = s.index.voids;
+    if (target === null) continue;
+    const found =
+      (await store.getStatement(target, false)) ?? (await store.getStatement(target, true));
+    if (found !== null && !isMine(principal, found.credentialKey, found.actorIfi)) {
+      throw forbidden(`statement ${s.id} may not void ${target}: it is not this learner's`);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { migrate } from './migrations.ts';
+import { openPgDatabase } from './pg-database.ts';
+import { openPgliteDatabase } from './pglite-database.ts';
+import { SqlStore } from './sql-store.ts';
+import type { Store } from './types.ts';
+
+/** Where the store lives: a PostgreSQL URL, or else a local data folder for the embedded store. */
+export interface StoreConfig {
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use (default: the connection's search_path). */
+  schema?: string | undefined;
+  dataDir?: string | undefined;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// PGlite is a single-process database: two processes writing one folder would corrupt it, so a
+// pid file guards the folder. A stale one (its process gone, e.g. after SIGKILL) is taken over.
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = path.join(dataDir, 'lrs.lock');
+  try {
+    const pid = Number((await readFile(lockFile, 'utf8')).trim());
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) {
+      throw new Error(
+        `the data folder ${dataDir} is in use by process ${pid}; stop it first ` +
+          '(the embedded store allows one process at a time)',
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await writeFile(lockFile, `${process.pid}\n`);
+  return async () => {
+    await rm(lockFile, { force: true });
+  };
+}
+
+/** Opens the configured store and brings its schema up to date. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+    const db = await openPgDatabase({
+      connectionString: config.databaseUrl,
+      ...(config.schema === undefined ? {} : { schema: config.schema }),
+    });
+    await migrate(db);
+    return new SqlStore(db);
+  }
+  const dataDir = path.resolve(config.dataDir ?? 'data');
+  await mkdir(dataDir, { recursive: true });
+  const unlock = await lockDataDir(dataDir);
+  try {
+    const db = await openPgliteDatabase(path.join(dataDir, 'pglite'));
+    await migrate(db);
+    return new SqlStore(db, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}

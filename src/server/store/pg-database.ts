@@ -1,0 +1,62 @@
+import pg from 'pg';
+import type { SqlClient, SqlDatabase } from './sql-database.ts';
+
+/** Options for a PostgreSQL connection pool. */
+export interface PgOptions {
+  connectionString: string;
+  /** A schema to work in (created if missing); lets several test runs share one database. */
+  schema?: string;
+  maxConnections?: number;
+}
+
+/** Opens a pool on a PostgreSQL server through node-postgres. */
+export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error(`invalid schema name "${schema}"`);
+  }
+  if (schema !== undefined) {
+    const setup = new pg.Client({ connectionString: options.connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+  return {
+    kind: 'postgres',
+    async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+      const result = await pool.query(text, params);
+      return result.rows as T[];
+    },
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const conn = await pool.connect();
+      try {
+        await conn.query('BEGIN');
+        const value = await fn({
+          async query<R>(text: string, params?: unknown[]): Promise<R[]> {
+            return (await conn.query(text, params)).rows as R[];
+          },
+        });
+        await conn.query('COMMIT');
+        return value;
+      } catch (error) {
+        await conn.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        conn.release();
+      }
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}

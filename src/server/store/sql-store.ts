@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import { badRequest, conflict } from '../errors.ts';
+import type { JsonObject } from '../xapi/types.ts';
+import type { SqlDatabase } from './sql-database.ts';
+import type {
+  CredentialRecord,
+  DocumentWrite,
+  NewStatement,
+  StateKey,
+  StatementPage,
+  StatementQuery,
+  Store,
+  StoredDocument,
+  StoredStatement,
+} from './types.ts';
+
+interface CredentialRow {
+  key: string;
+  secret_hash: string;
+  name: string;
+  scopes: string[];
+  agent: JsonObject | null;
+  agent_ifi: string | null;
+  created_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+interface DocumentRow {
+  content_type: string;
+  content: Uint8Array;
+  etag: string;
+  updated: Date | string;
+}
+
+function iso(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
+
+function toCredential(row: CredentialRow): CredentialRecord {
+  return {
+    key: row.key,
+    secretHash: row.secret_hash,
+    name: row.name,
+    scopes: row.scopes,
+    agent: row.agent,
+    agentIfi: row.agent_ifi,
+    createdAt: iso(row.created_at),
+    revokedAt: row.revoked_at === null ? null : iso(row.revoked_at),
+  };
+}
+
+function toDocument(row: DocumentRow): StoredDocument {
+  return {
+    contentType: row.content_type,
+    content: row.content,
+    etag: row.etag,
+    updated: iso(row.updated),
+  };
+}
+
+/** The Store over any SqlDatabase: one set of SQL for the embedded and the PostgreSQL store. */
+export class SqlStore implements Store {
+  readonly kind: 'pglite' | 'postgres';
+  readonly #db: SqlDatabase;
+  readonly #onClose: () => Promise<void>;
+
+  constructor(db: SqlDatabase, onClose: () => Promise<void> = async () => {}) {
+    this.#db = db;
+    this.kind = db.kind;
+    this.#onClose = onClose;
+  }
+
+  async insertStatements(statements: NewStatement[]): Promise<string[]> {
+    const ids = statements.map((s) => s.id.toLowerCase());
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) throw badRequest(`the batch holds statement id ${id} more than once`);
+      seen.add(id);
+    }
+    const batchVoiding = new Map<string, boolean>();
+    for (const s of statements) batchVoiding.set(s.id.toLowerCase(), s.index.voids !== null);
+
+    for (const s of statements) {
+      const target = s.index.voids;
+      if (target !== null && batchVoiding.get(target) === true) {
+        throw badRequest(
+          `statement ${s.id} voids ${target}, which is itself a voiding statement; ` +
+            'a voiding statement cannot be voided',
+        );
+      }
+    }
+    const rows = statements.map((s) => ({
+      id: s.id,
+      statement: s.statement,
+      fingerprint: s.fingerprint,
+      stored: s.stored,
+      verb_id: s.index.verbId,
+      actor_ifi: s.index.actorIfi,
+      registration: s.index.registration,
+      voids: s.index.voids,
+      credential_key: s.credentialKey,
+      agents: s.index.agents,
+      activities: s.index.activities,
+    }));
+    try {
+      await this.#db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify(rows)]);
+    } catch (error) {
+      const { code, message } = error as { code?: string; message: string };
+      if (code === 'LRS09') throw conflict(message);
+      if (code === 'LRS00') throw badRequest(message);
+      throw error;
+    }
+    return statements.map((s) => s.id);
+  }
+
+  async getStatement(id: string, voided: boolean): Promise<StoredStatement | null> {
+    const rows = await this.#db.query<{
+      statement: JsonObject;
+      credential_key: string;
+      actor_ifi: string | null;
+      voided: boolean;
+      voids: string | null;
+    }>(
+      `SELECT statement, credential_key, actor_ifi, voided, voids::text AS voids
+       FROM statements WHERE id = $1::uuid`,
+      [id],
+    );
+    const row = rows[0];
+    if (row === undefined || row.voided !== voided) return null;
+    return { statement: row.statement, credentialKey: row.credential_key, actorIfi: row.actor_ifi };
+  }
+
+  async queryStatements(q: StatementQuery): Promise<StatementPage> {
+    const params: unknown[] = [];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['NOT s.voided'];
+    if (q.verbId !== undefined) where.push(`s.verb_id = ${p(q.verbId)}`);
+    if (q.registration !== undefined) where.push(`s.registration = ${p(q.registration)}::uuid`);
+    if (q.since !== undefined) where.push(`s.stored > ${p(q.since)}::timestamptz`);
+    if (q.until !== undefined) where.push(`s.stored <= ${p(q.until)}::timestamptz`);
+    if (q.afterSeq !== undefined) {
+      where.push(`s.seq ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
+    }
+    if (q.agentIfi !== undefined) {
+      where.push(
+        `s.seq IN (SELECT a.seq FROM statement_agents a WHERE a.ifi = ${p(q.agentIfi)}${
+          q.relatedAgents ? '' : ' AND a.direct'
+        })`,
+      );
+    }
+    if (q.activityId !== undefined) {
+      where.push(
+        `s.seq IN (SELECT c.seq FROM statement_activities c WHERE c.activity_id = ${p(
+          q.activityId,
+        )}${q.relatedActivities ? '' : ' AND c.direct'})`,
+      );
+    }
+    if (q.mine !== undefined) {
+      // Mine: stored with this credential (its authority) or about its learner (actor/object).
+      const authority = p(q.mine.authorityIfi);
+      const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
+      where.push(
+        `s.seq IN (SELECT m.seq FROM statement_agents m WHERE m.ifi = ${authority}${
+          learner === null
+            ? ''
+            : ` UNION SELECT m.seq FROM statement_agents m WHERE m.ifi = ${learner} AND m.direct`
+        })`,
+      );
+    }
+    const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
+      `SELECT s.seq::float8 AS seq, s.statement FROM statements s
+       WHERE ${where.join(' AND ')}
+       ORDER BY s.seq ${q.ascending ? 'ASC' : 'DESC'}
+       LIMIT ${p(q.limit + 1)}`,
+      params,
+    );
+    const hasMore = rows.length > q.limit;
+    const page = hasMore ? rows.slice(0, q.limit) : rows;
+    return {
+      statements: page.map((r) => r.statement),
+      lastSeq: page.length === 0 ? null : Number(page[page.length - 1]?.seq),
+      hasMore,
+    };
+  }
+
+  async getState(key: StateKey, stateId: string): Promise<StoredDocument | null> {
+    const rows = await this.#db.query<DocumentRow>(
+      `SELECT content_type, content, etag, updated FROM state_documents
+       WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3 AND state_id = $4`,
+      [key.activityId, key.agentIfi, key.registration ?? '', stateId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toDocument(row);
+  }
+
+  async listStateIds(key: StateKey, since: string | null): Promise<string[]> {
+    const rows = await this.#db.query<{ state_id: string }>(
+      `SELECT state_id FROM state_documents
+       WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3
+         AND ($4::timestamptz IS NULL OR updated > $4::timestamptz)
+       ORDER BY state_id`,
+      [key.activityId, key.agentIfi, key.registration ?? '', since],
+    );
+    return rows.map((r) => r.state_id);
+  }
+
+  async writeState(
+    key: StateKey,
+    stateId: string,
+    update: (current: StoredDocument | null) => DocumentWrite,
+  ): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const lockKey = JSON.stringify([key.activityId, key.agentIfi, key.registration, stateId]);
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
+      const rows = await tx.query<DocumentRow>(
+        `SELECT content_type, content, etag, updated FROM state_documents
+         WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3 AND state_id = $4`,
+        [key.activityId, key.agentIfi, key.registration ?? '', stateId],
+      );
+      const current = rows[0] === undefined ? null : toDocument(rows[0]);
+      const next = update(current);
+      const etag = createHash('sha1').update(next.content).digest('hex');
+      await tx.query(
+        `INSERT INTO state_documents
+           (activity_id, agent_ifi, registration, state_id, content_type, content, etag, updated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+         ON CONFLICT (activity_id, agent_ifi, registration, state_id) DO UPDATE SET
+           content_type = EXCLUDED.content_type, content = EXCLUDED.content,
+           etag = EXCLUDED.etag, updated = EXCLUDED.updated`,
+        [
+          key.activityId,
+          key.agentIfi,
+          key.registration ?? '',
+          stateId,
+          next.contentType,
+          next.content,
+          etag,
+        ],
+      );
+    });
+  }
+
+  async deleteState(key: StateKey, stateId: string | null): Promise<void> {
+    await this.#db.query(
+      `DELETE FROM state_documents
+       WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3
+         AND ($4::text IS NULL OR state_id = $4::text)`,
+      [key.activityId, key.agentIfi, key.registration ?? '', stateId],
+    );
+  }
+
+  async createCredential(r: CredentialRecord): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO credentials (key, secret_hash, name, scopes, agent, agent_ifi, created_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::timestamptz)`,
+      [
+        r.key,
+        r.secretHash,
+        r.name,
+        JSON.stringify(r.scopes),
+        r.agent === null ? null : JSON.stringify(r.agent),
+        r.agentIfi,
+        r.createdAt,
+      ],
+    );
+  }
+
+  async findCredential(key: string): Promise<CredentialRecord | null> {
+    const rows = await this.#db.query<CredentialRow>('SELECT * FROM credentials WHERE key = $1', [
+      key,
+    ]);
+    return rows[0] === undefined ? null : toCredential(rows[0]);
+  }
+
+  async listCredentials(): Promise<CredentialRecord[]> {
+    const rows = await this.#db.query<CredentialRow>(
+      'SELECT * FROM credentials ORDER BY created_at, key',
+    );
+    return rows.map(toCredential);
+  }
+
+  async revokeCredential(key: string): Promise<boolean> {
+    const rows = await this.#db.query<{ key: string }>(
+      'UPDATE credentials SET revoked_at = now() WHERE key = $1 AND revoked_at IS NULL RETURNING key',
+      [key],
+    );
+    return rows.length > 0;
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+    await this.#onClose();
+  }
+}

@@ -1,0 +1,108 @@
+import type { JsonObject } from '../xapi/types.ts';
+import type { StatementIndex } from '../xapi/statement-index.ts';
+
+/** A validated statement ready to be written, with the columns derived from it. */
+export interface NewStatement {
+  id: string;
+  statement: JsonObject;
+  fingerprint: string;
+  stored: string;
+  index: StatementIndex;
+  credentialKey: string;
+}
+
+/** Restricts a read to one credential's own statements (the statements/read/mine scope). */
+export interface MineFilter {
+  /** The IFI of the authority Agent the LRS records for this credential. */
+  authorityIfi: string;
+  /** The learner the credential acts for, if any. */
+  actorIfi: string | null;
+}
+
+/** The filters of a statement query, already validated and canonicalised. */
+export interface StatementQuery {
+  agentIfi?: string;
+  verbId?: string;
+  activityId?: string;
+  registration?: string;
+  relatedActivities: boolean;
+  relatedAgents: boolean;
+  since?: string;
+  until?: string;
+  ascending: boolean;
+  limit: number;
+  /** Continue after this sequence number (exclusive), from a `more` link. */
+  afterSeq?: number;
+  mine?: MineFilter;
+}
+
+/** One page of query results. */
+export interface StatementPage {
+  statements: JsonObject[];
+  lastSeq: number | null;
+  hasMore: boolean;
+}
+
+/** A stored statement and who stored it. */
+export interface StoredStatement {
+  statement: JsonObject;
+  credentialKey: string;
+  actorIfi: string | null;
+}
+
+/** Identifies a state document set (stateId absent) or one document. */
+export interface StateKey {
+  activityId: string;
+  agentIfi: string;
+  registration: string | null;
+}
+
+/** A document of the State resource. */
+export interface StoredDocument {
+  contentType: string;
+  content: Uint8Array;
+  etag: string;
+  updated: string;
+}
+
+/** What a state write puts in place. */
+export interface DocumentWrite {
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** A credential as stored: the secret only as a salted hash. */
+export interface CredentialRecord {
+  key: string;
+  secretHash: string;
+  name: string;
+  scopes: string[];
+  /** The learner this credential acts for; null for service credentials. */
+  agent: JsonObject | null;
+  agentIfi: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** The storage behind the LRS; PGlite and PostgreSQL implement it with the same SQL. */
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  /** Stores new statements atomically; returns the ids of all, re-sent identical ones included. */
+  insertStatements(statements: NewStatement[]): Promise<string[]>;
+  getStatement(id: string, voided: boolean): Promise<StoredStatement | null>;
+  queryStatements(query: StatementQuery): Promise<StatementPage>;
+  getState(key: StateKey, stateId: string): Promise<StoredDocument | null>;
+  listStateIds(key: StateKey, since: string | null): Promise<string[]>;
+  /** Runs `update` on the current document under a lock and writes what it returns. */
+  writeState(
+    key: StateKey,
+    stateId: string,
+    update: (current: StoredDocument | null) => DocumentWrite,
+  ): Promise<void>;
+  deleteState(key: StateKey, stateId: string | null): Promise<void>;
+  createCredential(record: CredentialRecord): Promise<void>;
+  findCredential(key: string): Promise<CredentialRecord | null>;
+  listCredentials(): Promise<CredentialRecord[]>;
+  revokeCredential(key: string): Promise<boolean>;
+  close(): Promise<void>;
+}
