@@ -1,5 +1,6 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Lang } from '../i18n/index.ts';
+import { checkQuizAgainstModule } from '../quiz/validate.ts';
 
 /** A module entry of the content collection. */
 export type ModuleEntry = CollectionEntry<'modules'>;
@@ -59,7 +60,8 @@ export function glossaryId(entry: CollectionEntry<'glossary'>): string {
 /**
  * Checks the links between content files that no single schema can see, and throws one error
  * listing every broken link with its file: unknown prerequisites, duplicate module ids, tracks
- * naming unknown modules, quizzes or trainer notes for unknown modules.
+ * naming unknown modules, quizzes or trainer notes for unknown modules, and quiz questions
+ * assessing outcomes their module does not define.
  */
 export async function assertCourseIntegrity(lang: Lang): Promise<void> {
   const modules = await getModules(lang);
@@ -90,9 +92,13 @@ export async function assertCourseIntegrity(lang: Lang): Promise<void> {
   }
   const quizzes = await getCollection('quizzes', (entry) => entry.data.lang === lang);
   for (const quiz of quizzes) {
-    if (!ids.has(quiz.data.module)) {
+    const module = ids.get(quiz.data.module);
+    if (!module) {
       problems.push(`${entryFile(quiz)}: module: unknown module "${quiz.data.module}"`);
+      continue;
     }
+    const outcomeIds = module.data.outcomes.map((outcome) => outcome.id);
+    problems.push(...checkQuizAgainstModule(quiz.data, outcomeIds, entryFile(quiz)));
   }
   const notes = await getCollection('trainerNotes', (entry) => entry.data.lang === lang);
   for (const note of notes) {

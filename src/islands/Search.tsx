@@ -1,0 +1,214 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SearchBundle } from '../search/index-builder.ts';
+import type { SearchResult, Searcher } from '../search/query.ts';
+import type strings from '../i18n/en/search.json';
+
+/** Search UI strings, one file per language in src/i18n/<lang>/search.json. */
+export type SearchStrings = typeof strings;
+
+interface Props {
+  /** Language of the page and of the index. */
+  lang: 'en' | 'fr';
+  /** Where the index is; includes a build version so a new course replaces the cached index. */
+  indexUrl: string;
+  /** The UI strings of the page's language. */
+  strings: SearchStrings;
+}
+
+const CACHE_NAME = 'cp-search-index';
+
+/**
+ * Fetches the index once, from the Cache Storage when it is there (so search works offline after
+ * one online search), otherwise from the network, then keeps it and drops older versions.
+ */
+async function fetchBundle(url: string): Promise<SearchBundle> {
+  const absolute = new URL(url, location.href);
+  if ('caches' in window) {
+    try {
+      const cache = await caches.open(CACHE_NAME);
+      const cached = await cache.match(absolute);
+      if (cached) return (await cached.json()) as SearchBundle;
+      const response = await fetch(absolute);
+      if (!response.ok) throw new Error(`index: HTTP ${response.status}`);
+      await cache.put(absolute, response.clone());
+      for (const request of await cache.keys()) {
+        const old = new URL(request.url);
+        if (old.pathname === absolute.pathname && old.search !== absolute.search) {
+          await cache.delete(request);
+        }
+      }
+      return (await response.json()) as SearchBundle;
+    } catch (error) {
+      if (!navigator.onLine) throw error;
+    }
+  }
+  const response = await fetch(absolute);
+  if (!response.ok) throw new Error(`index: HTTP ${response.status}`);
+  return (await response.json()) as SearchBundle;
+}
+
+/** Loads Lunr and the index on the first search only; the page itself ships neither. */
+async function loadSearcher(lang: 'en' | 'fr', url: string): Promise<Searcher> {
+  const [{ createSearcher }, bundle] = await Promise.all([
+    import('../search/query.ts'),
+    fetchBundle(url),
+  ]);
+  if (lang === 'fr') {
+    const [support, french] = await Promise.all([
+      import('lunr-languages/lunr.stemmer.support.js'),
+      import('lunr-languages/lunr.fr.js'),
+    ]);
+    return createSearcher(bundle, (lunr) => {
+      support.default(lunr);
+      french.default(lunr);
+    });
+  }
+  return createSearcher(bundle);
+}
+
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
+    key in values ? String(values[key]) : match,
+  );
+}
+
+/** The search form and its results, with keyboard navigation and announcements. */
+export default function Search({ lang, indexUrl, strings }: Props) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<SearchResult[] | null>(null);
+  const [status, setStatus] = useState('');
+  const searcher = useRef<Promise<Searcher> | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const run = useRef(0);
+
+  async function search(text: string) {
+    const ticket = ++run.current;
+    if (text.trim() === '') {
+      setResults(null);
+      setStatus('');
+      return;
+    }
+    searcher.current ??= loadSearcher(lang, indexUrl);
+    if (!results) setStatus(strings.loading);
+    try {
+      const found = (await searcher.current).search(text);
+      if (ticket !== run.current) return;
+      setResults(found);
+      const shown = text.trim().slice(0, 60);
+      setStatus(
+        found.length === 0
+          ? fill(strings.none, { query: shown })
+          : fill(found.length === 1 ? strings.oneResult : strings.results, {
+              count: found.length,
+              query: shown,
+            }),
+      );
+    } catch {
+      searcher.current = null;
+      if (ticket === run.current) {
+        setResults(null);
+        setStatus(strings.offline);
+      }
+    }
+  }
+
+  useEffect(() => {
+    const initial = new URLSearchParams(location.search).get('q') ?? '';
+    if (initial) setQuery(initial);
+  }, []);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const url = new URL(location.href);
+      if (query) url.searchParams.set('q', query);
+      else url.searchParams.delete('q');
+      history.replaceState(null, '', url);
+      void search(query);
+    }, 150);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  function links(): HTMLAnchorElement[] {
+    return [...(list.current?.querySelectorAll('a') ?? [])];
+  }
+
+  function onInputKey(event: KeyboardEvent) {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      links()[0]?.focus();
+    } else if (event.key === 'Escape') {
+      setQuery('');
+    }
+  }
+
+  function onListKey(event: KeyboardEvent) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const all = links();
+    const at = all.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = event.key === 'ArrowDown' ? at + 1 : at - 1;
+    if (next < 0) document.getElementById('search-input')?.focus();
+    else all[Math.min(next, all.length - 1)]?.focus();
+  }
+
+  return (
+    <div class="search">
+      <form
+        role="search"
+        action=""
+        onSubmit={(event) => {
+          event.preventDefault();
+          void search(query);
+        }}
+      >
+        <label for="search-input">{strings.label}</label>
+        <div class="search__row">
+          <input
+            id="search-input"
+            type="search"
+            name="q"
+            value={query}
+            placeholder={strings.placeholder}
+            autocomplete="off"
+            aria-describedby="search-hint"
+            maxLength={500}
+            onInput={(event) => {
+              setQuery(event.currentTarget.value);
+            }}
+            onKeyDown={onInputKey}
+          />
+          <button type="submit">{strings.submit}</button>
+        </div>
+        <p id="search-hint" class="search__hint">
+          {strings.hint}
+        </p>
+      </form>
+      <p class="search__status" role="status" aria-live="polite">
+        {status}
+      </p>
+      {results && results.length > 0 && (
+        <ol class="search__results" ref={list} onKeyDown={onListKey}>
+          {results.map((result) => (
+            <li key={result.id} data-result-url={result.url}>
+              <a href={result.url}>
+                <span class="search__title">{result.title}</span>
+                {result.kind === 'key-messages' && <span> · {strings.keyMessages}</span>}
+                {result.kind === 'trainer-notes' && <span> · {strings.trainerNotes}</span>}
+                {result.heading && result.heading !== result.title && (
+                  <span> · {result.heading}</span>
+                )}
+              </a>
+              <p class="search__snippet">
+                {result.snippet.map((part, i) =>
+                  part.mark ? <mark key={i}>{part.text}</mark> : part.text,
+                )}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

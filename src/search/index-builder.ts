@@ -1,0 +1,42 @@
+import lunr from 'lunr';
+import frenchPlugin from 'lunr-languages/lunr.fr.js';
+import stemmerSupport from 'lunr-languages/lunr.stemmer.support.js';
+import type { SearchDoc } from './documents.ts';
+import { WORD_SEPARATOR } from './separator.ts';
+
+stemmerSupport(lunr);
+frenchPlugin(lunr);
+
+lunr.tokenizer.separator = WORD_SEPARATOR;
+
+/** Field boosts: a match in a title or heading ranks above one in the body. */
+export const FIELD_BOOSTS = { title: 8, heading: 5, body: 1 } as const;
+
+/** What the search page downloads: the Lunr index and what it needs to show results. */
+export interface SearchBundle {
+  /** Language of the index; decides the stemmer and stop words at query time. */
+  lang: 'en' | 'fr';
+  /** The serialised Lunr index. */
+  index: object;
+  /** The documents, for titles, links and snippets; a result's ref is its position here. */
+  docs: SearchDoc[];
+}
+
+/** Builds the search bundle for one language, with that language's stemmer and stop words. */
+export function buildSearchBundle(lang: 'en' | 'fr', docs: SearchDoc[]): SearchBundle {
+  const index = lunr(function () {
+    if (lang === 'fr') {
+      // lunr.fr replaces the English pipeline with the French trimmer, stop words and stemmer.
+      this.use((lunr as unknown as { fr: lunr.Builder.Plugin }).fr);
+    }
+    this.ref('id');
+    this.field('title', { boost: FIELD_BOOSTS.title });
+    this.field('heading', { boost: FIELD_BOOSTS.heading });
+    this.field('body', { boost: FIELD_BOOSTS.body });
+    // Short numeric refs: the index repeats a ref for every term of its document.
+    docs.forEach((doc, position) => {
+      this.add({ ...doc, id: String(position) });
+    });
+  });
+  return { lang, index: index.toJSON(), docs };
+}

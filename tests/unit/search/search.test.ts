@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModuleData } from '../../../src/schemas/module.ts';
+import type { GlossaryTerm } from '../../../src/schemas/glossary.ts';
+import {
+  glossaryDocs,
+  moduleDocs,
+  plainText,
+  type SearchDoc,
+} from '../../../src/search/documents.ts';
+import { buildSearchBundle, type SearchBundle } from '../../../src/search/index-builder.ts';
+import { createSearcher, queryTerms, snippet, type Searcher } from '../../../src/search/query.ts';
+import { readMdx, readYaml } from '../../helpers/course-files.ts';
+
+/** The English course's search documents, read from content/ as the build reads them. */
+function englishDocs(): SearchDoc[] {
+  const docs = readMdx<ModuleData>('modules', 'en').flatMap(({ data, body }) =>
+    moduleDocs({ ...data, body }, `/en/modules/${data.id}/`),
+  );
+  const terms = readYaml<GlossaryTerm>('glossary', 'en').map(({ file, data }) => ({
+    id: file.replace(/^.*\/|\.yaml$/g, ''),
+    ...data,
+  }));
+  return [...docs, ...glossaryDocs(terms, '/en/glossary/', 'Glossary')];
+}
+
+/** The module a result belongs to, from its link. */
+const moduleOf = (url: string) => /\/modules\/([^/]+)\//.exec(url)?.[1] ?? url;
+
+describe('search over the English course', () => {
+  let searcher: Searcher;
+
+  beforeAll(() => {
+    searcher = createSearcher(
+      JSON.parse(JSON.stringify(buildSearchBundle('en', englishDocs()))) as SearchBundle,
+    );
+  });
+
+  it('finds the police module first for "focal point"', () => {
+    const results = searcher.search('focal point');
+    expect(moduleOf(results[0]?.url ?? '')).toBe('police-coordination-cp-actors');
+  });
+
+  it.each(['referral', 'refer', 'referring', 'referrals'])(
+    'finds the police module first for "%s": every form of "refer" meets',
+    (query) => {
+      const results = searcher.search(query);
+      expect(moduleOf(results[0]?.url ?? '')).toBe('police-coordination-cp-actors');
+    },
+  );
+
+  it.each([
+    ['OHCHR', 'un-system-child-protection'],
+    ['ICRC', 'police-coordination-cp-actors'],
+    ['unpol', 'police-coordination-cp-actors'],
+    ['action plans', 'monitoring-reporting-mechanism'],
+    ['Paris Principles', 'un-system-child-protection'],
+  ])('finds the right module first for "%s"', (query, module) => {
+    const results = searcher.search(query);
+    // The glossary entry of an acronym may rank above every module; among modules, the right one leads.
+    const modules = results.filter((r) => r.url.includes('/modules/'));
+    expect(moduleOf(modules[0]?.url ?? '')).toBe(module);
+  });
+
+  it("puts an acronym's glossary entry among the first results", () => {
+    const results = searcher.search('MRM').slice(0, 3);
+    expect(results.map((r) => r.url)).toContain('/en/glossary/#mrm');
+  });
+
+  it('ranks a heading match above a body-only match', () => {
+    const results = searcher.search('key messages');
+    expect(results.length).toBeGreaterThan(0);
+    const sixGrave = searcher.search('six grave violations');
+    expect(moduleOf(sixGrave[0]?.url ?? '')).toBe('cp-in-peace-operations');
+  });
+
+  it('links section results to the heading anchor and marks the words in the snippet', () => {
+    const [first] = searcher.search('focal point');
+    expect(first?.url).toMatch(/^\/en\/modules\/[a-z-]+\/(#[a-z0-9-]+)?$/);
+    expect(first?.snippet.some((part) => part.mark)).toBe(true);
+  });
+
+  it.each([
+    ['a star', '*'],
+    ['a tilde', '~'],
+    ['a lone double quote', '"'],
+    ['a lone quote', "'"],
+    ['field syntax', 'title:'],
+    ['field syntax with a word', 'body:focal'],
+    ['a boost', '^2'],
+    ['a minus', '-'],
+    ['a plus', '+'],
+    ['an emoji', '🙂'],
+    ['emoji around a word', '🙂 focal 🚓'],
+    ['10,000 characters', 'x'.repeat(10_000)],
+    ['2,000 repeated words', 'refer '.repeat(2_000)],
+    ['nothing', ''],
+    ['only spaces', '   '],
+  ])('odd input (%s) gives results or an empty list, never an error', (_label, input) => {
+    const results = searcher.search(input);
+    expect(Array.isArray(results)).toBe(true);
+  });
+
+  it('forgives a typing error when nothing matches exactly', () => {
+    const results = searcher.search('monitering');
+    expect(results.length).toBeGreaterThan(0);
+    expect(results[0]?.snippet.some((part) => /^monitor/i.test(part.text) && part.mark)).toBe(true);
+  });
+
+  it('still finds "focal" when the query also holds field syntax', () => {
+    expect(searcher.search('body:focal').length).toBeGreaterThan(0);
+  });
+});
+
+describe('query helpers', () => {
+  it('drops query syntax and caps the number of words', () => {
+    expect(queryTerms('title:focal~1 point^2 "refer"')).toEqual([
+      'title',
+      'focal',
+      '1',
+      'point',
+      '2',
+      'refer',
+    ]);
+    expect(queryTerms('a b c d e f g h i j k')).toHaveLength(8);
+    expect(queryTerms('y'.repeat(10_000))[0]?.length).toBe(200);
+  });
+
+  it('builds a snippet around the first match with the match marked', () => {
+    const body = `${'filler '.repeat(60)}inform the focal point at once ${'more '.repeat(60)}`;
+    const parts = snippet(body, ['focal']);
+    expect(parts.filter((p) => p.mark).map((p) => p.text)).toEqual(['focal']);
+    expect(parts[0]?.text).toBe('… ');
+  });
+
+  it('turns MDX into plain words, keeping component text and case titles', () => {
+    expect(
+      plainText('## Title\n\nSee <Term id="cpa">CPA</Term> and [the report](https://x).'),
+    ).toBe('Title See CPA and the report.');
+    expect(plainText('<Case title="At the checkpoint">\nA boy.\n</Case>')).toBe(
+      'At the checkpoint. A boy.',
+    );
+  });
+});
+
+describe('French index', () => {
+  it('stems French words: "enfants" finds a section about "enfant"', () => {
+    const bundle = buildSearchBundle('fr', [
+      {
+        id: '/fr/a/',
+        kind: 'section',
+        title: 'Protection',
+        heading: 'Le conseiller',
+        body: "Le conseiller pour la protection de l'enfant coordonne.",
+        url: '/fr/a/',
+      },
+      {
+        id: '/fr/b/',
+        kind: 'section',
+        title: 'Patrouille',
+        heading: 'La patrouille',
+        body: 'La patrouille signale les violations graves.',
+        url: '/fr/b/',
+      },
+    ]);
+    const searcher = createSearcher(
+      JSON.parse(JSON.stringify(bundle)) as SearchBundle,
+      () => undefined,
+    );
+    expect(searcher.search('enfants').map((r) => r.url)).toEqual(['/fr/a/']);
+    expect(searcher.search('violation').map((r) => r.url)).toEqual(['/fr/b/']);
+    expect(searcher.search('les')).toEqual([]);
+  });
+});
