@@ -1,10 +1,11 @@
 import enUi from './en/ui.json';
+import frUi from './fr/ui.json';
 
-/** Languages the site is published in; French joins when its course text is complete. */
+/** Languages the site is published in, each under its own prefix (/en/, /fr/). */
 export const languages = ['en'] as const;
 
-/** A published language code. */
-export type Lang = (typeof languages)[number];
+/** A language code the UI is translated into. */
+export type Lang = 'en' | 'fr';
 
 /** The default language, used at the site root. */
 export const defaultLang: Lang = 'en';
@@ -12,11 +13,21 @@ export const defaultLang: Lang = 'en';
 /** A key of the UI translation file. */
 export type UiKey = keyof typeof enUi;
 
-const ui: Record<Lang, Record<UiKey, string>> = { en: enUi };
+const ui: Record<Lang, Record<UiKey, string>> = { en: enUi, fr: frUi };
 
 /** Whether a string is a published language code. */
 export function isLang(value: string | undefined): value is Lang {
   return (languages as readonly string[]).includes(value ?? '');
+}
+
+/**
+ * The same page in another language: every page exists in every published language under the
+ * same path after the prefix, because content ids are shared across languages.
+ */
+export function translatePath(pathname: string, to: Lang): string {
+  const [, first, ...rest] = pathname.split('/');
+  if (!isLang(first)) return localePath(to);
+  return ['', to, ...rest].join('/');
 }
 
 /**
