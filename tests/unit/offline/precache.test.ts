@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { precacheManifest, renderServiceWorker, urlOf } from '../../../src/offline/precache.ts';
+
+describe('precache manifest', () => {
+  let dist: string;
+
+  beforeEach(() => {
+    dist = mkdtempSync(join(tmpdir(), 'cp-dist-'));
+    const files: Record<string, string> = {
+      'index.html': '<meta http-equiv="refresh">',
+      'en/index.html': 'home',
+      'en/modules/a/index.html': 'module a',
+      'en/search-index.json': '{}',
+      '_astro/Quiz.abc.js': 'js',
+      '_astro/Quiz.abc.js.map': 'map',
+      '404.html': 'missing',
+      'sw.js': 'old worker',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(resolve(dist, file, '..'), { recursive: true });
+      writeFileSync(join(dist, file), text);
+    }
+  });
+
+  afterEach(() => {
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('lists pages by the URL the browser asks for, and skips source maps and itself', () => {
+    expect(precacheManifest(dist).map((entry) => entry.url)).toEqual([
+      '/',
+      '/404.html',
+      '/_astro/Quiz.abc.js',
+      '/en/',
+      '/en/modules/a/',
+      '/en/search-index.json',
+    ]);
+  });
+
+  it('changes a revision only when the file changes', () => {
+    const before = precacheManifest(dist);
+    writeFileSync(join(dist, 'en/modules/a/index.html'), 'module a, corrected');
+    const after = precacheManifest(dist);
+    const changed = after.filter((entry, i) => entry.revision !== before[i]?.revision);
+    expect(changed.map((entry) => entry.url)).toEqual(['/en/modules/a/']);
+  });
+
+  it('gives the worker a new version whenever the manifest changes', () => {
+    const template = readFileSync(
+      resolve(import.meta.dirname, '../../../src/offline/sw.js'),
+      'utf8',
+    );
+    const first = renderServiceWorker(template, precacheManifest(dist));
+    writeFileSync(join(dist, 'en/index.html'), 'home, new');
+    const second = renderServiceWorker(template, precacheManifest(dist));
+    const version = (code: string) => /const VERSION = "([0-9a-f]+)"/.exec(code)?.[1];
+    expect(version(first)).toMatch(/^[0-9a-f]{12}$/);
+    expect(version(second)).not.toBe(version(first));
+    expect(second).toContain('"/en/modules/a/"');
+    expect(second).not.toContain('__PRECACHE__');
+  });
+
+  it('maps nested index files to folder URLs', () => {
+    expect(urlOf('fr/modules/x/index.html')).toBe('/fr/modules/x/');
+    expect(urlOf('404.html')).toBe('/404.html');
+  });
+});
