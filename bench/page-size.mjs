@@ -40,9 +40,9 @@ function toFile(url, fromFile) {
 function importsOf(file) {
   const code = readFileSync(file, 'utf8');
   const staticImports = [
-    ...code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+\.js)["']/g),
+    ...code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["'`]([^"'`]+\.js)["'`]/g),
   ];
-  const dynamicImports = [...code.matchAll(/import\(\s*["']([^"']+\.js)["']\s*\)/g)];
+  const dynamicImports = [...code.matchAll(/import\(\s*["'`]([^"'`]+\.js)["'`]\s*\)/g)];
   return {
     staticFiles: staticImports.map((m) => toFile(m[1], file)).filter(Boolean),
     dynamicFiles: dynamicImports.map((m) => toFile(m[1], file)).filter(Boolean),

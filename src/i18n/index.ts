@@ -1,4 +1,8 @@
+import enQuiz from './en/quiz.json';
+import enSearch from './en/search.json';
 import enUi from './en/ui.json';
+import frQuiz from './fr/quiz.json';
+import frSearch from './fr/search.json';
 import frUi from './fr/ui.json';
 
 /** Languages the site is published in, each under its own prefix (/en/, /fr/). */
@@ -50,4 +54,18 @@ export type Translate = ReturnType<typeof useTranslations>;
 export function localePath(lang: Lang, path = ''): string {
   const clean = path.replace(/^\/+|\/+$/g, '');
   return clean ? `/${lang}/${clean}/` : `/${lang}/`;
+}
+
+/** The strings an island needs, by namespace: islands get them as props, never import them all. */
+const islandStrings = {
+  quiz: { en: enQuiz, fr: frQuiz },
+  search: { en: enSearch, fr: frSearch },
+} as const;
+
+/** The UI strings of one island namespace (src/i18n/<lang>/<namespace>.json) in a language. */
+export function islandStringsFor<N extends keyof typeof islandStrings>(
+  namespace: N,
+  lang: Lang,
+): (typeof islandStrings)[N]['en'] {
+  return islandStrings[namespace][lang];
 }
