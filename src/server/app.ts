@@ -57,6 +57,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
+    // `more` links carry the query they continue, agent JSON included.
+    routerOptions: { maxParamLength: 4096 },
     // Behind a proxy the client address comes from X-Forwarded-For only if configured to trust it.
     trustProxy: false,
   });
@@ -125,6 +127,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   };
 
   await app.register(
+    // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
     async (xapi) => {
       // The LRS reads bodies itself so that bad JSON gets an xAPI-specific message and
       // non-JSON state documents pass through untouched.
@@ -167,7 +170,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     const root = path.resolve(siteDir);
     await app.register(fastifyStatic, { root, prefix: '/', wildcard: true });
     const notFoundPage = path.join(root, '404.html');
-    app.setNotFoundHandler(async (_request, reply) => {
+    app.setNotFoundHandler(async (request, reply) => {
+      // The site's catch-all route also sees unknown /xapi paths; those get an xAPI error.
+      if (request.url.startsWith(`${XAPI_PREFIX}/`)) {
+        return reply
+          .code(404)
+          .send(
+            errorBody(404, `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`),
+          );
+      }
       if (existsSync(notFoundPage)) {
         return reply
           .code(404)

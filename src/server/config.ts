@@ -1,12 +1,19 @@
 import type { StoreConfig } from './store/open-store.ts';
 
+/** An environment setting, where an empty value counts as unset. */
+export function setting(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
 /** The store configuration from the environment: DATABASE_URL wins, else DATA_DIR (./data). */
 export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
-  const url = env['DATABASE_URL'];
+  const url = env.DATABASE_URL;
   if (url !== undefined && url !== '') {
-    return { databaseUrl: url, schema: env['DATABASE_SCHEMA'] || undefined };
+    const schema = setting(env, 'DATABASE_SCHEMA', '');
+    return { databaseUrl: url, schema: schema === '' ? undefined : schema };
   }
-  return { dataDir: env['DATA_DIR'] || './data' };
+  return { dataDir: setting(env, 'DATA_DIR', './data') };
 }
 
 /** Describes where a store configuration points, without any password. */

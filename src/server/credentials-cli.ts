@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.json === true) {
         console.log(
           JSON.stringify(
-            list.map(({ secretHash: _hash, ...c }) => c),
+            list.map((c) => ({ ...c, secretHash: undefined })),
             null,
             2,
           ),

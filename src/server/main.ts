@@ -1,15 +1,15 @@
 // Starts one process that serves the built site and the LRS: `npm run lrs`.
 import { buildServer, XAPI_PREFIX } from './app.ts';
 import { newCredential } from './auth/credentials.ts';
-import { describeStore, storeConfigFromEnv } from './config.ts';
+import { describeStore, setting, storeConfigFromEnv } from './config.ts';
 import { openStore } from './store/open-store.ts';
 
 const env = process.env;
-const port = Number(env['PORT'] ?? 4321);
-const host = env['HOST'] || '127.0.0.1';
-const siteDir = env['SITE_DIR'] || './dist';
+const port = Number(env.PORT ?? 4321);
+const host = setting(env, 'HOST', '127.0.0.1');
+const siteDir = setting(env, 'SITE_DIR', './dist');
 const config = storeConfigFromEnv(env);
-const corsOrigins = (env['LRS_CORS_ORIGINS'] ?? '')
+const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
   .filter((o) => o !== '');
@@ -35,8 +35,8 @@ const app = await buildServer({
   store,
   staticDir: siteDir,
   corsOrigins,
-  logger: env['LRS_LOG'] === '1',
-  authorityHomePage: env['LRS_AUTHORITY_HOMEPAGE'] || `http://${host}:${port}${XAPI_PREFIX}`,
+  logger: env.LRS_LOG === '1',
+  authorityHomePage: setting(env, 'LRS_AUTHORITY_HOMEPAGE', `http://${host}:${port}${XAPI_PREFIX}`),
 });
 
 const url = await app.listen({ port, host });

@@ -120,7 +120,7 @@ export class Authenticator {
     const key = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
     const record = await this.#store.findCredential(key);
-    if (record === null || record.revokedAt !== null) {
+    if (record?.revokedAt !== null) {
       this.#fail(address, 'unknown or revoked credential');
     }
     const cacheKey = `${key}\u0000${createHash('sha256').update(secret).digest('hex')}\u0000${record.secretHash}`;

@@ -26,7 +26,7 @@ function stateKey(params: Params, principal: Principal): StateKey {
     throw forbidden('this learner credential may only use its own state');
   }
   const registration =
-    params['registration'] === undefined ? null : uuidParam(params['registration'], 'registration');
+    params.registration === undefined ? null : uuidParam(params.registration, 'registration');
   return { activityId, agentIfi: ifi, registration };
 }
 
@@ -39,11 +39,13 @@ function checkPreconditions(request: FastifyRequest, current: StoredDocument | n
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifMatch !== undefined) {
     const tags = ifMatch.split(',').map((t) => t.trim());
-    if (current === null || !(tags.includes('*') || tags.includes(`"${current.etag}"`))) {
+    const currentTag = current === null ? null : `"${current.etag}"`;
+    const matches = currentTag !== null && (tags.includes('*') || tags.includes(currentTag));
+    if (!matches) {
       throw preconditionFailed('If-Match does not match the current document');
     }
   }
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && current !== null) {
+  if (ifNoneMatch?.trim() === '*' && current !== null) {
     throw preconditionFailed('If-None-Match: * but the document exists');
   }
 }
@@ -62,9 +64,9 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     requireState(principal, false);
     const params = readParams(request, PARAMS);
     const key = stateKey(params, principal);
-    const stateId = params['stateId'];
+    const stateId = params.stateId;
     if (stateId !== undefined) {
-      if (params['since'] !== undefined) throw badRequest('"since" applies only without stateId');
+      if (params.since !== undefined) throw badRequest('"since" applies only without stateId');
       const doc = await store.getState(key, stateId);
       if (doc === null) throw notFound(`no state document "${stateId}"`);
       return reply
@@ -73,7 +75,7 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
         .header('Last-Modified', new Date(doc.updated).toUTCString())
         .send(Buffer.from(doc.content));
     }
-    const since = params['since'] === undefined ? null : timestampParam(params['since'], 'since');
+    const since = params.since === undefined ? null : timestampParam(params.since, 'since');
     return store.listStateIds(key, since);
   });
 
@@ -81,7 +83,7 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     const principal = principalOf(request);
     requireState(principal, true);
     const params = readParams(request, PARAMS);
-    if (params['since'] !== undefined) throw badRequest('"since" applies only to GET');
+    if (params.since !== undefined) throw badRequest('"since" applies only to GET');
     const key = stateKey(params, principal);
     const stateId = required(params, 'stateId');
     const next = incoming(request);
@@ -121,12 +123,12 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     const principal = principalOf(request);
     requireState(principal, true);
     const params = readParams(request, PARAMS);
-    if (params['since'] !== undefined) throw badRequest('"since" applies only to GET');
+    if (params.since !== undefined) throw badRequest('"since" applies only to GET');
     const key = stateKey(params, principal);
-    if (request.headers['if-match'] !== undefined && params['stateId'] !== undefined) {
-      checkPreconditions(request, await store.getState(key, params['stateId']));
+    if (request.headers['if-match'] !== undefined && params.stateId !== undefined) {
+      checkPreconditions(request, await store.getState(key, params.stateId));
     }
-    await store.deleteState(key, params['stateId'] ?? null);
+    await store.deleteState(key, params.stateId ?? null);
     return reply.code(204).send();
   });
 }

@@ -58,26 +58,27 @@ function prepare(
   idFromQuery?: string,
 ): NewStatement {
   const s = validateStatement(raw, path);
-  if (idFromQuery !== undefined && s['id'] !== undefined) {
-    if (String(s['id']).toLowerCase() !== idFromQuery) {
-      throw badRequest(`${path}.id (${String(s['id'])}) differs from statementId (${idFromQuery})`);
+  if (idFromQuery !== undefined && s.id !== undefined) {
+    const bodyId = JSON.stringify(s.id).replace(/"/g, '');
+    if (bodyId.toLowerCase() !== idFromQuery) {
+      throw badRequest(`${path}.id (${bodyId}) differs from statementId (${idFromQuery})`);
     }
   }
   if (principal.agentIfi !== null) {
-    const actorIfi = agentIfi(s['actor'] as JsonObject);
+    const actorIfi = agentIfi(s.actor as JsonObject);
     if (actorIfi !== principal.agentIfi) {
       throw forbidden(`${path}.actor: this learner credential may only send its own statements`);
     }
   }
-  const id = (typeof s['id'] === 'string' ? s['id'] : (idFromQuery ?? randomUUID())).toLowerCase();
+  const id = (typeof s.id === 'string' ? s.id : (idFromQuery ?? randomUUID())).toLowerCase();
   const submitted: JsonObject = { ...s, id };
   const fingerprint = statementFingerprint(submitted);
   const statement: JsonObject = {
     ...submitted,
-    timestamp: typeof s['timestamp'] === 'string' ? s['timestamp'] : stored,
+    timestamp: typeof s.timestamp === 'string' ? s.timestamp : stored,
     stored,
     authority: principal.authority,
-    version: typeof s['version'] === 'string' ? s['version'] : '1.0.0',
+    version: typeof s.version === 'string' ? s.version : '1.0.0',
   };
   return {
     id,
@@ -97,7 +98,7 @@ function isMine(principal: Principal, credentialKey: string, actorIfi: string | 
 }
 
 function formatParam(params: Params): StatementFormat {
-  const format = params['format'] ?? 'exact';
+  const format = params.format ?? 'exact';
   if (format !== 'exact' && format !== 'ids' && format !== 'canonical') {
     throw badRequest(`query parameter "format" must be ids, exact or canonical, got "${format}"`);
   }
@@ -113,15 +114,15 @@ function buildQuery(params: Params, principal: Principal): StatementQuery {
   };
   booleanParam(params, 'attachments');
   formatParam(params);
-  if (params['agent'] !== undefined) q.agentIfi = agentParam(params['agent'], 'agent', true).ifi;
-  if (params['verb'] !== undefined) q.verbId = iriParam(params['verb'], 'verb');
-  if (params['activity'] !== undefined) q.activityId = iriParam(params['activity'], 'activity');
-  if (params['registration'] !== undefined) {
-    q.registration = uuidParam(params['registration'], 'registration');
+  if (params.agent !== undefined) q.agentIfi = agentParam(params.agent, 'agent', true).ifi;
+  if (params.verb !== undefined) q.verbId = iriParam(params.verb, 'verb');
+  if (params.activity !== undefined) q.activityId = iriParam(params.activity, 'activity');
+  if (params.registration !== undefined) {
+    q.registration = uuidParam(params.registration, 'registration');
   }
-  if (params['since'] !== undefined) q.since = timestampParam(params['since'], 'since');
-  if (params['until'] !== undefined) q.until = timestampParam(params['until'], 'until');
-  const limit = params['limit'];
+  if (params.since !== undefined) q.since = timestampParam(params.since, 'since');
+  if (params.until !== undefined) q.until = timestampParam(params.until, 'until');
+  const limit = params.limit;
   if (limit !== undefined) {
     if (!/^\d+$/.test(limit)) {
       throw badRequest(`query parameter "limit" must be a non-negative integer, got "${limit}"`);
@@ -146,21 +147,26 @@ function encodeMore(params: Params, seq: number): string {
   );
 }
 
-function decodeMore(token: string): MoreToken {
+function parseMore(token: string): MoreToken | null {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (isObject(value) && isObject(value['p']) && typeof value['s'] === 'number') {
-      const p: Params = {};
-      for (const [k, v] of Object.entries(value['p'])) {
-        if (!(QUERY_PARAMS as readonly string[]).includes(k) || typeof v !== 'string') throw 0;
-        p[k] = v;
-      }
-      return { p, s: value['s'] };
-    }
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // Reported below.
+    return null;
   }
-  throw badRequest('the "more" link is not one this LRS issued');
+  if (!isObject(value) || !isObject(value.p) || typeof value.s !== 'number') return null;
+  const p: Params = {};
+  for (const [k, v] of Object.entries(value.p)) {
+    if (!(QUERY_PARAMS as readonly string[]).includes(k) || typeof v !== 'string') return null;
+    p[k] = v;
+  }
+  return { p, s: value.s };
+}
+
+function decodeMore(token: string): MoreToken {
+  const parsed = parseMore(token);
+  if (parsed === null) throw badRequest('the "more" link is not one this LRS issued');
+  return parsed;
 }
 
 /** Registers PUT, POST and GET /statements and the `more` pages. */
@@ -213,9 +219,9 @@ export function registerStatements(
     const format = formatParam(params);
     const languages = acceptedLanguages(request.headers['accept-language']);
     reply.header('X-Experience-API-Consistent-Through', new Date().toISOString());
-    const single = params['statementId'] ?? params['voidedStatementId'];
+    const single = params.statementId ?? params.voidedStatementId;
     if (single !== undefined) {
-      if (params['statementId'] !== undefined && params['voidedStatementId'] !== undefined) {
+      if (params.statementId !== undefined && params.voidedStatementId !== undefined) {
         throw badRequest('give statementId or voidedStatementId, not both');
       }
       const extra = Object.keys(params).filter(
@@ -227,7 +233,7 @@ export function registerStatements(
         );
       }
       booleanParam(params, 'attachments');
-      const voided = params['voidedStatementId'] !== undefined;
+      const voided = params.voidedStatementId !== undefined;
       const id = uuidParam(single, voided ? 'voidedStatementId' : 'statementId');
       const found = await store.getStatement(id, voided);
       if (
@@ -236,7 +242,10 @@ export function registerStatements(
       ) {
         throw notFound(`no ${voided ? 'voided ' : ''}statement with id ${id}`);
       }
-      reply.header('Last-Modified', new Date(String(found.statement['stored'])).toUTCString());
+      reply.header(
+        'Last-Modified',
+        new Date(JSON.stringify(found.statement.stored).replace(/"/g, '')).toUTCString(),
+      );
       return formatStatement(found.statement, format, languages);
     }
     const query = buildQuery(params, principal);

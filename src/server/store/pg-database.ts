@@ -30,7 +30,9 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client that loses its connection must not crash the process.
-  pool.on('error', () => {});
+  pool.on('error', () => {
+    // Dropped idle connections are replaced on the next query.
+  });
   return {
     kind: 'postgres',
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
@@ -49,7 +51,9 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
         await conn.query('COMMIT');
         return value;
       } catch (error) {
-        await conn.query('ROLLBACK').catch(() => {});
+        await conn.query('ROLLBACK').catch(() => {
+          // The original error matters more than a failed rollback.
+        });
         throw error;
       } finally {
         conn.release();

@@ -14,7 +14,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
   };
   return {
     kind: 'pglite',
-    query: client.query,
+    query: (text, params) => client.query(text, params),
     transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       return db.transaction(async (tx) =>
         fn({

@@ -64,7 +64,7 @@ export class SqlStore implements Store {
   readonly #db: SqlDatabase;
   readonly #onClose: () => Promise<void>;
 
-  constructor(db: SqlDatabase, onClose: () => Promise<void> = async () => {}) {
+  constructor(db: SqlDatabase, onClose: () => Promise<void> = () => Promise.resolve()) {
     this.#db = db;
     this.kind = db.kind;
     this.#onClose = onClose;
@@ -126,7 +126,7 @@ export class SqlStore implements Store {
       [id],
     );
     const row = rows[0];
-    if (row === undefined || row.voided !== voided) return null;
+    if (row?.voided !== voided) return null;
     return { statement: row.statement, credentialKey: row.credential_key, actorIfi: row.actor_ifi };
   }
 

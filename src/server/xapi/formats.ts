@@ -14,32 +14,32 @@ const DURATION =
 const LANGUAGE_TAG = /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8}|x|i)(?:-[a-z0-9]{1,8})*$/i;
 
 /** Tells whether a value is a UUID in its standard string form. */
-export function isUuid(value: unknown): value is string {
+export function isUuid(value: unknown): boolean {
   return typeof value === 'string' && UUID.test(value);
 }
 
 /** Tells whether a value is an absolute IRI. */
-export function isIri(value: unknown): value is string {
+export function isIri(value: unknown): boolean {
   return typeof value === 'string' && IRI.test(value);
 }
 
 /** Tells whether a value is a mailto IRI holding an email address. */
-export function isMailto(value: unknown): value is string {
+export function isMailto(value: unknown): boolean {
   return typeof value === 'string' && MAILTO.test(value);
 }
 
 /** Tells whether a value is a hex-encoded SHA-1 digest. */
-export function isSha1(value: unknown): value is string {
+export function isSha1(value: unknown): boolean {
   return typeof value === 'string' && SHA1.test(value);
 }
 
 /** Tells whether a value is an ISO 8601 duration. */
-export function isDuration(value: unknown): value is string {
+export function isDuration(value: unknown): boolean {
   return typeof value === 'string' && value !== 'P' && !value.endsWith('T') && DURATION.test(value);
 }
 
 /** Tells whether a value is an RFC 5646 language tag. */
-export function isLanguageTag(value: unknown): value is string {
+export function isLanguageTag(value: unknown): boolean {
   return typeof value === 'string' && LANGUAGE_TAG.test(value);
 }
 

@@ -6,44 +6,44 @@ export type StatementFormat = 'exact' | 'ids' | 'canonical';
 
 function idsActor(actor: JsonObject): JsonObject {
   const out: JsonObject = {};
-  if (actor['objectType'] !== undefined) out['objectType'] = actor['objectType'];
+  if (actor.objectType !== undefined) out.objectType = actor.objectType;
   for (const key of ['mbox', 'mbox_sha1sum', 'openid', 'account']) {
     const v = actor[key];
     if (v !== undefined) out[key] = v;
   }
   // An anonymous Group is only known by its members.
-  const members = actor['member'];
+  const members = actor.member;
   const hasIfi = Object.keys(out).some((k) => k !== 'objectType');
   if (!hasIfi && Array.isArray(members)) {
-    out['member'] = members.filter(isObject).map(idsActor);
+    out.member = members.filter(isObject).map(idsActor);
   }
   return out;
 }
 
 function idsActivity(activity: JsonObject): JsonObject {
-  const out: JsonObject = { id: activity['id'] as Json };
-  if (activity['objectType'] !== undefined) out['objectType'] = activity['objectType'];
+  const out: JsonObject = { id: activity.id as Json };
+  if (activity.objectType !== undefined) out.objectType = activity.objectType;
   return out;
 }
 
 function idsBody(s: JsonObject): JsonObject {
   const out: JsonObject = { ...s };
-  if (isObject(s['actor'])) out['actor'] = idsActor(s['actor']);
-  if (isObject(s['authority'])) out['authority'] = idsActor(s['authority']);
-  if (isObject(s['verb'])) out['verb'] = { id: s['verb']['id'] as Json };
-  const object = s['object'];
+  if (isObject(s.actor)) out.actor = idsActor(s.actor);
+  if (isObject(s.authority)) out.authority = idsActor(s.authority);
+  if (isObject(s.verb)) out.verb = { id: s.verb.id as Json };
+  const object = s.object;
   if (isObject(object)) {
-    const type = object['objectType'];
-    if (type === undefined || type === 'Activity') out['object'] = idsActivity(object);
-    else if (type === 'Agent' || type === 'Group') out['object'] = idsActor(object);
-    else if (type === 'SubStatement') out['object'] = idsBody(object);
+    const type = object.objectType;
+    if (type === undefined || type === 'Activity') out.object = idsActivity(object);
+    else if (type === 'Agent' || type === 'Group') out.object = idsActor(object);
+    else if (type === 'SubStatement') out.object = idsBody(object);
   }
-  const context = s['context'];
+  const context = s.context;
   if (isObject(context)) {
     const c: JsonObject = { ...context };
-    if (isObject(context['instructor'])) c['instructor'] = idsActor(context['instructor']);
-    if (isObject(context['team'])) c['team'] = idsActor(context['team']);
-    const ca = context['contextActivities'];
+    if (isObject(context.instructor)) c.instructor = idsActor(context.instructor);
+    if (isObject(context.team)) c.team = idsActor(context.team);
+    const ca = context.contextActivities;
     if (isObject(ca)) {
       const mapped: JsonObject = {};
       for (const [key, list] of Object.entries(ca)) {
@@ -53,9 +53,9 @@ function idsBody(s: JsonObject): JsonObject {
             ? idsActivity(list)
             : list;
       }
-      c['contextActivities'] = mapped;
+      c.contextActivities = mapped;
     }
-    out['context'] = c;
+    out.context = c;
   }
   return out;
 }

@@ -20,16 +20,20 @@ export interface StatementIndex {
  * Group; two agents are the same agent exactly when these strings are equal.
  */
 export function agentIfi(agent: JsonObject): string | null {
-  const kind = agent['objectType'] === 'Group' ? 'group' : 'agent';
-  if (typeof agent['mbox'] === 'string') return `${kind}|mbox|${agent['mbox'].toLowerCase()}`;
-  if (typeof agent['mbox_sha1sum'] === 'string') {
-    return `${kind}|sha1|${agent['mbox_sha1sum'].toLowerCase()}`;
+  const kind = agent.objectType === 'Group' ? 'group' : 'agent';
+  if (typeof agent.mbox === 'string') return `${kind}|mbox|${agent.mbox.toLowerCase()}`;
+  if (typeof agent.mbox_sha1sum === 'string') {
+    return `${kind}|sha1|${agent.mbox_sha1sum.toLowerCase()}`;
   }
-  if (typeof agent['openid'] === 'string') return `${kind}|openid|${agent['openid']}`;
-  const account = agent['account'];
-  if (isObject(account))
-    return `${kind}|account|${String(account['homePage'])}|${String(account['name'])}`;
+  if (typeof agent.openid === 'string') return `${kind}|openid|${agent.openid}`;
+  const account = agent.account;
+  if (isObject(account)) return `${kind}|account|${text(account.homePage)}|${text(account.name)}`;
   return null;
+}
+
+// Validated statements hold strings where these are read; anything else is made visible.
+function text(value: Json | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function asList(value: Json | undefined): JsonObject[] {
@@ -43,31 +47,30 @@ function addActor(index: StatementIndex, actor: Json | undefined, direct: boolea
   const ifi = agentIfi(actor);
   if (ifi !== null) index.agents.push({ ifi, direct });
   // A member of a Group acted too, so the agent filter finds statements by its groups.
-  for (const member of asList(actor['member'])) {
+  for (const member of asList(actor.member)) {
     const memberIfi = agentIfi(member);
     if (memberIfi !== null) index.agents.push({ ifi: memberIfi, direct });
   }
 }
 
 function addBody(index: StatementIndex, s: JsonObject, top: boolean): void {
-  addActor(index, s['actor'], top);
-  const object = s['object'];
+  addActor(index, s.actor, top);
+  const object = s.object;
   if (isObject(object)) {
-    const type = object['objectType'];
+    const type = object.objectType;
     if (type === 'Agent' || type === 'Group') addActor(index, object, top);
     else if (type === undefined || type === 'Activity') {
-      index.activities.push({ id: String(object['id']), direct: top });
+      index.activities.push({ id: text(object.id), direct: top });
     } else if (type === 'SubStatement') addBody(index, object, false);
   }
-  const context = s['context'];
+  const context = s.context;
   if (isObject(context)) {
-    addActor(index, context['instructor'], false);
-    addActor(index, context['team'], false);
-    const ca = context['contextActivities'];
+    addActor(index, context.instructor, false);
+    addActor(index, context.team, false);
+    const ca = context.contextActivities;
     if (isObject(ca)) {
       for (const key of ['parent', 'grouping', 'category', 'other']) {
-        for (const a of asList(ca[key]))
-          index.activities.push({ id: String(a['id']), direct: false });
+        for (const a of asList(ca[key])) index.activities.push({ id: text(a.id), direct: false });
       }
     }
   }
@@ -84,22 +87,22 @@ function dedupe<T>(items: T[], key: (item: T) => string): T[] {
 
 /** Derives the indexed columns of a validated statement. */
 export function indexStatement(s: JsonObject): StatementIndex {
-  const verb = s['verb'] as JsonObject;
-  const verbId = String(verb['id']);
-  const object = s['object'] as JsonObject;
-  const context = isObject(s['context']) ? s['context'] : undefined;
-  const registration = context !== undefined ? context['registration'] : undefined;
-  const actorIfi = isObject(s['actor']) ? agentIfi(s['actor']) : null;
+  const verb = s.verb as JsonObject;
+  const verbId = text(verb.id);
+  const object = s.object as JsonObject;
+  const context = isObject(s.context) ? s.context : undefined;
+  const registration = context !== undefined ? context.registration : undefined;
+  const actorIfi = isObject(s.actor) ? agentIfi(s.actor) : null;
   const index: StatementIndex = {
     verbId,
     actorIfi,
     registration: typeof registration === 'string' ? registration.toLowerCase() : null,
-    voids: verbId === VOIDED_VERB ? String(object['id']).toLowerCase() : null,
+    voids: verbId === VOIDED_VERB ? text(object.id).toLowerCase() : null,
     agents: [],
     activities: [],
   };
   addBody(index, s, true);
-  addActor(index, s['authority'], false);
+  addActor(index, s.authority, false);
   // A direct match wins over a related one, so sort direct entries first before deduping.
   index.agents = dedupe(
     index.agents.sort((a, b) => Number(b.direct) - Number(a.direct)),
@@ -126,6 +129,9 @@ function canonicalJson(value: Json): string {
  * identical re-send can be told apart from a different statement under the same id.
  */
 export function statementFingerprint(s: JsonObject): string {
-  const { stored: _stored, authority: _authority, version: _version, ...rest } = s;
+  const rest: JsonObject = { ...s };
+  delete rest.stored;
+  delete rest.authority;
+  delete rest.version;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/server/store/types.ts';
+import {
+  createCredential,
+  q,
+  randomUUID,
+  startServer,
+  statement,
+  storeKinds,
+  xapi,
+  type TestCredential,
+  type TestServer,
+} from './helpers.ts';
+
+describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
+  let server: TestServer;
+  let store: Store;
+  let admin: TestCredential;
+  let cleanup: () => Promise<void>;
+  const learnerAgent = { mbox: `mailto:${randomUUID()}@example.org` };
+  const otherAgent = { mbox: `mailto:${randomUUID()}@example.org` };
+  let learner: TestCredential;
+
+  beforeAll(async () => {
+    const opened = await kind.open();
+    cleanup = () => opened.cleanup();
+    store = opened.store;
+    server = await startServer(store, {
+      throttle: { freeFailures: 2, baseDelayMs: 200, maxDelayMs: 400 },
+    });
+    admin = await createCredential(store, ['all']);
+    learner = await createCredential(
+      store,
+      ['statements/write', 'statements/read/mine', 'state'],
+      learnerAgent,
+    );
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await cleanup();
+  });
+
+  it('answers 401 without credentials, with a wrong secret, and after revocation', async () => {
+    const none = await xapi(server, null, '/xapi/statements');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain('Basic');
+    const wrong = await xapi(
+      server,
+      { ...admin, authorization: `Basic ${Buffer.from(`${admin.key}:nope`).toString('base64')}` },
+      '/xapi/statements',
+    );
+    expect(wrong.status).toBe(401);
+    expect((wrong.json as { message: string }).message).toContain('wrong secret');
+
+    const temp = await createCredential(store, ['all']);
+    expect((await xapi(server, temp, '/xapi/statements?limit=1')).status).toBe(200);
+    expect(await store.revokeCredential(temp.key)).toBe(true);
+    const revoked = await xapi(server, temp, '/xapi/statements?limit=1');
+    expect(revoked.status).toBe(401);
+  });
+
+  it('stores secrets only as salted hashes', async () => {
+    const record = await store.findCredential(admin.key);
+    expect(record?.secretHash).toMatch(/^scrypt\$/);
+    expect(record?.secretHash).not.toContain(admin.secret);
+  });
+
+  it('slows down repeated failed authentication from one address', async () => {
+    const bad = {
+      ...admin,
+      authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}`,
+    };
+    // The failures of the previous test already count; make sure the free ones are used up.
+    for (let i = 0; i < 3; i++) await xapi(server, bad, '/xapi/statements');
+    const started = Date.now();
+    const slow = await xapi(server, bad, '/xapi/statements');
+    expect(slow.status).toBe(401);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+    // A success clears the record.
+    expect((await xapi(server, admin, '/xapi/statements?limit=1')).status).toBe(200);
+    const started2 = Date.now();
+    await xapi(server, admin, '/xapi/statements?limit=1');
+    expect(Date.now() - started2).toBeLessThan(150);
+  });
+
+  it('enforces scopes with 403', async () => {
+    const reader = await createCredential(store, ['statements/read']);
+    const write = await xapi(server, reader, '/xapi/statements', { body: statement() });
+    expect(write.status).toBe(403);
+    expect((write.json as { message: string }).message).toContain('statements/write');
+
+    const writer = await createCredential(store, ['statements/write']);
+    expect((await xapi(server, writer, '/xapi/statements', { body: statement() })).status).toBe(
+      200,
+    );
+    expect((await xapi(server, writer, '/xapi/statements')).status).toBe(403);
+    const stateUrl = `/xapi/activities/state?activityId=${q('http://x.org/a')}&agent=${q(learnerAgent)}&stateId=s`;
+    expect((await xapi(server, writer, stateUrl)).status).toBe(403);
+
+    const allRead = await createCredential(store, ['all/read']);
+    expect((await xapi(server, allRead, '/xapi/statements?limit=1')).status).toBe(200);
+    expect((await xapi(server, allRead, '/xapi/statements', { body: statement() })).status).toBe(
+      403,
+    );
+  });
+
+  it('confines a learner credential to its own statements', async () => {
+    const own = statement({ actor: learnerAgent });
+    expect((await xapi(server, learner, '/xapi/statements', { body: own })).status).toBe(200);
+
+    const foreign = await xapi(server, learner, '/xapi/statements', {
+      body: statement({ actor: otherAgent }),
+    });
+    expect(foreign.status).toBe(403);
+    expect((foreign.json as { message: string }).message).toContain('its own statements');
+
+    const others = statement({ actor: otherAgent });
+    expect((await xapi(server, admin, '/xapi/statements', { body: others })).status).toBe(200);
+    // Statements about the learner stored by someone else are the learner's too.
+    const aboutLearner = statement({ actor: learnerAgent });
+    expect((await xapi(server, admin, '/xapi/statements', { body: aboutLearner })).status).toBe(
+      200,
+    );
+
+    const list = await xapi(server, learner, '/xapi/statements');
+    const ids = (list.json as { statements: { id: string }[] }).statements.map((s) => s.id);
+    expect(ids).toContain(own.id);
+    expect(ids).toContain(aboutLearner.id);
+    expect(ids).not.toContain(others.id);
+    const asking = await xapi(server, learner, `/xapi/statements?agent=${q(otherAgent)}`);
+    expect((asking.json as { statements: unknown[] }).statements).toEqual([]);
+    expect((await xapi(server, learner, `/xapi/statements?statementId=${others.id}`)).status).toBe(
+      404,
+    );
+
+    // Voiding another learner's statement is refused.
+    const voiding = statement({
+      actor: learnerAgent,
+      verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+      object: { objectType: 'StatementRef', id: others.id },
+    });
+    expect((await xapi(server, learner, '/xapi/statements', { body: voiding })).status).toBe(403);
+    expect((await xapi(server, admin, `/xapi/statements?statementId=${others.id}`)).status).toBe(
+      200,
+    );
+
+    // And its state.
+    const otherState = `/xapi/activities/state?activityId=${q('http://x.org/a')}&agent=${q(otherAgent)}&stateId=s`;
+    expect((await xapi(server, learner, otherState)).status).toBe(403);
+  });
+});
