@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited, startService, type ServiceProcess } from './process-helpers.ts';
 
@@ -32,6 +33,12 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
       await exited(service.child);
     }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (env.DATABASE_URL !== undefined && env.DATABASE_SCHEMA !== undefined) {
+      const client = new pg.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${env.DATABASE_SCHEMA} CASCADE`);
+      await client.end();
+    }
   });
 
   it('keeps every acknowledged statement after SIGKILL mid-ingest', async () => {
