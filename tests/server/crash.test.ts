@@ -9,7 +9,7 @@ import { exited, startService, type ServiceProcess } from './process-helpers.ts'
 // The embedded store is the one whose durability is the LRS's own; with DATABASE_URL the same
 // test checks that a killed instance loses nothing that PostgreSQL acknowledged.
 const targets = [
-  { name: 'pglite', env: {} as Record<string, string> },
+  { name: 'pglite', env: { DATABASE_URL: '' } as Record<string, string> },
   ...(process.env.DATABASE_URL
     ? [
         {
@@ -33,7 +33,7 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
       await exited(service.child);
     }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (env.DATABASE_URL !== undefined && env.DATABASE_SCHEMA !== undefined) {
+    if (env.DATABASE_URL && env.DATABASE_SCHEMA !== undefined) {
       const client = new pg.Client({ connectionString: env.DATABASE_URL });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${env.DATABASE_SCHEMA} CASCADE`);
