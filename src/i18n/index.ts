@@ -6,7 +6,7 @@ import frSearch from './fr/search.json';
 import frUi from './fr/ui.json';
 
 /** Languages the site is published in, each under its own prefix (/en/, /fr/). */
-export const languages = ['en'] as const;
+export const languages = ['en', 'fr'] as const;
 
 /** A language code the UI is translated into. */
 export type Lang = 'en' | 'fr';
