@@ -40,14 +40,18 @@ export const MIGRATIONS: readonly Migration[] = [
         ifi text NOT NULL,
         direct boolean NOT NULL
       );
-      CREATE INDEX statement_agents_ifi ON statement_agents (ifi, seq) INCLUDE (direct);
+      -- Queries walk one of these backwards by seq and stop at the limit; the partial indexes
+      -- serve the plain filters, the full ones related_agents/related_activities.
+      CREATE INDEX statement_agents_ifi ON statement_agents (ifi, seq);
+      CREATE INDEX statement_agents_direct ON statement_agents (ifi, seq) WHERE direct;
       CREATE TABLE statement_activities (
         seq bigint NOT NULL,
         activity_id text NOT NULL,
         direct boolean NOT NULL
       );
-      CREATE INDEX statement_activities_id ON statement_activities (activity_id, seq)
-        INCLUDE (direct);
+      CREATE INDEX statement_activities_id ON statement_activities (activity_id, seq);
+      CREATE INDEX statement_activities_direct ON statement_activities (activity_id, seq)
+        WHERE direct;
 
       -- One round trip per batch: plpgsql caches its plans, which matters most for the embedded
       -- store, where planning dominates the cost of a small insert. Errors carry SQLSTATEs

@@ -137,43 +137,48 @@ export class SqlStore implements Store {
       return `$${params.length}`;
     };
     const where = ['NOT s.voided'];
+    // The most selective list filter drives the query: walking its (key, seq) index in seq
+    // order lets the database stop at the limit instead of sorting every match.
+    let from = 'statements s';
+    let order = 's.seq';
+    const activityFilter = (alias: string, id: string): string =>
+      `${alias}.activity_id = ${p(id)}${q.relatedActivities ? '' : ` AND ${alias}.direct`}`;
+    if (q.agentIfi !== undefined) {
+      from = 'statement_agents d JOIN statements s ON s.seq = d.seq';
+      order = 'd.seq';
+      where.push(`d.ifi = ${p(q.agentIfi)}`);
+      if (!q.relatedAgents) where.push('d.direct');
+      if (q.activityId !== undefined) {
+        where.push(
+          `EXISTS (SELECT 1 FROM statement_activities c WHERE c.seq = s.seq AND ${activityFilter('c', q.activityId)})`,
+        );
+      }
+    } else if (q.activityId !== undefined) {
+      from = 'statement_activities d JOIN statements s ON s.seq = d.seq';
+      order = 'd.seq';
+      where.push(activityFilter('d', q.activityId));
+    }
     if (q.verbId !== undefined) where.push(`s.verb_id = ${p(q.verbId)}`);
     if (q.registration !== undefined) where.push(`s.registration = ${p(q.registration)}::uuid`);
     if (q.since !== undefined) where.push(`s.stored > ${p(q.since)}::timestamptz`);
     if (q.until !== undefined) where.push(`s.stored <= ${p(q.until)}::timestamptz`);
     if (q.afterSeq !== undefined) {
-      where.push(`s.seq ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
-    }
-    if (q.agentIfi !== undefined) {
-      where.push(
-        `s.seq IN (SELECT a.seq FROM statement_agents a WHERE a.ifi = ${p(q.agentIfi)}${
-          q.relatedAgents ? '' : ' AND a.direct'
-        })`,
-      );
-    }
-    if (q.activityId !== undefined) {
-      where.push(
-        `s.seq IN (SELECT c.seq FROM statement_activities c WHERE c.activity_id = ${p(
-          q.activityId,
-        )}${q.relatedActivities ? '' : ' AND c.direct'})`,
-      );
+      where.push(`${order} ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
     }
     if (q.mine !== undefined) {
       // Mine: stored with this credential (its authority) or about its learner (actor/object).
       const authority = p(q.mine.authorityIfi);
       const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
       where.push(
-        `s.seq IN (SELECT m.seq FROM statement_agents m WHERE m.ifi = ${authority}${
-          learner === null
-            ? ''
-            : ` UNION SELECT m.seq FROM statement_agents m WHERE m.ifi = ${learner} AND m.direct`
-        })`,
+        `EXISTS (SELECT 1 FROM statement_agents m WHERE m.seq = s.seq AND (m.ifi = ${authority}${
+          learner === null ? '' : ` OR (m.ifi = ${learner} AND m.direct)`
+        }))`,
       );
     }
     const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
-      `SELECT s.seq::float8 AS seq, s.statement FROM statements s
+      `SELECT s.seq::float8 AS seq, s.statement FROM ${from}
        WHERE ${where.join(' AND ')}
-       ORDER BY s.seq ${q.ascending ? 'ASC' : 'DESC'}
+       ORDER BY ${order} ${q.ascending ? 'ASC' : 'DESC'}
        LIMIT ${p(q.limit + 1)}`,
       params,
     );

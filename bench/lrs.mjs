@@ -1,0 +1,288 @@
+// LRS benchmark: ingest rate and query latency for the embedded store, and for PostgreSQL when
+// DATABASE_URL is set. Run with `npm run bench:lrs`; figures go to bench/lrs-results.json.
+//
+//   LRS_BENCH_SIZES=10000,100000,1000000   store sizes at which queries are timed
+//   LRS_BENCH_STORES=pglite,postgres        which stores to run (postgres needs DATABASE_URL)
+//   LRS_BENCH_ROUNDS=3                      ingest rounds per batch size (the median is kept)
+//
+// The service runs as its own process (src/server/main.ts), as in production; this process is
+// the client, so client and server each get one of the machine's cores.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '..');
+const NODE = existsSync(path.join(root, 'node_modules/.bin/node'))
+  ? path.join(root, 'node_modules/.bin/node')
+  : process.execPath;
+const sizes = (process.env.LRS_BENCH_SIZES ?? '10000,100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
+const rounds = Number(process.env.LRS_BENCH_ROUNDS ?? 3);
+const wanted = (process.env.LRS_BENCH_STORES ?? 'pglite,postgres').split(',');
+const QUERY_RUNS = 60;
+
+const VERBS = [
+  'launched',
+  'initialized',
+  'answered',
+  'completed',
+  'passed',
+  'failed',
+  'terminated',
+].map((v) => `https://w3id.org/xapi/adl/verbs/${v}`);
+const COURSE = 'https://peacekeeping.example.org/course/child-protection';
+const MODULES = Array.from({ length: 4 }, (_, i) => `${COURSE}/module-${i + 1}`);
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+function learnerCount(total) {
+  return Math.max(100, Math.floor(total / 100));
+}
+
+// Statements shaped like the course's cmi5 traffic: a learner, a module or question, a
+// registration per learner, the course as parent context.
+function makeStatement(i, learners) {
+  const learner = i % learners;
+  const module = MODULES[learner % MODULES.length];
+  const question = `${module}/question-${i % 20}`;
+  const verb = VERBS[i % VERBS.length];
+  return {
+    id: randomUUID(),
+    actor: {
+      objectType: 'Agent',
+      account: { homePage: 'https://peacekeeping.example.org', name: `learner-${learner}` },
+    },
+    verb: { id: verb, display: { en: verb.split('/').pop() } },
+    object: {
+      id: verb.endsWith('answered') ? question : module,
+      definition: { name: { en: 'Item', fr: 'Élément' } },
+    },
+    result: verb.endsWith('answered')
+      ? { success: i % 3 !== 0, response: 'b', duration: 'PT12S' }
+      : undefined,
+    context: {
+      registration: `00000000-0000-4000-8000-${String(learner).padStart(12, '0')}`,
+      contextActivities: { parent: [{ id: COURSE }], grouping: [{ id: module }] },
+      language: 'en',
+    },
+    timestamp: new Date().toISOString(),
+  };
+}
+
+function startService(env) {
+  const child = spawn(NODE, ['src/server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SITE_DIR: 'does-not-exist', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d.toString();
+      const m = /LRS listening on (http:\/\/\S+) /.exec(out);
+      if (m) {
+        const key = /key:\s+(\S+)/.exec(out)?.[1];
+        const secret = /secret:\s+(\S+)/.exec(out)?.[1];
+        resolve({
+          child,
+          url: m[1],
+          auth: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`service exited (${code}):\n${out}`)));
+  });
+}
+
+async function stopService(service) {
+  service.child.kill('SIGTERM');
+  await new Promise((r) => service.child.once('exit', r));
+}
+
+async function post(service, body) {
+  const res = await fetch(`${service.url}/xapi/statements`, {
+    method: 'POST',
+    headers: {
+      Authorization: service.auth,
+      'X-Experience-API-Version': '1.0.3',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+async function get(service, query) {
+  const started = performance.now();
+  const res = await fetch(`${service.url}/xapi/statements?${query}`, {
+    headers: { Authorization: service.auth, 'X-Experience-API-Version': '1.0.3' },
+  });
+  if (res.status !== 200) throw new Error(`GET answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+  return performance.now() - started;
+}
+
+// One client at a time, as one browser outbox would send.
+async function ingestRate(service, batch, statements, counter, learners) {
+  const requests = Math.ceil(statements / batch);
+  const started = performance.now();
+  for (let r = 0; r < requests; r++) {
+    const list = Array.from({ length: batch }, () => makeStatement(counter.next++, learners));
+    await post(service, batch === 1 ? list[0] : list);
+  }
+  return (requests * batch) / ((performance.now() - started) / 1000);
+}
+
+async function bulkLoad(service, upTo, counter, learners) {
+  const started = performance.now();
+  const lanes = 2;
+  const worker = async () => {
+    while (counter.next < upTo) {
+      const n = Math.min(500, upTo - counter.next);
+      const list = Array.from({ length: n }, () => makeStatement(counter.next++, learners));
+      await post(service, list);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+function queries(learners) {
+  const enc = (v) => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v));
+  const pick = (i) => `learner-${(i * 7919) % learners}`;
+  const agent = (i) =>
+    enc({ account: { homePage: 'https://peacekeeping.example.org', name: pick(i) } });
+  return {
+    agent: (i) => `agent=${agent(i)}&limit=50`,
+    'agent+verb': (i) => `agent=${agent(i)}&verb=${enc(VERBS[4])}&limit=50`,
+    verb: () => `verb=${enc(VERBS[4])}&limit=50`,
+    activity: (i) => `activity=${enc(`${MODULES[i % 4]}/question-${i % 20}`)}&limit=50`,
+    'related activity (course)': () => `activity=${enc(COURSE)}&related_activities=true&limit=50`,
+    registration: (i) =>
+      `registration=00000000-0000-4000-8000-${String((i * 7919) % learners).padStart(12, '0')}&limit=50`,
+    since: () => `since=${enc(new Date(Date.now() - 60_000).toISOString())}&limit=50`,
+  };
+}
+
+async function measureQueries(service, learners) {
+  const all = [];
+  const byKind = {};
+  for (const [name, make] of Object.entries(queries(learners))) {
+    await get(service, make(0)); // warm-up
+    const times = [];
+    for (let i = 0; i < QUERY_RUNS; i++) times.push(await get(service, make(i + 1)));
+    all.push(...times);
+    byKind[name] = {
+      p50: +percentile(times, 50).toFixed(2),
+      p95: +percentile(times, 95).toFixed(2),
+    };
+  }
+  return { p50: +percentile(all, 50).toFixed(2), p95: +percentile(all, 95).toFixed(2), byKind };
+}
+
+async function runStore(name, env, cleanup) {
+  console.log(`\n== ${name} ==`);
+  const created = performance.now();
+  const service = await startService(env);
+  const result = {
+    store: name,
+    startupSeconds: +((performance.now() - created) / 1000).toFixed(2),
+    ingest: {},
+    queries: [],
+  };
+  console.log(`service ready in ${result.startupSeconds} s (creates the store)`);
+  const counter = { next: 0 };
+  const learners = learnerCount(sizes[sizes.length - 1] ?? 10000);
+  try {
+    for (const [batch, statements] of [
+      [1, 1000],
+      [10, 3000],
+      [100, 10000],
+    ]) {
+      const rates = [];
+      for (let r = 0; r < rounds; r++)
+        rates.push(await ingestRate(service, batch, statements, counter, learners));
+      result.ingest[`batch${batch}`] = {
+        medianStatementsPerSecond: Math.round(median(rates)),
+        rounds: rates.map(Math.round),
+      };
+      console.log(
+        `ingest, batches of ${batch}: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
+      );
+    }
+    for (const size of sizes) {
+      const seconds = await bulkLoad(service, size, counter, learners);
+      const q = await measureQueries(service, learners);
+      result.queries.push({
+        storedStatements: counter.next,
+        loadSeconds: +seconds.toFixed(1),
+        ...q,
+      });
+      console.log(
+        `${counter.next} stored (loaded in ${seconds.toFixed(1)} s): query p50 ${q.p50} ms, p95 ${q.p95} ms`,
+      );
+      for (const [kind, v] of Object.entries(q.byKind))
+        console.log(`   ${kind}: p50 ${v.p50} ms, p95 ${v.p95} ms`);
+    }
+  } finally {
+    await stopService(service);
+    await cleanup();
+  }
+  return result;
+}
+
+const results = {
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  date: new Date().toISOString(),
+  note: 'Ingest: one client sending sequentially over HTTP. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
+  stores: [],
+};
+
+if (wanted.includes('pglite')) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lrs-bench-'));
+  results.stores.push(
+    await runStore('pglite', { DATA_DIR: dir, DATABASE_URL: '' }, () =>
+      rm(dir, { recursive: true, force: true }),
+    ),
+  );
+}
+const url = process.env.DATABASE_URL;
+if (wanted.includes('postgres') && url) {
+  const schema = `lrs_bench_${randomUUID().slice(0, 8)}`;
+  results.stores.push(
+    await runStore('postgres', { DATABASE_URL: url, DATABASE_SCHEMA: schema }, async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    }),
+  );
+} else if (wanted.includes('postgres')) {
+  console.log('\n(PostgreSQL skipped: set DATABASE_URL, e.g. `source .ci/postgres.sh`)');
+}
+
+const out = path.join(root, 'bench', 'lrs-results.json');
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten to ${path.relative(root, out)}`);
