@@ -47,6 +47,7 @@ describe('one process serves the site and the LRS', () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Home');
     expect(await (await fetch(`${server.url}/modules/`)).text()).toContain('Modules');
+    expect(await (await fetch(`${server.url}/modules`)).text()).toContain('Modules');
     const lost = await fetch(`${server.url}/no/such/page`);
     expect(lost.status).toBe(404);
     expect(await lost.text()).toContain('Lost');
