@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
- * End-to-end tests against the built site (run `astro build` first), served on a free port.
- * The port is chosen once in the main process and handed to workers through the environment.
+ * End-to-end tests against the built site (run `astro build` first), served as `npm start` serves
+ * it: one process with the site and the LRS, on a free port, with a fresh data folder. The port
+ * and folder are chosen once in the main process and handed to workers through the environment.
  */
 function freePort(): string {
   const script =
@@ -12,6 +15,7 @@ function freePort(): string {
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
 }
 process.env.E2E_PORT ??= freePort();
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'cp-e2e-lrs-'));
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -43,7 +47,15 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx astro preview --host 127.0.0.1 --port ${port}`,
+    command: 'node src/server/main.ts',
+    env: {
+      PORT: port,
+      HOST: '127.0.0.1',
+      SITE_DIR: 'dist',
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      // The end-to-end tests exercise the embedded store, whatever the environment says.
+      DATABASE_URL: '',
+    },
     url: `${baseURL}/en/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -2,12 +2,10 @@ import lunr from 'lunr';
 import frenchPlugin from 'lunr-languages/lunr.fr.js';
 import stemmerSupport from 'lunr-languages/lunr.stemmer.support.js';
 import type { SearchDoc } from './documents.ts';
-import { WORD_SEPARATOR } from './separator.ts';
+import { undoubleEnglish } from './tokens.ts';
 
 stemmerSupport(lunr);
 frenchPlugin(lunr);
-
-lunr.tokenizer.separator = WORD_SEPARATOR;
 
 /** Field boosts: a match in a title or heading ranks above one in the body. */
 export const FIELD_BOOSTS = { title: 8, heading: 5, body: 1 } as const;
@@ -28,6 +26,9 @@ export function buildSearchBundle(lang: 'en' | 'fr', docs: SearchDoc[]): SearchB
     if (lang === 'fr') {
       // lunr.fr replaces the English pipeline with the French trimmer, stop words and stemmer.
       this.use((lunr as unknown as { fr: lunr.Builder.Plugin }).fr);
+    } else {
+      this.pipeline.after(lunr.stemmer, undoubleEnglish);
+      this.searchPipeline.after(lunr.stemmer, undoubleEnglish);
     }
     this.ref('id');
     this.field('title', { boost: FIELD_BOOSTS.title });

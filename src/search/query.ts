@@ -1,8 +1,7 @@
 import lunr from 'lunr';
 import type { SearchBundle } from './index-builder.ts';
-import { WORD_SEPARATOR } from './separator.ts';
-
-lunr.tokenizer.separator = WORD_SEPARATOR;
+// Registers the shared word separator and the English pipeline step before any index loads.
+import './tokens.ts';
 
 /** Longest query taken into account; the rest is ignored so that a pasted page cannot freeze. */
 export const MAX_QUERY_CHARS = 200;

@@ -1,5 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+
+/** Opens the search page and waits for its island to hydrate, so typing reaches it. */
+async function openSearch(page: Page, query = '') {
+  await page.goto(`/en/search/${query ? `?q=${encodeURIComponent(query)}` : ''}`);
+  await page.locator('astro-island:not([ssr])').waitFor({ state: 'attached' });
+}
 
 test('pages other than search never fetch the search index', async ({ page }) => {
   const fetched: string[] = [];
@@ -31,11 +37,12 @@ test('the header search box leads to results that link to the right section', as
 });
 
 test('results are reachable with the arrow keys and open with Enter', async ({ page }) => {
-  await page.goto('/en/search/');
+  await openSearch(page);
   const box = page.getByRole('searchbox', { name: 'Search' });
   await box.focus();
   await page.keyboard.type('referral');
-  await expect(page.locator('.search__results li').first()).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('for “referral”');
+  await expect(page.locator('.search__results li').nth(1)).toBeVisible();
   await page.keyboard.press('ArrowDown');
   const firstLink = page.locator('.search__results a').first();
   await expect(firstLink).toBeFocused();
@@ -53,7 +60,7 @@ test('results are reachable with the arrow keys and open with Enter', async ({ p
 test('odd input never breaks the page', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/en/search/');
+  await openSearch(page);
   const box = page.getByRole('searchbox', { name: 'Search' });
   for (const input of ['*', '~', '"', 'title:', '🙂', 'x'.repeat(10_000), 'focal']) {
     await box.fill(input);
@@ -68,7 +75,7 @@ test('once fetched, the index is cached and search keeps working offline', async
   page,
   context,
 }) => {
-  await page.goto('/en/search/?q=UNICEF');
+  await openSearch(page, 'UNICEF');
   await expect(page.locator('.search__results li').first()).toBeVisible();
   const cached = await page.evaluate(async () => {
     const cache = await caches.open('cp-search-index');

@@ -142,6 +142,35 @@ describe('query helpers', () => {
   });
 });
 
+describe('English stemming', () => {
+  it('matches every form of "refer": referral, referrals, referring, referred', () => {
+    const doc = (id: string, body: string): SearchDoc => ({
+      id,
+      kind: 'section',
+      title: 'T',
+      heading: 'H',
+      body,
+      url: id,
+    });
+    const bundle = buildSearchBundle('en', [
+      doc('/a/', 'Refer the child to the child protection adviser.'),
+      doc('/b/', 'Fill in the referral form.'),
+      doc('/c/', 'The officer referred the case on the same day.'),
+      doc('/d/', 'Nothing about that here.'),
+    ]);
+    const searcher = createSearcher(JSON.parse(JSON.stringify(bundle)) as SearchBundle);
+    for (const query of ['referral', 'refer', 'referring', 'referrals', 'referred']) {
+      expect(
+        searcher
+          .search(query)
+          .map((r) => r.url)
+          .sort(),
+        query,
+      ).toEqual(['/a/', '/b/', '/c/']);
+    }
+  });
+});
+
 describe('French index', () => {
   it('stems French words: "enfants" finds a section about "enfant"', () => {
     const bundle = buildSearchBundle('fr', [
