@@ -68,7 +68,9 @@ describe('the build reports bad content by file and field', () => {
       cpSync(join(repo, file), join(root, file));
     }
     // Copies, not links: Vite resolves links to their real path and would leave the copy's root.
-    cpSync(join(repo, 'src'), join(root, 'src'), { recursive: true });
+    for (const folder of ['src', 'integrations']) {
+      cpSync(join(repo, folder), join(root, folder), { recursive: true });
+    }
     cpSync(join(repo, 'public'), join(root, 'public'), { recursive: true });
     symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
   });
