@@ -1,8 +1,10 @@
 import enQuiz from './en/quiz.json';
 import enSearch from './en/search.json';
+import enTracking from './en/tracking.json';
 import enUi from './en/ui.json';
 import frQuiz from './fr/quiz.json';
 import frSearch from './fr/search.json';
+import frTracking from './fr/tracking.json';
 import frUi from './fr/ui.json';
 
 /** Languages the site is published in, each under its own prefix (/en/, /fr/). */
@@ -60,6 +62,7 @@ export function localePath(lang: Lang, path = ''): string {
 const islandStrings = {
   quiz: { en: enQuiz, fr: frQuiz },
   search: { en: enSearch, fr: frSearch },
+  tracking: { en: enTracking, fr: frTracking },
 } as const;
 
 /** The UI strings of one island namespace (src/i18n/<lang>/<namespace>.json) in a language. */

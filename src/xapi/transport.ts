@@ -1,0 +1,74 @@
+import XAPI from '@xapi/xapi';
+import type { Transport } from './outbox.ts';
+
+/** An HTTP error answer, with its status kept (the library's own fetch adapter drops it). */
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** The record store's own message ({ message } as JSON), else the start of the body. */
+function messageOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // Not JSON: the text itself is the best message there is.
+  }
+  return body.slice(0, 300);
+}
+
+// A request that hangs on a weak link must end so the outbox can retry it.
+const TIMEOUT_MS = 30_000;
+
+/** What @xapi/xapi hands an adapter (its own type for it is not exported). */
+interface AdapterRequest {
+  url: string;
+  method: string;
+  headers?: Record<string, string>;
+  data?: unknown;
+}
+
+const fetchAdapter = async ({ url, method, data, headers }: AdapterRequest) => {
+  const response = await fetch(url, {
+    method,
+    headers: headers ?? {},
+    body: data === undefined ? null : JSON.stringify(data),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    credentials: 'omit',
+  });
+  const text = await response.text();
+  if (!response.ok) throw new HttpError(response.status, messageOf(text));
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // A 204 or a plain body stays text.
+  }
+  return {
+    data: parsed,
+    headers: Object.fromEntries(response.headers.entries()),
+    status: response.status,
+  };
+};
+
+/**
+ * Sends batches with @xapi/xapi. This module is loaded on the first send only (see sync.ts), so
+ * the library costs nothing on pages that never send. HTTP errors come back as a status and
+ * message; network errors throw.
+ */
+export function xapiTransport(endpoint: string, auth: string): Transport {
+  const xapi = new XAPI({ endpoint, auth, version: '1.0.3', adapter: fetchAdapter as never });
+  return async (statements) => {
+    try {
+      const response = await xapi.sendStatements({ statements: statements as never });
+      return { status: response.status, message: '' };
+    } catch (error) {
+      if (error instanceof HttpError) return { status: error.status, message: error.message };
+      throw error;
+    }
+  };
+}
