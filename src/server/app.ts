@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
 import { LrsError, badRequest } from './errors.ts';
 import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
+import { enrolmentRoutes } from './routes/enrolment.ts';
 import { registerState } from './routes/state.ts';
 import { registerStatements } from './routes/statements.ts';
 import { openStore, type StoreConfig } from './store/open-store.ts';
@@ -27,6 +28,11 @@ export interface ServerOptions {
   /** homePage of the account in the authority the LRS records on statements. */
   authorityHomePage?: string;
   throttle?: ThrottleOptions;
+  /**
+   * The course site's public origin. When given, learners can enrol (POST /api/enrol): the
+   * origin is the homePage of their accounts and must match the site the tracker runs on.
+   */
+  siteUrl?: string;
 }
 
 /** Where the LRS is mounted. */
@@ -164,6 +170,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     },
     { prefix: XAPI_PREFIX },
   );
+
+  if (options.siteUrl !== undefined) {
+    await app.register(enrolmentRoutes, { store, siteUrl: options.siteUrl });
+  }
 
   const siteDir = options.staticDir;
   if (siteDir !== undefined && existsSync(siteDir) && statSync(siteDir).isDirectory()) {

@@ -37,6 +37,8 @@ const app = await buildServer({
   corsOrigins,
   logger: env.LRS_LOG === '1',
   authorityHomePage: setting(env, 'LRS_AUTHORITY_HOMEPAGE', `http://${host}:${port}${XAPI_PREFIX}`),
+  // The origin the site was built for (astro.config's `site`): learner accounts live there.
+  siteUrl: setting(env, 'SITE_URL', 'http://localhost:4321'),
 });
 
 const url = await app.listen({ port, host });
