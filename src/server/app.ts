@@ -178,7 +178,14 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const siteDir = options.staticDir;
   if (siteDir !== undefined && existsSync(siteDir) && statSync(siteDir).isDirectory()) {
     const root = path.resolve(siteDir);
-    await app.register(fastifyStatic, { root, prefix: '/', wildcard: true, redirect: true });
+    // The build writes .br and .gz copies beside each file; clients that accept them get those.
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      wildcard: true,
+      redirect: true,
+      preCompressed: true,
+    });
     const notFoundPage = path.join(root, '404.html');
     app.setNotFoundHandler(async (request, reply) => {
       // The site's catch-all route also sees unknown /xapi paths; those get an xAPI error.
