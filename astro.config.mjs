@@ -2,6 +2,7 @@
 import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
 import { defineConfig } from 'astro/config';
+import precompress from './integrations/precompress.ts';
 import serviceWorker from './integrations/service-worker.ts';
 
 // The public origin of the site; used for canonical links and xAPI activity ids.
@@ -10,7 +11,8 @@ const site = process.env['SITE_URL'] ?? 'http://localhost:4321';
 export default defineConfig({
   site,
   trailingSlash: 'ignore',
-  integrations: [mdx(), preact(), serviceWorker()],
+  // precompress comes last so that it also compresses the service worker.
+  integrations: [mdx(), preact(), serviceWorker(), precompress()],
   // The course is published per language; the root sends visitors to the default one.
   redirects: { '/': '/en/' },
   build: {
