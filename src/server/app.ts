@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
 import { LrsError, badRequest } from './errors.ts';
 import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
+import { certificationRoutes } from './routes/certification.ts';
 import { enrolmentRoutes } from './routes/enrolment.ts';
 import { registerState } from './routes/state.ts';
 import { registerStatements } from './routes/statements.ts';
@@ -173,6 +174,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   if (options.siteUrl !== undefined) {
     await app.register(enrolmentRoutes, { store, siteUrl: options.siteUrl });
+    await app.register(certificationRoutes, {
+      store,
+      siteUrl: options.siteUrl,
+      authorityHomePage: options.authorityHomePage ?? 'http://localhost/xapi',
+    });
   }
 
   const siteDir = options.staticDir;

@@ -142,6 +142,55 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'certification: certificates, staff accounts and sessions, cohorts, report index',
+    sql: `
+      -- Reports group completions by learner and activity; a stored copy of the object id lets
+      -- a covering index answer them without reading each statement's JSON.
+      ALTER TABLE statements
+        ADD COLUMN object_id text GENERATED ALWAYS AS (statement->'object'->>'id') STORED;
+      CREATE INDEX statements_verb_object_actor ON statements (verb_id, object_id, actor_ifi)
+        INCLUDE (credential_key, stored) WHERE NOT voided;
+
+      CREATE TABLE certificates (
+        code text PRIMARY KEY,
+        learner_ifi text NOT NULL,
+        learner_name text NOT NULL,
+        track_id text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        statement_id uuid
+      );
+      CREATE INDEX certificates_learner ON certificates (learner_ifi, track_id, expires_at);
+      CREATE INDEX certificates_issued ON certificates (issued_at);
+
+      CREATE TABLE staff_users (
+        id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        role text NOT NULL,
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL,
+        disabled_at timestamptz
+      );
+      CREATE TABLE staff_sessions (
+        token_hash text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES staff_users (id),
+        csrf_token text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX staff_sessions_expires ON staff_sessions (expires_at);
+
+      CREATE TABLE cohorts (
+        code text PRIMARY KEY,
+        name text NOT NULL,
+        track_id text NOT NULL,
+        created_by text NOT NULL REFERENCES staff_users (id),
+        created_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

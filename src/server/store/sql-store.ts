@@ -70,6 +70,10 @@ export class SqlStore implements Store {
     this.#onClose = onClose;
   }
 
+  get database(): SqlDatabase {
+    return this.#db;
+  }
+
   async insertStatements(statements: NewStatement[]): Promise<string[]> {
     const ids = statements.map((s) => s.id.toLowerCase());
     const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../xapi/types.ts';
 import type { StatementIndex } from '../xapi/statement-index.ts';
+import type { SqlDatabase } from './sql-database.ts';
 
 /** A validated statement ready to be written, with the columns derived from it. */
 export interface NewStatement {
@@ -87,6 +88,8 @@ export interface CredentialRecord {
 /** The storage behind the LRS; PGlite and PostgreSQL implement it with the same SQL. */
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
+  /** The database itself, for certification and reports, which query statements in SQL. */
+  readonly database: SqlDatabase;
   /** Stores new statements atomically; returns the ids of all, re-sent identical ones included. */
   insertStatements(statements: NewStatement[]): Promise<string[]>;
   getStatement(id: string, voided: boolean): Promise<StoredStatement | null>;
