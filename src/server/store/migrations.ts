@@ -54,67 +54,84 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE direct;
 
       -- One round trip per batch: plpgsql caches its plans, which matters most for the embedded
-      -- store, where planning dominates the cost of a small insert. Errors carry SQLSTATEs
-      -- LRS09 (id conflict, HTTP 409) and LRS00 (bad voiding, HTTP 400).
+      -- store, where planning dominates the cost of a small insert, and set-based statements
+      -- keep the per-statement executor overhead low. Errors carry SQLSTATEs LRS09 (id
+      -- conflict, HTTP 409) and LRS00 (bad voiding, HTTP 400).
       CREATE FUNCTION lrs_insert_statements(batch jsonb) RETURNS void
       LANGUAGE plpgsql AS $fn$
       DECLARE
-        item jsonb;
-        sid uuid;
-        prior text;
-        new_seq bigint;
-        target uuid;
-        target_voiding boolean;
+        bad record;
+        expected integer;
+        inserted integer;
       BEGIN
-        FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
-          sid := (item->>'id')::uuid;
-          SELECT fingerprint INTO prior FROM statements WHERE id = sid;
-          IF FOUND THEN
-            IF prior <> item->>'fingerprint' THEN
-              RAISE EXCEPTION 'statement % already exists with different content', sid
-                USING ERRCODE = 'LRS09';
-            END IF;
-            CONTINUE;
-          END IF;
-          target := (item->>'voids')::uuid;
-          IF target IS NOT NULL THEN
-            SELECT voids IS NOT NULL INTO target_voiding FROM statements WHERE id = target;
-            IF target_voiding THEN
-              RAISE EXCEPTION 'statement % voids %, which is itself a voiding statement; a voiding statement cannot be voided', sid, target
-                USING ERRCODE = 'LRS00';
-            END IF;
-          END IF;
+        SELECT b.id INTO bad
+          FROM jsonb_to_recordset(batch) AS b(id uuid, fingerprint text)
+          JOIN statements s ON s.id = b.id
+          WHERE s.fingerprint <> b.fingerprint LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'statement % already exists with different content', bad.id
+            USING ERRCODE = 'LRS09';
+        END IF;
+        SELECT b.id, b.voids INTO bad
+          FROM jsonb_to_recordset(batch) AS b(id uuid, voids uuid)
+          JOIN statements t ON t.id = b.voids
+          WHERE t.voids IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = b.id)
+          LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'statement % voids %, which is itself a voiding statement; a voiding statement cannot be voided', bad.id, bad.voids
+            USING ERRCODE = 'LRS00';
+        END IF;
+        SELECT count(*) INTO expected
+          FROM jsonb_to_recordset(batch) AS b(id uuid)
+          WHERE NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = b.id);
+        WITH input AS (
+          SELECT * FROM jsonb_to_recordset(batch) AS x(
+            ord integer, id uuid, statement jsonb, fingerprint text, stored timestamptz,
+            verb_id text, actor_ifi text, registration uuid, voids uuid, credential_key text,
+            agents jsonb, activities jsonb)
+        ),
+        ins AS (
           INSERT INTO statements
             (id, statement, fingerprint, stored, verb_id, actor_ifi, registration, voids,
              credential_key)
-          VALUES
-            (sid, item->'statement', item->>'fingerprint', (item->>'stored')::timestamptz,
-             item->>'verb_id', item->>'actor_ifi', (item->>'registration')::uuid, target,
-             item->>'credential_key')
+          SELECT id, statement, fingerprint, stored, verb_id, actor_ifi, registration, voids,
+                 credential_key
+          FROM input ORDER BY ord
           ON CONFLICT (id) DO NOTHING
-          RETURNING seq INTO new_seq;
-          IF new_seq IS NULL THEN
-            -- Another instance stored this id after our check.
-            SELECT fingerprint INTO prior FROM statements WHERE id = sid;
-            IF prior <> item->>'fingerprint' THEN
-              RAISE EXCEPTION 'statement % already exists with different content', sid
-                USING ERRCODE = 'LRS09';
-            END IF;
-            CONTINUE;
-          END IF;
+          RETURNING id, seq
+        ),
+        ag AS (
           INSERT INTO statement_agents (seq, ifi, direct)
-            SELECT new_seq, a->>'ifi', (a->>'direct')::boolean
-            FROM jsonb_array_elements(item->'agents') AS a;
+          SELECT ins.seq, a.ifi, a.direct FROM ins JOIN input USING (id),
+            jsonb_to_recordset(input.agents) AS a(ifi text, direct boolean)
+        ),
+        ac AS (
           INSERT INTO statement_activities (seq, activity_id, direct)
-            SELECT new_seq, a->>'id', (a->>'direct')::boolean
-            FROM jsonb_array_elements(item->'activities') AS a;
-          IF target IS NOT NULL THEN
-            UPDATE statements SET voided = true WHERE id = target AND voids IS NULL;
-          ELSIF EXISTS (SELECT 1 FROM statements WHERE voids = sid) THEN
-            -- The voiding statement arrived before its target.
-            UPDATE statements SET voided = true WHERE seq = new_seq;
+          SELECT ins.seq, a.id, a.direct FROM ins JOIN input USING (id),
+            jsonb_to_recordset(input.activities) AS a(id text, direct boolean)
+        )
+        SELECT count(*) INTO inserted FROM ins;
+        IF inserted < expected THEN
+          -- Another instance stored some of these ids after our check.
+          SELECT b.id INTO bad
+            FROM jsonb_to_recordset(batch) AS b(id uuid, fingerprint text)
+            JOIN statements s ON s.id = b.id
+            WHERE s.fingerprint <> b.fingerprint LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION 'statement % already exists with different content', bad.id
+              USING ERRCODE = 'LRS09';
           END IF;
-        END LOOP;
+        END IF;
+        -- Void the targets of the batch's voiding statements, and statements of the batch that
+        -- an earlier voiding statement already targets (it may arrive before its target).
+        UPDATE statements SET voided = true
+          WHERE voids IS NULL AND NOT voided
+            AND id IN (SELECT b.voids FROM jsonb_to_recordset(batch) AS b(voids uuid)
+                       WHERE b.voids IS NOT NULL);
+        UPDATE statements s SET voided = true
+          WHERE s.voids IS NULL AND NOT s.voided
+            AND s.id IN (SELECT b.id FROM jsonb_to_recordset(batch) AS b(id uuid))
+            AND EXISTS (SELECT 1 FROM statements v WHERE v.voids = s.id);
       END
       $fn$;
 

@@ -93,7 +93,8 @@ export class SqlStore implements Store {
         );
       }
     }
-    const rows = statements.map((s) => ({
+    const rows = statements.map((s, ord) => ({
+      ord,
       id: s.id,
       statement: s.statement,
       fingerprint: s.fingerprint,
