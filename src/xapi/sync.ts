@@ -107,10 +107,18 @@ export function startSync(learner: Learner): Sync {
     }
   };
 
+  // Records whose IndexedDB write has not committed yet: spilled if the page goes away first.
+  const inflight = new Map<string, OutboxRecord>();
   const sync: Sync = {
     learner,
     async add(statements) {
-      await storage.add(toRecords(statements));
+      const records = toRecords(statements);
+      for (const record of records) inflight.set(record.id, record);
+      try {
+        await storage.add(records);
+      } finally {
+        for (const record of records) inflight.delete(record.id);
+      }
       changed();
       void flush();
     },
@@ -143,6 +151,9 @@ export function startSync(learner: Learner): Sync {
     },
   };
 
+  window.addEventListener('pagehide', () => {
+    if (inflight.size > 0) sync.spill([...inflight.values()].map((record) => record.statement));
+  });
   const kick = () => void flush();
   window.addEventListener('online', kick);
   document.addEventListener('visibilitychange', kick);

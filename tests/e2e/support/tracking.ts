@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect, type Page } from '@playwright/test';
+
+/** The built site and the LRS in one process, on a free port with an empty data folder. */
+export interface TrackingService {
+  url: string;
+  /** Basic Authorization value of an administrator credential (scope "all"). */
+  admin: string;
+  stop(): Promise<void>;
+}
+
+/** Starts tests/e2e/support/tracking-server.ts under the project's Node. */
+export async function startService(): Promise<TrackingService> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cp-tracking-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.resolve(import.meta.dirname, 'tracking-server.ts')],
+    {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SITE_DIR: path.resolve('dist') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('no stdout from the service');
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => {
+      reject(new Error(`the service exited with ${String(code)}`));
+    });
+  });
+  const ready = JSON.parse(line) as { url: string; admin: { key: string; secret: string } };
+  return {
+    url: ready.url,
+    admin: `Basic ${Buffer.from(`${ready.admin.key}:${ready.admin.secret}`).toString('base64')}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A statement as the LRS returns it, reduced to what the tests count. */
+export interface StoredStatement {
+  id: string;
+  verb: { id: string };
+  object: { id: string };
+}
+
+/** Every statement the LRS holds for an account name, following `more` links. */
+export async function statementsOf(
+  service: TrackingService,
+  accountName: string,
+  homePage = 'http://localhost:4321',
+): Promise<StoredStatement[]> {
+  const agent = JSON.stringify({ objectType: 'Agent', account: { homePage, name: accountName } });
+  let next = `/xapi/statements?agent=${encodeURIComponent(agent)}&limit=500&ascending=true`;
+  const all: StoredStatement[] = [];
+  while (next !== '') {
+    const response = await fetch(`${service.url}${next}`, {
+      headers: { Authorization: service.admin, 'X-Experience-API-Version': '1.0.3' },
+    });
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { statements: StoredStatement[]; more: string };
+    all.push(...page.statements);
+    next = page.more;
+  }
+  return all;
+}
+
+/** The short name of a verb IRI ("answered"). */
+export const verbName = (s: StoredStatement): string => s.verb.id.split('/').pop() ?? '';
+
+/** Counts statements per verb. */
+export function byVerb(list: StoredStatement[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of list) counts[verbName(s)] = (counts[verbName(s)] ?? 0) + 1;
+  return counts;
+}
+
+/** Enrols through the enrolment page and returns the learner's account name. */
+export async function enrol(page: Page, base: string, name = 'Amina Diallo'): Promise<string> {
+  await page.goto(`${base}/en/enrol/`);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Service or UN index number').fill('SN-448812');
+  await page.getByLabel('Police').check();
+  await page.getByLabel('Contributing country').fill('Senegal');
+  await page.getByLabel('Unit').fill('FPU 2');
+  await page.getByLabel('Mission').fill('MINUSCA');
+  await page.getByLabel('Cohort code (optional)').fill('DAKAR-2026-03');
+  await page.getByRole('button', { name: 'Enrol' }).click();
+  await expect(page.getByRole('heading', { name: `You are enrolled, ${name}.` })).toBeVisible();
+  return page.evaluate(() => {
+    const learner = JSON.parse(localStorage.getItem('cp-xapi:learner') ?? '{}') as {
+      actor?: { account?: { name?: string } };
+    };
+    return learner.actor?.account?.name ?? '';
+  });
+}
+
+/** Waits until the status says everything reached the record store. */
+export async function expectAllSaved(page: Page, timeout = 30_000): Promise<void> {
+  await expect(page.locator('.cp-sync[data-sync="saved"]')).toHaveText('All progress saved', {
+    timeout,
+  });
+}
+
+/** The ids of the statements waiting in this browser's outbox. */
+export async function outboxIds(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('cp-xapi');
+        open.onerror = () => {
+          reject(new Error('cannot open the outbox'));
+        };
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('outbox')) {
+            resolve([]);
+            return;
+          }
+          const request = db.transaction('outbox').objectStore('outbox').getAllKeys();
+          request.onsuccess = () => {
+            resolve(request.result.map(String));
+            db.close();
+          };
+        };
+      }),
+  );
+}
