@@ -19,10 +19,8 @@ describe.each(storeKinds())('bad input on $name', (kind) => {
   const existing = statement({ actor });
   let snapshot = '';
 
-  const everything = async () =>
-    (
-      await xapi(server, admin, `/xapi/statements?agent=${q(actor)}&related_agents=true`)
-    ).text.replace(/"more":"[^"]*"/, '');
+  // Every statement in this file's store (it holds a handful), as the LRS returns them.
+  const everything = async () => (await xapi(server, admin, '/xapi/statements?limit=0')).text;
 
   beforeAll(async () => {
     const opened = await kind.open();
