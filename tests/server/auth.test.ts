@@ -25,9 +25,7 @@ describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
     const opened = await kind.open();
     cleanup = () => opened.cleanup();
     store = opened.store;
-    server = await startServer(store, {
-      throttle: { freeFailures: 2, baseDelayMs: 200, maxDelayMs: 400 },
-    });
+    server = await startServer(store);
     admin = await createCredential(store, ['all']);
     learner = await createCredential(
       store,
@@ -67,21 +65,33 @@ describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
   });
 
   it('slows down repeated failed authentication from one address', async () => {
-    const bad = {
-      ...admin,
-      authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}`,
-    };
-    // The failures of the previous test already count; make sure the free ones are used up.
-    for (let i = 0; i < 3; i++) await xapi(server, bad, '/xapi/statements');
-    const started = Date.now();
-    const slow = await xapi(server, bad, '/xapi/statements');
-    expect(slow.status).toBe(401);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
-    // A success clears the record.
-    expect((await xapi(server, admin, '/xapi/statements?limit=1')).status).toBe(200);
-    const started2 = Date.now();
-    await xapi(server, admin, '/xapi/statements?limit=1');
-    expect(Date.now() - started2).toBeLessThan(150);
+    // A server of its own, so that other tests' failures do not count here.
+    const guarded = await startServer(store, {
+      throttle: { freeFailures: 2, baseDelayMs: 800, maxDelayMs: 800 },
+    });
+    try {
+      const bad = {
+        ...admin,
+        authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}`,
+      };
+      const timed = async (credential: TestCredential) => {
+        const started = Date.now();
+        const res = await xapi(guarded, credential, '/xapi/statements?limit=1');
+        return { status: res.status, ms: Date.now() - started };
+      };
+      expect((await timed(bad)).status).toBe(401);
+      expect((await timed(bad)).status).toBe(401);
+      const slow = await timed(bad);
+      expect(slow.status).toBe(401);
+      expect(slow.ms).toBeGreaterThanOrEqual(750);
+      // A success (itself still delayed) clears the record: the next failure is quick again.
+      expect((await timed(admin)).status).toBe(200);
+      const quick = await timed(bad);
+      expect(quick.status).toBe(401);
+      expect(quick.ms).toBeLessThan(750);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('enforces scopes with 403', async () => {
