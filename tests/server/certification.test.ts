@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/server/certification/rules.ts';
+import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
+import { api, completeModules, enrol, rightAnswers, SITE } from './certification-helpers.ts';
+
+const POLICE = 'police-pre-deployment';
+
+for (const kind of storeKinds()) {
+  describe(`certification (${kind.name})`, () => {
+    let server: TestServer;
+    let cleanup: () => Promise<void>;
+    let modules: string[];
+
+    beforeAll(async () => {
+      const opened = await kind.open();
+      cleanup = () => opened.cleanup();
+      server = await startServer(opened.store, { siteUrl: SITE });
+      modules = (await loadCatalog()).get(POLICE)?.rule.requiredModules ?? [];
+    }, 60_000);
+    afterAll(async () => {
+      await server.close();
+      await cleanup();
+    });
+
+    it('serves the graded questions to a learner without any answer key', async () => {
+      const learner = await enrol(server);
+      const res = await api(server, `/api/assessments/${POLICE}`, {
+        authorization: learner.authorization,
+      });
+      expect(res.status).toBe(200);
+      const body = res.json as { questions: unknown[] };
+      expect(body.questions.length).toBeGreaterThanOrEqual(10);
+      expect(res.text).not.toMatch(/"(correct|answer|target|explanation|feedback)"/);
+    });
+
+    it('refuses the questions without a credential (401) or with a service credential (403)', async () => {
+      expect((await api(server, `/api/assessments/${POLICE}`)).status).toBe(401);
+      const admin = await createCredential(server.store, ['all']);
+      const res = await api(server, `/api/assessments/${POLICE}`, {
+        authorization: admin.authorization,
+      });
+      expect(res.status).toBe(403);
+      const learner = await enrol(server);
+      expect(
+        (
+          await api(server, '/api/assessments/no-such-track', {
+            authorization: learner.authorization,
+          })
+        ).status,
+      ).toBe(404);
+    });
+
+    it('never certifies on a "passed" statement forged with the learner credential', async () => {
+      const learner = await enrol(server);
+      await completeModules(server, learner, modules);
+      const forged = await xapi(
+        server,
+        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
+        '/xapi/statements',
+        {
+          body: {
+            actor: learner.actor,
+            verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed' } },
+            object: { id: `${SITE}/xapi/activities/assessment/police-pre-deployment-final` },
+            result: { success: true, score: { scaled: 1 } },
+          },
+        },
+      );
+      expect(forged.status).toBe(200);
+      const status = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: learner.authorization,
+      });
+      expect(status.status).toBe(200);
+      expect(status.json).toMatchObject({ passed: false, missingModules: [], certificate: null });
+      const count = await server.store.database.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM certificates',
+      );
+      expect(count[0]?.n).toBe(0);
+    });
+
+    it('records a failed attempt under the service authority and issues nothing', async () => {
+      const learner = await enrol(server);
+      await completeModules(server, learner, modules);
+      const res = await api(server, `/api/assessments/${POLICE}/attempts`, {
+        authorization: learner.authorization,
+        body: { lang: 'en', responses: {} },
+      });
+      expect(res.status).toBe(201);
+      expect(res.json).toMatchObject({ passed: false, status: { certificate: null } });
+      expect(res.text).not.toMatch(/"(correct|answer|explanation)"/);
+      const rows = await server.store.database.query<{
+        credential_key: string;
+        statement: { authority: { account: { name: string } } };
+      }>(
+        `SELECT credential_key, statement FROM statements WHERE verb_id = 'http://adlnet.gov/expapi/verbs/failed'`,
+      );
+      expect(rows.at(-1)?.credential_key).toBe('service:certification');
+      expect(rows.at(-1)?.statement.authority.account.name).toBe('service:certification');
+    });
+
+    it('issues a certificate once the modules are complete and the service recorded a pass', async () => {
+      const learner = await enrol(server, { name: 'Jean Mukendi' });
+      const pass = await api(server, `/api/assessments/${POLICE}/attempts`, {
+        authorization: learner.authorization,
+        body: { lang: 'en', responses: await rightAnswers(POLICE) },
+      });
+      expect(pass.status).toBe(201);
+      expect(pass.json).toMatchObject({
+        passed: true,
+        score: { scaled: 1 },
+        status: { passed: true, certificate: null },
+      });
+      expect((pass.json as { status: { missingModules: string[] } }).status.missingModules).toEqual(
+        modules,
+      );
+
+      await completeModules(server, learner, modules);
+      const status = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: learner.authorization,
+      });
+      expect(status.status, status.text).toBe(200);
+      const certificate = (
+        status.json as {
+          certificate: { code: string; learnerName: string; expiresAt: string; issuedAt: string };
+        }
+      ).certificate;
+      expect(certificate.learnerName).toBe('Jean Mukendi');
+      expect(certificate.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      const months =
+        (new Date(certificate.expiresAt).getTime() - new Date(certificate.issuedAt).getTime()) /
+        (30.4 * 86_400_000);
+      expect(Math.round(months)).toBe(24);
+      // Asking again gives the same certificate, not a second one.
+      const again = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: learner.authorization,
+      });
+      expect((again.json as { certificate: { code: string } }).certificate.code).toBe(
+        certificate.code,
+      );
+
+      const verified = await api(
+        server,
+        `/api/certificates/${certificate.code.toLowerCase().replace(/-/g, ' ')}`,
+      );
+      expect(verified.status).toBe(200);
+      expect(verified.json).toEqual({
+        status: 'valid',
+        code: certificate.code,
+        name: 'Jean Mukendi',
+        track: POLICE,
+        trackTitles: expect.any(Object) as unknown,
+        issuedAt: certificate.issuedAt,
+        expiresAt: certificate.expiresAt,
+      });
+      const qr = await api(server, `/api/certificates/${certificate.code}/qr.svg?lang=fr`);
+      expect(qr.status).toBe(200);
+      expect(qr.headers.get('content-type')).toContain('image/svg+xml');
+      expect(qr.text).toContain('<svg');
+
+      await server.store.database.query(
+        `UPDATE certificates SET expires_at = now() - interval '1 day' WHERE code = $1`,
+        [certificate.code.replace(/-/g, '')],
+      );
+      const expired = await api(server, `/api/certificates/${certificate.code}`);
+      expect(expired.json).toMatchObject({ status: 'expired' });
+    });
+
+    it('answers unknown and malformed codes with 404 and 400, revealing nothing', async () => {
+      const unknown = await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS');
+      expect(unknown.status).toBe(404);
+      expect(unknown.json).toEqual({ error: 'Not Found', message: 'no certificate has this code' });
+      expect((await api(server, '/api/certificates/not-a-code')).status).toBe(400);
+      expect((await api(server, `/api/certificates/${'A'.repeat(500)}`)).status).toBe(400);
+      expect((await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS?x=1')).status).toBe(400);
+    });
+
+    it('rejects responses to unknown questions and limits graded attempts per day', async () => {
+      const learner = await enrol(server);
+      const bad = await api(server, `/api/assessments/${POLICE}/attempts`, {
+        authorization: learner.authorization,
+        body: { responses: { 'no-such-question': ['x'] } },
+      });
+      expect(bad.status).toBe(400);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const res = await api(server, `/api/assessments/${POLICE}/attempts`, {
+          authorization: learner.authorization,
+          body: { responses: {} },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    });
+  });
+}
