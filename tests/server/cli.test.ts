@@ -46,7 +46,7 @@ describe('credentials command', () => {
     expect((await runCli(['list'], env)).stdout).toContain('revoked');
     const again = await runCli(['revoke', key], env);
     expect(again.code).toBe(1);
-  });
+  }, 120_000);
 
   it('rejects unknown scopes, bad agents and unknown commands with a message', async () => {
     const scope = await runCli(['create', '--name', 'x', '--scopes', 'everything'], env);
@@ -61,5 +61,5 @@ describe('credentials command', () => {
     const command = await runCli(['delete'], env);
     expect(command.code).toBe(1);
     expect(command.stderr).toContain('unknown command');
-  });
+  }, 120_000);
 });

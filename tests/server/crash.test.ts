@@ -41,6 +41,7 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
     }
   });
 
+  // Starting a service twice and creating a data folder take long on a busy machine.
   it('keeps every acknowledged statement after SIGKILL mid-ingest', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'lrs-crash-'));
     const fullEnv = { DATA_DIR: dataDir, ...env };
@@ -107,5 +108,5 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
     service.child.kill('SIGTERM');
     await exited(service.child);
     service = undefined;
-  });
+  }, 180_000);
 });
