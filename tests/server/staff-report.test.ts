@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/server/certification/rules.ts';
+import { createStaffUser } from '../../src/server/staff/accounts.ts';
+import { createCredential, startServer, storeKinds, type TestServer } from './helpers.ts';
+import {
+  api,
+  completeModules,
+  enrol,
+  rightAnswers,
+  SITE,
+  type EnrolledLearner,
+} from './certification-helpers.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+async function login(server: TestServer, name: string, password = PASSWORD) {
+  const res = await api(server, '/api/staff/login', { body: { name, password } });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}
+
+// A small seeded generator, so a failure can be replayed.
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+for (const kind of storeKinds()) {
+  describe(`staff and reports (${kind.name})`, () => {
+    let server: TestServer;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      const opened = await kind.open();
+      cleanup = () => opened.cleanup();
+      server = await startServer(opened.store, { siteUrl: SITE });
+      await createStaffUser(server.store.database, 'dpo-ana', 'dpo', PASSWORD);
+      await createStaffUser(server.store.database, 'trainer-ben', 'trainer', PASSWORD);
+    }, 60_000);
+    afterAll(async () => {
+      await server.close();
+      await cleanup();
+    });
+
+    it('signs in with an HttpOnly, SameSite=Strict cookie and refuses wrong passwords', async () => {
+      const bad = await login(server, 'dpo-ana', 'wrong password!!');
+      expect(bad.res.status).toBe(401);
+      expect(bad.res.headers.get('set-cookie')).toBeNull();
+      const { res } = await login(server, 'dpo-ana');
+      expect(res.status).toBe(200);
+      const setCookie = res.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(/HttpOnly/);
+      expect(setCookie).toMatch(/SameSite=Strict/);
+      expect(setCookie).not.toMatch(/Secure/);
+      const stored = await server.store.database.query<{ password_hash: string }>(
+        'SELECT password_hash FROM staff_users',
+      );
+      expect(stored.every((r) => r.password_hash.startsWith('scrypt$32768$8$1$'))).toBe(true);
+    });
+
+    it('answers 401 without a session, 403 to a learner credential and to the wrong role', async () => {
+      expect((await api(server, '/api/reports/completion')).status).toBe(401);
+      const learner = await enrol(server);
+      const asLearner = await api(server, '/api/reports/completion', {
+        authorization: learner.authorization,
+      });
+      expect(asLearner.status).toBe(403);
+      const admin = await createCredential(server.store, ['all']);
+      expect(
+        (await api(server, '/api/reports/completion', { authorization: admin.authorization }))
+          .status,
+      ).toBe(403);
+      const trainer = await login(server, 'trainer-ben');
+      const wrongRole = await api(server, '/api/reports/completion', {
+        headers: { Cookie: trainer.cookie },
+      });
+      expect(wrongRole.status).toBe(403);
+      const forged = await api(server, '/api/reports/completion', {
+        headers: { Cookie: 'cp_staff=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      });
+      expect(forged.status).toBe(401);
+    });
+
+    it('requires the CSRF token on changes and ends sessions on logout', async () => {
+      const trainer = await login(server, 'trainer-ben');
+      const noToken = await api(server, '/api/cohorts', {
+        headers: { Cookie: trainer.cookie },
+        body: { name: 'Dakar March', track: 'police-pre-deployment' },
+      });
+      expect(noToken.status).toBe(403);
+      const ok = await api(server, '/api/cohorts', {
+        headers: { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf },
+        body: { name: 'Dakar March', track: 'police-pre-deployment' },
+      });
+      expect(ok.status).toBe(201);
+      expect((ok.json as { code: string }).code).toMatch(/^C[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      const out = await api(server, '/api/staff/logout', {
+        method: 'POST',
+        headers: { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf },
+      });
+      expect(out.status).toBe(204);
+      expect(
+        (await api(server, '/api/cohorts', { headers: { Cookie: trainer.cookie } })).status,
+      ).toBe(401);
+    });
+
+    it('rejects bad filters with 400', async () => {
+      const dpo = await login(server, 'dpo-ana');
+      const get = (q: string) =>
+        api(server, `/api/reports/completion${q}`, { headers: { Cookie: dpo.cookie } });
+      expect((await get('?groupBy=password')).status).toBe(400);
+      expect((await get(`?country=${'x'.repeat(5000)}`)).status).toBe(400);
+      expect((await get('?from=yesterday')).status).toBe(400);
+      expect((await get('?track=unknown')).status).toBe(404);
+      expect((await get('?country=a&country=b')).status).toBe(400);
+      expect((await get('?drop=1')).status).toBe(400);
+    });
+
+    it('reports figures that match a generated data set, and the cohort view and CSV agree', async () => {
+      const catalog = await loadCatalog();
+      const trainer = await login(server, 'trainer-ben');
+      const cohortRes = await api(server, '/api/cohorts', {
+        headers: { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf },
+        body: { name: 'Bamako April', track: 'military-pre-deployment' },
+      });
+      const cohort = (cohortRes.json as { code: string }).code;
+      const next = random(20260401);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+      const countries = ['Senegal', 'Nepal', 'Rwanda', 'Bangladesh'];
+      interface Expected {
+        learner: EnrolledLearner;
+        country: string;
+        started: boolean;
+        completed: boolean;
+        certified: boolean;
+        cohort: boolean;
+      }
+      const expected: Expected[] = [];
+      const rights = {
+        'police-pre-deployment': await rightAnswers('police-pre-deployment'),
+        'military-pre-deployment': await rightAnswers('military-pre-deployment'),
+      };
+      for (let i = 0; i < 24; i += 1) {
+        const inCohort = i % 4 === 0;
+        const role = inCohort ? 'military' : pick(['police', 'military'] as const);
+        const track = role === 'police' ? 'police-pre-deployment' : 'military-pre-deployment';
+        const country = pick(countries);
+        const learner = await enrol(server, {
+          name: `Learner ${String(i).padStart(2, '0')}`,
+          role,
+          country,
+          mission: pick(['MINUSCA', 'MONUSCO']),
+          ...(inCohort ? { cohort } : {}),
+        });
+        const modules = catalog.get(track)?.rule.requiredModules ?? [];
+        const done = modules.filter(() => next() < 0.7);
+        if (done.length > 0) await completeModules(server, learner, done);
+        const attempts = next() < 0.6;
+        if (attempts) {
+          await api(server, `/api/assessments/${track}/attempts`, {
+            authorization: learner.authorization,
+            body: { responses: rights[track] },
+          });
+        }
+        const completed = done.length === modules.length;
+        expected.push({
+          learner,
+          country,
+          started: done.length > 0 || attempts,
+          completed,
+          certified: completed && attempts,
+          cohort: inCohort,
+        });
+      }
+      const dpo = await login(server, 'dpo-ana');
+      // Includes the learner enrolled (police, Senegal) by an earlier test, who did nothing.
+      const res = await api(server, '/api/reports/completion?groupBy=country', {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(res.status).toBe(200);
+      const groups = (res.json as { groups: { key: string }[] }).groups;
+      const want = countries
+        .map((key) => {
+          const rows = expected.filter((e) => e.country === key);
+          const extra = key === 'Senegal' ? 1 : 0;
+          return {
+            key,
+            enrolled: rows.length + extra,
+            started: rows.filter((e) => e.started).length,
+            completed: rows.filter((e) => e.completed).length,
+            certified: rows.filter((e) => e.certified).length,
+          };
+        })
+        .filter((g) => g.enrolled > 0)
+        .sort((a, b) => a.key.localeCompare(b.key));
+      expect(groups).toEqual(want);
+      expect(want.some((g) => g.certified > 0)).toBe(true);
+
+      const list = await api(server, `/api/reports/learners?q=Learner%2003&limit=5`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      const found = (list.json as { learners: { learnerId: string; name: string }[] }).learners;
+      expect(found.map((l) => l.name)).toEqual(['Learner 03']);
+      const detail = await api(server, `/api/reports/learners/${found[0]?.learnerId ?? ''}`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(detail.status).toBe(200);
+      expect(
+        (await api(server, '/api/reports/learners/l-nobody', { headers: { Cookie: dpo.cookie } }))
+          .status,
+      ).toBe(404);
+
+      const csv = await api(server, '/api/reports/learners.csv', {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(csv.text.trim().split('\r\n')).toHaveLength(expected.length + 2);
+
+      const over = await api(server, '/api/reports/certified-over-time', {
+        headers: { Cookie: dpo.cookie },
+      });
+      const months = (over.json as { months: { certified: number }[] }).months;
+      expect(months.reduce((n, m) => n + m.certified, 0)).toBe(
+        expected.filter((e) => e.certified).length,
+      );
+
+      const view = await api(server, `/api/cohorts/${cohort}`, {
+        headers: { Cookie: trainer.cookie },
+      });
+      expect(view.status).toBe(200);
+      const members = (view.json as { learners: { name: string; certified: boolean }[] }).learners;
+      expect(members.map((m) => m.certified)).toEqual(
+        expected.filter((e) => e.cohort).map((e) => e.certified),
+      );
+    }, 120_000);
+  });
+}
