@@ -1,7 +1,11 @@
+import enAssessment from './en/assessment.json';
+import enDashboard from './en/dashboard.json';
 import enQuiz from './en/quiz.json';
 import enSearch from './en/search.json';
 import enTracking from './en/tracking.json';
 import enUi from './en/ui.json';
+import frAssessment from './fr/assessment.json';
+import frDashboard from './fr/dashboard.json';
 import frQuiz from './fr/quiz.json';
 import frSearch from './fr/search.json';
 import frTracking from './fr/tracking.json';
@@ -60,6 +64,8 @@ export function localePath(lang: Lang, path = ''): string {
 
 /** The strings an island needs, by namespace: islands get them as props, never import them all. */
 const islandStrings = {
+  assessment: { en: enAssessment, fr: frAssessment },
+  dashboard: { en: enDashboard, fr: frDashboard },
   quiz: { en: enQuiz, fr: frQuiz },
   search: { en: enSearch, fr: frSearch },
   tracking: { en: enTracking, fr: frTracking },
