@@ -84,8 +84,16 @@ export function byVerb(list: StoredStatement[]): Record<string, number> {
   return counts;
 }
 
-/** Enrols through the enrolment page and returns the learner's account name. */
-export async function enrol(page: Page, base: string, name = 'Amina Diallo'): Promise<string> {
+/**
+ * Enrols through the enrolment page and returns the learner's account name. A cohort code, when
+ * given, must be one a trainer created: the service refuses unknown codes.
+ */
+export async function enrol(
+  page: Page,
+  base: string,
+  name = 'Amina Diallo',
+  cohort = '',
+): Promise<string> {
   await page.goto(`${base}/en/enrol/`);
   await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Service or UN index number').fill('SN-448812');
@@ -93,7 +101,7 @@ export async function enrol(page: Page, base: string, name = 'Amina Diallo'): Pr
   await page.getByLabel('Contributing country').fill('Senegal');
   await page.getByLabel('Unit').fill('FPU 2');
   await page.getByLabel('Mission').fill('MINUSCA');
-  await page.getByLabel('Cohort code (optional)').fill('DAKAR-2026-03');
+  if (cohort) await page.getByLabel('Cohort code (optional)').fill(cohort);
   await page.getByRole('button', { name: 'Enrol' }).click();
   await expect(page.getByRole('heading', { name: `You are enrolled, ${name}.` })).toBeVisible();
   return page.evaluate(() => {
@@ -106,9 +114,10 @@ export async function enrol(page: Page, base: string, name = 'Amina Diallo'): Pr
 
 /** Waits until the status says everything reached the record store. */
 export async function expectAllSaved(page: Page, timeout = 30_000): Promise<void> {
-  await expect(page.locator('.cp-sync[data-sync="saved"]')).toHaveText('All progress saved', {
-    timeout,
-  });
+  await expect(page.locator('.cp-sync[data-sync="saved"]')).toHaveText(
+    /^(All progress saved|Toute votre progression est enregistrée)$/,
+    { timeout },
+  );
 }
 
 /** The ids of the statements waiting in this browser's outbox. */
