@@ -1,0 +1,257 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FollowUp, Question } from '../../schemas/quiz.ts';
+import { fill, type DashboardStrings } from './api.ts';
+import './staff.css';
+
+/** Props of the classroom mode island. */
+export interface Props {
+  t: DashboardStrings;
+  /** Each module with a knowledge check: its id, title and questions (public already). */
+  modules: { id: string; title: string; questions: Question[] }[];
+}
+
+const Right = ({ t }: { t: DashboardStrings }) => (
+  <span class="classroom__right">
+    <span aria-hidden="true">✓ </span>
+    {t.correct}
+  </span>
+);
+
+function Body({
+  q,
+  revealed,
+  t,
+}: {
+  q: Question | FollowUp;
+  revealed: boolean;
+  t: DashboardStrings;
+}) {
+  switch (q.type) {
+    case 'single-choice':
+    case 'multiple-response':
+      return (
+        <ol type="A">
+          {q.options.map((o) => (
+            <li key={o.id}>
+              {o.text} {revealed && o.correct && <Right t={t} />}
+            </li>
+          ))}
+        </ol>
+      );
+    case 'true-false':
+      return (
+        <ul>
+          {[true, false].map((v) => (
+            <li key={String(v)}>
+              {v ? t.true : t.false} {revealed && q.answer === v && <Right t={t} />}
+            </li>
+          ))}
+        </ul>
+      );
+    case 'matching': {
+      const target = new Map(q.targets.map((x) => [x.id, x.text]));
+      return (
+        <div>
+          <ul>
+            {q.targets.map((x) => (
+              <li key={x.id}>{x.text}</li>
+            ))}
+          </ul>
+          <ol>
+            {q.items.map((i) => (
+              <li key={i.id}>
+                {i.text}
+                {revealed && (
+                  <>
+                    {' → '}
+                    <strong>{target.get(i.target)}</strong>
+                  </>
+                )}
+              </li>
+            ))}
+          </ol>
+        </div>
+      );
+    }
+    case 'ordering': {
+      // Shown in a fixed scramble (reversed), so the room has something to put in order.
+      const steps = revealed ? q.steps : [...q.steps].reverse();
+      return (
+        <div>
+          {revealed && <p>{t.rightOrder}</p>}
+          <ol type={revealed ? '1' : 'a'}>
+            {steps.map((s) => (
+              <li key={s.id}>{s.text}</li>
+            ))}
+          </ol>
+        </div>
+      );
+    }
+    case 'scenario':
+      return (
+        <div>
+          <p>
+            <strong>{t.scenario}: </strong>
+            {q.scenario}
+          </p>
+          <ol type="A">
+            {q.options.map((o) => (
+              <li key={o.id}>
+                {o.text} {revealed && o.correct && <Right t={t} />}
+              </li>
+            ))}
+          </ol>
+          {q.followUp && (
+            <div>
+              <p>
+                <strong>{t.followUp}: </strong>
+                {q.followUp.prompt}
+              </p>
+              <Body q={q.followUp} revealed={revealed} t={t} />
+            </div>
+          )}
+        </div>
+      );
+  }
+}
+
+/**
+ * Projects a module's knowledge check in large type, one question at a time, with its answer
+ * revealed on demand. Right and left arrows move between questions, space reveals the answer.
+ */
+export default function Classroom({ t, modules }: Props) {
+  const [picked, setPicked] = useState(modules[0]?.id ?? '');
+  const [running, setRunning] = useState<string | null>(null);
+  const [index, setIndex] = useState(0);
+  const [revealed, setRevealed] = useState(false);
+  const stage = useRef<HTMLDivElement>(null);
+  const module = modules.find((m) => m.id === running);
+  const total = module?.questions.length ?? 0;
+
+  useEffect(() => {
+    if (running !== null) stage.current?.focus();
+  }, [running, index]);
+
+  const go = (delta: number) => {
+    const next = Math.min(total - 1, Math.max(0, index + delta));
+    if (next !== index) {
+      setIndex(next);
+      setRevealed(false);
+    }
+  };
+
+  if (module === undefined) {
+    return (
+      <form
+        class="staff-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRunning(picked);
+          setIndex(0);
+          setRevealed(false);
+        }}
+      >
+        <p>
+          <label for="classroom-module">{t.pickModule}</label>
+          <select
+            id="classroom-module"
+            value={picked}
+            onChange={(e) => {
+              setPicked(e.currentTarget.value);
+            }}
+          >
+            {modules.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.title}
+              </option>
+            ))}
+          </select>
+        </p>
+        <button type="submit" class="staff-button">
+          {t.startClassroom}
+        </button>
+      </form>
+    );
+  }
+
+  const q = module.questions[index];
+  return (
+    <div
+      class="classroom"
+      ref={stage}
+      tabIndex={-1}
+      role="region"
+      aria-label={`${t.classroom}: ${module.title}`}
+      data-testid="classroom"
+      onKeyDown={(e) => {
+        const onButton = (e.target as HTMLElement).tagName === 'BUTTON';
+        if (e.key === 'ArrowRight') go(1);
+        else if (e.key === 'ArrowLeft') go(-1);
+        else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
+        else return;
+        e.preventDefault();
+      }}
+    >
+      <p class="classroom__count" aria-live="polite">
+        {module.title} · {fill(t.questionOf, { n: index + 1, total })}
+      </p>
+      {q && (
+        <div>
+          <p class="classroom__prompt">{q.prompt}</p>
+          <Body q={q} revealed={revealed} t={t} />
+          <div aria-live="polite">
+            {revealed && q.explanation && (
+              <p class="classroom__answer">
+                <strong>{t.answer}: </strong>
+                {q.explanation}
+              </p>
+            )}
+          </div>
+        </div>
+      )}
+      <div class="staff-actions">
+        <button
+          type="button"
+          class="staff-button staff-button--secondary"
+          aria-disabled={index === 0 ? 'true' : undefined}
+          onClick={() => {
+            go(-1);
+          }}
+        >
+          <span aria-hidden="true">← </span>
+          {t.previous}
+        </button>
+        <button
+          type="button"
+          class="staff-button"
+          aria-expanded={revealed ? 'true' : 'false'}
+          onClick={() => {
+            setRevealed(!revealed);
+          }}
+        >
+          {revealed ? t.hide : t.reveal}
+        </button>
+        <button
+          type="button"
+          class="staff-button staff-button--secondary"
+          aria-disabled={index === total - 1 ? 'true' : undefined}
+          onClick={() => {
+            go(1);
+          }}
+        >
+          {t.next}
+          <span aria-hidden="true"> →</span>
+        </button>
+        <button
+          type="button"
+          class="staff-button staff-button--secondary"
+          onClick={() => {
+            setRunning(null);
+          }}
+        >
+          {t.exitClassroom}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,411 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { BarChart } from './BarChart.tsx';
+import { StaffGate } from './StaffGate.tsx';
+import { api, fill, percent, when, type DashboardStrings } from './api.ts';
+import './staff.css';
+
+/** Props of the DPO dashboard island. */
+export interface Props {
+  lang: 'en' | 'fr';
+  t: DashboardStrings;
+  /** Track ids and their titles in the page's language. */
+  tracks: Record<string, string>;
+  /** Learner roles and their labels. */
+  roles: Record<string, string>;
+  /** Module ids and their titles. */
+  modules: Record<string, string>;
+}
+
+const GROUPS = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
+type Group = (typeof GROUPS)[number];
+const TEXT_FILTERS = ['mission', 'country', 'unit', 'cohort'] as const;
+
+interface Totals {
+  enrolled: number;
+  started: number;
+  completed: number;
+  certified: number;
+}
+interface Completion {
+  groupBy: Group;
+  totals: Totals;
+  groups: (Totals & { key: string })[];
+}
+interface Learner {
+  learnerId: string;
+  name: string;
+  serviceNumber: string;
+  mission: string;
+  country: string;
+  unit: string;
+  cohort: string | null;
+  modulesDone: number;
+  modulesRequired: number;
+  certificateCode: string | null;
+}
+interface Detail {
+  profile: Record<string, string | null>;
+  track: string | null;
+  modules: { module: string; completedAt: string | null; score: number | null }[];
+  attempts: { passed: boolean; scaled: number | null; at: string }[];
+  certificates: { code: string; issuedAt: string; expiresAt: string; valid: boolean }[];
+}
+interface Data {
+  completion: Completion;
+  byCountry: Completion;
+  months: { month: string; certified: number }[];
+  learners: { total: number; learners: Learner[] };
+}
+
+type Filters = Record<string, string>;
+
+const query = (filters: Filters, extra: Record<string, string> = {}) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...extra }))
+    if (v.trim() !== '') params.set(k, v);
+  const s = params.toString();
+  return s === '' ? '' : `?${s}`;
+};
+
+function Dashboard({ lang, t, tracks, roles, modules }: Props) {
+  const [draft, setDraft] = useState<Filters>({});
+  const [applied, setApplied] = useState<Filters>({});
+  const [groupBy, setGroupBy] = useState<Group>('mission');
+  const [data, setData] = useState<Data | 'loading' | 'failed'>('loading');
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const detailHeading = useRef<HTMLHeadingElement>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+
+  useEffect(() => {
+    setData('loading');
+    let live = true;
+    Promise.all([
+      api<Completion>(`/api/reports/completion${query(applied, { groupBy })}`),
+      api<Completion>(`/api/reports/completion${query(applied, { groupBy: 'country' })}`),
+      api<{ months: Data['months'] }>(`/api/reports/certified-over-time${query(applied)}`),
+      api<Data['learners']>(`/api/reports/learners${query(applied, { limit: '100' })}`),
+    ]).then(
+      ([completion, byCountry, over, learners]) => {
+        if (live) setData({ completion, byCountry, months: over.months, learners });
+      },
+      () => {
+        if (live) setData('failed');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [applied, groupBy]);
+
+  useEffect(() => {
+    if (detail !== null) detailHeading.current?.focus();
+  }, [detail]);
+
+  const dimension = (g: Group) => t[g];
+  const keyLabel = (g: Group, key: string) =>
+    key === ''
+      ? t.none
+      : g === 'track'
+        ? (tracks[key] ?? key)
+        : g === 'role'
+          ? (roles[key] ?? key)
+          : key;
+  const set = (k: string) => (e: { currentTarget: { value: string } }) => {
+    setDraft({ ...draft, [k]: e.currentTarget.value });
+  };
+  const field = (k: string, label: string, type = 'text') => (
+    <p>
+      <label for={`f-${k}`}>{label}</label>
+      <input id={`f-${k}`} name={k} type={type} value={draft[k] ?? ''} onInput={set(k)} />
+    </p>
+  );
+  const select = (k: string, label: string, options: Record<string, string>) => (
+    <p>
+      <label for={`f-${k}`}>{label}</label>
+      <select id={`f-${k}`} name={k} value={draft[k] ?? ''} onChange={set(k)}>
+        <option value="">{t.any}</option>
+        {Object.entries(options).map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
+
+  const openDetail = (id: string, button: HTMLButtonElement) => {
+    opener.current = button;
+    api<Detail>(`/api/reports/learners/${encodeURIComponent(id)}`).then(setDetail, () => {
+      setData('failed');
+    });
+  };
+
+  return (
+    <div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...draft });
+        }}
+      >
+        <fieldset class="staff-filters">
+          <legend>{t.filters}</legend>
+          {TEXT_FILTERS.map((k) => field(k, t[k]))}
+          {select('role', t.role, roles)}
+          {select('track', t.track, tracks)}
+          {field('from', t.from, 'date')}
+          {field('to', t.to, 'date')}
+          {field('q', t.q, 'search')}
+        </fieldset>
+        <div class="staff-actions">
+          <button type="submit" class="staff-button">
+            {t.apply}
+          </button>
+          <button
+            type="button"
+            class="staff-button staff-button--secondary"
+            onClick={() => {
+              setDraft({});
+              setApplied({});
+            }}
+          >
+            {t.reset}
+          </button>
+          <a
+            class="staff-button staff-button--secondary"
+            href={`/api/reports/learners.csv${query(applied)}`}
+            download="completion.csv"
+            aria-describedby="csv-hint"
+          >
+            {t.exportCsv}
+          </a>
+          <span id="csv-hint">{t.exportCsvHint}</span>
+        </div>
+      </form>
+      <p>
+        <label for="group-by">{t.groupBy}</label>{' '}
+        <select
+          id="group-by"
+          value={groupBy}
+          onChange={(e) => {
+            setGroupBy(e.currentTarget.value as Group);
+          }}
+        >
+          {GROUPS.map((g) => (
+            <option key={g} value={g}>
+              {dimension(g)}
+            </option>
+          ))}
+        </select>
+      </p>
+      <div aria-live="polite" aria-busy={data === 'loading' ? 'true' : 'false'}>
+        {data === 'loading' ? (
+          <p>{t.loading}</p>
+        ) : data === 'failed' ? (
+          <p role="alert">{t.loadFailed}</p>
+        ) : (
+          <p data-testid="dpo-summary">{fill(t.summary, { ...data.completion.totals })}</p>
+        )}
+      </div>
+      {typeof data === 'object' && (
+        <>
+          <div class="staff-table-wrap">
+            <table class="staff-table" data-testid="completion-table">
+              <caption>
+                {fill(t.completionCaption, {
+                  dimension: dimension(data.completion.groupBy).toLowerCase(),
+                })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{dimension(data.completion.groupBy)}</th>
+                  <th scope="col">{t.enrolled}</th>
+                  <th scope="col">{t.started}</th>
+                  <th scope="col">{t.completedCol}</th>
+                  <th scope="col">{t.certified}</th>
+                  <th scope="col">{t.rate}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.completion.groups.length === 0 && (
+                  <tr>
+                    <td colSpan={6}>{t.noRows}</td>
+                  </tr>
+                )}
+                {data.completion.groups.map((g) => (
+                  <tr key={g.key}>
+                    <th scope="row">{keyLabel(data.completion.groupBy, g.key)}</th>
+                    <td class="num">{g.enrolled}</td>
+                    <td class="num">{g.started}</td>
+                    <td class="num">{g.completed}</td>
+                    <td class="num">{g.certified}</td>
+                    <td class="num">
+                      {percent(g.enrolled === 0 ? 0 : g.certified / g.enrolled, lang)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="staff-charts">
+            <BarChart
+              id="chart-months"
+              title={t.chartOverTime}
+              labelHeader={t.month}
+              valueHeader={t.certified}
+              data={data.months.map((m) => ({ label: m.month, value: m.certified }))}
+              t={t}
+            />
+            <BarChart
+              id="chart-countries"
+              title={t.chartByCountry}
+              labelHeader={t.country}
+              valueHeader={t.certified}
+              data={data.byCountry.groups.map((g) => ({
+                label: g.key === '' ? t.none : g.key,
+                value: g.certified,
+              }))}
+              t={t}
+            />
+          </div>
+          <div class="staff-table-wrap">
+            <table class="staff-table" data-testid="learners-table">
+              <caption>
+                {fill(t.learnersCaption, {
+                  shown: data.learners.learners.length,
+                  total: data.learners.total,
+                })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.name}</th>
+                  <th scope="col">{t.serviceNumber}</th>
+                  <th scope="col">{t.mission}</th>
+                  <th scope="col">{t.country}</th>
+                  <th scope="col">{t.unit}</th>
+                  <th scope="col">{t.cohort}</th>
+                  <th scope="col">{t.modules}</th>
+                  <th scope="col">{t.certificate}</th>
+                  <th scope="col">{t.details}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.learners.learners.map((l) => (
+                  <tr key={l.learnerId} data-learner-id={l.learnerId}>
+                    <th scope="row">{l.name}</th>
+                    <td>{l.serviceNumber}</td>
+                    <td>{l.mission}</td>
+                    <td>{l.country}</td>
+                    <td>{l.unit}</td>
+                    <td>{l.cohort ?? ''}</td>
+                    <td class="num">{`${String(l.modulesDone)} / ${String(l.modulesRequired)}`}</td>
+                    <td>{l.certificateCode ?? t.no}</td>
+                    <td>
+                      <button
+                        type="button"
+                        class="staff-button staff-button--secondary"
+                        aria-label={fill(t.detailsFor, { name: l.name })}
+                        onClick={(e) => {
+                          openDetail(l.learnerId, e.currentTarget);
+                        }}
+                      >
+                        {t.details}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {detail !== null && (
+        <section class="staff-panel" aria-labelledby="learner-detail" data-testid="learner-detail">
+          <h2 id="learner-detail" tabIndex={-1} ref={detailHeading}>
+            {fill(t.learnerTitle, { name: detail.profile.name ?? '' })}
+          </h2>
+          <dl>
+            {(['serviceNumber', 'mission', 'country', 'unit', 'cohort'] as const).map((k) => (
+              <div key={k}>
+                <dt>{t[k]}</dt>
+                <dd>{detail.profile[k] ?? ''}</dd>
+              </div>
+            ))}
+            <dt>{t.track}</dt>
+            <dd>{detail.track === null ? '' : (tracks[detail.track] ?? detail.track)}</dd>
+          </dl>
+          <div class="staff-table-wrap">
+            <table class="staff-table">
+              <caption>{t.modules}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.module}</th>
+                  <th scope="col">{t.status}</th>
+                  <th scope="col">{t.score}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.modules.map((m) => (
+                  <tr key={m.module}>
+                    <th scope="row">{modules[m.module] ?? m.module}</th>
+                    <td>
+                      {m.completedAt === null
+                        ? t.notDone
+                        : `${t.done} (${when(m.completedAt, lang)})`}
+                    </td>
+                    <td>{m.score === null ? '' : percent(m.score, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t.attempts}</h3>
+          {detail.attempts.length === 0 ? (
+            <p>{t.noAttempts}</p>
+          ) : (
+            <ul>
+              {detail.attempts.map((a) => (
+                <li key={a.at}>
+                  {`${when(a.at, lang)}: ${a.scaled === null ? '' : percent(a.scaled, lang)} (${a.passed ? t.attemptPassed : t.attemptFailed})`}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>{t.certificates}</h3>
+          {detail.certificates.length === 0 ? (
+            <p>{t.noCertificate}</p>
+          ) : (
+            <ul>
+              {detail.certificates.map((c) => (
+                <li key={c.code}>
+                  <span class="staff-mono">{c.code}</span> ({c.valid ? t.valid : t.expiredWord},{' '}
+                  {when(c.issuedAt, lang)}){' '}
+                  <a href={`/${lang}/verify/?code=${encodeURIComponent(c.code)}`}>{t.verifyLink}</a>
+                </li>
+              ))}
+            </ul>
+          )}
+          <button
+            type="button"
+            class="staff-button staff-button--secondary"
+            onClick={() => {
+              setDetail(null);
+              opener.current?.focus();
+            }}
+          >
+            {t.closeDetails}
+          </button>
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** The DPO completion dashboard: filters, grouped table, charts, learners, drill-down and CSV. */
+export default function Dpo(props: Props) {
+  return (
+    <StaffGate lang={props.lang} t={props.t} role="dpo">
+      {() => <Dashboard {...props} />}
+    </StaffGate>
+  );
+}

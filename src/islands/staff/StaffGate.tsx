@@ -1,0 +1,72 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, currentSession, fill, type DashboardStrings, type StaffSession } from './api.ts';
+
+/** Props of the gate that every staff page sits behind. */
+export interface GateProps {
+  lang: 'en' | 'fr';
+  t: DashboardStrings;
+  role: StaffSession['role'];
+  children: (session: StaffSession) => ComponentChildren;
+}
+
+/**
+ * Shows its content only to a signed-in member of staff with the role; others get a link to the
+ * sign-in page. The API enforces the same rule: this only spares a page of errors.
+ */
+export function StaffGate({ lang, t, role, children }: GateProps) {
+  const [state, setState] = useState<StaffSession | 'loading' | 'none' | 'failed'>('loading');
+  useEffect(() => {
+    currentSession().then(
+      (s) => {
+        setState(s ?? 'none');
+      },
+      () => {
+        setState('failed');
+      },
+    );
+  }, []);
+  if (state === 'loading') return <p role="status">{t.loading}</p>;
+  if (state === 'failed') return <p role="alert">{t.networkError}</p>;
+  const login = (
+    <p>
+      <a href={`/${lang}/staff/login/`}>{t.signInLink}</a>
+    </p>
+  );
+  if (state === 'none') {
+    return (
+      <div role="status">
+        <p>{t.needSignIn}</p>
+        {login}
+      </div>
+    );
+  }
+  return (
+    <div>
+      <p class="staff-bar">
+        {fill(t.signedInAs, { name: state.name, role: t[`role.${state.role}`] })}{' '}
+        <button
+          type="button"
+          class="staff-button staff-button--secondary"
+          onClick={() => {
+            void api('/api/staff/logout', { method: 'POST', csrf: state.csrfToken })
+              .catch(() => undefined)
+              .then(() => {
+                window.location.assign(`/${lang}/staff/login/`);
+              });
+          }}
+        >
+          {t.signOut}
+        </button>
+      </p>
+      {state.role === role ? (
+        children(state)
+      ) : (
+        <div role="status">
+          <p>{t.wrongRole}</p>
+          {login}
+        </div>
+      )}
+    </div>
+  );
+}

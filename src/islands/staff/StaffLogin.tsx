@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  api,
+  currentSession,
+  fill,
+  HttpError,
+  type DashboardStrings,
+  type StaffSession,
+} from './api.ts';
+import './staff.css';
+
+/** Props of the staff sign-in island. */
+export interface Props {
+  lang: 'en' | 'fr';
+  t: DashboardStrings;
+}
+
+/** The staff sign-in form; on success it goes to the dashboard of the member's role. */
+export default function StaffLogin({ lang, t }: Props) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [session, setSession] = useState<StaffSession | null>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const home = (role: StaffSession['role']) => `/${lang}/staff/${role}/`;
+
+  useEffect(() => {
+    currentSession().then(setSession, () => undefined);
+  }, []);
+
+  if (session !== null) {
+    return (
+      <p role="status">
+        {fill(t.signedInAs, { name: session.name, role: t[`role.${session.role}`] })}{' '}
+        <a href={home(session.role)}>{session.role === 'dpo' ? t.goDpo : t.goTrainer}</a>
+      </p>
+    );
+  }
+
+  return (
+    <form
+      class="staff-form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (name.trim() === '' || password === '') {
+          setError(t.required);
+          nameField.current?.focus();
+          return;
+        }
+        setBusy(true);
+        setError('');
+        api<StaffSession>('/api/staff/login', { method: 'POST', body: { name, password } }).then(
+          (s) => {
+            window.location.assign(home(s.role));
+          },
+          (e: unknown) => {
+            setBusy(false);
+            setError(e instanceof HttpError && e.status === 401 ? t.wrongPassword : t.networkError);
+          },
+        );
+      }}
+    >
+      <p>
+        <label for="staff-name">{t.name}</label>
+        <input
+          id="staff-name"
+          ref={nameField}
+          name="username"
+          autocomplete="username"
+          required
+          aria-invalid={error !== '' && name.trim() === '' ? 'true' : undefined}
+          aria-describedby="staff-login-error"
+          value={name}
+          onInput={(e) => {
+            setName(e.currentTarget.value);
+          }}
+        />
+      </p>
+      <p>
+        <label for="staff-password">{t.password}</label>
+        <input
+          id="staff-password"
+          type="password"
+          name="password"
+          autocomplete="current-password"
+          required
+          aria-invalid={error !== '' && password === '' ? 'true' : undefined}
+          aria-describedby="staff-login-error"
+          value={password}
+          onInput={(e) => {
+            setPassword(e.currentTarget.value);
+          }}
+        />
+      </p>
+      <p id="staff-login-error" role="alert" class="staff-error">
+        {error}
+      </p>
+      <button type="submit" class="staff-button" disabled={busy}>
+        {busy ? t.signingIn : t.signIn}
+      </button>
+    </form>
+  );
+}

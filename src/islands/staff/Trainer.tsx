@@ -1,0 +1,323 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { StaffGate } from './StaffGate.tsx';
+import {
+  api,
+  fill,
+  HttpError,
+  percent,
+  when,
+  type DashboardStrings,
+  type StaffSession,
+} from './api.ts';
+import './staff.css';
+
+/** Props of the trainer dashboard island. */
+export interface Props {
+  lang: 'en' | 'fr';
+  t: DashboardStrings;
+  /** Track ids and their titles in the page's language. */
+  tracks: Record<string, string>;
+  /** Module ids and their titles. */
+  modules: Record<string, string>;
+}
+
+interface Cohort {
+  code: string;
+  name: string;
+  track: string;
+  createdAt: string;
+  learners: number;
+}
+interface CohortView {
+  code: string;
+  name: string;
+  track: string;
+  modules: string[];
+  learners: {
+    learnerId: string;
+    name: string;
+    started: boolean;
+    certified: boolean;
+    certificateCode: string | null;
+    modules: { module: string; completedAt: string | null; score: number | null }[];
+  }[];
+}
+
+const REFRESH_MS = 30_000;
+
+function Live({
+  code,
+  lang,
+  t,
+  modules,
+}: {
+  code: string;
+  lang: Props['lang'];
+  t: DashboardStrings;
+  modules: Props['modules'];
+}) {
+  const [view, setView] = useState<CohortView | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [auto, setAuto] = useState(true);
+  const [updated, setUpdated] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const load = () => {
+    api<CohortView>(`/api/cohorts/${encodeURIComponent(code)}`).then(
+      (v) => {
+        setView(v);
+        setFailed(false);
+        setUpdated(
+          new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short' }),
+        );
+      },
+      () => {
+        setFailed(true);
+      },
+    );
+  };
+  useEffect(load, [code]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [code]);
+  useEffect(() => {
+    if (!auto) return undefined;
+    const timer = window.setInterval(load, REFRESH_MS);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, [auto, code]);
+
+  return (
+    <section class="staff-panel" aria-labelledby="cohort-view" data-testid="cohort-view">
+      <h2 id="cohort-view" tabIndex={-1} ref={heading}>
+        {view === null ? code : fill(t.cohortTitle, { name: view.name, code: view.code })}
+      </h2>
+      <div class="staff-actions">
+        <button type="button" class="staff-button" onClick={load}>
+          {t.refresh}
+        </button>
+        <label>
+          <input
+            type="checkbox"
+            checked={auto}
+            onChange={(e) => {
+              setAuto(e.currentTarget.checked);
+            }}
+          />{' '}
+          {t.autoRefresh}
+        </label>
+      </div>
+      {/* Announced only on a failure: a table that reads itself out every 30 s would be noise. */}
+      {failed && <p role="alert">{t.loadFailed}</p>}
+      <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
+      {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
+      {view !== null && view.learners.length > 0 && (
+        <div class="staff-table-wrap">
+          <table class="staff-table">
+            <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.learner}</th>
+                <th scope="col">{t.started}</th>
+                {view.modules.map((m) => (
+                  <th scope="col" key={m}>
+                    {modules[m] ?? m}
+                  </th>
+                ))}
+                <th scope="col">{t.certified}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.learners.map((l) => (
+                <tr key={l.learnerId} data-learner-id={l.learnerId}>
+                  <th scope="row">{l.name}</th>
+                  <td>{l.started ? t.yes : t.no}</td>
+                  {view.modules.map((m) => {
+                    const p = l.modules.find((x) => x.module === m);
+                    const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
+                    return (
+                      <td key={m}>
+                        {p?.score === null || p?.score === undefined
+                          ? status
+                          : fill(t.moduleScore, { status, score: percent(p.score, lang) })}
+                      </td>
+                    );
+                  })}
+                  <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Cohorts({ session, lang, t, tracks, modules }: Props & { session: StaffSession }) {
+  const [list, setList] = useState<Cohort[] | null>(null);
+  const [name, setName] = useState('');
+  const [track, setTrack] = useState(Object.keys(tracks)[0] ?? '');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ code: string; name: string } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+
+  const reload = () => {
+    api<Cohort[]>('/api/cohorts').then(setList, () => {
+      setError(t.loadFailed);
+    });
+  };
+  useEffect(reload, []);
+
+  return (
+    <div>
+      <section aria-labelledby="new-cohort">
+        <h2 id="new-cohort">{t.newCohort}</h2>
+        <form
+          class="staff-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim() === '') {
+              setError(t.nameRequired);
+              nameField.current?.focus();
+              return;
+            }
+            setBusy(true);
+            setError('');
+            api<{ code: string; name: string }>('/api/cohorts', {
+              method: 'POST',
+              body: { name: name.trim(), track },
+              csrf: session.csrfToken,
+            }).then(
+              (c) => {
+                setBusy(false);
+                setCreated(c);
+                setName('');
+                reload();
+              },
+              (err: unknown) => {
+                setBusy(false);
+                setError(
+                  err instanceof HttpError && err.status === 401 ? t.needSignIn : t.loadFailed,
+                );
+              },
+            );
+          }}
+        >
+          <p>
+            <label for="cohort-name">{t.cohortName}</label>
+            <span id="cohort-name-hint" class="staff-hint">
+              {t.cohortNameHint}
+            </span>
+            <input
+              id="cohort-name"
+              ref={nameField}
+              maxLength={80}
+              required
+              aria-describedby="cohort-name-hint cohort-error"
+              aria-invalid={error === t.nameRequired ? 'true' : undefined}
+              value={name}
+              onInput={(e) => {
+                setName(e.currentTarget.value);
+              }}
+            />
+          </p>
+          <p>
+            <label for="cohort-track">{t.track}</label>
+            <select
+              id="cohort-track"
+              value={track}
+              onChange={(e) => {
+                setTrack(e.currentTarget.value);
+              }}
+            >
+              {Object.entries(tracks).map(([id, title]) => (
+                <option key={id} value={id}>
+                  {title}
+                </option>
+              ))}
+            </select>
+          </p>
+          <p id="cohort-error" role="alert" class="staff-error">
+            {error}
+          </p>
+          <button type="submit" class="staff-button" disabled={busy}>
+            {busy ? t.creating : t.create}
+          </button>
+        </form>
+        <div role="status">
+          {created !== null && (
+            <p>
+              {fill(t.cohortCreated, { name: created.name })}{' '}
+              <strong class="staff-code" data-testid="cohort-code">
+                {created.code}
+              </strong>
+            </p>
+          )}
+        </div>
+      </section>
+      <section aria-labelledby="my-cohorts">
+        <h2 id="my-cohorts">{t.myCohorts}</h2>
+        {list === null ? (
+          <p>{t.loading}</p>
+        ) : list.length === 0 ? (
+          <p>{t.noCohorts}</p>
+        ) : (
+          <div class="staff-table-wrap">
+            <table class="staff-table">
+              <caption>{t.myCohorts}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.cohortName}</th>
+                  <th scope="col">{t.code}</th>
+                  <th scope="col">{t.track}</th>
+                  <th scope="col">{t.learners}</th>
+                  <th scope="col">{t.created}</th>
+                  <th scope="col">{t.open}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((c) => (
+                  <tr key={c.code}>
+                    <th scope="row">{c.name}</th>
+                    <td class="staff-mono">{c.code}</td>
+                    <td>{tracks[c.track] ?? c.track}</td>
+                    <td class="num">{c.learners}</td>
+                    <td>{when(c.createdAt, lang)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        class="staff-button staff-button--secondary"
+                        aria-label={fill(t.openCohort, { name: c.name })}
+                        aria-pressed={open === c.code ? 'true' : 'false'}
+                        onClick={() => {
+                          setOpen(c.code);
+                        }}
+                      >
+                        {t.open}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {open !== null && <Live key={open} code={open} lang={lang} t={t} modules={modules} />}
+    </div>
+  );
+}
+
+/** The trainer's dashboard: create cohorts, list them, and follow one cohort live. */
+export default function Trainer(props: Props) {
+  return (
+    <StaffGate lang={props.lang} t={props.t} role="trainer">
+      {(session) => <Cohorts {...props} session={session} />}
+    </StaffGate>
+  );
+}

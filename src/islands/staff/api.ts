@@ -1,0 +1,73 @@
+import type strings from '../../i18n/en/dashboard.json';
+
+/** The dashboard's UI strings, as the islands receive them. */
+export type DashboardStrings = typeof strings;
+
+/** Who is signed in, and the token that every change must carry. */
+export interface StaffSession {
+  name: string;
+  role: 'dpo' | 'trainer';
+  csrfToken: string;
+}
+
+/** A failed API call, with its HTTP status (0 when the network failed). */
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`HTTP ${String(status)}`);
+    this.status = status;
+  }
+}
+
+/** Fills `{name}` placeholders. */
+export function fill(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** A JSON API call with the session cookie; changes carry the CSRF token in x-csrf-token. */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; csrf?: string } = {},
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      credentials: 'same-origin',
+      headers: {
+        ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(init.csrf === undefined ? {} : { 'x-csrf-token': init.csrf }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  } catch {
+    throw new HttpError(0);
+  }
+  if (!res.ok) throw new HttpError(res.status);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** The current staff session, or null when nobody is signed in. */
+export async function currentSession(): Promise<StaffSession | null> {
+  try {
+    return await api<StaffSession>('/api/staff/session');
+  } catch (error) {
+    if (error instanceof HttpError && (error.status === 401 || error.status === 403)) return null;
+    throw error;
+  }
+}
+
+/** A date and time in the page's language. */
+export function when(iso: string | null, lang: string): string {
+  return iso === null
+    ? ''
+    : new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      });
+}
+
+/** A share as a whole percentage in the page's language. */
+export function percent(value: number, lang: string): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(value);
+}
