@@ -208,6 +208,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'activity and agent profile documents',
+    sql: `
+      -- One table for both profile resources: subject is the activity id for kind 'activity'
+      -- and the agent's identifier string for kind 'agent'.
+      CREATE TABLE profile_documents (
+        kind text NOT NULL,
+        subject text NOT NULL,
+        profile_id text NOT NULL,
+        content_type text NOT NULL,
+        content bytea NOT NULL,
+        etag text NOT NULL,
+        updated timestamptz NOT NULL,
+        PRIMARY KEY (kind, subject, profile_id)
+      );
+    `,
+  },
 ];
 
 /**
