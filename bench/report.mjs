@@ -1,24 +1,23 @@
-// The DPO completion report over generated learners: `npm run bench:report [-- LEARNERS]`.
-// Learners (enrolment documents) and their completed statements are generated inside the store in
-// batches (one SQL statement per batch), then the report runs several times; the median is kept.
+// The DPO completion report over generated learners: `npm run bench:report [-- SIZES]`, SIZES a
+// comma-separated list of learner counts (default 10000,100000). Learners (enrolment documents)
+// and their completed statements are generated inside the store in batches (one SQL statement per
+// batch), then the report runs five times; the median is kept. The embedded store always, and
+// PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped afterwards).
 // Writes bench/report.json.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { loadCatalog } from '../src/server/certification/rules.ts';
 import { Reports } from '../src/server/certification/reports.ts';
 import { CertificationService } from '../src/server/certification/service.ts';
 import { openStore } from '../src/server/store/open-store.ts';
 
-const learners = Number(process.argv[2] ?? 100_000);
+const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const modulesEach = 5;
 const site = 'https://peacekeeping.example.org';
-const dir = await mkdtemp(path.join(tmpdir(), 'report-bench-'));
-const store = await openStore({ dataDir: dir });
-const db = store.database;
 const catalog = await loadCatalog();
-const svc = new CertificationService(store, catalog, site, `${site}/xapi`);
-const reports = new Reports(svc);
 const modules = [
   'cp-in-peace-operations',
   'un-system-child-protection',
@@ -38,61 +37,95 @@ const countries = [
 ];
 const missions = ['MINUSCA', 'MONUSCO', 'UNMISS', 'MINUSMA'];
 
-const started = performance.now();
-const batch = 10_000;
-for (let from = 0; from < learners; from += batch) {
-  const to = Math.min(learners, from + batch) - 1;
+// One measurement on a fresh store: generate, then run the report five times.
+async function measure(kind, learners) {
+  const url = process.env.DATABASE_URL;
+  const schema = `report_bench_${randomBytes(4).toString('hex')}`;
+  const dir = kind === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'report-bench-')) : null;
+  const store =
+    kind === 'pglite'
+      ? await openStore({ dataDir: dir })
+      : await openStore({ databaseUrl: url, schema });
+  const db = store.database;
+  const svc = new CertificationService(store, catalog, site, `${site}/xapi`);
+  const reports = new Reports(svc);
+  const started = performance.now();
+  const batch = 10_000;
+  for (let from = 0; from < learners; from += batch) {
+    const to = Math.min(learners, from + batch) - 1;
+    await db.query(
+      `INSERT INTO state_documents (activity_id, agent_ifi, registration, state_id, content_type, content, etag, updated)
+       SELECT $1, 'agent|account|' || $2 || '|l-' || i, gen_random_uuid()::text, 'enrolment', 'application/json',
+         convert_to(jsonb_build_object('learnerId', 'l-' || i, 'name', 'Learner ' || i, 'serviceNumber', 'SN' || i,
+           'role', CASE WHEN i % 2 = 0 THEN 'police' ELSE 'military' END,
+           'country', ($3::text[])[1 + i % 8], 'unit', 'Unit ' || (i % 40), 'mission', ($4::text[])[1 + i % 4],
+           'language', 'en', 'enrolledAt', '2026-01-01T00:00:00Z')::text, 'UTF8'), 'x', now()
+       FROM generate_series($5::int, $6::int) AS i`,
+      [`${site}/xapi/activities/course`, site, countries, missions, from, to],
+    );
+    // Each learner has completed all five modules: 5 statements per learner.
+    await db.query(
+      `INSERT INTO statements (id, statement, fingerprint, stored, verb_id, actor_ifi, credential_key)
+       SELECT gen_random_uuid(),
+         jsonb_build_object('actor', jsonb_build_object('account', jsonb_build_object('homePage', $1::text, 'name', 'l-' || i)),
+           'verb', jsonb_build_object('id', 'http://adlnet.gov/expapi/verbs/completed'),
+           'object', jsonb_build_object('id', $1 || '/xapi/activities/module/' || ($2::text[])[m])),
+         'f', now(), 'http://adlnet.gov/expapi/verbs/completed', 'agent|account|' || $1 || '|l-' || i, 'bench'
+       FROM generate_series($3::int, $4::int) AS i, generate_series(1, $5::int) AS m`,
+      [site, modules, from, to, modulesEach],
+    );
+  }
   await db.query(
-    `INSERT INTO state_documents (activity_id, agent_ifi, registration, state_id, content_type, content, etag, updated)
-     SELECT $1, 'agent|account|' || $2 || '|l-' || i, gen_random_uuid()::text, 'enrolment', 'application/json',
-       convert_to(jsonb_build_object('learnerId', 'l-' || i, 'name', 'Learner ' || i, 'serviceNumber', 'SN' || i,
-         'role', CASE WHEN i % 2 = 0 THEN 'police' ELSE 'military' END,
-         'country', ($3::text[])[1 + i % 8], 'unit', 'Unit ' || (i % 40), 'mission', ($4::text[])[1 + i % 4],
-         'language', 'en', 'enrolledAt', '2026-01-01T00:00:00Z')::text, 'UTF8'), 'x', now()
-     FROM generate_series($5::int, $6::int) AS i`,
-    [`${site}/xapi/activities/course`, site, countries, missions, from, to],
+    `INSERT INTO statement_agents (seq, ifi, direct) SELECT seq, actor_ifi, true FROM statements`,
   );
-  // Each learner has completed all five modules: 5 statements per learner.
-  await db.query(
-    `INSERT INTO statements (id, statement, fingerprint, stored, verb_id, actor_ifi, credential_key)
-     SELECT gen_random_uuid(),
-       jsonb_build_object('actor', jsonb_build_object('account', jsonb_build_object('homePage', $1::text, 'name', 'l-' || i)),
-         'verb', jsonb_build_object('id', 'http://adlnet.gov/expapi/verbs/completed'),
-         'object', jsonb_build_object('id', $1 || '/xapi/activities/module/' || ($2::text[])[m])),
-       'f', now(), 'http://adlnet.gov/expapi/verbs/completed', 'agent|account|' || $1 || '|l-' || i, 'bench'
-     FROM generate_series($3::int, $4::int) AS i, generate_series(1, $5::int) AS m`,
-    [site, modules, from, to, modulesEach],
-  );
-}
-await db.query(
-  `INSERT INTO statement_agents (seq, ifi, direct) SELECT seq, actor_ifi, true FROM statements`,
-);
-await db.query('VACUUM ANALYZE');
-const loadSeconds = (performance.now() - started) / 1000;
-const [{ n }] = await db.query('SELECT count(*)::int AS n FROM statements');
+  await db.query('VACUUM ANALYZE statements, statement_agents, state_documents');
+  const loadSeconds = (performance.now() - started) / 1000;
+  const [{ n }] = await db.query('SELECT count(*)::int AS n FROM statements');
 
-const runs = [];
-let groups = [];
-for (let i = 0; i < 5; i += 1) {
-  const t0 = performance.now();
-  groups = await reports.completion(db, {}, 'country');
-  runs.push(performance.now() - t0);
+  const runs = [];
+  let groups = [];
+  for (let i = 0; i < 5; i += 1) {
+    const t0 = performance.now();
+    groups = await reports.completion(db, {}, 'country');
+    runs.push(performance.now() - t0);
+  }
+  runs.sort((a, b) => a - b);
+  await store.close();
+  if (dir !== null) await rm(dir, { recursive: true, force: true });
+  if (kind === 'postgres') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  }
+  return {
+    store: kind,
+    learners,
+    statements: n,
+    loadSeconds: Math.round(loadSeconds * 10) / 10,
+    runsMs: runs.map((r) => Math.round(r)),
+    medianMs: Math.round(runs[Math.floor(runs.length / 2)]),
+    groups: groups.length,
+    enrolled: groups.reduce((s, g) => s + g.enrolled, 0),
+  };
 }
-runs.sort((a, b) => a - b);
+
+const kinds = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+const results = [];
+for (const kind of kinds) {
+  for (const learners of sizes) {
+    const r = await measure(kind, learners);
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+}
 const result = {
-  store: store.kind,
-  learners,
-  statements: n,
-  loadSeconds: Math.round(loadSeconds * 10) / 10,
   report: 'completion by country (enrolled, started, completed, certified)',
-  runsMs: runs.map((r) => Math.round(r)),
-  medianMs: Math.round(runs[Math.floor(runs.length / 2)]),
+  modulesEach,
   budgetMs: 1000,
-  groups: groups.length,
-  enrolled: groups.reduce((s, g) => s + g.enrolled, 0),
+  cores: availableParallelism(),
+  results,
   measuredAt: new Date().toISOString(),
 };
 console.log(JSON.stringify(result, null, 2));
 await writeFile(new URL('./report.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
-await store.close();
-await rm(dir, { recursive: true, force: true });

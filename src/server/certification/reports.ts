@@ -78,18 +78,26 @@ export class Reports {
     this.#course = courseActivityId(svc.site);
   }
 
-  // One learner per row: profile (the enrolment document), track, completions, certificate.
+  // One learner per row: profile (the enrolment document's generated columns), track,
+  // completions, certificate. Each learner's completions are counted in one ordered pass over
+  // the (verb, actor, object) index, per track at once, so nothing is sorted or probed per learner.
   #perLearner(filters: ReportFilters, params: unknown[]): string {
     const p = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
-    const required: { track_id: string; module: string }[] = [];
+    const tracks: { track_id: string; n: number }[] = [];
     const roleTracks: { role: string; track_id: string }[] = [];
+    const perTrack: string[] = [];
+    const pick: string[] = [];
+    const all = new Set<string>();
     for (const [id, track] of this.#svc.catalog) {
-      for (const m of track.rule.requiredModules) {
-        required.push({ track_id: id, module: this.#svc.moduleIri(m) });
-      }
+      const iris = [...new Set(track.rule.requiredModules.map((m) => this.#svc.moduleIri(m)))];
+      for (const iri of iris) all.add(iri);
+      const column = `n${tracks.length}`;
+      tracks.push({ track_id: id, n: iris.length });
+      perTrack.push(`count(*) FILTER (WHERE object_id = ANY(${p(iris)}::text[])) AS ${column}`);
+      pick.push(`WHEN ${p(id)} THEN d.${column}`);
       if (track.audience !== 'all') roleTracks.push({ role: track.audience, track_id: id });
     }
     const where: string[] = [];
@@ -107,15 +115,12 @@ export class Reports {
       where.push(`(l.name ILIKE ${like} OR l.service_number ILIKE ${like})`);
     }
     return `
-      req AS (SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(required))}::jsonb)
-              AS r(track_id text, module text)),
       learners AS (
-        SELECT agent_ifi AS ifi, j->>'learnerId' AS learner_id, j->>'name' AS name,
-               j->>'serviceNumber' AS service_number, j->>'mission' AS mission,
-               j->>'country' AS country, j->>'unit' AS unit, j->>'role' AS role,
-               j->>'cohort' AS cohort, (j->>'enrolledAt')::timestamptz AS enrolled_at
-        FROM (SELECT agent_ifi, convert_from(content, 'UTF8')::jsonb AS j FROM state_documents
-              WHERE activity_id = ${p(this.#course)} AND state_id = 'enrolment') d
+        SELECT agent_ifi AS ifi, enrol_learner_id AS learner_id, enrol_name AS name,
+               enrol_service_number AS service_number, enrol_mission AS mission,
+               enrol_country AS country, enrol_unit AS unit, enrol_role AS role,
+               enrol_cohort AS cohort, enrolled_at
+        FROM state_documents WHERE activity_id = ${p(this.#course)} AND state_id = 'enrolment'
       ),
       tracked AS (
         SELECT l.*, COALESCE(c.track_id, a.track_id) AS track_id FROM learners l
@@ -124,11 +129,15 @@ export class Reports {
           AS a(role text, track_id text) ON a.role = l.role
         ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
       ),
+      completions AS (
+        SELECT actor_ifi, object_id FROM statements
+        WHERE verb_id = ${p(VERBS.completed)} AND NOT voided
+          AND object_id = ANY(${p([...all])}::text[])
+        GROUP BY actor_ifi, object_id
+      ),
       done AS (
-        SELECT r.track_id, s.actor_ifi, count(DISTINCT s.object_id) AS n
-        FROM statements s JOIN req r ON r.module = s.object_id
-        WHERE s.verb_id = ${p(VERBS.completed)} AND NOT s.voided
-        GROUP BY 1, 2
+        SELECT actor_ifi${perTrack.map((c) => `, ${c}`).join('')}
+        FROM completions GROUP BY actor_ifi
       ),
       certs AS (
         SELECT DISTINCT ON (learner_ifi, track_id) learner_ifi, track_id, code, issued_at, expires_at
@@ -136,13 +145,17 @@ export class Reports {
         ORDER BY learner_ifi, track_id, issued_at DESC
       ),
       per AS (
-        SELECT t.*, COALESCE(d.n, 0) AS modules_done,
-          (SELECT count(*) FROM req WHERE req.track_id = t.track_id) AS modules_required,
-          (d.n IS NOT NULL OR EXISTS (SELECT 1 FROM statement_agents g
-                                      WHERE g.ifi = t.ifi AND g.direct)) AS started,
+        SELECT t.*,
+          ${tracks.length === 0 ? '0' : `COALESCE(CASE t.track_id ${pick.join(' ')} END, 0)`}
+            AS modules_done,
+          COALESCE(r.n, 0) AS modules_required,
+          (d.actor_ifi IS NOT NULL OR EXISTS (SELECT 1 FROM statement_agents g
+                                              WHERE g.ifi = t.ifi AND g.direct)) AS started,
           ce.code, ce.issued_at, ce.expires_at
         FROM tracked t
-        LEFT JOIN done d ON d.actor_ifi = t.ifi AND d.track_id = t.track_id
+        LEFT JOIN jsonb_to_recordset(${p(JSON.stringify(tracks))}::jsonb)
+          AS r(track_id text, n int) ON r.track_id = t.track_id
+        LEFT JOIN done d ON d.actor_ifi = t.ifi
         LEFT JOIN certs ce ON ce.learner_ifi = t.ifi AND ce.track_id = t.track_id
       )`;
   }

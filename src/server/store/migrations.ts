@@ -209,6 +209,71 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'reports: enrolment fields as generated columns, completions indexed by learner',
+    sql: `
+      -- The enrolment profile is a JSON state document; the completion report used to parse all
+      -- of them on every run (several times per row). Generated columns extract the fields when
+      -- the document is written, in the same statement, so they cannot drift from it. A document
+      -- that is not valid UTF-8 JSON yields NULLs instead of failing the learner's state write.
+      CREATE FUNCTION lrs_enrolment_field(state_id text, content bytea, field text) RETURNS text
+      LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN
+        IF state_id <> 'enrolment' THEN
+          RETURN NULL;
+        END IF;
+        BEGIN
+          RETURN convert_from(content, 'UTF8')::jsonb ->> field;
+        EXCEPTION WHEN others THEN
+          RETURN NULL;
+        END;
+      END
+      $fn$;
+      -- enrolledAt is written by the service as an ISO 8601 instant with its offset, so reading
+      -- it does not depend on the session's time zone or date style.
+      CREATE FUNCTION lrs_enrolment_time(state_id text, content bytea) RETURNS timestamptz
+      LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN
+        IF state_id <> 'enrolment' THEN
+          RETURN NULL;
+        END IF;
+        BEGIN
+          RETURN (convert_from(content, 'UTF8')::jsonb ->> 'enrolledAt')::timestamptz;
+        EXCEPTION WHEN others THEN
+          RETURN NULL;
+        END;
+      END
+      $fn$;
+      ALTER TABLE state_documents
+        ADD COLUMN enrol_learner_id text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'learnerId')) STORED,
+        ADD COLUMN enrol_name text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'name')) STORED,
+        ADD COLUMN enrol_service_number text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'serviceNumber')) STORED,
+        ADD COLUMN enrol_mission text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'mission')) STORED,
+        ADD COLUMN enrol_country text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'country')) STORED,
+        ADD COLUMN enrol_unit text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'unit')) STORED,
+        ADD COLUMN enrol_role text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'role')) STORED,
+        ADD COLUMN enrol_cohort text
+          GENERATED ALWAYS AS (lrs_enrolment_field(state_id, content, 'cohort')) STORED,
+        ADD COLUMN enrolled_at timestamptz
+          GENERATED ALWAYS AS (lrs_enrolment_time(state_id, content)) STORED;
+      -- Resume state far outnumbers enrolments; the report reads only these.
+      CREATE INDEX state_documents_enrolment ON state_documents (activity_id, agent_ifi)
+        WHERE state_id = 'enrolment';
+      -- Completions in (learner, module) order: the report counts each learner's distinct
+      -- modules in one ordered pass instead of sorting every completion. Only the completed
+      -- verb, so the entries stay narrow and the index small.
+      CREATE INDEX statements_completed_actor_object ON statements (actor_ifi, object_id)
+        WHERE verb_id = 'http://adlnet.gov/expapi/verbs/completed' AND NOT voided;
+    `,
+  },
+  {
     version: 4,
     name: 'activity and agent profile documents',
     sql: `
