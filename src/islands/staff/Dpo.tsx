@@ -209,7 +209,15 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
       </div>
       {typeof data === 'object' && (
         <>
-          <div class="staff-table-wrap">
+          <div
+            class="staff-table-wrap"
+            tabIndex={0}
+            role="region"
+            aria-label={t.completionCaption.replace(
+              '{dimension}',
+              dimension(data.completion.groupBy).toLowerCase(),
+            )}
+          >
             <table class="staff-table" data-testid="completion-table">
               <caption>
                 {fill(t.completionCaption, {
@@ -268,7 +276,12 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               t={t}
             />
           </div>
-          <div class="staff-table-wrap">
+          <div
+            class="staff-table-wrap"
+            tabIndex={0}
+            role="region"
+            aria-label={t.learnersCaption.replace(/ \(.*\)/, '')}
+          >
             <table class="staff-table" data-testid="learners-table">
               <caption>
                 {fill(t.learnersCaption, {
@@ -334,7 +347,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
             <dt>{t.track}</dt>
             <dd>{detail.track === null ? '' : (tracks[detail.track] ?? detail.track)}</dd>
           </dl>
-          <div class="staff-table-wrap">
+          <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={t.modules}>
             <table class="staff-table">
               <caption>{t.modules}</caption>
               <thead>

@@ -113,7 +113,12 @@ function Live({
       <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
       {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
       {view !== null && view.learners.length > 0 && (
-        <div class="staff-table-wrap">
+        <div
+          class="staff-table-wrap"
+          tabIndex={0}
+          role="region"
+          aria-label={fill(t.cohortTitle, { name: view.name, code: view.code })}
+        >
           <table class="staff-table">
             <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
             <thead>
@@ -260,14 +265,14 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
           )}
         </div>
       </section>
-      <section aria-labelledby="my-cohorts">
+      <div>
         <h2 id="my-cohorts">{t.myCohorts}</h2>
         {list === null ? (
           <p>{t.loading}</p>
         ) : list.length === 0 ? (
           <p>{t.noCohorts}</p>
         ) : (
-          <div class="staff-table-wrap">
+          <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={t.myCohorts}>
             <table class="staff-table">
               <caption>{t.myCohorts}</caption>
               <thead>
@@ -307,7 +312,7 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
             </table>
           </div>
         )}
-      </section>
+      </div>
       {open !== null && <Live key={open} code={open} lang={lang} t={t} modules={modules} />}
     </div>
   );

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { FastifyInstance } from 'fastify';
+import { parse } from 'yaml';
+import { buildServer } from '../../src/server/app.ts';
+import { createStaffUser } from '../../src/server/staff/accounts.ts';
+import { openStore } from '../../src/server/store/open-store.ts';
+import type { Store } from '../../src/server/store/types.ts';
+import { axeViolations } from './support/axe.ts';
+import { enrol } from './support/tracking.ts';
+
+// The certification journey on its own server: staff accounts are made through the store while
+// the server holds it, which the staff CLI cannot do (one process per embedded data folder).
+const SITE = 'http://localhost:4321';
+const TRACK = 'police-pre-deployment';
+const PASSWORD = 'a long staff password 42';
+const TRAINER = 'trainer-e2e';
+const DPO = 'dpo-e2e';
+
+interface KeyedQuestion {
+  id: string;
+  type: string;
+  options?: { id: string; correct?: boolean }[];
+  answer?: boolean;
+  items?: { id: string; target: string }[];
+  targets?: { id: string }[];
+  steps?: { id: string }[];
+}
+
+let app: FastifyInstance;
+let store: Store;
+let dataDir: string;
+let base: string;
+let key: KeyedQuestion[];
+let modules: string[];
+
+test.describe.configure({ mode: 'default' });
+
+test.beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'cp-cert-e2e-'));
+  store = await openStore({ dataDir });
+  app = await buildServer({ store, staticDir: path.resolve('dist'), siteUrl: SITE });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  await createStaffUser(store.database, TRAINER, 'trainer', PASSWORD);
+  await createStaffUser(store.database, DPO, 'dpo', PASSWORD);
+  // The key comes from the repository, never from the site: the site does not have it.
+  const yaml = parse(
+    await readFile(path.resolve(`assessments/en/${TRACK}-final.yaml`), 'utf8'),
+  ) as { questions: KeyedQuestion[] };
+  key = yaml.questions;
+  const track = parse(await readFile(path.resolve(`content/tracks/en/${TRACK}.yaml`), 'utf8')) as {
+    modules: string[];
+  };
+  modules = track.modules;
+});
+
+test.afterAll(async () => {
+  await app.close();
+  await store.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  expect(await axeViolations(page)).toEqual([]);
+}
+
+async function staffSignIn(page: Page, name: string, lang = 'en'): Promise<void> {
+  await page.goto(`${base}/${lang}/staff/login/`);
+  await page.getByLabel(lang === 'fr' ? 'Nom' : 'Name', { exact: true }).fill(name);
+  await page.getByLabel(lang === 'fr' ? 'Mot de passe' : 'Password').fill(PASSWORD);
+  await page.getByRole('button', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).click();
+}
+
+/** Answers every question on the assessment page, rightly or (`wrong`) wrongly. */
+async function answerAssessment(page: Page, wrong: boolean): Promise<void> {
+  for (const q of key) {
+    const section = page.locator(`[data-question-id="${q.id}"]`);
+    switch (q.type) {
+      case 'single-choice':
+      case 'multiple-response': {
+        const options = q.options ?? [];
+        const pick = wrong
+          ? options.filter((o) => o.correct !== true).slice(0, 1)
+          : options.filter((o) => o.correct === true);
+        for (const o of pick) await section.locator(`input[data-option-id="${o.id}"]`).check();
+        break;
+      }
+      case 'true-false':
+        await section
+          .locator(`input[data-option-id="${String(wrong ? !q.answer : q.answer)}"]`)
+          .check();
+        break;
+      case 'matching': {
+        const targets = (q.targets ?? []).map((t) => t.id);
+        for (const item of q.items ?? []) {
+          const target = wrong ? (targets.find((t) => t !== item.target) ?? '') : item.target;
+          await section.locator(`[data-item-id="${item.id}"] select`).selectOption(target);
+        }
+        break;
+      }
+      case 'ordering': {
+        if (wrong) break;
+        const want = (q.steps ?? []).map((s) => s.id);
+        for (let i = 0; i < want.length; i += 1) {
+          const id = want[i] ?? '';
+          const order = await section
+            .locator('[data-step-id]')
+            .evaluateAll((els) => els.map((el) => el.getAttribute('data-step-id')));
+          for (let at = order.indexOf(id); at > i; at -= 1) {
+            await section.locator(`[data-step-id="${id}"] button`).first().click();
+          }
+        }
+        break;
+      }
+      default:
+        throw new Error(`no answering rule for ${q.type}`);
+    }
+  }
+}
+
+test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, reports and verification', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+
+  // A trainer opens a cohort.
+  await staffSignIn(page, TRAINER);
+  await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/);
+  await page.getByLabel('Cohort name').fill('UNPOL course, e2e');
+  await page.getByLabel('Track').selectOption(TRACK);
+  await page.getByRole('button', { name: 'Create cohort' }).click();
+  const code = (await page.getByTestId('cohort-code').textContent()) ?? '';
+  expect(code).toMatch(/^[A-Z0-9-]+$/);
+  await expect(page.getByRole('table', { name: 'My cohorts' })).toContainText(code);
+
+  // A learner enrols with the code in a browser of their own.
+  const learnerContext = await browser.newContext();
+  const learner = await learnerContext.newPage();
+  const name = 'Amina Diallo';
+  const account = await enrol(learner, base, name, code);
+  expect(account).toMatch(/^l-/);
+
+  // Not yet certified: the assessment says which modules are missing after a pass.
+  await learner.goto(`${base}/en/assessment/${TRACK}/`);
+  await expect(learner.getByText(`Signed in as ${name}.`)).toBeVisible();
+
+  // Completion statements come from the learner's own tracker credential, as the tracker sends them.
+  const status = await learner.evaluate(
+    async ({ site, ids }) => {
+      const me = JSON.parse(localStorage.getItem('cp-xapi:learner') ?? '{}') as {
+        auth: string;
+        actor: unknown;
+        registration: string;
+      };
+      const res = await fetch('/xapi/statements', {
+        method: 'POST',
+        headers: {
+          Authorization: me.auth,
+          'Content-Type': 'application/json',
+          'X-Experience-API-Version': '1.0.3',
+        },
+        body: JSON.stringify(
+          ids.map((id) => ({
+            id: crypto.randomUUID(),
+            actor: me.actor,
+            verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { en: 'completed' } },
+            object: { objectType: 'Activity', id: `${site}/xapi/activities/module/${id}` },
+            context: { registration: me.registration },
+          })),
+        ),
+      });
+      return res.status;
+    },
+    { site: SITE, ids: modules },
+  );
+  expect(status).toBe(200);
+
+  await learner.reload();
+  await answerAssessment(learner, false);
+  await learner.getByRole('button', { name: 'Submit my answers' }).click();
+  await expect(learner.getByRole('heading', { name: 'Your result' })).toBeFocused();
+  await expect(learner.getByTestId('assessment-score')).toContainText('100%');
+  await expect(learner.locator('[data-outcome="passed"]')).toBeVisible();
+  await expect(learner.getByText('Your certificate has been issued.')).toBeVisible();
+  await learner.getByRole('link', { name: 'View and print your certificate' }).click();
+
+  // The certificate page shows the code and a QR image that loads.
+  const certCode = (await learner.locator('.certificate__code').textContent()) ?? '';
+  expect(certCode).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+  await expect(learner.locator('.certificate__name')).toHaveText(name);
+  const qr = learner.getByRole('img', { name: /QR code/ });
+  await expect(qr).toBeVisible();
+  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+
+  // It prints on one page on A4 and on Letter, without the site's navigation.
+  await learner.emulateMedia({ media: 'print' });
+  await expect(learner.locator('.site-header')).toBeHidden();
+  await expect(learner.locator('.certificate__print')).toBeHidden();
+  await learner.emulateMedia({ media: 'screen' });
+  for (const format of ['A4', 'Letter'] as const) {
+    const pdf = (await learner.pdf({ format, printBackground: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g), `${format}: one page`).toHaveLength(1);
+  }
+  await learnerContext.close();
+
+  // The trainer sees the learner, certified, in the live cohort view.
+  await page.getByRole('button', { name: 'Open cohort UNPOL course, e2e' }).click();
+  const view = page.getByTestId('cohort-view');
+  await expect(view.getByRole('row', { name: new RegExp(name) })).toContainText(certCode);
+  await expect(view.getByRole('row', { name: new RegExp(name) })).toContainText('Completed');
+
+  // A second learner whose name a spreadsheet would run as a formula.
+  const res = await fetch(`${base}/api/enrol`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: '=cmd|calc',
+      serviceNumber: 'SN-1',
+      role: 'police',
+      country: 'Senegal',
+      unit: 'FPU 2',
+      mission: 'MINUSCA',
+      language: 'en',
+      cohort: code,
+    }),
+  });
+  expect(res.status).toBe(201);
+
+  // A DPO finds the learner, drills down, exports the CSV and verifies the certificate.
+  const dpoContext = await browser.newContext({ acceptDownloads: true });
+  const dpo = await dpoContext.newPage();
+  await staffSignIn(dpo, DPO);
+  await expect(dpo).toHaveURL(/\/en\/staff\/dpo\/$/);
+  await expect(dpo.getByTestId('dpo-summary')).toContainText('2 enrolled');
+  await dpo.getByLabel('Name or service number').fill('Amina');
+  await dpo.getByRole('button', { name: 'Apply filters' }).click();
+  const learners = dpo.getByTestId('learners-table');
+  await expect(learners.locator('tbody tr')).toHaveCount(1);
+  await expect(learners).toContainText(certCode);
+  await dpo.getByRole('button', { name: `Details for ${name}` }).click();
+  const detail = dpo.getByTestId('learner-detail');
+  await expect(detail.getByRole('heading', { name: `Learner: ${name}` })).toBeFocused();
+  await expect(detail).toContainText(certCode);
+  await expect(detail.getByRole('row')).toHaveCount(1 + modules.length);
+  await dpo.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(learners.locator('tbody tr')).toHaveCount(2);
+  await expect(dpo.locator('svg[data-chart="chart-countries"] title')).toContainText('Senegal 1');
+
+  const downloading = dpo.waitForEvent('download');
+  await dpo.getByRole('link', { name: 'Download CSV' }).click();
+  const csv = await readFile(await (await downloading).path(), 'utf8');
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
+  expect(lines[0]).toContain('learner_id,name,service_number');
+  expect(lines).toHaveLength(3);
+  expect(csv).toContain(`${account},${name},SN-448812,MINUSCA,Senegal,FPU 2,police,${code}`);
+  expect(csv).toContain(certCode);
+  expect(csv).toContain(",'=cmd|calc,");
+  expect(csv).not.toMatch(/,=cmd/);
+
+  await dpo.goto(`${base}/en/verify/`);
+  await dpo.getByLabel('Verification code').fill(certCode);
+  await dpo.getByRole('button', { name: 'Check' }).click();
+  await expect(dpo.getByRole('heading', { name: 'Valid certificate' })).toBeVisible();
+  await expect(dpo.getByRole('status')).toContainText(name);
+  await dpoContext.close();
+});
+
+test('a learner who answers wrongly fails and gets no certificate', async ({ page }) => {
+  await enrol(page, base, 'Jean Mbeki');
+  await page.goto(`${base}/en/assessment/${TRACK}/`);
+  await answerAssessment(page, true);
+  await page.getByRole('button', { name: 'Submit my answers' }).click();
+  await expect(page.locator('[data-outcome="failed"]')).toContainText('Not passed');
+  await expect(page.getByRole('button', { name: 'Take the assessment again' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'View and print your certificate' })).toHaveCount(0);
+  const certificate = await page.evaluate(async (track) => {
+    const me = JSON.parse(localStorage.getItem('cp-xapi:learner') ?? '{}') as { auth: string };
+    const res = await fetch(`/api/certification/${track}/status`, {
+      headers: { Authorization: me.auth },
+    });
+    return ((await res.json()) as { certificate: unknown }).certificate;
+  }, TRACK);
+  expect(certificate).toBeNull();
+});
+
+test('an unanswered question is announced, and a visitor who has not enrolled is sent to enrol', async ({
+  page,
+}) => {
+  await page.goto(`${base}/en/assessment/${TRACK}/`);
+  await expect(page.getByRole('link', { name: 'Enrol in the course' })).toHaveAttribute(
+    'href',
+    '/en/enrol/',
+  );
+  await enrol(page, base, 'Ana Pereira');
+  await page.goto(`${base}/en/assessment/${TRACK}/`);
+  await page.getByRole('button', { name: 'Submit my answers' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Answer every question' })).toBeVisible();
+});
+
+test('classroom mode: one question at a time, arrows and space', async ({ page }) => {
+  await page.goto(`${base}/en/staff/trainer/`);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const stage = page.getByTestId('classroom');
+  await expect(stage).toBeFocused();
+  await expect(stage).toContainText('Question 1 of');
+  await page.keyboard.press('ArrowRight');
+  await expect(stage).toContainText('Question 2 of');
+  await expect(stage.getByText('Correct', { exact: false })).toHaveCount(0);
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Hide answer' })).toBeVisible();
+  await expect(stage.locator('.classroom__right, strong').first()).toBeVisible();
+  await page.keyboard.press('ArrowLeft');
+  await expect(stage).toContainText('Question 1 of');
+  await expect(page.getByRole('button', { name: 'Reveal answer' })).toBeVisible();
+});
+
+for (const lang of ['en', 'fr'] as const) {
+  test(`axe finds no violations on the certification and staff pages (${lang})`, async ({
+    browser,
+  }) => {
+    test.setTimeout(60_000);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/${lang}/assessment/${TRACK}/`);
+    await expect(page.locator('a[href$="/enrol/"]').last()).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    await staffSignIn(page, TRAINER, lang);
+    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/trainer/$`));
+    await page.locator('#cohort-name').fill(`Axe ${lang} ${randomUUID().slice(0, 4)}`);
+    await page.locator('#cohort-name').press('Enter');
+    await expect(page.getByTestId('cohort-code')).toBeVisible();
+    await page.locator('table button').first().click();
+    await expect(page.getByTestId('cohort-view')).toBeVisible();
+    await page
+      .getByRole('button', { name: lang === 'fr' ? 'Commencer' : 'Start', exact: true })
+      .click();
+    await expect(page.getByTestId('classroom')).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    await page.goto(`${base}/${lang}/staff/login/`);
+    await expect(page.getByRole('status')).toBeVisible();
+    await expectNoAxeViolations(page);
+    await context.clearCookies();
+    await page.reload();
+    await expect(page.locator('#staff-name')).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    await staffSignIn(page, DPO, lang);
+    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/dpo/$`));
+    await expect(page.getByTestId('dpo-summary')).toBeVisible();
+    // Usable on a 360 px phone: wide tables scroll inside their own box, not the page.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      360,
+    );
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const details = page.locator('table button').first();
+    if ((await details.count()) > 0) {
+      await details.click();
+      await expect(page.getByTestId('learner-detail')).toBeVisible();
+    }
+    await expectNoAxeViolations(page);
+
+    // Signed in, but the wrong role for the trainer page.
+    await page.goto(`${base}/${lang}/staff/trainer/`);
+    await expect(page.locator('.staff-bar')).toBeVisible();
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
+}
