@@ -118,7 +118,8 @@ export function courseActivityId(siteUrl: string): string {
  * scopes statements/write, statements/read/mine and state (the secret is shown once, stored
  * hashed). The enrolment itself is kept as a State document ("enrolment") on the course activity
  * for that agent and registration, as the store has no agent profiles: the learner can read it
- * with their own credential, an administrator with theirs. Bad input gets 400 naming the field;
+ * with their own credential, an administrator with theirs. Bad input, and a cohort code no trainer
+ * created, gets 400 naming the field;
  * more than `rateLimit.max` enrolments per address per window get 429.
  *
  * Register it with `await app.register(enrolmentRoutes, { store, siteUrl })`.
@@ -160,6 +161,18 @@ export async function enrolmentRoutes(
     } catch (error) {
       if (!(error instanceof InvalidField)) throw error;
       return reply.code(400).send({ error: 'Bad Request', message: error.message });
+    }
+    // A mistyped code would leave the learner out of their trainer's cohort view for good.
+    if (enrolment.cohort !== undefined) {
+      const known = await store.database.query('SELECT 1 FROM cohorts WHERE code = $1', [
+        enrolment.cohort,
+      ]);
+      if (known.length === 0) {
+        return reply.code(400).send({
+          error: 'Bad Request',
+          message: 'cohort: no cohort has this code; ask your trainer for it',
+        });
+      }
     }
     const learnerId = `l-${randomBytes(12).toString('base64url')}`;
     const actor: JsonObject = {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/server/app.ts';
 import { enrolmentRoutes } from '../../../src/server/routes/enrolment.ts';
+import { createStaffUser } from '../../../src/server/staff/accounts.ts';
 import { launched } from '../../../src/xapi/builders.ts';
 import type { AccountAgent } from '../../../src/xapi/types.ts';
 import { storeKinds, xapi, type TestCredential, type TestServer } from '../../server/helpers.ts';
@@ -30,11 +31,23 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
 
   beforeAll(async () => {
     const opened = await kind.open();
+    // Learners may only join a cohort a trainer created.
+    const trainer = await createStaffUser(
+      opened.store.database,
+      'trainer-enrol',
+      'trainer',
+      'a long enough password',
+    );
+    await opened.store.database.query(
+      `INSERT INTO cohorts (code, name, track_id, created_by, created_at)
+       VALUES ('DAKAR-2026-03', 'Dakar, March 2026', 'police-pre-deployment', $1, now())`,
+      [trainer.id],
+    );
     const app = await buildServer({ store: opened.store });
     await app.register(enrolmentRoutes, {
       store: opened.store,
       siteUrl,
-      rateLimit: { max: 12, windowMs: 60_000 },
+      rateLimit: { max: 20, windowMs: 60_000 },
     });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     server = { url, app, store: opened.store, close: () => app.close() };
@@ -136,6 +149,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
     ['mission', { mission: 'x'.repeat(81) }],
     ['language', { language: 'de' }],
     ['cohort', { cohort: 'no spaces please' }],
+    ['cohort', { cohort: 'DAKAR-2026-04' }],
     ['nickname', { nickname: 'Ami' }],
   ])('answers 400 naming %s when it is wrong', async (field, change) => {
     const { status, json } = await enrol({ ...valid, ...change });
