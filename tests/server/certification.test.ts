@@ -33,6 +33,38 @@ for (const kind of storeKinds()) {
       expect(res.text).not.toMatch(/"(correct|answer|target|explanation|feedback)"/);
     });
 
+    it('serves the French assessment with lang=fr and scores it with the same key', async () => {
+      const learner = await enrol(server, { language: 'fr' });
+      const get = async (lang: string) => {
+        const res = await api(server, `/api/assessments/${POLICE}?lang=${lang}`, {
+          authorization: learner.authorization,
+        });
+        expect(res.status).toBe(200);
+        return res.json as { title: string; questions: { id: string; prompt: string }[] };
+      };
+      const [en, fr] = [await get('en'), await get('fr')];
+      expect(fr.title).toMatch(/évaluation finale/);
+      // Questions come shuffled: compare by id.
+      const english = new Map(en.questions.map((q) => [q.id, q.prompt]));
+      expect(fr.questions.map((q) => q.id).sort()).toEqual([...english.keys()].sort());
+      for (const q of fr.questions) expect(q.prompt).not.toBe(english.get(q.id));
+      expect(fr.questions.map((q) => q.prompt).join(' ')).toMatch(/violations graves/);
+
+      const pass = await api(server, `/api/assessments/${POLICE}/attempts`, {
+        authorization: learner.authorization,
+        body: { lang: 'fr', responses: await rightAnswers(POLICE) },
+      });
+      expect(pass.status, pass.text).toBe(201);
+      expect(pass.json).toMatchObject({ passed: true, score: { scaled: 1 } });
+      const recorded = await server.store.database.query<{ lang: string; name: string }>(
+        `SELECT statement->'context'->>'language' AS lang,
+           statement->'object'->'definition'->'name'->>'fr' AS name
+         FROM statements WHERE actor_ifi = $1 AND credential_key = 'service:certification'`,
+        [`agent|account|${SITE}|${learner.learnerId}`],
+      );
+      expect(recorded).toEqual([{ lang: 'fr', name: fr.title }]);
+    });
+
     it('refuses the questions without a credential (401) or with a service credential (403)', async () => {
       expect((await api(server, `/api/assessments/${POLICE}`)).status).toBe(401);
       const admin = await createCredential(server.store, ['all']);
