@@ -73,6 +73,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
   const [groupBy, setGroupBy] = useState<Group>('mission');
   const [data, setData] = useState<Data | 'loading' | 'failed'>('loading');
   const [detail, setDetail] = useState<Detail | null>(null);
+  const [detailFailed, setDetailFailed] = useState(false);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
 
@@ -135,8 +136,10 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
 
   const openDetail = (id: string, button: HTMLButtonElement) => {
     opener.current = button;
+    setDetailFailed(false);
     api<Detail>(`/api/reports/learners/${encodeURIComponent(id)}`).then(setDetail, () => {
-      setData('failed');
+      // The dashboard stays as it was; only the drill-down says it failed.
+      setDetailFailed(true);
     });
   };
 
@@ -332,6 +335,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
           </div>
         </>
       )}
+      <div role="alert">{detailFailed && <p>{t.loadFailed}</p>}</div>
       {detail !== null && (
         <section class="staff-panel" aria-labelledby="learner-detail" data-testid="learner-detail">
           <h2 id="learner-detail" tabIndex={-1} ref={detailHeading}>
