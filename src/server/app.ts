@@ -7,6 +7,10 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
 import { LrsError, badRequest } from './errors.ts';
 import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
+import { registerActivities } from './routes/activities.ts';
+import { registerActivityProfile } from './routes/activity-profile.ts';
+import { registerAgentProfile } from './routes/agent-profile.ts';
+import { registerAgents } from './routes/agents.ts';
 import { certificationRoutes } from './routes/certification.ts';
 import { enrolmentRoutes } from './routes/enrolment.ts';
 import { registerState } from './routes/state.ts';
@@ -161,6 +165,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       registerAbout(xapi);
       registerStatements(xapi, store, principalOf, XAPI_PREFIX);
       registerState(xapi, store, principalOf);
+      registerActivityProfile(xapi, store, principalOf);
+      registerAgentProfile(xapi, store, principalOf);
+      registerActivities(xapi, store, principalOf);
+      registerAgents(xapi, store, principalOf);
       xapi.setNotFoundHandler((request, reply) => {
         reply
           .code(404)

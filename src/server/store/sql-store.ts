@@ -6,6 +6,7 @@ import type {
   CredentialRecord,
   DocumentWrite,
   NewStatement,
+  ProfileKey,
   StateKey,
   StatementPage,
   StatementQuery,
@@ -260,6 +261,105 @@ export class SqlStore implements Store {
          AND ($4::text IS NULL OR state_id = $4::text)`,
       [key.activityId, key.agentIfi, key.registration ?? '', stateId],
     );
+  }
+
+  async getProfile(key: ProfileKey, profileId: string): Promise<StoredDocument | null> {
+    const rows = await this.#db.query<DocumentRow>(
+      `SELECT content_type, content, etag, updated FROM profile_documents
+       WHERE kind = $1 AND subject = $2 AND profile_id = $3`,
+      [key.kind, key.subject, profileId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toDocument(row);
+  }
+
+  async listProfileIds(
+    key: ProfileKey,
+    since: string | null,
+  ): Promise<{ ids: string[]; updated: string | null }> {
+    const rows = await this.#db.query<{ profile_id: string; updated: Date | string }>(
+      `SELECT profile_id, updated FROM profile_documents
+       WHERE kind = $1 AND subject = $2
+         AND ($3::timestamptz IS NULL OR updated > $3::timestamptz)
+       ORDER BY profile_id`,
+      [key.kind, key.subject, since],
+    );
+    let latest: string | null = null;
+    for (const r of rows) {
+      const at = iso(r.updated);
+      if (latest === null || at > latest) latest = at;
+    }
+    return { ids: rows.map((r) => r.profile_id), updated: latest };
+  }
+
+  async writeProfile(
+    key: ProfileKey,
+    profileId: string,
+    update: (current: StoredDocument | null) => DocumentWrite | null,
+  ): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      // Serialises writers of one document across instances, so a precondition checked here
+      // still holds when the write lands.
+      const lockKey = JSON.stringify(['profile', key.kind, key.subject, profileId]);
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
+      const rows = await tx.query<DocumentRow>(
+        `SELECT content_type, content, etag, updated FROM profile_documents
+         WHERE kind = $1 AND subject = $2 AND profile_id = $3`,
+        [key.kind, key.subject, profileId],
+      );
+      const current = rows[0] === undefined ? null : toDocument(rows[0]);
+      const next = update(current);
+      if (next === null) {
+        await tx.query(
+          'DELETE FROM profile_documents WHERE kind = $1 AND subject = $2 AND profile_id = $3',
+          [key.kind, key.subject, profileId],
+        );
+        return;
+      }
+      const etag = createHash('sha1').update(next.content).digest('hex');
+      await tx.query(
+        `INSERT INTO profile_documents
+           (kind, subject, profile_id, content_type, content, etag, updated)
+         VALUES ($1, $2, $3, $4, $5, $6, now())
+         ON CONFLICT (kind, subject, profile_id) DO UPDATE SET
+           content_type = EXCLUDED.content_type, content = EXCLUDED.content,
+           etag = EXCLUDED.etag, updated = EXCLUDED.updated`,
+        [key.kind, key.subject, profileId, next.contentType, next.content, etag],
+      );
+    });
+  }
+
+  async activityDefinitions(activityId: string, limit: number): Promise<JsonObject[]> {
+    // Any place in a statement may carry the activity (object, context activities, a
+    // sub-statement), so the path searches the whole document for it.
+    const rows = await this.#db.query<{ definition: JsonObject }>(
+      `SELECT d.definition FROM statement_activities a
+       JOIN statements s ON s.seq = a.seq
+       JOIN credentials c ON c.key = s.credential_key
+       CROSS JOIN LATERAL jsonb_path_query(
+         s.statement,
+         'strict $.** ? (@.id == $id && exists(@.definition)).definition',
+         jsonb_build_object('id', $1::text)) AS d(definition)
+       WHERE a.activity_id = $1
+         AND (c.scopes @> '["all"]'::jsonb OR c.scopes @> '["define"]'::jsonb)
+       ORDER BY a.seq DESC
+       LIMIT $2`,
+      [activityId, limit],
+    );
+    return rows.map((r) => r.definition);
+  }
+
+  async agentNames(agentIfi: string, limit: number): Promise<string[]> {
+    const rows = await this.#db.query<{ name: string }>(
+      `SELECT s.statement->'actor'->>'name' AS name FROM statement_agents a
+       JOIN statements s ON s.seq = a.seq
+       WHERE a.ifi = $1 AND a.direct AND s.actor_ifi = $1
+         AND s.statement->'actor'->>'name' IS NOT NULL
+       ORDER BY a.seq DESC
+       LIMIT $2`,
+      [agentIfi, limit],
+    );
+    return [...new Set(rows.map((r) => r.name))];
   }
 
   async createCredential(r: CredentialRecord): Promise<void> {

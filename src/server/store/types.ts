@@ -72,6 +72,13 @@ export interface DocumentWrite {
   content: Uint8Array;
 }
 
+/** Identifies the documents of one Activity Profile or Agent Profile subject. */
+export interface ProfileKey {
+  kind: 'activity' | 'agent';
+  /** The activity id, or the agent's identifier string (agentIfi). */
+  subject: string;
+}
+
 /** A credential as stored: the secret only as a salted hash. */
 export interface CredentialRecord {
   key: string;
@@ -103,6 +110,25 @@ export interface Store {
     update: (current: StoredDocument | null) => DocumentWrite,
   ): Promise<void>;
   deleteState(key: StateKey, stateId: string | null): Promise<void>;
+  getProfile(key: ProfileKey, profileId: string): Promise<StoredDocument | null>;
+  /** Profile ids of a subject, updated after `since` when given, with the latest update. */
+  listProfileIds(
+    key: ProfileKey,
+    since: string | null,
+  ): Promise<{ ids: string[]; updated: string | null }>;
+  /**
+   * Runs `update` on the current profile document under a lock and writes what it returns;
+   * `null` from `update` deletes the document.
+   */
+  writeProfile(
+    key: ProfileKey,
+    profileId: string,
+    update: (current: StoredDocument | null) => DocumentWrite | null,
+  ): Promise<void>;
+  /** Activity definitions that trusted credentials (`all`, `define`) sent, newest first. */
+  activityDefinitions(activityId: string, limit: number): Promise<JsonObject[]>;
+  /** Names statements gave the agent with this identifier as actor, newest first, distinct. */
+  agentNames(agentIfi: string, limit: number): Promise<string[]>;
   createCredential(record: CredentialRecord): Promise<void>;
   findCredential(key: string): Promise<CredentialRecord | null>;
   listCredentials(): Promise<CredentialRecord[]>;
