@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { loadCatalog } from '../../src/server/certification/rules.ts';
+import {
+  certificateCodeExtension,
+  certificateExpiresExtension,
+  SERVICE_CREDENTIAL_KEY,
+} from '../../src/server/certification/service.ts';
+import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
 import { api, completeModules, enrol, rightAnswers, SITE } from './certification-helpers.ts';
 
@@ -169,6 +176,40 @@ for (const kind of storeKinds()) {
       expect((again.json as { certificate: { code: string } }).certificate.code).toBe(
         certificate.code,
       );
+
+      // The certificate is in the LRS too, once: "completed" on the track, under the service's
+      // authority, with the code's hash and never the code. The learner can read it back.
+      const stored = certificate.code.replace(/-/g, '');
+      const own = await xapi(
+        server,
+        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
+        `/xapi/statements?verb=${encodeURIComponent(VERBS.completed)}&activity=${encodeURIComponent(
+          `${SITE}/xapi/activities/track/${POLICE}`,
+        )}`,
+      );
+      expect(own.status).toBe(200);
+      const statements = (own.json as { statements: Record<string, unknown>[] }).statements;
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatchObject({
+        actor: { account: { homePage: SITE, name: learner.learnerId } },
+        verb: { id: VERBS.completed },
+        object: { id: `${SITE}/xapi/activities/track/${POLICE}` },
+        authority: { account: { name: SERVICE_CREDENTIAL_KEY } },
+        result: {
+          completion: true,
+          success: true,
+          extensions: {
+            [certificateCodeExtension(SITE)]: createHash('sha256').update(stored).digest('hex'),
+            [certificateExpiresExtension(SITE)]: certificate.expiresAt,
+          },
+        },
+      });
+      expect(JSON.stringify(statements[0])).not.toContain(stored);
+      const linked = await server.store.database.query<{ statement_id: string }>(
+        'SELECT statement_id::text FROM certificates WHERE code = $1',
+        [stored],
+      );
+      expect(linked).toEqual([{ statement_id: statements[0]?.id }]);
 
       const verified = await api(
         server,

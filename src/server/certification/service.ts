@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { scoreAttempt, type AttemptScore, type QuestionResponse } from '../../quiz/scoring.ts';
 import { activityIris, ACTIVITY_TYPES, CMI5, siteBase, VERBS } from '../../xapi/vocabulary.ts';
 import type { Store } from '../store/types.ts';
@@ -7,6 +7,25 @@ import type { JsonObject } from '../xapi/types.ts';
 import { validateStatement } from '../xapi/validate.ts';
 import { groupCode, newCertificateCode } from './codes.ts';
 import type { CertificationCatalog, CertificationTrack } from './rules.ts';
+
+/**
+ * The result extension of a certificate statement: the SHA-256 (hex) of the certificate's stored
+ * code. The code itself never goes into the LRS, where learners and other systems can read it;
+ * the hash lets anyone holding a code match it to its statement.
+ */
+export function certificateCodeExtension(site: string): string {
+  return `${siteBase(site)}/xapi/extensions/certificate-code-sha256`;
+}
+
+/** The result extension of a certificate statement: when the certificate expires (ISO 8601). */
+export function certificateExpiresExtension(site: string): string {
+  return `${siteBase(site)}/xapi/extensions/certificate-expires`;
+}
+
+/** The SHA-256 (hex) of a certificate code as stored (ungrouped). */
+export function certificateCodeHash(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
+}
 
 /**
  * The credential key recorded on the statements this service writes. Credential keys of real
@@ -253,23 +272,90 @@ export class CertificationService {
         [ifi, track.rule.track],
       );
       if (existing[0] !== undefined) return toCertificate(existing[0]);
+      const code = newCertificateCode();
+      const statement = this.#certificateStatement(learner, track, code, issuedAt, expiresAt);
       const rows = await tx.query<CertificateRow>(
-        `INSERT INTO certificates (code, learner_ifi, learner_name, track_id, issued_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO certificates
+           (code, learner_ifi, learner_name, track_id, issued_at, expires_at, statement_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING code, learner_name, track_id, issued_at, expires_at`,
         [
-          newCertificateCode(),
+          code,
           ifi,
           name,
           track.rule.track,
           issuedAt.toISOString(),
           expiresAt.toISOString(),
+          statement.id,
         ],
       );
       const row = rows[0];
       if (row === undefined) throw new Error('the certificate insert returned no row');
+      // The statement is written in the certificate's own transaction (through the same database
+      // function the LRS uses), so there is never a certificate the LRS does not know about.
+      const index = indexStatement(statement.statement);
+      await tx.query('SELECT lrs_insert_statements($1::jsonb)', [
+        JSON.stringify([
+          {
+            ord: 0,
+            id: statement.id,
+            statement: statement.statement,
+            fingerprint: statement.fingerprint,
+            stored: statement.stored,
+            verb_id: index.verbId,
+            actor_ifi: index.actorIfi,
+            registration: index.registration,
+            voids: index.voids,
+            credential_key: SERVICE_CREDENTIAL_KEY,
+            agents: index.agents,
+            activities: index.activities,
+          },
+        ]),
+      ]);
       return toCertificate(row);
     });
+  }
+
+  // "completed" on the track activity, under the service's authority: other LRS consumers see
+  // the certification without reading the service's tables, and only the code's hash.
+  #certificateStatement(
+    learner: JsonObject,
+    track: CertificationTrack,
+    code: string,
+    issuedAt: Date,
+    expiresAt: Date,
+  ): { id: string; statement: JsonObject; fingerprint: string; stored: string } {
+    const id = randomUUID();
+    const stored = issuedAt.toISOString();
+    const raw: JsonObject = {
+      id,
+      actor: learner,
+      verb: { id: VERBS.completed, display: { en: 'completed' } },
+      object: {
+        objectType: 'Activity',
+        id: this.trackIri(track.rule.track),
+        definition: {
+          type: ACTIVITY_TYPES.track,
+          ...(Object.keys(track.titles).length > 0 ? { name: { ...track.titles } } : {}),
+        },
+      },
+      result: {
+        completion: true,
+        success: true,
+        extensions: {
+          [certificateCodeExtension(this.site)]: certificateCodeHash(code),
+          [certificateExpiresExtension(this.site)]: expiresAt.toISOString(),
+        },
+      },
+      timestamp: stored,
+    };
+    const checked = validateStatement(raw, 'statement');
+    return {
+      id,
+      statement: { ...checked, stored, authority: this.authority, version: '1.0.3' },
+      fingerprint: statementFingerprint(checked),
+      stored,
+    };
   }
 
   /** A certificate by its stored code, or null. */
