@@ -12,6 +12,11 @@ export interface Faults {
   /** Hold the batch up to `maxDelayMs` before forwarding. */
   delay: number;
   maxDelayMs: number;
+  /**
+   * Disturb the first this-many batches for certain, in turn a drop, a 500 and a lost answer,
+   * before leaving it to chance: each kind of fault is met however the sender groups batches.
+   */
+  forceFirst?: number;
 }
 
 /** A proxy in front of the service that disturbs POST /xapi/statements as told. */
@@ -96,8 +101,11 @@ export async function startFaultProxy(target: string, random = Math.random): Pro
           return [];
         }
       };
-      const { drop, dropAnswer, error, delay, maxDelayMs } = proxy.faults;
-      const roll = random();
+      const { drop, dropAnswer, error, delay, maxDelayMs, forceFirst = 0 } = proxy.faults;
+      const disturbed = proxy.hits.drop + proxy.hits.error + proxy.hits.dropAnswer;
+      // A forced roll lands inside the chosen fault's share: drop, then error, then lost answer.
+      const forced = [0, drop, drop + error][disturbed % 3] ?? 0;
+      const roll = disturbed < forceFirst ? forced : random();
       if (roll < drop) {
         proxy.hits.drop += 1;
         fail();
