@@ -13,6 +13,7 @@ import { registerAgentProfile } from './routes/agent-profile.ts';
 import { registerAgents } from './routes/agents.ts';
 import { certificationRoutes } from './routes/certification.ts';
 import { enrolmentRoutes } from './routes/enrolment.ts';
+import { alternateRequest } from './routes/request-helpers.ts';
 import { registerState } from './routes/state.ts';
 import { registerStatements } from './routes/statements.ts';
 import { openStore, type StoreConfig } from './store/open-store.ts';
@@ -47,6 +48,9 @@ export const XAPI_PREFIX = '/xapi';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 const VERSION_HEADER = 'X-Experience-API-Version';
+
+// Set by the outer response itself, never copied from a dispatched one.
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 function errorBody(status: number, message: string) {
   const names: Record<number, string> = {
@@ -145,6 +149,20 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       xapi.removeAllContentTypeParsers();
       xapi.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
         done(null, body);
+      });
+      // The alternate request syntax (xAPI 1.3) is dispatched as the request it stands for, so
+      // every check below applies to the headers and parameters carried in its form.
+      xapi.addHook('onRequest', async (request, reply) => {
+        reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
+        const alternate = await alternateRequest(request, bodyLimit);
+        if (alternate === null) return;
+        const response = await app.inject(alternate);
+        reply.code(response.statusCode);
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined || HOP_BY_HOP.has(name)) continue;
+          reply.header(name, value);
+        }
+        return reply.send(response.rawPayload);
       });
       xapi.addHook('onRequest', async (request, reply) => {
         reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);

@@ -98,6 +98,115 @@ describe.each(storeKinds())('cross-cutting requirements on $name', (kind) => {
     expect(through).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
+  describe('alternate request syntax', () => {
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const alternate = (path: string, method: string, fields: Record<string, string>) =>
+      fetch(`${server.url}${path}?method=${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form(fields),
+      });
+
+    it('PUTs, GETs and queries statements with headers and parameters in the form', async () => {
+      const s = statement();
+      const put = await alternate('/xapi/statements', 'PUT', {
+        statementId: s.id,
+        content: JSON.stringify(s),
+        'Content-Type': 'application/json',
+        Authorization: admin.authorization,
+        'X-Experience-API-Version': '1.0.3',
+      });
+      expect(put.status).toBe(204);
+      expect(put.headers.get('x-experience-api-version')).toBe('1.0.3');
+      const get = await alternate('/xapi/statements', 'GET', {
+        statementId: s.id,
+        Authorization: admin.authorization,
+        'X-Experience-API-Version': '1.0.3',
+      });
+      expect(get.status).toBe(200);
+      expect(((await get.json()) as { id: string }).id).toBe(s.id);
+      const query = await alternate('/xapi/statements', 'GET', {
+        agent: JSON.stringify(s.actor),
+        Authorization: admin.authorization,
+        'X-Experience-API-Version': '1.0.3',
+      });
+      const page = (await query.json()) as { statements: { id: string }[] };
+      expect(page.statements.map((x) => x.id)).toEqual([s.id]);
+    });
+
+    it('carries If-Match for a profile document and still refuses what it should', async () => {
+      const activityId = `https://peacekeeping.example.org/modules/${randomUUID()}`;
+      const common = {
+        activityId,
+        profileId: 'p',
+        Authorization: admin.authorization,
+        'X-Experience-API-Version': '1.0.3',
+      };
+      const create = await alternate('/xapi/activities/profile', 'PUT', {
+        ...common,
+        content: '{"v":1}',
+        'Content-Type': 'application/json',
+        'If-None-Match': '*',
+      });
+      expect(create.status).toBe(204);
+      const get = await alternate('/xapi/activities/profile', 'GET', common);
+      const etag = get.headers.get('etag') ?? '';
+      const stale = await alternate('/xapi/activities/profile', 'PUT', {
+        ...common,
+        content: '{"v":2}',
+        'Content-Type': 'application/json',
+        'If-Match': '"0000000000000000000000000000000000000000"',
+      });
+      expect(stale.status).toBe(412);
+      const fresh = await alternate('/xapi/activities/profile', 'PUT', {
+        ...common,
+        content: '{"v":2}',
+        'Content-Type': 'application/json',
+        'If-Match': etag,
+      });
+      expect(fresh.status).toBe(204);
+      const del = await alternate('/xapi/activities/profile', 'DELETE', common);
+      expect(del.status).toBe(204);
+      const activity = await alternate('/xapi/activities', 'GET', {
+        activityId,
+        Authorization: admin.authorization,
+        'X-Experience-API-Version': '1.0.3',
+      });
+      expect(await activity.json()).toEqual({ objectType: 'Activity', id: activityId });
+
+      const noAuth = await alternate('/xapi/activities/profile', 'GET', {
+        activityId,
+        'X-Experience-API-Version': '1.0.3',
+      });
+      expect(noAuth.status).toBe(401);
+    });
+
+    it('rejects other query parameters, unknown methods and other content types', async () => {
+      const extra = await fetch(`${server.url}/xapi/statements?method=GET&limit=1`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form({ Authorization: admin.authorization, 'X-Experience-API-Version': '1.0.3' }),
+      });
+      expect(extra.status).toBe(400);
+      expect(((await extra.json()) as { message: string }).message).toContain(
+        'send "limit" as a form field',
+      );
+      expect(extra.headers.get('x-experience-api-version')).toBe('1.0.3');
+      const patch = await alternate('/xapi/statements', 'PATCH', {
+        Authorization: admin.authorization,
+      });
+      expect(patch.status).toBe(400);
+      const json = await fetch(`${server.url}/xapi/statements?method=GET`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: admin.authorization },
+        body: '{}',
+      });
+      expect(json.status).toBe(400);
+      // A plain GET with method= is no alternate request: method is an unknown parameter.
+      expect((await xapi(server, admin, '/xapi/statements?method=GET')).status).toBe(400);
+    });
+  });
+
   it('rejects a statement POST whose Content-Type is missing or not JSON', async () => {
     const missing = await xapi(server, admin, '/xapi/statements', {
       method: 'POST',

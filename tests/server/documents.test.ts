@@ -315,7 +315,7 @@ describe.each(storeKinds())('document resources on $name', (kind) => {
     expect((await xapi(server, admin, activity)).json).toEqual({ course: 1 });
   });
 
-  it('keeps State PUT without concurrency headers (3.1.s3) and adds HEAD and Last-Modified', async () => {
+  it('keeps State PUT without concurrency headers (3.1.s3), with HEAD, list ETags and If-None-Match ETags', async () => {
     const agent = { mbox: `mailto:${randomUUID()}@example.org` };
     const url = `/xapi/activities/state?activityId=${q(`https://peacekeeping.example.org/modules/${randomUUID()}`)}&agent=${q(agent)}&stateId=s`;
     expect((await xapi(server, admin, url, { method: 'PUT', body: { a: 1 } })).status).toBe(204);
@@ -327,5 +327,14 @@ describe.each(storeKinds())('document resources on $name', (kind) => {
     expect(head.status).toBe(200);
     expect(head.text).toBe('');
     expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    const list = await xapi(server, admin, url.replace('&stateId=s', ''));
+    expect(list.json).toEqual(['s']);
+    expect(list.headers.get('etag')).toBe(`"${sha1(list.text)}"`);
+    const staleEtag = await xapi(server, admin, url, {
+      method: 'PUT',
+      body: { a: 3 },
+      headers: { 'If-None-Match': get.headers.get('etag') ?? '' },
+    });
+    expect(staleEtag.status).toBe(412);
   });
 });

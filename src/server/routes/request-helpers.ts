@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../errors.ts';
+import { LrsError, badRequest } from '../errors.ts';
 import type { Json } from '../xapi/types.ts';
 import { isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
@@ -110,4 +110,91 @@ export function jsonBody(request: FastifyRequest): Json {
   const body = rawBody(request);
   if (body.length === 0) throw badRequest('the request body is empty');
   return parseJson(body.toString('utf8'), 'the request body');
+}
+
+// Form fields the alternate request syntax treats as headers (xAPI 1.3.s3.b6); Content-Length
+// is dropped because the dispatched request gets its own.
+const FORM_HEADERS = [
+  'authorization',
+  'x-experience-api-version',
+  'content-type',
+  'content-length',
+  'if-match',
+  'if-none-match',
+];
+
+const ALTERNATE_METHODS = ['GET', 'PUT', 'POST', 'DELETE'] as const;
+
+/** A request rebuilt from the alternate request syntax, ready to dispatch with inject. */
+export interface AlternateRequest {
+  method: (typeof ALTERNATE_METHODS)[number];
+  url: string;
+  headers: Record<string, string>;
+  payload?: string;
+  remoteAddress: string;
+}
+
+async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit)
+      throw new LrsError(413, `the request body exceeds the limit of ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Recognises the alternate request syntax (a POST with `?method=` and a form body carrying
+ * headers, `content` and the other parameters) and rebuilds the request it stands for; null for
+ * an ordinary request. Reads the body itself, so it runs before Fastify parses it.
+ */
+export async function alternateRequest(
+  request: FastifyRequest,
+  bodyLimit: number,
+): Promise<AlternateRequest | null> {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (request.method !== 'POST' || query.method === undefined) return null;
+  const method = typeof query.method === 'string' ? query.method.toUpperCase() : '';
+  const target = ALTERNATE_METHODS.find((m) => m === method);
+  if (target === undefined) {
+    throw badRequest(`"method" must be one of ${ALTERNATE_METHODS.join(', ')}`);
+  }
+  const others = Object.keys(query).filter((name) => name !== 'method');
+  if (others.length > 0) {
+    throw badRequest(
+      `with ?method= the query string holds only "method"; send "${others[0]}" as a form field`,
+    );
+  }
+  if (mediaType(request) !== 'application/x-www-form-urlencoded') {
+    throw badRequest(
+      'a request with ?method= must have Content-Type application/x-www-form-urlencoded',
+    );
+  }
+  const form = new URLSearchParams((await readStream(request.raw, bodyLimit)).toString('utf8'));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (['content-type', 'content-length', 'transfer-encoding'].includes(name)) continue;
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const params: string[] = [];
+  let payload: string | undefined;
+  for (const [name, value] of form) {
+    const lower = name.toLowerCase();
+    if (name === 'content') payload = value;
+    else if (name === 'method') throw badRequest('"method" belongs in the query string');
+    else if (FORM_HEADERS.includes(lower)) {
+      if (lower !== 'content-length') headers[lower] = value;
+    } else params.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  const path = request.url.split('?')[0] ?? '';
+  return {
+    method: target,
+    url: params.length === 0 ? path : `${path}?${params.join('&')}`,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+    remoteAddress: request.ip,
+  };
 }

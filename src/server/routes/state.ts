@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, forbidden, notFound, preconditionFailed } from '../errors.ts';
+import { badRequest, forbidden, notFound } from '../errors.ts';
 import { requireState, type Principal } from '../auth/authenticate.ts';
 import type { DocumentWrite, StateKey, Store, StoredDocument } from '../store/types.ts';
 import { isObject } from '../xapi/validate.ts';
+import {
+  checkPreconditions as checkDocumentPreconditions,
+  sendDocument,
+  sendJson,
+} from './documents.ts';
 import {
   agentParam,
   iriParam,
@@ -34,20 +39,9 @@ function isJsonType(type: string): boolean {
   return type === 'application/json';
 }
 
+// State permits writes without concurrency headers (xAPI 3.1.s3), so a blind PUT is no 409.
 function checkPreconditions(request: FastifyRequest, current: StoredDocument | null): void {
-  const ifMatch = request.headers['if-match'];
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifMatch !== undefined) {
-    const tags = ifMatch.split(',').map((t) => t.trim());
-    const currentTag = current === null ? null : `"${current.etag}"`;
-    const matches = currentTag !== null && (tags.includes('*') || tags.includes(currentTag));
-    if (!matches) {
-      throw preconditionFailed('If-Match does not match the current document');
-    }
-  }
-  if (ifNoneMatch?.trim() === '*' && current !== null) {
-    throw preconditionFailed('If-None-Match: * but the document exists');
-  }
+  checkDocumentPreconditions(request, current, false);
 }
 
 function incoming(request: FastifyRequest): DocumentWrite {
@@ -69,14 +63,10 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
       if (params.since !== undefined) throw badRequest('"since" applies only without stateId');
       const doc = await store.getState(key, stateId);
       if (doc === null) throw notFound(`no state document "${stateId}"`);
-      return reply
-        .header('Content-Type', doc.contentType)
-        .header('ETag', `"${doc.etag}"`)
-        .header('Last-Modified', new Date(doc.updated).toUTCString())
-        .send(Buffer.from(doc.content));
+      return sendDocument(reply, doc);
     }
     const since = params.since === undefined ? null : timestampParam(params.since, 'since');
-    return store.listStateIds(key, since);
+    return sendJson(reply, await store.listStateIds(key, since), null);
   });
 
   const write = (merge: boolean) => async (request: FastifyRequest) => {
