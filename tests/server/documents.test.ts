@@ -330,6 +330,7 @@ describe.each(storeKinds())('document resources on $name', (kind) => {
     const list = await xapi(server, admin, url.replace('&stateId=s', ''));
     expect(list.json).toEqual(['s']);
     expect(list.headers.get('etag')).toBe(`"${sha1(list.text)}"`);
+    expect(list.headers.get('last-modified')).toBe(get.headers.get('last-modified'));
     const staleEtag = await xapi(server, admin, url, {
       method: 'PUT',
       body: { a: 3 },

@@ -66,7 +66,8 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
       return sendDocument(reply, doc);
     }
     const since = params.since === undefined ? null : timestampParam(params.since, 'since');
-    return sendJson(reply, await store.listStateIds(key, since), null);
+    const list = await store.listStateIdsUpdated(key, since);
+    return sendJson(reply, list.ids, list.updated);
   });
 
   const write = (merge: boolean) => async (request: FastifyRequest) => {

@@ -218,6 +218,25 @@ export class SqlStore implements Store {
     return rows.map((r) => r.state_id);
   }
 
+  async listStateIdsUpdated(
+    key: StateKey,
+    since: string | null,
+  ): Promise<{ ids: string[]; updated: string | null }> {
+    const rows = await this.#db.query<{ state_id: string; updated: Date | string }>(
+      `SELECT state_id, updated FROM state_documents
+       WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3
+         AND ($4::timestamptz IS NULL OR updated > $4::timestamptz)
+       ORDER BY state_id`,
+      [key.activityId, key.agentIfi, key.registration ?? '', since],
+    );
+    let latest: string | null = null;
+    for (const r of rows) {
+      const at = iso(r.updated);
+      if (latest === null || at > latest) latest = at;
+    }
+    return { ids: rows.map((r) => r.state_id), updated: latest };
+  }
+
   async writeState(
     key: StateKey,
     stateId: string,

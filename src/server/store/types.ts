@@ -103,6 +103,11 @@ export interface Store {
   queryStatements(query: StatementQuery): Promise<StatementPage>;
   getState(key: StateKey, stateId: string): Promise<StoredDocument | null>;
   listStateIds(key: StateKey, since: string | null): Promise<string[]>;
+  /** Like listStateIds, with the time of the most recently updated document listed. */
+  listStateIdsUpdated(
+    key: StateKey,
+    since: string | null,
+  ): Promise<{ ids: string[]; updated: string | null }>;
   /** Runs `update` on the current document under a lock and writes what it returns. */
   writeState(
     key: StateKey,
