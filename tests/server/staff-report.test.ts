@@ -235,6 +235,15 @@ for (const kind of storeKinds()) {
       expect(members.map((m) => m.certified)).toEqual(
         expected.filter((e) => e.cohort).map((e) => e.certified),
       );
+      const listed = await api(server, '/api/cohorts', { headers: { Cookie: trainer.cookie } });
+      expect(listed.json).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            code: cohort,
+            learners: expected.filter((e) => e.cohort).length,
+          }),
+        ]),
+      );
     }, 120_000);
   });
 }

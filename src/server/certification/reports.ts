@@ -88,30 +88,25 @@ export class Reports {
       params.push(value);
       return `$${params.length}`;
     };
-    // The catalog is a handful of tracks: CASE expressions over it cost less per learner than
-    // joining 100,000 rows to a table of two.
+    const tracks: { track_id: string; n: number }[] = [];
+    const roleTracks: { role: string; track_id: string }[] = [];
     const perTrack: string[] = [];
     const pick: string[] = [];
-    const required: string[] = [];
-    const byRole: string[] = [];
     for (const [id, track] of this.#svc.catalog) {
       const iris = [...new Set(track.rule.requiredModules.map((m) => this.#svc.moduleIri(m)))];
-      const column = `n${perTrack.length}`;
-      const trackId = p(id);
+      const column = `n${tracks.length}`;
+      tracks.push({ track_id: id, n: iris.length });
       perTrack.push(`count(*) FILTER (WHERE object_id = ANY(${p(iris)}::text[])) AS ${column}`);
-      pick.push(`WHEN ${trackId}::text THEN d.${column}`);
-      required.push(`WHEN ${trackId}::text THEN ${iris.length}`);
-      if (track.audience !== 'all')
-        byRole.push(`WHEN ${p(track.audience)}::text THEN ${trackId}::text`);
+      pick.push(`WHEN ${p(id)} THEN d.${column}`);
+      if (track.audience !== 'all') roleTracks.push({ role: track.audience, track_id: id });
     }
-    const roleTrack = byRole.length === 0 ? 'NULL::text' : `CASE l.role ${byRole.join(' ')} END`;
     const where: string[] = [];
     for (const field of ['mission', 'country', 'unit', 'role', 'cohort'] as const) {
       const value = filters[field];
       if (value !== undefined) where.push(`lower(l.${field}) = lower(${p(value)})`);
     }
     if (filters.track !== undefined) {
-      where.push(`COALESCE(c.track_id, ${roleTrack}) = ${p(filters.track)}`);
+      where.push(`COALESCE(c.track_id, a.track_id) = ${p(filters.track)}`);
     }
     if (filters.from !== undefined) where.push(`l.enrolled_at >= ${p(filters.from)}::timestamptz`);
     if (filters.to !== undefined) where.push(`l.enrolled_at < ${p(filters.to)}::timestamptz`);
@@ -128,8 +123,10 @@ export class Reports {
         FROM state_documents WHERE activity_id = ${p(this.#course)} AND state_id = 'enrolment'
       ),
       tracked AS (
-        SELECT l.*, COALESCE(c.track_id, ${roleTrack}) AS track_id FROM learners l
+        SELECT l.*, COALESCE(c.track_id, a.track_id) AS track_id FROM learners l
         LEFT JOIN cohorts c ON c.code = l.cohort
+        LEFT JOIN jsonb_to_recordset(${p(JSON.stringify(roleTracks))}::jsonb)
+          AS a(role text, track_id text) ON a.role = l.role
         ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
       ),
       completions AS (
@@ -148,14 +145,15 @@ export class Reports {
       ),
       per AS (
         SELECT t.*,
-          ${pick.length === 0 ? '0' : `COALESCE(CASE t.track_id ${pick.join(' ')} END, 0)`}
+          ${tracks.length === 0 ? '0' : `COALESCE(CASE t.track_id ${pick.join(' ')} END, 0)`}
             AS modules_done,
-          ${required.length === 0 ? '0' : `CASE t.track_id ${required.join(' ')} ELSE 0 END`}
-            AS modules_required,
+          COALESCE(r.n, 0) AS modules_required,
           (d.actor_ifi IS NOT NULL OR EXISTS (SELECT 1 FROM statement_agents g
                                               WHERE g.ifi = t.ifi AND g.direct)) AS started,
           ce.code, ce.issued_at, ce.expires_at
         FROM tracked t
+        LEFT JOIN jsonb_to_recordset(${p(JSON.stringify(tracks))}::jsonb)
+          AS r(track_id text, n int) ON r.track_id = t.track_id
         LEFT JOIN done d ON d.actor_ifi = t.ifi
         LEFT JOIN certs ce ON ce.learner_ifi = t.ifi AND ce.track_id = t.track_id
       )`;

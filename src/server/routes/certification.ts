@@ -393,7 +393,7 @@ export async function certificationRoutes(
     }>(
       `SELECT c.code, c.name, c.track_id, c.created_at,
          (SELECT count(*)::int FROM state_documents d WHERE d.state_id = 'enrolment'
-            AND convert_from(d.content, 'UTF8')::jsonb->>'cohort' = c.code) AS learners
+            AND d.enrol_cohort = c.code) AS learners
        FROM cohorts c WHERE c.created_by = $1 ORDER BY c.created_at DESC`,
       [session.user.id],
     );
