@@ -81,8 +81,13 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
       }
     };
     const writers = [writer(1), writer(1), writer(10), writer(25)];
-    // Kill at a random moment once ingest is well under way.
-    await new Promise((r) => setTimeout(r, 800 + Math.floor(Math.random() * 1200)));
+    // Kill at a random moment once ingest is well under way: after the first 50 acknowledgements
+    // (however slow a loaded machine makes them), then up to 1.2 s more.
+    const underWay = Date.now() + 60_000;
+    while (acked.size <= 50 && Date.now() < underWay) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1200)));
     service.child.kill('SIGKILL');
     await exited(service.child);
     stop = true;
