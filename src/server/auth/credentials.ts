@@ -1,8 +1,9 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { CredentialRecord } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
 import { validateAgent } from '../xapi/validate.ts';
+import { hashWithScrypt, verifyScryptHash } from './scrypt-hash.ts';
 
 /** The xAPI 1.0.3 OAuth scopes, used here for Basic-auth credentials too. */
 export const SCOPES = [
@@ -19,37 +20,17 @@ export const SCOPES = [
 /** One xAPI scope. */
 export type Scope = (typeof SCOPES)[number];
 
+/** Cost of hashing credential secrets: they are random and long, so a moderate cost suffices. */
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
 
-function scryptAsync(secret: string, salt: Buffer, n: number, r: number, p: number) {
-  return new Promise<Buffer>((resolve, reject) => {
-    scrypt(secret, salt, SCRYPT.keylen, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) => {
-      if (err) reject(err);
-      else resolve(key);
-    });
-  });
-}
-
-/** Hashes a secret with scrypt and a random salt, in a self-describing string. */
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(secret, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+/** Hashes a credential secret with scrypt and a random salt, in a self-describing string. */
+export function hashSecret(secret: string): Promise<string> {
+  return hashWithScrypt(secret, SCRYPT);
 }
 
 /** Checks a secret against a hash made by hashSecret, in constant time. */
-export async function verifySecret(secret: string, hash: string): Promise<boolean> {
-  const [algo, n, r, p, salt, key] = hash.split('$');
-  if (algo !== 'scrypt' || salt === undefined || key === undefined) return false;
-  const expected = Buffer.from(key, 'base64');
-  const actual = await scryptAsync(
-    secret,
-    Buffer.from(salt, 'base64'),
-    Number(n),
-    Number(r),
-    Number(p),
-  );
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+export function verifySecret(secret: string, hash: string): Promise<boolean> {
+  return verifyScryptHash(secret, hash);
 }
 
 /** Parses a comma-separated scope list, rejecting unknown scopes. */
