@@ -3,6 +3,7 @@ import {
   byVerb,
   enrol,
   expectAllSaved,
+  outboxIds,
   startService,
   statementsOf,
   type TrackingService,
@@ -32,26 +33,40 @@ test('after one visit online, a learner reads both languages and answers a quiz 
     .toBe(true);
   const before = (await statementsOf(service, account)).length;
 
+  // The learner reads each page for a moment: long enough for its opening statements to be
+  // written to the outbox (a page left within milliseconds of opening records nothing).
+  let queued = 0;
+  const readAWhile = async () => {
+    await expect.poll(async () => (await outboxIds(page)).length).toBeGreaterThan(queued);
+    queued = (await outboxIds(page)).length;
+  };
+
   await context.setOffline(true);
   await page.goto(`${base}/en/modules/cp-in-peace-operations/`);
   await expect(page.getByRole('heading', { name: 'Key messages' })).toBeVisible();
+  await readAWhile();
   await page
     .getByRole('navigation', { name: 'Language' })
     .getByRole('link', { name: 'Français' })
     .click();
   await expect(page).toHaveURL(/\/fr\/modules\/cp-in-peace-operations\/$/);
+  await readAWhile();
   await page.goto(`${base}/fr/modules/monitoring-reporting-mechanism/`);
   await page.locator('#knowledge-check').evaluate((element) => {
     element.scrollIntoView();
   });
   await page.getByRole('button', { name: 'Commencer le contrôle des connaissances' }).click();
-  // Answer until the first question is checked: an ordering question holds an answer already,
-  // any other gets its first option (or the first group for each item).
+  // Answer the first question, whatever its type: the first group of each select, the first
+  // option of each group of inputs (a scenario has two: the decision and its follow-up); an
+  // ordering question holds an answer already (its starting order).
   const question = page.locator('[data-question-id]').first();
-  const selects = await question.locator('select').all();
-  for (const select of selects) await select.selectOption({ index: 1 });
-  const inputs = question.locator('input');
-  if (selects.length === 0 && (await inputs.count()) > 0) await inputs.first().check();
+  for (const select of await question.locator('select').all()) {
+    await select.selectOption({ index: 1 });
+  }
+  for (const group of await question.locator('fieldset, [role=group], [role=radiogroup]').all()) {
+    const input = group.locator('input').first();
+    if ((await input.count()) > 0 && !(await input.isChecked())) await input.check();
+  }
   await page.getByRole('button', { name: 'Vérifier la réponse' }).click();
   await expect(
     page
