@@ -67,6 +67,12 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
 }
 
+/**
+ * How long a staff sign-in may take: scrypt with N=2^15 on a busy 2-core machine, behind the
+ * sign-in slowdown, took over 5 s once.
+ */
+const SIGN_IN_MS = 20_000;
+
 async function staffSignIn(page: Page, name: string, lang = 'en'): Promise<void> {
   await page.goto(`${base}/${lang}/staff/login/`);
   await page.getByLabel(lang === 'fr' ? 'Nom' : 'Name', { exact: true }).fill(name);
@@ -129,7 +135,7 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
 
   // A trainer opens a cohort.
   await staffSignIn(page, TRAINER);
-  await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/);
+  await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/, { timeout: SIGN_IN_MS });
   await page.getByLabel('Cohort name').fill('UNPOL course, e2e');
   await page.getByLabel('Track').selectOption(TRACK);
   await page.getByRole('button', { name: 'Create cohort' }).click();
@@ -234,7 +240,7 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   const dpoContext = await browser.newContext({ acceptDownloads: true });
   const dpo = await dpoContext.newPage();
   await staffSignIn(dpo, DPO);
-  await expect(dpo).toHaveURL(/\/en\/staff\/dpo\/$/);
+  await expect(dpo).toHaveURL(/\/en\/staff\/dpo\/$/, { timeout: SIGN_IN_MS });
   await expect(dpo.getByTestId('dpo-summary')).toContainText('2 enrolled');
   await dpo.getByLabel('Name or service number').fill('Amina');
   await dpo.getByRole('button', { name: 'Apply filters' }).click();
@@ -333,7 +339,7 @@ for (const lang of ['en', 'fr'] as const) {
     await expectNoAxeViolations(page);
 
     await staffSignIn(page, TRAINER, lang);
-    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/trainer/$`));
+    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/trainer/$`), { timeout: SIGN_IN_MS });
     await page.locator('#cohort-name').fill(`Axe ${lang} ${randomUUID().slice(0, 4)}`);
     await page.locator('#cohort-name').press('Enter');
     await expect(page.getByTestId('cohort-code')).toBeVisible();
@@ -354,7 +360,7 @@ for (const lang of ['en', 'fr'] as const) {
     await expectNoAxeViolations(page);
 
     await staffSignIn(page, DPO, lang);
-    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/dpo/$`));
+    await expect(page).toHaveURL(new RegExp(`/${lang}/staff/dpo/$`), { timeout: SIGN_IN_MS });
     await expect(page.getByTestId('dpo-summary')).toBeVisible();
     // Usable on a 360 px phone: wide tables scroll inside their own box, not the page.
     await page.setViewportSize({ width: 360, height: 740 });

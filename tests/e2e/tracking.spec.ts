@@ -140,8 +140,6 @@ test('offline, a quiz, a reload, a closed and reopened page, online again: every
   await expect(reopened.locator('.cp-sync[data-sync="pending"]')).toBeVisible();
   // 12 answers, 1 result, launched and initialized twice more, at least one terminated.
   await expect.poll(async () => (await outboxIds(reopened)).length).toBeGreaterThanOrEqual(18);
-  const waiting = await outboxIds(reopened);
-  expect(proxy.forwarded.filter((id) => waiting.includes(id))).toEqual([]);
 
   await context.setOffline(false);
   await expectAllSaved(reopened);
