@@ -15,17 +15,6 @@ const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
   .filter((o) => o !== '');
 
 const store = await openStore(config);
-// PGlite has no autovacuum daemon to keep planner statistics fresh; on a large store without
-// them the report queries pick plans five times slower. But statistics taken on a near-empty
-// store are worse than none (ingest slowed tenfold as the table grew), so only a store that
-// already holds a real amount of data is analysed. PostgreSQL keeps its own statistics.
-if (store.database.kind === 'pglite') {
-  const [row] = await store.database.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM (SELECT 1 FROM statements LIMIT 10000) AS sample',
-  );
-  if ((row?.n ?? 0) >= 10_000) await store.database.query('ANALYZE');
-}
-
 // A fresh install gets one administrator credential, shown once; its secret is stored hashed.
 const existing = await store.listCredentials();
 if (!existing.some((c) => c.revokedAt === null)) {

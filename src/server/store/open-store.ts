@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AutoAnalyze } from './auto-analyze.ts';
 import { migrate } from './migrations.ts';
 import { openPgDatabase } from './pg-database.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
@@ -60,7 +61,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   try {
     const db = await openPgliteDatabase(path.join(dataDir, 'pglite'));
     await migrate(db);
-    return new SqlStore(db, unlock);
+    const autoAnalyze = new AutoAnalyze(db);
+    await autoAnalyze.start();
+    return new SqlStore(db, unlock, autoAnalyze);
   } catch (error) {
     await unlock();
     throw error;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict } from '../errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
+import type { AutoAnalyze } from './auto-analyze.ts';
 import type { SqlDatabase } from './sql-database.ts';
 import type {
   CredentialRecord,
@@ -64,11 +65,21 @@ export class SqlStore implements Store {
   readonly kind: 'pglite' | 'postgres';
   readonly #db: SqlDatabase;
   readonly #onClose: () => Promise<void>;
+  readonly #autoAnalyze: AutoAnalyze | null;
 
-  constructor(db: SqlDatabase, onClose: () => Promise<void> = () => Promise.resolve()) {
+  /**
+   * `autoAnalyze` keeps planner statistics fresh as statements arrive, for a database without
+   * an autovacuum daemon (the embedded store); it must have been started.
+   */
+  constructor(
+    db: SqlDatabase,
+    onClose: () => Promise<void> = () => Promise.resolve(),
+    autoAnalyze: AutoAnalyze | null = null,
+  ) {
     this.#db = db;
     this.kind = db.kind;
     this.#onClose = onClose;
+    this.#autoAnalyze = autoAnalyze;
   }
 
   get database(): SqlDatabase {
@@ -116,6 +127,7 @@ export class SqlStore implements Store {
       if (code === 'LRS00') throw badRequest(message);
       throw error;
     }
+    this.#autoAnalyze?.noteWrites(statements.length);
     return statements.map((s) => s.id);
   }
 
@@ -420,6 +432,7 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#autoAnalyze?.settle();
     await this.#db.close();
     await this.#onClose();
   }

@@ -1,0 +1,130 @@
+// The embedded store's own machinery: parameters sent as quoted literals (one PGlite call per
+// query instead of five), and planner statistics refreshed as statements arrive.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/server/store/open-store.ts';
+import { inlineParams, sqlLiteral } from '../../src/server/store/sql-literal.ts';
+import type { Store } from '../../src/server/store/types.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
+
+let dir: string;
+let store: Store;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lrs-embedded-'));
+  store = await openStore({ dataDir: dir });
+});
+afterAll(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function newStatement(i: number) {
+  const s = {
+    id: randomUUID(),
+    actor: { objectType: 'Agent', account: { homePage: 'https://example.org', name: `l-${i}` } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+    object: { id: `https://example.org/activity/${i % 7}` },
+  };
+  const stored = new Date().toISOString();
+  const statement = {
+    ...s,
+    stored,
+    timestamp: stored,
+    version: '1.0.0',
+    authority: { objectType: 'Agent', account: { homePage: 'https://example.org', name: 'k' } },
+  };
+  return {
+    id: s.id,
+    statement,
+    fingerprint: statementFingerprint(s),
+    stored,
+    index: indexStatement(statement),
+    credentialKey: 'k',
+  };
+}
+
+describe('query parameters as literals (embedded store)', () => {
+  const tricky = [
+    "it's",
+    "'); DROP TABLE statements; --",
+    'back\\slash and \\x41',
+    '$1 and $$dollar$$ and $tag$',
+    'ligne\nnouvelle\ttab',
+    'Élément 子 🕊️',
+    '',
+  ];
+
+  it('round-trips strings that look like SQL, quotes, backslashes and placeholders', async () => {
+    for (const value of tricky) {
+      const [row] = await store.database.query<{ v: string; n: number }>(
+        'SELECT $1::text AS v, $2::int AS n',
+        [value, 7],
+      );
+      expect(row).toEqual({ v: value, n: 7 });
+    }
+    const [count] = await store.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM statements',
+    );
+    expect(count?.n).toBeGreaterThanOrEqual(0);
+  });
+
+  it('round-trips bytes, booleans, nulls, dates and text arrays', async () => {
+    const bytes = new Uint8Array([0, 1, 39, 92, 255]);
+    const when = new Date('2026-01-02T03:04:05.678Z');
+    const list = ['a', 'b,c', 'd"e', 'f\\g', "h'i", 'NULL'];
+    const [row] = await store.database.query<{
+      b: Uint8Array;
+      t: boolean;
+      f: boolean;
+      z: string | null;
+      d: Date;
+      a: string[];
+    }>(
+      'SELECT $1::bytea AS b, $2::boolean AS t, $3::boolean AS f, $4::text AS z, $5::timestamptz AS d, $6::text[] AS a',
+      [bytes, true, false, null, when, list],
+    );
+    expect(Array.from(row?.b ?? [])).toEqual(Array.from(bytes));
+    expect(row?.t).toBe(true);
+    expect(row?.f).toBe(false);
+    expect(row?.z).toBeNull();
+    expect(new Date(row?.d ?? 0).toISOString()).toBe(when.toISOString());
+    expect(row?.a).toEqual(list);
+  });
+
+  it('leaves placeholders inside strings, quoted names, dollar quotes and comments alone', () => {
+    const sql = "SELECT '$1', \"$1\", $q$ $1 $q$, E'\\' $1', $1 -- $1\n/* $1 */ , $2";
+    expect(inlineParams(sql, ['x', 2])).toBe(
+      "SELECT '$1', \"$1\", $q$ $1 $q$, E'\\' $1', 'x' -- $1\n/* $1 */ , '2'",
+    );
+  });
+
+  it('refuses values it cannot write as a literal, and missing parameters', () => {
+    expect(() => sqlLiteral({ a: 1 })).toThrow(/serialise it first/);
+    expect(() => sqlLiteral(Number.NaN)).toThrow(/NaN/);
+    expect(() => inlineParams('SELECT $2', ['only one'])).toThrow(/\$2 but has 1/);
+  });
+});
+
+describe('planner statistics (embedded store)', () => {
+  it('analyses the statements table as it grows, as autovacuum would', async () => {
+    const reltuples = async (): Promise<number> => {
+      const [row] = await store.database.query<{ n: number }>(
+        "SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('statements')",
+      );
+      return row?.n ?? -1;
+    };
+    const before = await reltuples();
+    for (let i = 0; i < 60; i++) await store.insertStatements([newStatement(i)]);
+    await store.insertStatements(Array.from({ length: 100 }, (_, i) => newStatement(i)));
+    // The ANALYZE runs in the background; a query waits behind it in PGlite's queue.
+    await store.database.query('SELECT 1');
+    await new Promise((r) => setTimeout(r, 50));
+    const after = await reltuples();
+    expect(before).toBeLessThan(50);
+    expect(after).toBeGreaterThanOrEqual(60);
+  });
+});
