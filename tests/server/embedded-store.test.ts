@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/server/store/open-store.ts';
+import { SqlStore } from '../../src/server/store/sql-store.ts';
 import { inlineParams, sqlLiteral } from '../../src/server/store/sql-literal.ts';
 import type { Store } from '../../src/server/store/types.ts';
 import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
@@ -126,5 +127,39 @@ describe('planner statistics (embedded store)', () => {
     const after = await reltuples();
     expect(before).toBeLessThan(50);
     expect(after).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('group commit (embedded store)', () => {
+  const writes = (): number => (store instanceof SqlStore ? (store.groupWrites ?? 0) : 0);
+
+  it('stores writes that arrive together in one transaction', async () => {
+    const before = writes();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.insertStatements([newStatement(i)])),
+    );
+    expect(results.flat()).toHaveLength(20);
+    expect(writes() - before).toBe(1);
+  });
+
+  it('gives a refused write its own error and still stores the others', async () => {
+    const taken = newStatement(1);
+    await store.insertStatements([taken]);
+    const rival = newStatement(2);
+    rival.id = taken.id;
+    rival.fingerprint = 'different content';
+    const before = writes();
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 9 }, (_, i) => store.insertStatements([newStatement(i)])),
+      store.insertStatements([rival]),
+      ...Array.from({ length: 10 }, (_, i) => store.insertStatements([newStatement(i)])),
+    ]);
+    const refused = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+    expect(refused).toEqual([9]);
+    const reason = (outcomes[9] as PromiseRejectedResult).reason as { status?: number };
+    expect(reason.status).toBe(409);
+    // All 20 fail together; then halves: 0-9 fail, 10-19 stored; 0-4 stored, 5-9 fail;
+    // 5-7 stored, 8-9 fail; 8 stored, 9 refused alone. Nine transactions in all.
+    expect(writes() - before).toBe(9);
   });
 });

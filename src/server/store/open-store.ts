@@ -53,7 +53,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       ...(config.schema === undefined ? {} : { schema: config.schema }),
     });
     await migrate(db);
-    return new SqlStore(db);
+    const store = new SqlStore(db);
+    await store.settleAllVoiding();
+    return store;
   }
   const dataDir = path.resolve(config.dataDir ?? 'data');
   await mkdir(dataDir, { recursive: true });
