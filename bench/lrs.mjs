@@ -5,6 +5,9 @@
 //   LRS_BENCH_STORES=pglite,postgres        which stores to run (postgres needs DATABASE_URL)
 //   LRS_BENCH_ROUNDS=3                      ingest rounds per batch size (the median is kept)
 //
+// Ingest is timed for one sequential client in batches of 1, 10 and 100, and for 20 clients at
+// once each sending one statement at a time (a classroom syncing together).
+//
 // The service runs as its own process (src/server/main.ts), as in production; this process is
 // the client, so client and server each get one of the machine's cores.
 import { spawn } from 'node:child_process';
@@ -27,6 +30,7 @@ const sizes = (process.env.LRS_BENCH_SIZES ?? '10000,100000,1000000')
 const rounds = Number(process.env.LRS_BENCH_ROUNDS ?? 3);
 const wanted = (process.env.LRS_BENCH_STORES ?? 'pglite,postgres').split(',');
 const QUERY_RUNS = 60;
+const CLIENTS = 20;
 
 const VERBS = [
   'launched',
@@ -150,6 +154,20 @@ async function ingestRate(service, batch, statements, counter, learners) {
   return (requests * batch) / ((performance.now() - started) / 1000);
 }
 
+// A classroom syncing at once: `clients` senders, each posting one statement at a time.
+async function ingestConcurrent(service, clients, statements, counter, learners) {
+  const started = performance.now();
+  let left = statements;
+  const sender = async () => {
+    while (left > 0) {
+      left -= 1;
+      await post(service, makeStatement(counter.next++, learners));
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, sender));
+  return statements / ((performance.now() - started) / 1000);
+}
+
 async function bulkLoad(service, upTo, counter, learners) {
   const started = performance.now();
   const lanes = 2;
@@ -241,6 +259,16 @@ async function runStore(name, makeEnv) {
         `ingest, batches of ${batch}: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
       );
     }
+    const rates = [];
+    for (let r = 0; r < rounds; r++)
+      rates.push(await ingestConcurrent(service, CLIENTS, 2000, counter, learners));
+    result.ingest[`batch1x${CLIENTS}clients`] = {
+      medianStatementsPerSecond: Math.round(median(rates)),
+      rounds: rates.map(Math.round),
+    };
+    console.log(
+      `ingest, ${CLIENTS} clients one at a time: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
+    );
   } finally {
     await stopService(service);
     await cleanup();
@@ -280,7 +308,7 @@ const results = {
     node: process.version,
   },
   date: new Date().toISOString(),
-  note: 'Ingest: one client sending sequentially over HTTP. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
+  note: 'Ingest: one client sending sequentially over HTTP, and 20 clients at once sending one statement at a time. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
   stores: [],
 };
 
