@@ -85,7 +85,7 @@ export class SqlStore implements Store {
   readonly #group: GroupCommit<StatementRow> | null;
 
   /**
-   * `autoAnalyze` keeps planner statistics fresh as statements arrive, for a database without
+   * `autoAnalyze` keeps planner statistics fresh as statements and state documents arrive, for a database without
    * an autovacuum daemon (the embedded store); it must have been started.
    */
   constructor(
@@ -351,6 +351,8 @@ export class SqlStore implements Store {
         ],
       );
     });
+    // Enrolment and resume documents feed the reports; their statistics matter too.
+    this.#autoAnalyze?.noteWrites(1);
   }
 
   async deleteState(key: StateKey, stateId: string | null): Promise<void> {
