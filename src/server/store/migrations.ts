@@ -291,6 +291,57 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'attachment contents',
+    sql: `
+      -- Attachment contents sent as multipart parts, once per sha2 however many statements
+      -- carry them. A statement links to its contents through the sha2 of its attachment
+      -- objects, which its JSON keeps; contents are immutable, like statements.
+      CREATE TABLE attachments (
+        sha2 text PRIMARY KEY,
+        content_type text NOT NULL,
+        content bytea NOT NULL,
+        stored timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'statement references for the StatementRef query rule',
+    sql: `
+      -- The statement a statement targets through a StatementRef object (xAPI Communication
+      -- 2.1.3, "Filter Conditions for StatementRefs"). Queries follow it to find statements that
+      -- target a matching statement; the partial index holds only targeting statements, so that
+      -- part of a query walks them alone, newest first, and stops at the page size.
+      ALTER TABLE statements ADD COLUMN ref_id uuid GENERATED ALWAYS AS (
+        CASE WHEN statement->'object'->>'objectType' = 'StatementRef'
+          THEN (statement->'object'->>'id')::uuid END) STORED;
+      CREATE INDEX statements_ref_seq ON statements (seq) WHERE ref_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 7,
+    name: 'stored from the database clock',
+    sql: `
+      -- Sets "stored" (and "timestamp" where the client sent none) of a batch to the start of
+      -- the inserting transaction, on the database's clock. A statement not yet committed then
+      -- always has a stored time at or after the start of a transaction still open, which is
+      -- what X-Experience-API-Consistent-Through is computed from, whichever instance wrote it.
+      CREATE FUNCTION lrs_stamp(batch jsonb) RETURNS jsonb
+      LANGUAGE sql STABLE AS $fn$
+        SELECT coalesce(jsonb_agg(
+          a.e || jsonb_build_object(
+            'stored', t.s,
+            'statement', (a.e->'statement') || jsonb_build_object('stored', t.s)
+              || CASE WHEN (a.e->>'timestamp_from_stored')::boolean
+                   THEN jsonb_build_object('timestamp', t.s) ELSE '{}'::jsonb END)
+          ORDER BY a.n), '[]'::jsonb)
+        FROM jsonb_array_elements(batch) WITH ORDINALITY AS a(e, n),
+          (SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS s) t
+      $fn$;
+    `,
+  },
 ];
 
 /**

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict } from '../errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
+import { APPLICATION_NAME } from './pg-database.ts';
 import type { SqlDatabase } from './sql-database.ts';
 import type {
+  AttachmentContent,
   CredentialRecord,
   DocumentWrite,
   NewStatement,
@@ -32,6 +34,9 @@ interface DocumentRow {
   etag: string;
   updated: Date | string;
 }
+
+/** How many StatementRefs a query follows from a statement to the one it finally targets. */
+const MAX_REF_DEPTH = 10;
 
 function iso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
@@ -75,7 +80,10 @@ export class SqlStore implements Store {
     return this.#db;
   }
 
-  async insertStatements(statements: NewStatement[]): Promise<string[]> {
+  async insertStatements(
+    statements: NewStatement[],
+    attachments: readonly AttachmentContent[] = [],
+  ): Promise<string[]> {
     const ids = statements.map((s) => s.id.toLowerCase());
     const seen = new Set<string>();
     for (const id of ids) {
@@ -107,9 +115,25 @@ export class SqlStore implements Store {
       credential_key: s.credentialKey,
       agents: s.index.agents,
       activities: s.index.activities,
+      timestamp_from_stored: s.timestampFromStored === true,
     }));
+    const insert = 'SELECT lrs_insert_statements(lrs_stamp($1::jsonb))';
     try {
-      await this.#db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify(rows)]);
+      if (attachments.length === 0) {
+        await this.#db.query(insert, [JSON.stringify(rows)]);
+      } else {
+        // Contents first, in the statements' transaction: both are stored or neither is.
+        await this.#db.transaction(async (tx) => {
+          for (const a of attachments) {
+            await tx.query(
+              `INSERT INTO attachments (sha2, content_type, content) VALUES ($1, $2, $3)
+               ON CONFLICT (sha2) DO NOTHING`,
+              [a.sha2.toLowerCase(), a.contentType, a.content],
+            );
+          }
+          await tx.query(insert, [JSON.stringify(rows)]);
+        });
+      }
     } catch (error) {
       const { code, message } = error as { code?: string; message: string };
       if (code === 'LRS09') throw conflict(message);
@@ -117,6 +141,35 @@ export class SqlStore implements Store {
       throw error;
     }
     return statements.map((s) => s.id);
+  }
+
+  async getAttachments(sha2s: readonly string[]): Promise<AttachmentContent[]> {
+    if (sha2s.length === 0) return [];
+    const rows = await this.#db.query<{ sha2: string; content_type: string; content: Uint8Array }>(
+      'SELECT sha2, content_type, content FROM attachments WHERE sha2 = ANY($1::text[]) ORDER BY sha2',
+      [sha2s.map((h) => h.toLowerCase())],
+    );
+    return rows.map((r) => ({ sha2: r.sha2, contentType: r.content_type, content: r.content }));
+  }
+
+  async consistentThrough(): Promise<string> {
+    // Statements take the start of their inserting transaction as "stored" (lrs_stamp), so
+    // none still to be committed is stored before the oldest transaction the service's
+    // connections have open, on any instance. The embedded store runs one transaction at a time
+    // on its one connection, so nothing is in flight while this runs.
+    const inFlight =
+      this.kind === 'postgres'
+        ? `(SELECT min(xact_start) FROM pg_stat_activity
+            WHERE application_name = $1 AND pid <> pg_backend_pid()
+              AND datname = current_database())`
+        : 'NULL::timestamptz';
+    // Truncated to milliseconds, as stored times are.
+    const rows = await this.#db.query<{ t: string }>(
+      `SELECT to_char(least(statement_timestamp(), ${inFlight}) AT TIME ZONE 'UTC',
+         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS t WHERE $1::text IS NOT NULL`,
+      [APPLICATION_NAME],
+    );
+    return rows[0]?.t ?? new Date().toISOString();
   }
 
   async getStatement(id: string, voided: boolean): Promise<StoredStatement | null> {
@@ -166,26 +219,77 @@ export class SqlStore implements Store {
     }
     if (q.verbId !== undefined) where.push(`s.verb_id = ${p(q.verbId)}`);
     if (q.registration !== undefined) where.push(`s.registration = ${p(q.registration)}::uuid`);
-    if (q.since !== undefined) where.push(`s.stored > ${p(q.since)}::timestamptz`);
-    if (q.until !== undefined) where.push(`s.stored <= ${p(q.until)}::timestamptz`);
-    if (q.afterSeq !== undefined) {
-      where.push(`${order} ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
-    }
-    if (q.mine !== undefined) {
-      // Mine: stored with this credential (its authority) or about its learner (actor/object).
-      const authority = p(q.mine.authorityIfi);
-      const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
-      where.push(
-        `EXISTS (SELECT 1 FROM statement_agents m WHERE m.seq = s.seq AND (m.ifi = ${authority}${
-          learner === null ? '' : ` OR (m.ifi = ${learner} AND m.direct)`
-        }))`,
+    // Time, sequence and access conditions apply to the statement returned (alias `a`), never
+    // to a statement it targets.
+    const own = (a: string, seq: string): string[] => {
+      const out: string[] = [];
+      if (q.since !== undefined) out.push(`${a}.stored > ${p(q.since)}::timestamptz`);
+      if (q.until !== undefined) out.push(`${a}.stored <= ${p(q.until)}::timestamptz`);
+      if (q.afterSeq !== undefined) {
+        out.push(`${seq} ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
+      }
+      if (q.mine !== undefined) {
+        // Mine: stored with this credential (its authority) or about its learner (actor/object).
+        const authority = p(q.mine.authorityIfi);
+        const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
+        out.push(
+          `EXISTS (SELECT 1 FROM statement_agents m WHERE m.seq = ${a}.seq AND (m.ifi = ${authority}${
+            learner === null ? '' : ` OR (m.ifi = ${learner} AND m.direct)`
+          }))`,
+        );
+      }
+      return out;
+    };
+    const direction = q.ascending ? 'ASC' : 'DESC';
+    const limit = p(q.limit + 1);
+    const matched = `SELECT ${order} AS seq FROM ${from}
+       WHERE ${[...where, ...own('s', order)].join(' AND ')}
+       ORDER BY ${order} ${direction} LIMIT ${limit}`;
+    const targetConditions: string[] = [];
+    if (q.agentIfi !== undefined) {
+      targetConditions.push(
+        `EXISTS (SELECT 1 FROM statement_agents ta WHERE ta.seq = t.seq AND ta.ifi = ${p(q.agentIfi)}${
+          q.relatedAgents ? '' : ' AND ta.direct'
+        })`,
       );
     }
+    if (q.activityId !== undefined) {
+      targetConditions.push(
+        `EXISTS (SELECT 1 FROM statement_activities tc WHERE tc.seq = t.seq AND ${activityFilter('tc', q.activityId)})`,
+      );
+    }
+    if (q.verbId !== undefined) targetConditions.push(`t.verb_id = ${p(q.verbId)}`);
+    if (q.registration !== undefined) {
+      targetConditions.push(`t.registration = ${p(q.registration)}::uuid`);
+    }
+    let seqs = matched;
+    if (targetConditions.length > 0) {
+      // Filter Conditions for StatementRefs (Communication 2.1.3): a statement whose object is a
+      // StatementRef also matches when the statement it targets matches, directly or through a
+      // chain of references, voided or not. This part walks only targeting statements (a
+      // partial index), newest first, and stops at the page size.
+      seqs = `(${matched}) UNION (
+        SELECT r.seq FROM statements r
+        WHERE r.ref_id IS NOT NULL AND NOT r.voided
+          ${own('r', 'r.seq')
+            .map((c) => `AND ${c}`)
+            .join(' ')}
+          AND EXISTS (
+            WITH RECURSIVE chain(id, depth) AS (
+              SELECT r.ref_id, 1
+              UNION ALL
+              SELECT x.ref_id, chain.depth + 1 FROM chain JOIN statements x ON x.id = chain.id
+              WHERE x.ref_id IS NOT NULL AND chain.depth < ${MAX_REF_DEPTH}
+            )
+            SELECT 1 FROM chain JOIN statements t ON t.id = chain.id
+            WHERE ${targetConditions.join(' AND ')})
+        ORDER BY r.seq ${direction} LIMIT ${limit})`;
+    }
     const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
-      `SELECT s.seq::float8 AS seq, s.statement FROM ${from}
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${order} ${q.ascending ? 'ASC' : 'DESC'}
-       LIMIT ${p(q.limit + 1)}`,
+      `SELECT s.seq::float8 AS seq, s.statement FROM statements s
+       WHERE s.seq IN (${seqs})
+       ORDER BY s.seq ${direction}
+       LIMIT ${limit}`,
       params,
     );
     const hasMore = rows.length > q.limit;
