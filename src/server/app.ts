@@ -112,6 +112,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       'ETag',
       'Last-Modified',
       'Content-Type',
+      'Retry-After',
     ],
     maxAge: 600,
   });

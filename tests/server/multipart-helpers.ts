@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseMultipart, boundaryOf } from '../../src/server/xapi/multipart.ts';
+import type { JsonObject } from '../../src/server/xapi/types.ts';
 import { xapi, type TestCredential, type TestServer } from './helpers.ts';
 
 /** One attachment part of a test request. */
@@ -17,10 +18,7 @@ export function sha256(content: Buffer | string): string {
 }
 
 /** An attachment object for a statement, describing some content. */
-export function attachmentObject(
-  content: Buffer,
-  overrides: Record<string, unknown> = {},
-): Record<string, unknown> {
+export function attachmentObject(content: Buffer, overrides: JsonObject = {}): JsonObject {
   return {
     usageType: 'http://id.tincanapi.com/attachment/supporting_media',
     display: { en: 'Field notes' },

@@ -19,6 +19,7 @@ import {
   type TestServer,
   type TestStatement,
 } from './helpers.ts';
+import type { JsonObject } from '../../src/server/xapi/types.ts';
 import { attachmentObject, getMultipart, sendMultipart, sha256 } from './multipart-helpers.ts';
 
 const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
@@ -44,7 +45,7 @@ async function sign(
 }
 
 /** The statement with a signature attachment describing the JWS. */
-function signed(s: TestStatement, jws: Buffer, extra: Record<string, unknown> = {}): TestStatement {
+function signed(s: TestStatement, jws: Buffer, extra: JsonObject = {}): TestStatement {
   return {
     ...s,
     attachments: [

@@ -90,9 +90,13 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
     // Down the chain only: a statement never matches through the statements that target it.
     expect(await query(`verb=${q(confirmed)}`)).toEqual([c.id, b.id]);
     expect(await query(`agent=${q(carol)}`)).toEqual([c.id]);
-    // The conditions hold together on one statement of the chain: no statement is by Ben
-    // with the verb "confirmed".
-    expect(await query(`agent=${q(ben)}&verb=${q(confirmed)}`)).toEqual([]);
+    // Each filter is met by some statement of the chain: "confirmed" statements about Ben's.
+    expect(await query(`agent=${q(ben)}&verb=${q(confirmed)}`)).toEqual([c.id, b.id]);
+    expect(await query(`agent=${q(carol)}&verb=${q(passed)}`)).toEqual([c.id]);
+    expect(await query(`agent=${q(andrew)}&verb=${q(passed)}&activity=${q(activity)}`)).toEqual([
+      c.id,
+      b.id,
+    ]);
     expect(await query(`related_agents=true&agent=${q(andrew)}`)).toEqual([c.id, b.id]);
   });
 
@@ -128,6 +132,17 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
     }
     expect(await query(`activity=${q(`${activity}/d`)}`)).toEqual([voiding.id, d.id]);
     expect(await query(`verb=${q(VOIDED)}&agent=${q(andrew)}`)).toEqual([voiding.id]);
+  });
+
+  it('links a chain sent in one batch in any order', async () => {
+    const gina = agent('gina');
+    const root = statement({ actor: gina });
+    const middle = statement({ actor: andrew, verb: { id: confirmed }, object: ref(root.id) });
+    const top = statement({ actor: carol, object: ref(middle.id) });
+    const post = await xapi(server, admin, '/xapi/statements', { body: [top, middle, root] });
+    expect(post.status).toBe(200);
+    expect(await query(`agent=${q(gina)}`)).toEqual([root.id, middle.id, top.id]);
+    expect(await query(`agent=${q(gina)}&verb=${q(confirmed)}`)).toEqual([middle.id, top.id]);
   });
 
   it('finds a targeting statement stored before its target once the target arrives', async () => {

@@ -308,20 +308,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'statement references for the StatementRef query rule',
-    sql: `
-      -- The statement a statement targets through a StatementRef object (xAPI Communication
-      -- 2.1.3, "Filter Conditions for StatementRefs"). Queries follow it to find statements that
-      -- target a matching statement; the partial index holds only targeting statements, so that
-      -- part of a query walks them alone, newest first, and stops at the page size.
-      ALTER TABLE statements ADD COLUMN ref_id uuid GENERATED ALWAYS AS (
-        CASE WHEN statement->'object'->>'objectType' = 'StatementRef'
-          THEN (statement->'object'->>'id')::uuid END) STORED;
-      CREATE INDEX statements_ref_seq ON statements (seq) WHERE ref_id IS NOT NULL;
-    `,
-  },
-  {
-    version: 7,
     name: 'stored from the database clock',
     sql: `
       -- Sets "stored" (and "timestamp" where the client sent none) of a batch to the start of
@@ -340,6 +326,124 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM jsonb_array_elements(batch) WITH ORDINALITY AS a(e, n),
           (SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS s) t
       $fn$;
+    `,
+  },
+  {
+    version: 7,
+    name: 'statement references for the StatementRef query rule',
+    sql: `
+      -- The statement a statement targets through a StatementRef object (xAPI Communication
+      -- 2.1.3, "Filter Conditions for StatementRefs").
+      ALTER TABLE statements ADD COLUMN ref_id uuid GENERATED ALWAYS AS (
+        CASE WHEN statement->'object'->>'objectType' = 'StatementRef'
+          THEN (statement->'object'->>'id')::uuid END) STORED;
+      CREATE INDEX statements_ref_id ON statements (ref_id) WHERE ref_id IS NOT NULL;
+
+      -- For each statement that targets another, every filter key of the statements in its
+      -- chain (its own and those of the statements it targets, directly or not): kind 'a' an
+      -- agent, 'c' an activity, 'v' a verb, 'r' a registration; direct as in the statement the
+      -- key comes from. A query walks (kind, key, seq) like the other key indexes and stops at
+      -- the page size. Kept up to date on insert, also when a target arrives after the
+      -- statements that target it.
+      CREATE TABLE statement_ref_keys (
+        kind text NOT NULL,
+        key text NOT NULL,
+        seq bigint NOT NULL,
+        direct boolean NOT NULL,
+        PRIMARY KEY (kind, key, seq)
+      );
+      CREATE INDEX statement_ref_keys_seq ON statement_ref_keys (seq, kind, key);
+
+      -- The filter keys of one statement: its chain's keys when it targets another statement,
+      -- else its own.
+      CREATE FUNCTION lrs_statement_keys(stmt bigint)
+      RETURNS TABLE (kind text, key text, direct boolean)
+      LANGUAGE sql STABLE AS $fn$
+        SELECT k.kind, k.key, k.direct FROM statement_ref_keys k WHERE k.seq = stmt
+        UNION ALL
+        SELECT o.kind, o.key, o.direct FROM (
+          SELECT 'a' AS kind, a.ifi AS key, a.direct FROM statement_agents a WHERE a.seq = stmt
+          UNION ALL
+          SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = stmt
+          UNION ALL
+          SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = stmt
+          UNION ALL
+          SELECT 'r', s.registration::text, true FROM statements s
+          WHERE s.seq = stmt AND s.registration IS NOT NULL
+        ) o
+        WHERE NOT EXISTS (SELECT 1 FROM statements x WHERE x.seq = stmt AND x.ref_id IS NOT NULL)
+      $fn$;
+
+      -- Links the statements of a stored batch into their chains.
+      CREATE FUNCTION lrs_link_refs(batch jsonb) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        rec record;
+      BEGIN
+        -- A targeting statement of the batch: its own keys and those of what it targets.
+        FOR rec IN
+          SELECT s.seq, s.ref_id, t.seq AS target
+          FROM jsonb_array_elements(batch) WITH ORDINALITY AS b(e, n)
+          JOIN statements s ON s.id = (b.e->>'id')::uuid
+          LEFT JOIN statements t ON t.id = s.ref_id
+          WHERE s.ref_id IS NOT NULL
+          ORDER BY b.n
+        LOOP
+          INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
+          SELECT o.kind, o.key, rec.seq, bool_or(o.direct) FROM (
+            SELECT 'a' AS kind, a.ifi AS key, a.direct FROM statement_agents a WHERE a.seq = rec.seq
+            UNION ALL
+            SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = rec.seq
+            UNION ALL
+            SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = rec.seq
+            UNION ALL
+            SELECT 'r', s.registration::text, true FROM statements s
+            WHERE s.seq = rec.seq AND s.registration IS NOT NULL
+            UNION ALL
+            SELECT t.kind, t.key, t.direct FROM lrs_statement_keys(rec.target) t
+            WHERE rec.target IS NOT NULL
+          ) o
+          GROUP BY o.kind, o.key
+          ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
+        END LOOP;
+        -- A statement of the batch that earlier statements already target (directly or down a
+        -- chain): they take its keys too.
+        FOR rec IN
+          SELECT s.seq, s.id FROM jsonb_to_recordset(batch) AS b(id uuid)
+          JOIN statements s ON s.id = b.id
+          WHERE EXISTS (SELECT 1 FROM statements u WHERE u.ref_id = s.id)
+        LOOP
+          INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
+          SELECT t.kind, t.key, up.seq, bool_or(t.direct)
+          FROM (
+            WITH RECURSIVE up(seq, id) AS (
+              SELECT u.seq, u.id FROM statements u WHERE u.ref_id = rec.id
+              UNION
+              SELECT u.seq, u.id FROM statements u JOIN up ON u.ref_id = up.id
+            )
+            SELECT up.seq FROM up
+          ) up, lrs_statement_keys(rec.seq) t
+          GROUP BY t.kind, t.key, up.seq
+          ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
+        END LOOP;
+      END
+      $fn$;
+
+      -- Stores a batch (stored set from the database clock) and links its references, in one
+      -- round trip.
+      CREATE FUNCTION lrs_store_statements(batch jsonb) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM lrs_insert_statements(lrs_stamp(batch));
+        PERFORM lrs_link_refs(batch);
+      END
+      $fn$;
+
+      -- Statements stored before this version.
+      SELECT lrs_link_refs(coalesce(
+        (SELECT jsonb_agg(jsonb_build_object('id', id) ORDER BY seq) FROM statements
+         WHERE ref_id IS NOT NULL OR id IN (SELECT ref_id FROM statements)),
+        '[]'::jsonb));
     `,
   },
 ];

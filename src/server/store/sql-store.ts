@@ -35,9 +35,6 @@ interface DocumentRow {
   updated: Date | string;
 }
 
-/** How many StatementRefs a query follows from a statement to the one it finally targets. */
-const MAX_REF_DEPTH = 10;
-
 function iso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 }
@@ -117,7 +114,7 @@ export class SqlStore implements Store {
       activities: s.index.activities,
       timestamp_from_stored: s.timestampFromStored === true,
     }));
-    const insert = 'SELECT lrs_insert_statements(lrs_stamp($1::jsonb))';
+    const insert = 'SELECT lrs_store_statements($1::jsonb)';
     try {
       if (attachments.length === 0) {
         await this.#db.query(insert, [JSON.stringify(rows)]);
@@ -245,45 +242,39 @@ export class SqlStore implements Store {
     const matched = `SELECT ${order} AS seq FROM ${from}
        WHERE ${[...where, ...own('s', order)].join(' AND ')}
        ORDER BY ${order} ${direction} LIMIT ${limit}`;
-    const targetConditions: string[] = [];
+    // Filter Conditions for StatementRefs (Communication 2.1.3): a statement whose object is a
+    // StatementRef meets a filter when a statement of its chain (itself or what it targets,
+    // directly or not, voided or not) meets it. statement_ref_keys holds those keys for every
+    // targeting statement, so this part walks one key's index by seq like the part above.
+    const keys: { kind: string; key: string; direct: boolean }[] = [];
     if (q.agentIfi !== undefined) {
-      targetConditions.push(
-        `EXISTS (SELECT 1 FROM statement_agents ta WHERE ta.seq = t.seq AND ta.ifi = ${p(q.agentIfi)}${
-          q.relatedAgents ? '' : ' AND ta.direct'
-        })`,
-      );
+      keys.push({ kind: 'a', key: q.agentIfi, direct: !q.relatedAgents });
     }
     if (q.activityId !== undefined) {
-      targetConditions.push(
-        `EXISTS (SELECT 1 FROM statement_activities tc WHERE tc.seq = t.seq AND ${activityFilter('tc', q.activityId)})`,
-      );
+      keys.push({ kind: 'c', key: q.activityId, direct: !q.relatedActivities });
     }
-    if (q.verbId !== undefined) targetConditions.push(`t.verb_id = ${p(q.verbId)}`);
+    if (q.verbId !== undefined) keys.push({ kind: 'v', key: q.verbId, direct: false });
     if (q.registration !== undefined) {
-      targetConditions.push(`t.registration = ${p(q.registration)}::uuid`);
+      keys.push({ kind: 'r', key: q.registration, direct: false });
     }
     let seqs = matched;
-    if (targetConditions.length > 0) {
-      // Filter Conditions for StatementRefs (Communication 2.1.3): a statement whose object is a
-      // StatementRef also matches when the statement it targets matches, directly or through a
-      // chain of references, voided or not. This part walks only targeting statements (a
-      // partial index), newest first, and stops at the page size.
+    const [drive, ...others] = keys;
+    if (drive !== undefined) {
+      const keyCondition = (alias: string, k: (typeof keys)[number]) =>
+        `${alias}.kind = ${p(k.kind)} AND ${alias}.key = ${p(k.key)}${k.direct ? ` AND ${alias}.direct` : ''}`;
+      const conditions = [
+        keyCondition('k', drive),
+        'NOT r.voided',
+        ...own('r', 'k.seq'),
+        ...others.map(
+          (k, i) =>
+            `EXISTS (SELECT 1 FROM statement_ref_keys k${i} WHERE k${i}.seq = k.seq AND ${keyCondition(`k${i}`, k)})`,
+        ),
+      ];
       seqs = `(${matched}) UNION (
-        SELECT r.seq FROM statements r
-        WHERE r.ref_id IS NOT NULL AND NOT r.voided
-          ${own('r', 'r.seq')
-            .map((c) => `AND ${c}`)
-            .join(' ')}
-          AND EXISTS (
-            WITH RECURSIVE chain(id, depth) AS (
-              SELECT r.ref_id, 1
-              UNION ALL
-              SELECT x.ref_id, chain.depth + 1 FROM chain JOIN statements x ON x.id = chain.id
-              WHERE x.ref_id IS NOT NULL AND chain.depth < ${MAX_REF_DEPTH}
-            )
-            SELECT 1 FROM chain JOIN statements t ON t.id = chain.id
-            WHERE ${targetConditions.join(' AND ')})
-        ORDER BY r.seq ${direction} LIMIT ${limit})`;
+        SELECT k.seq FROM statement_ref_keys k JOIN statements r ON r.seq = k.seq
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY k.seq ${direction} LIMIT ${limit})`;
     }
     const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
       `SELECT s.seq::float8 AS seq, s.statement FROM statements s
