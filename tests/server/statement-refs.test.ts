@@ -149,11 +149,15 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
     const frank = agent('frank');
     const targetId = randomUUID();
     const early = statement({ actor: andrew, verb: { id: confirmed }, object: ref(targetId) });
-    expect((await xapi(server, admin, '/xapi/statements', { body: early })).status).toBe(200);
+    const earlier = statement({ actor: carol, object: ref(early.id) });
+    for (const s of [early, earlier]) {
+      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
+    }
     expect(await query(`agent=${q(frank)}`)).toEqual([]);
     const target = { ...statement({ actor: frank }), id: targetId };
     expect((await xapi(server, admin, '/xapi/statements', { body: target })).status).toBe(200);
-    expect(await query(`agent=${q(frank)}`)).toEqual([targetId, early.id]);
+    expect(await query(`agent=${q(frank)}`)).toEqual([targetId, earlier.id, early.id]);
+    expect(await query(`agent=${q(carol)}&verb=${q(confirmed)}`)).toContain(earlier.id);
     // A single statement is read by its own id only: no rule applies to statementId.
     const single = await xapi(server, admin, `/xapi/statements?statementId=${early.id}`);
     expect((single.json as { id: string }).id).toBe(early.id);

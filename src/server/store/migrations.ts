@@ -354,24 +354,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX statement_ref_keys_seq ON statement_ref_keys (seq, kind, key);
 
-      -- The filter keys of one statement: its chain's keys when it targets another statement,
-      -- else its own.
-      CREATE FUNCTION lrs_statement_keys(stmt bigint)
+      -- Targets that statements point at but that are not stored yet. Usually empty, so a batch
+      -- learns in one probe that none of its statements is awaited.
+      CREATE TABLE statement_awaited_refs (target_id uuid PRIMARY KEY);
+
+      -- The filter keys a statement has of its own.
+      CREATE FUNCTION lrs_own_keys(stmt bigint)
       RETURNS TABLE (kind text, key text, direct boolean)
       LANGUAGE sql STABLE AS $fn$
-        SELECT k.kind, k.key, k.direct FROM statement_ref_keys k WHERE k.seq = stmt
+        SELECT 'a', a.ifi, a.direct FROM statement_agents a WHERE a.seq = stmt
         UNION ALL
-        SELECT o.kind, o.key, o.direct FROM (
-          SELECT 'a' AS kind, a.ifi AS key, a.direct FROM statement_agents a WHERE a.seq = stmt
-          UNION ALL
-          SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = stmt
-          UNION ALL
-          SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = stmt
-          UNION ALL
-          SELECT 'r', s.registration::text, true FROM statements s
-          WHERE s.seq = stmt AND s.registration IS NOT NULL
-        ) o
-        WHERE NOT EXISTS (SELECT 1 FROM statements x WHERE x.seq = stmt AND x.ref_id IS NOT NULL)
+        SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = stmt
+        UNION ALL
+        SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = stmt
+        UNION ALL
+        SELECT 'r', s.registration::text, true FROM statements s
+        WHERE s.seq = stmt AND s.registration IS NOT NULL
       $fn$;
 
       -- Links the statements of a stored batch into their chains.
@@ -380,38 +378,40 @@ export const MIGRATIONS: readonly Migration[] = [
       DECLARE
         rec record;
       BEGIN
-        -- A targeting statement of the batch: its own keys and those of what it targets.
+        -- A targeting statement takes the keys of every statement down its chain; a missing
+        -- link is remembered as awaited.
         FOR rec IN
-          SELECT s.seq, s.ref_id, t.seq AS target
-          FROM jsonb_array_elements(batch) WITH ORDINALITY AS b(e, n)
+          SELECT s.seq FROM jsonb_array_elements(batch) AS b(e)
           JOIN statements s ON s.id = (b.e->>'id')::uuid
-          LEFT JOIN statements t ON t.id = s.ref_id
-          WHERE s.ref_id IS NOT NULL
-          ORDER BY b.n
+          WHERE b.e->'statement'->'object'->>'objectType' = 'StatementRef'
         LOOP
+          WITH RECURSIVE down(seq, ref_id, depth) AS (
+            SELECT s.seq, s.ref_id, 0 FROM statements s WHERE s.seq = rec.seq
+            UNION
+            SELECT t.seq, t.ref_id, down.depth + 1 FROM down JOIN statements t ON t.id = down.ref_id
+            WHERE down.depth < 100
+          ),
+          awaited AS (
+            INSERT INTO statement_awaited_refs (target_id)
+            SELECT d.ref_id FROM down d
+            WHERE d.ref_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = d.ref_id)
+            ON CONFLICT DO NOTHING
+          )
           INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
-          SELECT o.kind, o.key, rec.seq, bool_or(o.direct) FROM (
-            SELECT 'a' AS kind, a.ifi AS key, a.direct FROM statement_agents a WHERE a.seq = rec.seq
-            UNION ALL
-            SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = rec.seq
-            UNION ALL
-            SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = rec.seq
-            UNION ALL
-            SELECT 'r', s.registration::text, true FROM statements s
-            WHERE s.seq = rec.seq AND s.registration IS NOT NULL
-            UNION ALL
-            SELECT t.kind, t.key, t.direct FROM lrs_statement_keys(rec.target) t
-            WHERE rec.target IS NOT NULL
-          ) o
+          SELECT o.kind, o.key, rec.seq, bool_or(o.direct)
+          FROM (SELECT DISTINCT seq FROM down) d, lrs_own_keys(d.seq) o
           GROUP BY o.kind, o.key
           ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
         END LOOP;
-        -- A statement of the batch that earlier statements already target (directly or down a
-        -- chain): they take its keys too.
+        IF NOT EXISTS (SELECT 1 FROM statement_awaited_refs) THEN
+          RETURN;
+        END IF;
+        -- A statement that earlier statements were waiting for: they, and whatever targets them,
+        -- take its keys (its chain's, when it targets another statement itself).
         FOR rec IN
-          SELECT s.seq, s.id FROM jsonb_to_recordset(batch) AS b(id uuid)
-          JOIN statements s ON s.id = b.id
-          WHERE EXISTS (SELECT 1 FROM statements u WHERE u.ref_id = s.id)
+          SELECT s.seq, s.id FROM jsonb_array_elements(batch) AS b(e)
+          JOIN statement_awaited_refs w ON w.target_id = (b.e->>'id')::uuid
+          JOIN statements s ON s.id = w.target_id
         LOOP
           INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
           SELECT t.kind, t.key, up.seq, bool_or(t.direct)
@@ -422,9 +422,13 @@ export const MIGRATIONS: readonly Migration[] = [
               SELECT u.seq, u.id FROM statements u JOIN up ON u.ref_id = up.id
             )
             SELECT up.seq FROM up
-          ) up, lrs_statement_keys(rec.seq) t
+          ) up,
+          (SELECT o.kind, o.key, o.direct FROM lrs_own_keys(rec.seq) o
+           UNION ALL
+           SELECT r.kind, r.key, r.direct FROM statement_ref_keys r WHERE r.seq = rec.seq) t
           GROUP BY t.kind, t.key, up.seq
           ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
+          DELETE FROM statement_awaited_refs WHERE target_id = rec.id;
         END LOOP;
       END
       $fn$;
@@ -441,8 +445,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- Statements stored before this version.
       SELECT lrs_link_refs(coalesce(
-        (SELECT jsonb_agg(jsonb_build_object('id', id) ORDER BY seq) FROM statements
-         WHERE ref_id IS NOT NULL OR id IN (SELECT ref_id FROM statements)),
+        (SELECT jsonb_agg(jsonb_build_object('id', id, 'statement', statement) ORDER BY seq)
+         FROM statements WHERE ref_id IS NOT NULL),
         '[]'::jsonb));
     `,
   },
