@@ -108,7 +108,9 @@ describe.each(storeKinds())('attachments on $name', (kind) => {
 
   it('accepts a PUT with an attachment part, and the example of the specification', async () => {
     const content = Buffer.from('Patrol report: two children referred to UNICEF.');
-    const s = statement({ attachments: [attachmentObject(content, { contentType: 'text/plain' })] });
+    const s = statement({
+      attachments: [attachmentObject(content, { contentType: 'text/plain' })],
+    });
     const put = await sendMultipart(
       server,
       admin,
@@ -275,12 +277,7 @@ describe.each(storeKinds())('attachments on $name', (kind) => {
         'first part not JSON',
         () => {
           const s = statement({ attachments: [attachmentObject(content)] });
-          const { body, contentType } = multipartBody(
-            s,
-            [{ content }],
-            'b0undary',
-            'text/plain',
-          );
+          const { body, contentType } = multipartBody(s, [{ content }], 'b0undary', 'text/plain');
           return xapi(server, admin, '/xapi/statements', {
             raw: body,
             headers: { 'Content-Type': contentType },

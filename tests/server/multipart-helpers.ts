@@ -45,7 +45,8 @@ export function multipartBody(
     if (part.encoding !== null) {
       headers.push(`Content-Transfer-Encoding: ${part.encoding ?? 'binary'}`);
     }
-    if (part.hash !== null) headers.push(`X-Experience-API-Hash: ${part.hash ?? sha256(part.content)}`);
+    if (part.hash !== null)
+      headers.push(`X-Experience-API-Hash: ${part.hash ?? sha256(part.content)}`);
     chunks.push(Buffer.from(`\r\n--${boundary}\r\n${headers.join('\r\n')}\r\n\r\n`), part.content);
   }
   chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));

@@ -136,7 +136,8 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
       ['not a JWS', () => Promise.resolve(Buffer.from('this is not a signature')), 'compact'],
       [
         'a header that is not JSON',
-        () => Promise.resolve(Buffer.from(`${Buffer.from('{oops').toString('base64url')}.e30.c2ln`)),
+        () =>
+          Promise.resolve(Buffer.from(`${Buffer.from('{oops').toString('base64url')}.e30.c2ln`)),
         'header',
       ],
       [
@@ -148,7 +149,9 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
         'a payload that is not JSON',
         async (s) => {
           const good = (await sign(s, privateKey)).toString().split('.');
-          return Buffer.from(`${good[0]}.${Buffer.from('not json').toString('base64url')}.${good[2]}`);
+          return Buffer.from(
+            `${good[0]}.${Buffer.from('not json').toString('base64url')}.${good[2]}`,
+          );
         },
         'payload is not a JSON statement',
       ],

@@ -62,7 +62,11 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
       context: { registration },
     });
     b = statement({ actor: andrew, verb: { id: confirmed }, object: ref(a.id) });
-    c = statement({ actor: carol, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: ref(b.id) });
+    c = statement({
+      actor: carol,
+      verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+      object: ref(b.id),
+    });
     for (const s of [a, b, c, statement()]) {
       expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
       // Distinct stored times, so that since and until can fall between them.
@@ -83,9 +87,7 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
     expect(await query(`activity=${q(activity)}`)).toEqual(chain);
     expect(await query(`verb=${q(passed)}`)).toEqual(chain);
     expect(await query(`registration=${registration}`)).toEqual(chain);
-    expect(await query(`agent=${q(ben)}&verb=${q(passed)}&activity=${q(activity)}`)).toEqual(
-      chain,
-    );
+    expect(await query(`agent=${q(ben)}&verb=${q(passed)}&activity=${q(activity)}`)).toEqual(chain);
     expect(await query(`activity=${q(activity)}&ascending=true`)).toEqual([...chain].reverse());
     // Down the chain only: a statement never matches through the statements that target it.
     expect(await query(`verb=${q(confirmed)}`)).toEqual([c.id, b.id]);

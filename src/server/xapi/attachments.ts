@@ -31,7 +31,10 @@ function parseJsonText(text: string, what: string): Json {
  * multipart/mixed whose first part is the JSON statements and whose other parts are attachment
  * contents, each with an X-Experience-API-Hash that must be the SHA-2 of its bytes.
  */
-export function readStatementsRequest(contentType: string | undefined, raw: Buffer): StatementsRequest {
+export function readStatementsRequest(
+  contentType: string | undefined,
+  raw: Buffer,
+): StatementsRequest {
   const type = mediaTypeOf(contentType);
   const parts = new Map<string, AttachmentContent>();
   if (type === 'application/json') {

@@ -71,7 +71,9 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
     const start = cursor + 2;
     const next = nextDelimiter(body, inner, start);
     if (next < 0) {
-      throw badRequest(`the multipart body does not end with the closing boundary "--${boundary}--"`);
+      throw badRequest(
+        `the multipart body does not end with the closing boundary "--${boundary}--"`,
+      );
     }
     const raw = body.subarray(start, next);
     const index = parts.length;

@@ -16,7 +16,9 @@ export const SIGNATURE_ALGORITHMS = ['RS256', 'RS384', 'RS512'] as const;
 function comparable(value: Json, key: string): Json {
   if (Array.isArray(value)) {
     const items = value.map((v) => comparable(v, ''));
-    return key === 'member' ? items.sort((a, b) => canonical(a).localeCompare(canonical(b))) : items;
+    return key === 'member'
+      ? items.sort((a, b) => canonical(a).localeCompare(canonical(b)))
+      : items;
   }
   if (!isObject(value)) {
     if (typeof value === 'string' && (key === 'timestamp' || key === 'stored')) {
@@ -51,9 +53,9 @@ function canonical(value: Json): string {
 }
 
 function statementForComparison(s: JsonObject, keepId: boolean): string {
-  const rest: JsonObject = { ...s };
-  for (const key of ['attachments', 'stored', 'authority', 'version']) delete rest[key];
-  if (!keepId) delete rest.id;
+  const ignored = new Set(['attachments', 'stored', 'authority', 'version']);
+  if (!keepId) ignored.add('id');
+  const rest: JsonObject = Object.fromEntries(Object.entries(s).filter(([k]) => !ignored.has(k)));
   return canonical(comparable(rest, ''));
 }
 
@@ -81,7 +83,7 @@ export async function verifyStatementSignature(
   }
   let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token) as Record<string, unknown>;
+    header = decodeProtectedHeader(token);
   } catch {
     throw badRequest(`${path}: the JWS header is not valid base64url JSON`);
   }
