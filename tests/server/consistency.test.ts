@@ -40,7 +40,10 @@ describe.each(storeKinds())('consistent-through on $name', (kind) => {
       expect(through).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(through >= previous).toBe(true);
       const s = statement();
-      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
+      const post = await xapi(server, admin, '/xapi/statements', { body: s });
+      expect(post.status).toBe(200);
+      // Every answer of the Statement resource carries the header, writes included.
+      expect(post.headers.get(HEADER)).toMatch(/^\d{4}-/);
       const got = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`);
       const stored = (got.json as { stored: string }).stored;
       // Stored after the earlier answer promised completeness, and covered by the next one.
@@ -48,6 +51,42 @@ describe.each(storeKinds())('consistent-through on $name', (kind) => {
       previous = got.headers.get(HEADER) ?? '';
       expect(Date.parse(previous)).toBeGreaterThanOrEqual(Date.parse(stored));
     }
+    const put = statement();
+    const answer = await xapi(server, admin, `/xapi/statements?statementId=${put.id}`, {
+      method: 'PUT',
+      body: put,
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get(HEADER)).toMatch(/^\d{4}-/);
+  });
+
+  it('sends Last-Modified: the stored time of a statement, the latest one of a query', async () => {
+    const actor = { mbox: `mailto:last-modified-${Date.now()}@example.org` };
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const s = statement({ actor });
+      ids.push(s.id);
+      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
+    }
+    const res = await xapi(
+      server,
+      admin,
+      `/xapi/statements?agent=${encodeURIComponent(JSON.stringify(actor))}`,
+    );
+    const stored = (res.json as { statements: { stored: string }[] }).statements.map((s) =>
+      Date.parse(s.stored),
+    );
+    const expected = new Date(Math.max(...stored)).toUTCString();
+    expect(res.headers.get('last-modified')).toBe(expected);
+    const single = await xapi(server, admin, `/xapi/statements?statementId=${ids[0] ?? ''}`);
+    const singleStored = (single.json as { stored: string }).stored;
+    expect(single.headers.get('last-modified')).toBe(new Date(singleStored).toUTCString());
+    const empty = await xapi(
+      server,
+      admin,
+      `/xapi/statements?verb=${encodeURIComponent(`https://example.org/never-${Date.now()}`)}`,
+    );
+    expect(empty.headers.get('last-modified')).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../errors.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { requireStatementWrite, statementReadAccess } from '../auth/authenticate.ts';
-import type { NewStatement, StatementQuery, Store } from '../store/types.ts';
+import type { InsertedStatements, NewStatement, StatementQuery, Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import {
   acceptedLanguages,
@@ -197,7 +197,7 @@ export function registerStatements(
     paths: string[],
     parts: Parameters<typeof matchAttachments>[2],
     idFromQuery?: string,
-  ): Promise<string[]> => {
+  ): Promise<InsertedStatements> => {
     const principal = principalOf(request);
     const stored = new Date().toISOString();
     const prepared = list.map((s, i) =>
@@ -223,7 +223,8 @@ export function registerStatements(
       rawBody(request),
     );
     if (Array.isArray(body)) throw badRequest('PUT takes a single statement, not an array');
-    await store_(request, [body], ['statement'], parts, id);
+    const inserted = await store_(request, [body], ['statement'], parts, id);
+    reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
     return reply.code(204).send();
   });
 
@@ -240,8 +241,9 @@ export function registerStatements(
       throw badRequest(`a batch may hold at most ${MAX_BATCH} statements, got ${list.length}`);
     }
     const paths = list.map((_, i) => (Array.isArray(body) ? `statements[${i}]` : 'statement'));
-    const ids = await store_(request, list, paths, parts);
-    return reply.code(200).send(ids);
+    const inserted = await store_(request, list, paths, parts);
+    reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
+    return reply.code(200).send(inserted.ids);
   });
 
   // With attachments=true a result goes out as multipart/mixed (Communication 2.1.3 and 1.5.2):
@@ -322,6 +324,12 @@ export function registerStatements(
     const query = buildQuery(params, principal);
     if (after !== undefined) query.afterSeq = after;
     const page = await store.queryStatements(query);
+    // The most recent stored time of the statements returned.
+    const latest = page.statements
+      .map((s) => (typeof s.stored === 'string' ? Date.parse(s.stored) : Number.NaN))
+      .filter((t) => !Number.isNaN(t))
+      .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    if (Number.isFinite(latest)) reply.header('Last-Modified', new Date(latest).toUTCString());
     const result: JsonObject = {
       statements: page.statements.map((s) => formatStatement(s, format, languages)),
       more:

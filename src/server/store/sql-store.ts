@@ -7,6 +7,7 @@ import type {
   AttachmentContent,
   CredentialRecord,
   DocumentWrite,
+  InsertedStatements,
   NewStatement,
   ProfileKey,
   StateKey,
@@ -80,7 +81,7 @@ export class SqlStore implements Store {
   async insertStatements(
     statements: NewStatement[],
     attachments: readonly AttachmentContent[] = [],
-  ): Promise<string[]> {
+  ): Promise<InsertedStatements> {
     const ids = statements.map((s) => s.id.toLowerCase());
     const seen = new Set<string>();
     for (const id of ids) {
@@ -114,10 +115,14 @@ export class SqlStore implements Store {
       activities: s.index.activities,
       timestamp_from_stored: s.timestampFromStored === true,
     }));
-    const insert = 'SELECT lrs_store_statements($1::jsonb)';
+    // The answer's consistent-through comes with the insert, in the same round trip.
+    const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
+      ${this.#consistentThroughSql('$2')} AS t`;
+    const params = [JSON.stringify(rows), APPLICATION_NAME];
+    let through: string | undefined;
     try {
       if (attachments.length === 0) {
-        await this.#db.query(insert, [JSON.stringify(rows)]);
+        through = (await this.#db.query<{ t: string }>(insert, params))[0]?.t;
       } else {
         // Contents first, in the statements' transaction: both are stored or neither is.
         await this.#db.transaction(async (tx) => {
@@ -128,7 +133,7 @@ export class SqlStore implements Store {
               [a.sha2.toLowerCase(), a.contentType, a.content],
             );
           }
-          await tx.query(insert, [JSON.stringify(rows)]);
+          through = (await tx.query<{ t: string }>(insert, params))[0]?.t;
         });
       }
     } catch (error) {
@@ -137,7 +142,10 @@ export class SqlStore implements Store {
       if (code === 'LRS00') throw badRequest(message);
       throw error;
     }
-    return statements.map((s) => s.id);
+    return {
+      ids: statements.map((s) => s.id),
+      consistentThrough: through ?? (await this.consistentThrough()),
+    };
   }
 
   async getAttachments(sha2s: readonly string[]): Promise<AttachmentContent[]> {
@@ -149,21 +157,25 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ sha2: r.sha2, contentType: r.content_type, content: r.content }));
   }
 
-  async consistentThrough(): Promise<string> {
-    // Statements take the start of their inserting transaction as "stored" (lrs_stamp), so
-    // none still to be committed is stored before the oldest transaction the service's
-    // connections have open, on any instance. The embedded store runs one transaction at a time
-    // on its one connection, so nothing is in flight while this runs.
+  // Statements take the start of their inserting transaction as "stored" (lrs_stamp), so none
+  // still to be committed is stored before the oldest transaction the service's connections
+  // have open, on any instance. The embedded store runs one transaction at a time on its one
+  // connection, so nothing else is in flight while this runs. `name` is the placeholder of
+  // APPLICATION_NAME. Truncated to milliseconds, as stored times are.
+  #consistentThroughSql(name: string): string {
     const inFlight =
       this.kind === 'postgres'
         ? `(SELECT min(xact_start) FROM pg_stat_activity
-            WHERE application_name = $1 AND pid <> pg_backend_pid()
+            WHERE application_name = ${name} AND pid <> pg_backend_pid()
               AND datname = current_database())`
-        : 'NULL::timestamptz';
-    // Truncated to milliseconds, as stored times are.
+        : `(SELECT NULL::timestamptz WHERE ${name}::text IS NULL)`;
+    return `to_char(least(statement_timestamp(), ${inFlight}) AT TIME ZONE 'UTC',
+      'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+
+  async consistentThrough(): Promise<string> {
     const rows = await this.#db.query<{ t: string }>(
-      `SELECT to_char(least(statement_timestamp(), ${inFlight}) AT TIME ZONE 'UTC',
-         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS t WHERE $1::text IS NOT NULL`,
+      `SELECT ${this.#consistentThroughSql('$1')} AS t`,
       [APPLICATION_NAME],
     );
     return rows[0]?.t ?? new Date().toISOString();

@@ -22,6 +22,14 @@ export interface AttachmentContent {
   content: Uint8Array;
 }
 
+/** What storing a batch of statements returns. */
+export interface InsertedStatements {
+  /** The ids of all statements, re-sent identical ones included, in order. */
+  ids: string[];
+  /** X-Experience-API-Consistent-Through as of the commit, read in the same round trip. */
+  consistentThrough: string;
+}
+
 /** Restricts a read to one credential's own statements (the statements/read/mine scope). */
 export interface MineFilter {
   /** The IFI of the authority Agent the LRS records for this credential. */
@@ -108,13 +116,13 @@ export interface Store {
   /** The database itself, for certification and reports, which query statements in SQL. */
   readonly database: SqlDatabase;
   /**
-   * Stores new statements and the attachment contents sent with them atomically; returns the ids
-   * of all, re-sent identical ones included. `stored` is set from the database clock.
+   * Stores new statements and the attachment contents sent with them atomically. `stored` is
+   * set from the database clock.
    */
   insertStatements(
     statements: NewStatement[],
     attachments?: readonly AttachmentContent[],
-  ): Promise<string[]>;
+  ): Promise<InsertedStatements>;
   /** Attachment contents by sha2; unknown ones are left out. */
   getAttachments(sha2s: readonly string[]): Promise<AttachmentContent[]>;
   /**
