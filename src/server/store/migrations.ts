@@ -453,10 +453,10 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the schema up to date. An advisory lock serialises instances that start at the same
- * time against one PostgreSQL database.
+ * Brings the schema up to date (or up to version `upTo`, for tests of an upgrade). An advisory
+ * lock serialises instances that start at the same time against one PostgreSQL database.
  */
-export async function migrate(db: SqlDatabase): Promise<number[]> {
+export async function migrate(db: SqlDatabase, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
   await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
@@ -468,7 +468,7 @@ export async function migrate(db: SqlDatabase): Promise<number[]> {
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
+      if (done.has(m.version) || m.version > upTo) continue;
       for (const part of splitSql(m.sql)) await tx.query(part);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         m.version,
