@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
-import { LrsError, badRequest } from './errors.ts';
+import { LrsError, TooManyRequests, badRequest, errorFormat, errorHtml } from './errors.ts';
 import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
 import { registerActivities } from './routes/activities.ts';
 import { registerActivityProfile } from './routes/activity-profile.ts';
@@ -31,6 +31,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Largest accepted multipart/mixed statements body, attachments included (default 16 MiB). */
+  attachmentBodyLimit?: number;
   /** homePage of the account in the authority the LRS records on statements. */
   authorityHomePage?: string;
   throttle?: ThrottleOptions;
@@ -47,6 +49,9 @@ export const XAPI_PREFIX = '/xapi';
 /** Default body limit: 1 MiB, far above a batch of 100 typical statements (~100 KB). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** Default limit of a multipart/mixed statements request: 16 MiB of statements and attachments. */
+export const DEFAULT_ATTACHMENT_BODY_LIMIT = 16 * 1024 * 1024;
+
 const VERSION_HEADER = 'X-Experience-API-Version';
 
 // Set by the outer response itself, never copied from a dispatched one.
@@ -62,6 +67,8 @@ function errorBody(status: number, message: string) {
     412: 'Precondition Failed',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
   };
   return { error: names[status] ?? 'Error', message };
 }
@@ -69,6 +76,7 @@ function errorBody(status: number, message: string) {
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const attachmentBodyLimit = options.attachmentBodyLimit ?? DEFAULT_ATTACHMENT_BODY_LIMIT;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
@@ -104,34 +112,58 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       'ETag',
       'Last-Modified',
       'Content-Type',
+      'Retry-After',
     ],
     maxAge: 600,
   });
 
+  // Errors in the format the client accepts (Communication 3.2: JSON, plain text or HTML).
+  const sendError = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    message: string,
+  ) => {
+    const body = errorBody(status, message);
+    reply.code(status).header('Vary', 'Accept');
+    const format = errorFormat(request.headers.accept);
+    if (format === 'text') {
+      return reply.type('text/plain; charset=utf-8').send(`${body.error}: ${body.message}\n`);
+    }
+    if (format === 'html') return reply.type('text/html; charset=utf-8').send(errorHtml(body));
+    return reply.type('application/json; charset=utf-8').send(body);
+  };
+
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof LrsError) {
       if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="xAPI"');
-      return reply.code(error.status).send(errorBody(error.status, error.message));
+      if (error instanceof TooManyRequests) {
+        reply.header('Retry-After', String(error.retryAfterSeconds));
+      }
+      return sendError(request, reply, error.status, error.message);
     }
     const err = error as { statusCode?: number; code?: string; message?: string };
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send(errorBody(413, `the request body exceeds the limit of ${bodyLimit} bytes`));
+      const multipart = (request.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('multipart/mixed');
+      const limit = multipart ? attachmentBodyLimit : bodyLimit;
+      return sendError(request, reply, 413, `the request body exceeds the limit of ${limit} bytes`);
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const type = request.headers['content-type'] ?? '';
-      return reply
-        .code(400)
-        .send(errorBody(400, `the Content-Type header "${type}" is missing or not usable here`));
+      return sendError(
+        request,
+        reply,
+        400,
+        `the Content-Type header "${type}" is missing or not usable here`,
+      );
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply
-        .code(err.statusCode)
-        .send(errorBody(err.statusCode, err.message ?? 'bad request'));
+      return sendError(request, reply, err.statusCode, err.message ?? 'bad request');
     }
     request.log.error(error);
-    return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error' });
+    return sendError(request, reply, 500, 'internal error');
   });
 
   const principals = new WeakMap<FastifyRequest, Principal>();
@@ -150,6 +182,14 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       xapi.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
         done(null, body);
       });
+      // Statements with attachment contents: a larger limit, and the bytes exactly as sent.
+      xapi.addContentTypeParser(
+        'multipart/mixed',
+        { parseAs: 'buffer', bodyLimit: attachmentBodyLimit },
+        (_request, body, done) => {
+          done(null, body);
+        },
+      );
       // The alternate request syntax (xAPI 1.3) is dispatched as the request it stands for, so
       // every check below applies to the headers and parameters carried in its form.
       xapi.addHook('onRequest', async (request, reply) => {
@@ -187,13 +227,14 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       registerAgentProfile(xapi, store, principalOf);
       registerActivities(xapi, store, principalOf);
       registerAgents(xapi, store, principalOf);
-      xapi.setNotFoundHandler((request, reply) => {
-        reply
-          .code(404)
-          .send(
-            errorBody(404, `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`),
-          );
-      });
+      xapi.setNotFoundHandler((request, reply) =>
+        sendError(
+          request,
+          reply,
+          404,
+          `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`,
+        ),
+      );
     },
     { prefix: XAPI_PREFIX },
   );
@@ -222,11 +263,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     app.setNotFoundHandler(async (request, reply) => {
       // The site's catch-all route also sees unknown /xapi paths; those get an xAPI error.
       if (request.url.startsWith(`${XAPI_PREFIX}/`)) {
-        return reply
-          .code(404)
-          .send(
-            errorBody(404, `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`),
-          );
+        return sendError(
+          request,
+          reply,
+          404,
+          `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`,
+        );
       }
       if (existsSync(notFoundPage)) {
         return reply

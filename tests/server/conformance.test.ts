@@ -98,6 +98,42 @@ describe.each(storeKinds())('cross-cutting requirements on $name', (kind) => {
     expect(through).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
+  it('sends errors as JSON, plain text or HTML by content negotiation', async () => {
+    const bad = '/xapi/statements?verb=not-an-iri';
+    const asked = async (accept: string | undefined) => {
+      const res = await xapi(server, admin, bad, { headers: { Accept: accept } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('vary')).toContain('Accept');
+      return { type: res.headers.get('content-type') ?? '', text: res.text };
+    };
+    const json = await asked(undefined);
+    expect(json.type).toMatch(/^application\/json/);
+    expect(JSON.parse(json.text)).toEqual({
+      error: 'Bad Request',
+      message: 'query parameter "verb" must be an absolute IRI',
+    });
+    const text = await asked('text/plain');
+    expect(text.type).toMatch(/^text\/plain/);
+    expect(text.text).toBe('Bad Request: query parameter "verb" must be an absolute IRI\n');
+    const html = await asked('text/html,application/xhtml+xml;q=0.9,*/*;q=0.8');
+    expect(html.type).toMatch(/^text\/html/);
+    expect(html.text).toContain('<p>query parameter &quot;verb&quot; must be an absolute IRI</p>');
+    expect((await asked('text/html;q=0.5, application/json')).type).toMatch(/^application\/json/);
+    expect((await asked('text/*;q=0.9, application/json;q=0.1')).type).toMatch(/^text\/plain/);
+    expect((await asked('image/png')).type).toMatch(/^application\/json/);
+    // 401 and 404 too.
+    const unauthorised = await xapi(server, null, '/xapi/statements', {
+      headers: { Accept: 'text/plain' },
+    });
+    expect(unauthorised.status).toBe(401);
+    expect(unauthorised.text).toMatch(/^Unauthorized: /);
+    const missing = await xapi(server, admin, '/xapi/nothing-here', {
+      headers: { Accept: 'text/html' },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   describe('alternate request syntax', () => {
     const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
     const alternate = (path: string, method: string, fields: Record<string, string>) =>

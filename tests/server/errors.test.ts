@@ -60,10 +60,10 @@ describe.each(storeKinds())('bad input on $name', (kind) => {
       'Content-Type must be application/json',
     ],
     [
-      'multipart attachments',
+      'a multipart body without its boundary',
       () => ({ raw: 'x', headers: { 'Content-Type': 'multipart/mixed; boundary=x' } }),
       400,
-      'multipart/mixed',
+      'no boundary "x"',
     ],
     [
       'a wrong type',

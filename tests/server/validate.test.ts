@@ -269,22 +269,6 @@ describe('validateStatement rejects', () => {
       'duplicate',
     ],
     [
-      'an attachment without fileUrl',
-      {
-        ...base(),
-        attachments: [
-          {
-            usageType: 'http://x.org/u',
-            display: { en: 'c' },
-            contentType: 'text/plain',
-            length: 1,
-            sha2: 'x',
-          },
-        ],
-      },
-      'multipart',
-    ],
-    [
       'a voiding statement without StatementRef',
       { ...base(), verb: { id: 'http://adlnet.gov/expapi/verbs/voided' } },
       'StatementRef',

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { forbidden, unauthorized } from '../errors.ts';
+import { TooManyRequests, forbidden, unauthorized } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
@@ -84,12 +83,19 @@ export class Authenticator {
     this.#max = throttle.maxDelayMs ?? 10_000;
   }
 
-  /** The delay a request from this address waits before its credentials are checked. */
-  delayFor(address: string): number {
+  /**
+   * How long, in ms, this address must still wait before its credentials are checked again:
+   * after the free failures each further attempt must come at least a delay after the last
+   * failure, the delay doubling with each failure up to the maximum.
+   */
+  waitFor(address: string): number {
     const rec = this.#failures.get(address);
-    if (rec === undefined || Date.now() - rec.last > FORGET_AFTER_MS) return 0;
+    const now = Date.now();
+    if (rec === undefined || now - rec.last > FORGET_AFTER_MS) return 0;
     const over = rec.count - this.#free;
-    return over < 0 ? 0 : Math.min(this.#max, this.#base * 2 ** over);
+    if (over < 0) return 0;
+    const delay = Math.min(this.#max, this.#base * 2 ** over);
+    return Math.max(0, rec.last + delay - now);
   }
 
   #fail(address: string, message: string): never {
@@ -106,8 +112,15 @@ export class Authenticator {
 
   /** Authenticates an Authorization header value, or throws 401. */
   async authenticate(header: string | undefined, address: string): Promise<Principal> {
-    const delay = this.delayFor(address);
-    if (delay > 0) await sleep(delay);
+    // Answered at once, without checking credentials, so that guessing costs the client time
+    // and the service nothing (Communication 3.2: 429 for too many requests).
+    const wait = this.waitFor(address);
+    if (wait > 0) {
+      throw new TooManyRequests(
+        'too many failed authentications from this address; wait before trying again',
+        Math.ceil(wait / 1000),
+      );
+    }
     if (header === undefined || header === '') {
       throw unauthorized('authentication required: send Basic credentials (key:secret)');
     }

@@ -294,7 +294,9 @@ export class CertificationService {
       // The statement is written in the certificate's own transaction (through the same database
       // function the LRS uses), so there is never a certificate the LRS does not know about.
       const index = indexStatement(statement.statement);
-      await tx.query('SELECT lrs_insert_statements($1::jsonb)', [
+      // lrs_store_statements sets stored from the database clock, as for every statement (see
+      // consistentThrough in the store); the timestamp stays the time of issue.
+      await tx.query('SELECT lrs_store_statements($1::jsonb)', [
         JSON.stringify([
           {
             ord: 0,

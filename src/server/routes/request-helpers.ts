@@ -98,20 +98,6 @@ export function rawBody(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
 }
 
-/** Reads a JSON request body, requiring the application/json media type. */
-export function jsonBody(request: FastifyRequest): Json {
-  const type = mediaType(request);
-  if (type === 'multipart/mixed') {
-    throw badRequest('multipart/mixed (statements with attachment content) is not supported yet');
-  }
-  if (type !== 'application/json') {
-    throw badRequest(`Content-Type must be application/json, got "${type || 'none'}"`);
-  }
-  const body = rawBody(request);
-  if (body.length === 0) throw badRequest('the request body is empty');
-  return parseJson(body.toString('utf8'), 'the request body');
-}
-
 // Form fields the alternate request syntax treats as headers (xAPI 1.3.s3.b6); Content-Length
 // is dropped because the dispatched request gets its own.
 const FORM_HEADERS = [

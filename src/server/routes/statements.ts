@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../errors.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { requireStatementWrite, statementReadAccess } from '../auth/authenticate.ts';
-import type { NewStatement, StatementQuery, Store } from '../store/types.ts';
+import type { InsertedStatements, NewStatement, StatementQuery, Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import {
   acceptedLanguages,
@@ -12,11 +12,13 @@ import {
 } from '../xapi/statement-format.ts';
 import { agentIfi, indexStatement, statementFingerprint } from '../xapi/statement-index.ts';
 import { isObject, validateStatement } from '../xapi/validate.ts';
+import { attachmentObjects, matchAttachments, readStatementsRequest } from '../xapi/attachments.ts';
+import { buildMultipart } from '../xapi/multipart.ts';
 import {
   agentParam,
   booleanParam,
   iriParam,
-  jsonBody,
+  rawBody,
   readParams,
   required,
   timestampParam,
@@ -50,13 +52,19 @@ const QUERY_PARAMS = [
 /** Returns the Principal the auth hook attached to a request. */
 export type PrincipalOf = (request: FastifyRequest) => Principal;
 
+/** A statement ready to store, and the statement as the client sent it (with its id). */
+interface Prepared {
+  prepared: NewStatement;
+  submitted: JsonObject;
+}
+
 function prepare(
   raw: unknown,
   principal: Principal,
   stored: string,
   path: string,
   idFromQuery?: string,
-): NewStatement {
+): Prepared {
   const s = validateStatement(raw, path);
   if (idFromQuery !== undefined && s.id !== undefined) {
     const bodyId = JSON.stringify(s.id).replace(/"/g, '');
@@ -73,6 +81,7 @@ function prepare(
   const id = (typeof s.id === 'string' ? s.id : (idFromQuery ?? randomUUID())).toLowerCase();
   const submitted: JsonObject = { ...s, id };
   const fingerprint = statementFingerprint(submitted);
+  // `stored` (and `timestamp` when absent) are set again from the database clock on insert.
   const statement: JsonObject = {
     ...submitted,
     timestamp: typeof s.timestamp === 'string' ? s.timestamp : stored,
@@ -81,12 +90,16 @@ function prepare(
     version: typeof s.version === 'string' ? s.version : '1.0.0',
   };
   return {
-    id,
-    statement,
-    fingerprint,
-    stored,
-    index: indexStatement(statement),
-    credentialKey: principal.key,
+    prepared: {
+      id,
+      statement,
+      fingerprint,
+      stored,
+      index: indexStatement(statement),
+      credentialKey: principal.key,
+      timestampFromStored: typeof s.timestamp !== 'string',
+    },
+    submitted,
   };
 }
 
@@ -176,16 +189,42 @@ export function registerStatements(
   principalOf: PrincipalOf,
   prefix: string,
 ): void {
+  // Validates, matches attachment parts and signatures, then stores: nothing is written unless
+  // every statement and part of the request is accepted.
+  const store_ = async (
+    request: FastifyRequest,
+    list: unknown[],
+    paths: string[],
+    parts: Parameters<typeof matchAttachments>[2],
+    idFromQuery?: string,
+  ): Promise<InsertedStatements> => {
+    const principal = principalOf(request);
+    const stored = new Date().toISOString();
+    const prepared = list.map((s, i) =>
+      prepare(s, principal, stored, paths[i] ?? 'statement', idFromQuery),
+    );
+    const contents = await matchAttachments(
+      prepared.map((p) => p.submitted),
+      paths,
+      parts,
+    );
+    const statements = prepared.map((p) => p.prepared);
+    await checkVoidingRights(store, principal, statements);
+    return store.insertStatements(statements, contents);
+  };
+
   app.put('/statements', async (request, reply) => {
     const principal = principalOf(request);
     requireStatementWrite(principal);
     const params = readParams(request, ['statementId']);
     const id = uuidParam(required(params, 'statementId'), 'statementId');
-    const body = jsonBody(request);
+    const { body, parts } = readStatementsRequest(
+      request.headers['content-type'],
+      rawBody(request),
+    );
     if (Array.isArray(body)) throw badRequest('PUT takes a single statement, not an array');
-    const prepared = prepare(body, principal, new Date().toISOString(), 'statement', id);
-    await checkVoidingRights(store, principal, [prepared]);
-    await store.insertStatements([prepared]);
+    const inserted = await store_(request, [body], ['statement'], parts, id);
+    reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
     return reply.code(204).send();
   });
 
@@ -193,19 +232,52 @@ export function registerStatements(
     const principal = principalOf(request);
     requireStatementWrite(principal);
     readParams(request, []);
-    const body = jsonBody(request);
-    const stored = new Date().toISOString();
+    const { body, parts } = readStatementsRequest(
+      request.headers['content-type'],
+      rawBody(request),
+    );
     const list = Array.isArray(body) ? body : [body];
     if (list.length > MAX_BATCH) {
       throw badRequest(`a batch may hold at most ${MAX_BATCH} statements, got ${list.length}`);
     }
-    const prepared = list.map((s, i) =>
-      prepare(s, principal, stored, Array.isArray(body) ? `statements[${i}]` : 'statement'),
-    );
-    await checkVoidingRights(store, principal, prepared);
-    const ids = await store.insertStatements(prepared);
-    return reply.code(200).send(ids);
+    const paths = list.map((_, i) => (Array.isArray(body) ? `statements[${i}]` : 'statement'));
+    const inserted = await store_(request, list, paths, parts);
+    reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
+    return reply.code(200).send(inserted.ids);
   });
+
+  // With attachments=true a result goes out as multipart/mixed (Communication 2.1.3 and 1.5.2):
+  // the JSON first, then one part per distinct sha2 whose content the LRS holds.
+  const send = async (
+    reply: FastifyReply,
+    result: JsonObject,
+    statements: JsonObject[],
+    withAttachments: boolean,
+  ) => {
+    if (!withAttachments) return reply.type('application/json; charset=utf-8').send(result);
+    const wanted = new Set<string>();
+    for (const s of statements) {
+      for (const att of attachmentObjects(s)) {
+        if (typeof att.sha2 === 'string') wanted.add(att.sha2.toLowerCase());
+      }
+    }
+    const contents = await store.getAttachments([...wanted]);
+    const { boundary, body } = buildMultipart([
+      {
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: Buffer.from(JSON.stringify(result)),
+      },
+      ...contents.map((c) => ({
+        headers: {
+          'Content-Type': c.contentType,
+          'Content-Transfer-Encoding': 'binary',
+          'X-Experience-API-Hash': c.sha2,
+        },
+        body: Buffer.from(c.content),
+      })),
+    ]);
+    return reply.type(`multipart/mixed; boundary=${boundary}`).send(body);
+  };
 
   const get = async (
     request: FastifyRequest,
@@ -218,7 +290,8 @@ export function registerStatements(
     if (access === 'none') throw forbidden('this credential lacks a statements/read scope');
     const format = formatParam(params);
     const languages = acceptedLanguages(request.headers['accept-language']);
-    reply.header('X-Experience-API-Consistent-Through', new Date().toISOString());
+    reply.header('X-Experience-API-Consistent-Through', await store.consistentThrough());
+    const withAttachments = booleanParam(params, 'attachments');
     const single = params.statementId ?? params.voidedStatementId;
     if (single !== undefined) {
       if (params.statementId !== undefined && params.voidedStatementId !== undefined) {
@@ -232,7 +305,6 @@ export function registerStatements(
           `with statementId or voidedStatementId only format and attachments may be given, not ${extra.join(', ')}`,
         );
       }
-      booleanParam(params, 'attachments');
       const voided = params.voidedStatementId !== undefined;
       const id = uuidParam(single, voided ? 'voidedStatementId' : 'statementId');
       const found = await store.getStatement(id, voided);
@@ -246,18 +318,26 @@ export function registerStatements(
         'Last-Modified',
         new Date(JSON.stringify(found.statement.stored).replace(/"/g, '')).toUTCString(),
       );
-      return formatStatement(found.statement, format, languages);
+      const shown = formatStatement(found.statement, format, languages);
+      return send(reply, shown, [found.statement], withAttachments);
     }
     const query = buildQuery(params, principal);
     if (after !== undefined) query.afterSeq = after;
     const page = await store.queryStatements(query);
-    return {
+    // The most recent stored time of the statements returned.
+    const latest = page.statements
+      .map((s) => (typeof s.stored === 'string' ? Date.parse(s.stored) : Number.NaN))
+      .filter((t) => !Number.isNaN(t))
+      .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    if (Number.isFinite(latest)) reply.header('Last-Modified', new Date(latest).toUTCString());
+    const result: JsonObject = {
       statements: page.statements.map((s) => formatStatement(s, format, languages)),
       more:
         page.hasMore && page.lastSeq !== null
           ? `${prefix}/statements/more/${encodeMore(params, page.lastSeq)}`
           : '',
     };
+    return send(reply, result, page.statements, withAttachments);
   };
 
   app.get('/statements', async (request, reply) =>

@@ -1,6 +1,6 @@
-interface Request<T> {
+interface Request<T, R> {
   items: T[];
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
@@ -15,15 +15,15 @@ interface Request<T> {
  * half retried, down to single requests, so one refused request (a conflict, a refused voiding)
  * fails alone and the others are still stored.
  */
-export class GroupCommit<T> {
-  readonly #write: (items: T[]) => Promise<void>;
+export class GroupCommit<T, R = void> {
+  readonly #write: (items: T[]) => Promise<R>;
   readonly #keyOf: (item: T) => string;
   readonly #maxItems: number;
-  #queue: Request<T>[] = [];
+  #queue: Request<T, R>[] = [];
   #running = false;
   #writes = 0;
 
-  constructor(write: (items: T[]) => Promise<void>, keyOf: (item: T) => string, maxItems = 1000) {
+  constructor(write: (items: T[]) => Promise<R>, keyOf: (item: T) => string, maxItems = 1000) {
     this.#write = write;
     this.#keyOf = keyOf;
     this.#maxItems = maxItems;
@@ -34,8 +34,11 @@ export class GroupCommit<T> {
     return this.#writes;
   }
 
-  /** Stores `items`; resolves once they are committed, together with whatever was waiting. */
-  submit(items: T[]): Promise<void> {
+  /**
+   * Stores `items`; resolves once they are committed, together with whatever was waiting, with
+   * what the write of their group returned.
+   */
+  submit(items: T[]): Promise<R> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ items, resolve, reject });
       if (this.#running) return;
@@ -59,7 +62,7 @@ export class GroupCommit<T> {
   // Waiting requests in arrival order, up to maxItems (a larger request goes alone); a request
   // sharing a key with one already taken waits for the next group, as does everything after it
   // from then on (so arrival order is kept).
-  #nextGroup(): Request<T>[] {
+  #nextGroup(): Request<T, R>[] {
     const keys = new Set<string>();
     let count = 0;
     let take = 0;
@@ -74,11 +77,11 @@ export class GroupCommit<T> {
     return this.#queue.splice(0, take);
   }
 
-  async #commit(group: Request<T>[]): Promise<void> {
+  async #commit(group: Request<T, R>[]): Promise<void> {
     try {
       this.#writes += 1;
-      await this.#write(group.flatMap((r) => r.items));
-      for (const r of group) r.resolve();
+      const result = await this.#write(group.flatMap((r) => r.items));
+      for (const r of group) r.resolve(result);
     } catch (error) {
       if (group.length === 1) {
         group[0]?.reject(error);

@@ -292,7 +292,166 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'attachment contents',
+    sql: `
+      -- Attachment contents sent as multipart parts, once per sha2 however many statements
+      -- carry them. A statement links to its contents through the sha2 of its attachment
+      -- objects, which its JSON keeps; contents are immutable, like statements.
+      CREATE TABLE attachments (
+        sha2 text PRIMARY KEY,
+        content_type text NOT NULL,
+        content bytea NOT NULL,
+        stored timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'stored from the database clock',
+    sql: `
+      -- Sets "stored" (and "timestamp" where the client sent none) of a batch to the start of
+      -- the inserting transaction, on the database's clock. A statement not yet committed then
+      -- always has a stored time at or after the start of a transaction still open, which is
+      -- what X-Experience-API-Consistent-Through is computed from, whichever instance wrote it.
+      CREATE FUNCTION lrs_stamp(batch jsonb) RETURNS jsonb
+      LANGUAGE sql STABLE AS $fn$
+        SELECT coalesce(jsonb_agg(
+          a.e || jsonb_build_object(
+            'stored', t.s,
+            'statement', (a.e->'statement') || jsonb_build_object('stored', t.s)
+              || CASE WHEN (a.e->>'timestamp_from_stored')::boolean
+                   THEN jsonb_build_object('timestamp', t.s) ELSE '{}'::jsonb END)
+          ORDER BY a.n), '[]'::jsonb)
+        FROM jsonb_array_elements(batch) WITH ORDINALITY AS a(e, n),
+          (SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS s) t
+      $fn$;
+    `,
+  },
+  {
     version: 7,
+    name: 'statement references for the StatementRef query rule',
+    sql: `
+      -- The statement a statement targets through a StatementRef object (xAPI Communication
+      -- 2.1.3, "Filter Conditions for StatementRefs").
+      ALTER TABLE statements ADD COLUMN ref_id uuid GENERATED ALWAYS AS (
+        CASE WHEN statement->'object'->>'objectType' = 'StatementRef'
+          THEN (statement->'object'->>'id')::uuid END) STORED;
+      CREATE INDEX statements_ref_id ON statements (ref_id) WHERE ref_id IS NOT NULL;
+
+      -- For each statement that targets another, every filter key of the statements in its
+      -- chain (its own and those of the statements it targets, directly or not): kind 'a' an
+      -- agent, 'c' an activity, 'v' a verb, 'r' a registration; direct as in the statement the
+      -- key comes from. A query walks (kind, key, seq) like the other key indexes and stops at
+      -- the page size. Kept up to date on insert, also when a target arrives after the
+      -- statements that target it.
+      CREATE TABLE statement_ref_keys (
+        kind text NOT NULL,
+        key text NOT NULL,
+        seq bigint NOT NULL,
+        direct boolean NOT NULL,
+        PRIMARY KEY (kind, key, seq)
+      );
+      CREATE INDEX statement_ref_keys_seq ON statement_ref_keys (seq, kind, key);
+
+      -- Targets that statements point at but that are not stored yet. Usually empty, so a batch
+      -- learns in one probe that none of its statements is awaited.
+      CREATE TABLE statement_awaited_refs (target_id uuid PRIMARY KEY);
+
+      -- The filter keys a statement has of its own.
+      CREATE FUNCTION lrs_own_keys(stmt bigint)
+      RETURNS TABLE (kind text, key text, direct boolean)
+      LANGUAGE sql STABLE AS $fn$
+        SELECT 'a', a.ifi, a.direct FROM statement_agents a WHERE a.seq = stmt
+        UNION ALL
+        SELECT 'c', c.activity_id, c.direct FROM statement_activities c WHERE c.seq = stmt
+        UNION ALL
+        SELECT 'v', s.verb_id, true FROM statements s WHERE s.seq = stmt
+        UNION ALL
+        SELECT 'r', s.registration::text, true FROM statements s
+        WHERE s.seq = stmt AND s.registration IS NOT NULL
+      $fn$;
+
+      -- Links the statements of a stored batch into their chains.
+      CREATE FUNCTION lrs_link_refs(batch jsonb) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        rec record;
+      BEGIN
+        -- A targeting statement takes the keys of every statement down its chain; a missing
+        -- link is remembered as awaited.
+        FOR rec IN
+          SELECT s.seq FROM jsonb_array_elements(batch) AS b(e)
+          JOIN statements s ON s.id = (b.e->>'id')::uuid
+          WHERE b.e->'statement'->'object'->>'objectType' = 'StatementRef'
+        LOOP
+          WITH RECURSIVE down(seq, ref_id, depth) AS (
+            SELECT s.seq, s.ref_id, 0 FROM statements s WHERE s.seq = rec.seq
+            UNION
+            SELECT t.seq, t.ref_id, down.depth + 1 FROM down JOIN statements t ON t.id = down.ref_id
+            WHERE down.depth < 100
+          ),
+          awaited AS (
+            INSERT INTO statement_awaited_refs (target_id)
+            SELECT d.ref_id FROM down d
+            WHERE d.ref_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = d.ref_id)
+            ON CONFLICT DO NOTHING
+          )
+          INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
+          SELECT o.kind, o.key, rec.seq, bool_or(o.direct)
+          FROM (SELECT DISTINCT seq FROM down) d, lrs_own_keys(d.seq) o
+          GROUP BY o.kind, o.key
+          ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
+        END LOOP;
+        IF NOT EXISTS (SELECT 1 FROM statement_awaited_refs) THEN
+          RETURN;
+        END IF;
+        -- A statement that earlier statements were waiting for: they, and whatever targets them,
+        -- take its keys (its chain's, when it targets another statement itself).
+        FOR rec IN
+          SELECT s.seq, s.id FROM jsonb_array_elements(batch) AS b(e)
+          JOIN statement_awaited_refs w ON w.target_id = (b.e->>'id')::uuid
+          JOIN statements s ON s.id = w.target_id
+        LOOP
+          INSERT INTO statement_ref_keys AS k (kind, key, seq, direct)
+          SELECT t.kind, t.key, up.seq, bool_or(t.direct)
+          FROM (
+            WITH RECURSIVE up(seq, id) AS (
+              SELECT u.seq, u.id FROM statements u WHERE u.ref_id = rec.id
+              UNION
+              SELECT u.seq, u.id FROM statements u JOIN up ON u.ref_id = up.id
+            )
+            SELECT up.seq FROM up
+          ) up,
+          (SELECT o.kind, o.key, o.direct FROM lrs_own_keys(rec.seq) o
+           UNION ALL
+           SELECT r.kind, r.key, r.direct FROM statement_ref_keys r WHERE r.seq = rec.seq) t
+          GROUP BY t.kind, t.key, up.seq
+          ON CONFLICT (kind, key, seq) DO UPDATE SET direct = k.direct OR EXCLUDED.direct;
+          DELETE FROM statement_awaited_refs WHERE target_id = rec.id;
+        END LOOP;
+      END
+      $fn$;
+
+      -- Stores a batch (stored set from the database clock) and links its references, in one
+      -- round trip.
+      CREATE FUNCTION lrs_store_statements(batch jsonb) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM lrs_insert_statements(lrs_stamp(batch));
+        PERFORM lrs_link_refs(batch);
+      END
+      $fn$;
+
+      -- Statements stored before this version.
+      SELECT lrs_link_refs(coalesce(
+        (SELECT jsonb_agg(jsonb_build_object('id', id, 'statement', statement) ORDER BY seq)
+         FROM statements WHERE ref_id IS NOT NULL),
+        '[]'::jsonb));
+    `,
+  },
+  {
+    version: 9,
     name: 'leaner statement insert: check for conflicts and voiding only when they can occur',
     sql: `
       -- The first version ran six statements for every batch, three of them checks before the
@@ -373,10 +532,10 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the schema up to date. An advisory lock serialises instances that start at the same
- * time against one PostgreSQL database.
+ * Brings the schema up to date (or up to version `upTo`, for tests of an upgrade). An advisory
+ * lock serialises instances that start at the same time against one PostgreSQL database.
  */
-export async function migrate(db: SqlDatabase): Promise<number[]> {
+export async function migrate(db: SqlDatabase, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
   await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
@@ -388,7 +547,7 @@ export async function migrate(db: SqlDatabase): Promise<number[]> {
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
+      if (done.has(m.version) || m.version > upTo) continue;
       for (const part of splitSql(m.sql)) await tx.query(part);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         m.version,

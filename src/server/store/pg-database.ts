@@ -1,6 +1,12 @@
 import pg from 'pg';
 import type { SqlClient, SqlDatabase } from './sql-database.ts';
 
+/**
+ * The application_name of the service's connections: X-Experience-API-Consistent-Through looks
+ * for transactions these have open, from every instance on the database.
+ */
+export const APPLICATION_NAME = 'xapi-lrs';
+
 /** Options for a PostgreSQL connection pool. */
 export interface PgOptions {
   connectionString: string;
@@ -27,6 +33,7 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    application_name: APPLICATION_NAME,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client that loses its connection must not crash the process.

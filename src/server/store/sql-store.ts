@@ -3,10 +3,13 @@ import { badRequest, conflict } from '../errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import type { AutoAnalyze } from './auto-analyze.ts';
 import { GroupCommit } from './group-commit.ts';
+import { APPLICATION_NAME } from './pg-database.ts';
 import type { SqlDatabase } from './sql-database.ts';
 import type {
+  AttachmentContent,
   CredentialRecord,
   DocumentWrite,
+  InsertedStatements,
   NewStatement,
   ProfileKey,
   StateKey,
@@ -41,6 +44,8 @@ interface StatementRow {
   credential_key: string;
   agents: unknown;
   activities: unknown;
+  /** The client sent no timestamp: it becomes `stored`, set from the database clock. */
+  timestamp_from_stored: boolean;
 }
 
 interface DocumentRow {
@@ -82,7 +87,7 @@ export class SqlStore implements Store {
   readonly #db: SqlDatabase;
   readonly #onClose: () => Promise<void>;
   readonly #autoAnalyze: AutoAnalyze | null;
-  readonly #group: GroupCommit<StatementRow> | null;
+  readonly #group: GroupCommit<StatementRow, string | undefined> | null;
 
   /**
    * `autoAnalyze` keeps planner statistics fresh as statements and state documents arrive, for a database without
@@ -117,7 +122,10 @@ export class SqlStore implements Store {
     return this.#db;
   }
 
-  async insertStatements(statements: NewStatement[]): Promise<string[]> {
+  async insertStatements(
+    statements: NewStatement[],
+    attachments: readonly AttachmentContent[] = [],
+  ): Promise<InsertedStatements> {
     const ids = statements.map((s) => s.id.toLowerCase());
     const seen = new Set<string>();
     for (const id of ids) {
@@ -148,11 +156,19 @@ export class SqlStore implements Store {
       credential_key: s.credentialKey,
       agents: s.index.agents,
       activities: s.index.activities,
+      timestamp_from_stored: s.timestampFromStored === true,
     }));
-    await (this.#group === null ? this.#insertRows(rows) : this.#group.submit(rows));
+    // Grouped with other requests on the embedded store unless it carries attachment contents.
+    const through =
+      this.#group !== null && attachments.length === 0
+        ? await this.#group.submit(rows)
+        : await this.#insertRows(rows, attachments);
     if (this.kind === 'postgres') await this.#settleVoiding(statements);
     this.#autoAnalyze?.noteWrites(statements.length);
-    return statements.map((s) => s.id);
+    return {
+      ids: statements.map((s) => s.id),
+      consistentThrough: through ?? (await this.consistentThrough()),
+    };
   }
 
   // On PostgreSQL a voiding statement and its target can be stored by concurrent transactions,
@@ -181,22 +197,79 @@ export class SqlStore implements Store {
     );
   }
 
-  async #insertRows(rows: StatementRow[]): Promise<void> {
+  // Stores rows (and attachment contents) in one transaction; returns the consistent-through
+  // time read in the same round trip.
+  async #insertRows(
+    rows: StatementRow[],
+    attachments: readonly AttachmentContent[] = [],
+  ): Promise<string | undefined> {
     // Requests grouped by group commit may share an id (two tabs sending the same statement);
     // one INSERT cannot take an id twice, so such a group fails here and each request is
     // stored on its own (identical: accepted; different: a conflict).
     if (new Set(rows.map((r) => r.id.toLowerCase())).size !== rows.length) {
       throw badRequest('the write holds a statement id more than once');
     }
-    const batch = JSON.stringify(rows.map((row, ord) => ({ ord, ...row })));
+    // The answer's consistent-through comes with the insert, in the same round trip.
+    const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
+      ${this.#consistentThroughSql('$2')} AS t`;
+    const params = [JSON.stringify(rows.map((row, ord) => ({ ord, ...row }))), APPLICATION_NAME];
+    let through: string | undefined;
     try {
-      await this.#db.query('SELECT lrs_insert_statements($1::jsonb)', [batch]);
+      if (attachments.length === 0) {
+        through = (await this.#db.query<{ t: string }>(insert, params))[0]?.t;
+      } else {
+        // Contents first, in the statements' transaction: both are stored or neither is.
+        await this.#db.transaction(async (tx) => {
+          for (const a of attachments) {
+            await tx.query(
+              `INSERT INTO attachments (sha2, content_type, content) VALUES ($1, $2, $3)
+               ON CONFLICT (sha2) DO NOTHING`,
+              [a.sha2.toLowerCase(), a.contentType, a.content],
+            );
+          }
+          through = (await tx.query<{ t: string }>(insert, params))[0]?.t;
+        });
+      }
     } catch (error) {
       const { code, message } = error as { code?: string; message: string };
       if (code === 'LRS09') throw conflict(message);
       if (code === 'LRS00') throw badRequest(message);
       throw error;
     }
+    return through;
+  }
+
+  async getAttachments(sha2s: readonly string[]): Promise<AttachmentContent[]> {
+    if (sha2s.length === 0) return [];
+    const rows = await this.#db.query<{ sha2: string; content_type: string; content: Uint8Array }>(
+      'SELECT sha2, content_type, content FROM attachments WHERE sha2 = ANY($1::text[]) ORDER BY sha2',
+      [sha2s.map((h) => h.toLowerCase())],
+    );
+    return rows.map((r) => ({ sha2: r.sha2, contentType: r.content_type, content: r.content }));
+  }
+
+  // Statements take the start of their inserting transaction as "stored" (lrs_stamp), so none
+  // still to be committed is stored before the oldest transaction the service's connections
+  // have open, on any instance. The embedded store runs one transaction at a time on its one
+  // connection, so nothing else is in flight while this runs. `name` is the placeholder of
+  // APPLICATION_NAME. Truncated to milliseconds, as stored times are.
+  #consistentThroughSql(name: string): string {
+    const inFlight =
+      this.kind === 'postgres'
+        ? `(SELECT min(xact_start) FROM pg_stat_activity
+            WHERE application_name = ${name} AND pid <> pg_backend_pid()
+              AND datname = current_database())`
+        : `(SELECT NULL::timestamptz WHERE ${name}::text IS NULL)`;
+    return `to_char(least(statement_timestamp(), ${inFlight}) AT TIME ZONE 'UTC',
+      'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+
+  async consistentThrough(): Promise<string> {
+    const rows = await this.#db.query<{ t: string }>(
+      `SELECT ${this.#consistentThroughSql('$1')} AS t`,
+      [APPLICATION_NAME],
+    );
+    return rows[0]?.t ?? new Date().toISOString();
   }
 
   async getStatement(id: string, voided: boolean): Promise<StoredStatement | null> {
@@ -246,26 +319,71 @@ export class SqlStore implements Store {
     }
     if (q.verbId !== undefined) where.push(`s.verb_id = ${p(q.verbId)}`);
     if (q.registration !== undefined) where.push(`s.registration = ${p(q.registration)}::uuid`);
-    if (q.since !== undefined) where.push(`s.stored > ${p(q.since)}::timestamptz`);
-    if (q.until !== undefined) where.push(`s.stored <= ${p(q.until)}::timestamptz`);
-    if (q.afterSeq !== undefined) {
-      where.push(`${order} ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
+    // Time, sequence and access conditions apply to the statement returned (alias `a`), never
+    // to a statement it targets.
+    const own = (a: string, seq: string): string[] => {
+      const out: string[] = [];
+      if (q.since !== undefined) out.push(`${a}.stored > ${p(q.since)}::timestamptz`);
+      if (q.until !== undefined) out.push(`${a}.stored <= ${p(q.until)}::timestamptz`);
+      if (q.afterSeq !== undefined) {
+        out.push(`${seq} ${q.ascending ? '>' : '<'} ${p(q.afterSeq)}::bigint`);
+      }
+      if (q.mine !== undefined) {
+        // Mine: stored with this credential (its authority) or about its learner (actor/object).
+        const authority = p(q.mine.authorityIfi);
+        const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
+        out.push(
+          `EXISTS (SELECT 1 FROM statement_agents m WHERE m.seq = ${a}.seq AND (m.ifi = ${authority}${
+            learner === null ? '' : ` OR (m.ifi = ${learner} AND m.direct)`
+          }))`,
+        );
+      }
+      return out;
+    };
+    const direction = q.ascending ? 'ASC' : 'DESC';
+    const limit = p(q.limit + 1);
+    const matched = `SELECT ${order} AS seq FROM ${from}
+       WHERE ${[...where, ...own('s', order)].join(' AND ')}
+       ORDER BY ${order} ${direction} LIMIT ${limit}`;
+    // Filter Conditions for StatementRefs (Communication 2.1.3): a statement whose object is a
+    // StatementRef meets a filter when a statement of its chain (itself or what it targets,
+    // directly or not, voided or not) meets it. statement_ref_keys holds those keys for every
+    // targeting statement, so this part walks one key's index by seq like the part above.
+    const keys: { kind: string; key: string; direct: boolean }[] = [];
+    if (q.agentIfi !== undefined) {
+      keys.push({ kind: 'a', key: q.agentIfi, direct: !q.relatedAgents });
     }
-    if (q.mine !== undefined) {
-      // Mine: stored with this credential (its authority) or about its learner (actor/object).
-      const authority = p(q.mine.authorityIfi);
-      const learner = q.mine.actorIfi === null ? null : p(q.mine.actorIfi);
-      where.push(
-        `EXISTS (SELECT 1 FROM statement_agents m WHERE m.seq = s.seq AND (m.ifi = ${authority}${
-          learner === null ? '' : ` OR (m.ifi = ${learner} AND m.direct)`
-        }))`,
-      );
+    if (q.activityId !== undefined) {
+      keys.push({ kind: 'c', key: q.activityId, direct: !q.relatedActivities });
+    }
+    if (q.verbId !== undefined) keys.push({ kind: 'v', key: q.verbId, direct: false });
+    if (q.registration !== undefined) {
+      keys.push({ kind: 'r', key: q.registration, direct: false });
+    }
+    let seqs = matched;
+    const [drive, ...others] = keys;
+    if (drive !== undefined) {
+      const keyCondition = (alias: string, k: (typeof keys)[number]) =>
+        `${alias}.kind = ${p(k.kind)} AND ${alias}.key = ${p(k.key)}${k.direct ? ` AND ${alias}.direct` : ''}`;
+      const conditions = [
+        keyCondition('k', drive),
+        'NOT r.voided',
+        ...own('r', 'k.seq'),
+        ...others.map(
+          (k, i) =>
+            `EXISTS (SELECT 1 FROM statement_ref_keys k${i} WHERE k${i}.seq = k.seq AND ${keyCondition(`k${i}`, k)})`,
+        ),
+      ];
+      seqs = `(${matched}) UNION (
+        SELECT k.seq FROM statement_ref_keys k JOIN statements r ON r.seq = k.seq
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY k.seq ${direction} LIMIT ${limit})`;
     }
     const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
-      `SELECT s.seq::float8 AS seq, s.statement FROM ${from}
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${order} ${q.ascending ? 'ASC' : 'DESC'}
-       LIMIT ${p(q.limit + 1)}`,
+      `SELECT s.seq::float8 AS seq, s.statement FROM statements s
+       WHERE s.seq IN (${seqs})
+       ORDER BY s.seq ${direction}
+       LIMIT ${limit}`,
       params,
     );
     const hasMore = rows.length > q.limit;

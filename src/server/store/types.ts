@@ -10,6 +10,24 @@ export interface NewStatement {
   stored: string;
   index: StatementIndex;
   credentialKey: string;
+  /** The client sent no timestamp, so it takes the value of `stored`. */
+  timestampFromStored?: boolean;
+}
+
+/** The content of an attachment, stored once per sha2 whatever the statements that carry it. */
+export interface AttachmentContent {
+  /** The SHA-2 of the content, lower-case hex, as the statement's attachment object gives it. */
+  sha2: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** What storing a batch of statements returns. */
+export interface InsertedStatements {
+  /** The ids of all statements, re-sent identical ones included, in order. */
+  ids: string[];
+  /** X-Experience-API-Consistent-Through as of the commit, read in the same round trip. */
+  consistentThrough: string;
 }
 
 /** Restricts a read to one credential's own statements (the statements/read/mine scope). */
@@ -97,8 +115,21 @@ export interface Store {
   readonly kind: 'pglite' | 'postgres';
   /** The database itself, for certification and reports, which query statements in SQL. */
   readonly database: SqlDatabase;
-  /** Stores new statements atomically; returns the ids of all, re-sent identical ones included. */
-  insertStatements(statements: NewStatement[]): Promise<string[]>;
+  /**
+   * Stores new statements and the attachment contents sent with them atomically. `stored` is
+   * set from the database clock.
+   */
+  insertStatements(
+    statements: NewStatement[],
+    attachments?: readonly AttachmentContent[],
+  ): Promise<InsertedStatements>;
+  /** Attachment contents by sha2; unknown ones are left out. */
+  getAttachments(sha2s: readonly string[]): Promise<AttachmentContent[]>;
+  /**
+   * A time before which every statement that is or will be stored has been committed: the
+   * value of X-Experience-API-Consistent-Through.
+   */
+  consistentThrough(): Promise<string>;
   getStatement(id: string, voided: boolean): Promise<StoredStatement | null>;
   queryStatements(query: StatementQuery): Promise<StatementPage>;
   getState(key: StateKey, stateId: string): Promise<StoredDocument | null>;

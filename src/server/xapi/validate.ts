@@ -362,10 +362,8 @@ function attachments(value: unknown, path: string): void {
       fail(`${p}.length`, 'must be a non-negative integer');
     }
     string(att.sha2, `${p}.sha2`);
-    if (att.fileUrl === undefined) {
-      fail(p, 'attachments sent as multipart/mixed are not supported yet; give a "fileUrl"');
-    }
-    iri(att.fileUrl, `${p}.fileUrl`);
+    // Without a fileUrl the content must come as a multipart part (checked with the parts).
+    if (att.fileUrl !== undefined) iri(att.fileUrl, `${p}.fileUrl`);
   });
 }
 

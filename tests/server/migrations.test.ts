@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../src/server/store/migrations.ts';
+import { openPgliteDatabase } from '../../src/server/store/pglite-database.ts';
+import { SqlStore } from '../../src/server/store/sql-store.ts';
+import type { JsonObject } from '../../src/server/xapi/types.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
+import { randomUUID, statement } from './helpers.ts';
+
+function row(s: JsonObject, ord: number) {
+  const full = { ...s, stored: new Date().toISOString(), authority: { mbox: 'mailto:a@x.org' } };
+  const index = indexStatement(full);
+  return {
+    ord,
+    id: s.id,
+    statement: full,
+    fingerprint: statementFingerprint(s),
+    stored: full.stored,
+    verb_id: index.verbId,
+    actor_ifi: index.actorIfi,
+    registration: index.registration,
+    voids: index.voids,
+    credential_key: 'k',
+    agents: index.agents,
+    activities: index.activities,
+  };
+}
+
+describe('migration 7 (StatementRefs)', () => {
+  it('links the references of statements stored before it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
+    const db = await openPgliteDatabase(dir);
+    try {
+      expect(await migrate(db, 6)).toEqual([1, 2, 3, 4, 5, 6]);
+      const ben = { mbox: `mailto:ben-${randomUUID()}@example.org` };
+      const a = statement({ actor: ben });
+      const b = statement({ object: { objectType: 'StatementRef', id: a.id } });
+      const c = statement({ object: { objectType: 'StatementRef', id: b.id } });
+      // c and b target statements that are missing when they are stored; a arrives last.
+      const dangling = statement({ object: { objectType: 'StatementRef', id: randomUUID() } });
+      for (const s of [c, b, a, dangling]) {
+        await db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify([row(s, 0)])]);
+      }
+      expect(await migrate(db, 7)).toEqual([7]);
+      const store = new SqlStore(db);
+      const page = await store.queryStatements({
+        agentIfi: `agent|mbox|${ben.mbox}`,
+        relatedActivities: false,
+        relatedAgents: false,
+        ascending: true,
+        limit: 10,
+      });
+      expect(page.statements.map((s) => s.id)).toEqual([c.id, b.id, a.id]);
+      const awaited = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM statement_awaited_refs',
+      );
+      expect(awaited[0]?.n).toBe(1);
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  createPrivateKey,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CompactSign } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCredential,
+  startServer,
+  statement,
+  storeKinds,
+  xapi,
+  type TestCredential,
+  type TestServer,
+  type TestStatement,
+} from './helpers.ts';
+import type { JsonObject } from '../../src/server/xapi/types.ts';
+import { attachmentObject, getMultipart, sendMultipart, sha256 } from './multipart-helpers.ts';
+
+const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
+const fixtures = path.join(import.meta.dirname, 'fixtures');
+const signerKey = readFileSync(path.join(fixtures, 'signer-key.pem'), 'utf8');
+const signerCert = readFileSync(path.join(fixtures, 'signer-cert.pem'), 'utf8');
+const otherCert = readFileSync(path.join(fixtures, 'other-cert.pem'), 'utf8');
+
+function der(pem: string): string {
+  return pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+}
+
+/** Signs a statement (as JSON) into a compact JWS. */
+async function sign(
+  payload: unknown,
+  key: KeyObject,
+  header: Record<string, unknown> = { alg: 'RS256' },
+): Promise<Buffer> {
+  const jws = await new CompactSign(Buffer.from(JSON.stringify(payload)))
+    .setProtectedHeader(header as { alg: string })
+    .sign(key);
+  return Buffer.from(jws);
+}
+
+/** The statement with a signature attachment describing the JWS. */
+function signed(s: TestStatement, jws: Buffer, extra: JsonObject = {}): TestStatement {
+  return {
+    ...s,
+    attachments: [
+      attachmentObject(jws, {
+        usageType: SIGNATURE,
+        display: { en: 'Signature' },
+        contentType: 'application/octet-stream',
+        ...extra,
+      }),
+    ],
+  };
+}
+
+describe.each(storeKinds())('signed statements on $name', (kind) => {
+  let server: TestServer;
+  let admin: TestCredential;
+  let cleanup: () => Promise<void>;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  beforeAll(async () => {
+    const opened = await kind.open();
+    cleanup = () => opened.cleanup();
+    server = await startServer(opened.store);
+    admin = await createCredential(opened.store, ['all']);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await cleanup();
+  });
+
+  const status = async (id: string) =>
+    (await xapi(server, admin, `/xapi/statements?statementId=${id}`)).status;
+
+  it('accepts an RS256 signature without x5c and returns the JWS with attachments=true', async () => {
+    const s = statement();
+    const jws = await sign(s, privateKey);
+    const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
+      { content: jws },
+    ]);
+    expect(res.status).toBe(200);
+    const got = await getMultipart(
+      server,
+      admin,
+      `/xapi/statements?statementId=${s.id}&attachments=true`,
+    );
+    expect(got.parts).toHaveLength(2);
+    expect(got.parts[1]?.headers['x-experience-api-hash']).toBe(sha256(jws));
+    expect(got.parts[1]?.body.equals(jws)).toBe(true);
+  });
+
+  it('verifies RS384 and RS512 signatures against the x5c certificate', async () => {
+    const key = createPrivateKey(signerKey);
+    for (const alg of ['RS384', 'RS512']) {
+      const s = statement();
+      const jws = await sign(s, key, { alg, x5c: [der(signerCert)] });
+      const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
+        { content: jws },
+      ]);
+      expect(res.status, alg).toBe(200);
+      expect(await status(s.id)).toBe(200);
+    }
+  });
+
+  it('ignores what the exceptions to immutability allow to differ', async () => {
+    // Signed without id, with another serialisation of the timestamp and another verb display;
+    // the LRS adds stored, authority and version.
+    const s = statement({
+      timestamp: '2026-11-25T12:00:00.000+02:00',
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { fr: 'a terminé' } },
+    });
+    const payload: Record<string, unknown> = {
+      ...s,
+      timestamp: '2026-11-25T10:00:00Z',
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+    };
+    delete payload.id;
+    const jws = await sign(payload, privateKey);
+    const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
+      { content: jws },
+    ]);
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses malformed signatures, wrong algorithms, mismatching payloads and bad signatures', async () => {
+    const key = createPrivateKey(signerKey);
+    const cases: [string, (s: TestStatement) => Promise<Buffer>, string][] = [
+      ['not a JWS', () => Promise.resolve(Buffer.from('this is not a signature')), 'compact'],
+      [
+        'a header that is not JSON',
+        () =>
+          Promise.resolve(Buffer.from(`${Buffer.from('{oops').toString('base64url')}.e30.c2ln`)),
+        'header',
+      ],
+      [
+        'HS256',
+        (s) => sign(s, createSecretKey(randomBytes(32)), { alg: 'HS256' }),
+        'RS256, RS384 or RS512',
+      ],
+      [
+        'a payload that is not JSON',
+        async (s) => {
+          const good = (await sign(s, privateKey)).toString().split('.');
+          return Buffer.from(
+            `${good[0]}.${Buffer.from('not json').toString('base64url')}.${good[2]}`,
+          );
+        },
+        'payload is not a JSON statement',
+      ],
+      [
+        'a payload of another statement',
+        (s) => sign({ ...s, verb: { id: 'http://adlnet.gov/expapi/verbs/passed' } }, privateKey),
+        'does not match the statement',
+      ],
+      [
+        'a signature made by another key than x5c names',
+        (s) => sign(s, key, { alg: 'RS256', x5c: [der(otherCert)] }),
+        'does not verify with its x5c certificate',
+      ],
+      [
+        'a tampered signature',
+        async (s) => {
+          const [h, p] = (await sign(s, key, { alg: 'RS256', x5c: [der(signerCert)] }))
+            .toString()
+            .split('.');
+          const forged = (await sign(s, privateKey)).toString().split('.')[2];
+          return Buffer.from(`${h}.${p}.${forged}`);
+        },
+        'does not verify with its x5c certificate',
+      ],
+      [
+        'an x5c that is not a certificate',
+        (s) => sign(s, key, { alg: 'RS256', x5c: ['bm90IGEgY2VydA=='] }),
+        'not a usable RSA X.509 certificate',
+      ],
+    ];
+    for (const [name, make, message] of cases) {
+      const s = statement();
+      const jws = await make(s);
+      const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
+        { content: jws },
+      ]);
+      expect(res.status, name).toBe(400);
+      expect((res.json as { message: string }).message, name).toContain(message);
+      expect(await status(s.id), name).toBe(404);
+    }
+  });
+
+  it('refuses a signature attachment without its part or with another content type', async () => {
+    const s = statement();
+    const jws = await sign(s, privateKey);
+    const fileOnly = signed(s, jws, { fileUrl: 'https://example.org/signature.jws' });
+    const res = await xapi(server, admin, '/xapi/statements', { body: fileOnly });
+    expect(res.status).toBe(400);
+    expect((res.json as { message: string }).message).toContain('must be sent as a multipart part');
+    const wrongType = signed(s, jws, { contentType: 'text/plain' });
+    const res2 = await sendMultipart(server, admin, '/xapi/statements', wrongType, [
+      { content: jws, contentType: 'text/plain' },
+    ]);
+    expect(res2.status).toBe(400);
+    expect((res2.json as { message: string }).message).toContain('application/octet-stream');
+    expect(await status(s.id)).toBe(404);
+  });
+});
