@@ -452,7 +452,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
-    name: 'leaner statement insert: check for conflicts and voiding only when they can occur',
+    name: 'leaner statement insert: stamp in the insert, check and link only when needed',
     sql: `
       -- The first version ran six statements for every batch, three of them checks before the
       -- insert. This one inserts first and checks only what the insert shows can be wrong: ids
@@ -465,18 +465,25 @@ export const MIGRATIONS: readonly Migration[] = [
         bad record;
         inserted integer;
         voiding boolean;
+        -- "stored" is the start of the inserting transaction on the database clock (see
+        -- version 6), set here in the one pass that inserts.
+        stamp text := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       BEGIN
         WITH input AS (
           SELECT * FROM jsonb_to_recordset(batch) AS x(
-            ord integer, id uuid, statement jsonb, fingerprint text, stored timestamptz,
-            verb_id text, actor_ifi text, registration uuid, voids uuid, credential_key text,
-            agents jsonb, activities jsonb)
+            ord integer, id uuid, statement jsonb, fingerprint text, verb_id text,
+            actor_ifi text, registration uuid, voids uuid, credential_key text,
+            agents jsonb, activities jsonb, timestamp_from_stored boolean)
         ),
         ins AS (
           INSERT INTO statements
             (id, statement, fingerprint, stored, verb_id, actor_ifi, registration, voids,
              credential_key)
-          SELECT id, statement, fingerprint, stored, verb_id, actor_ifi, registration, voids,
+          SELECT id,
+                 statement || jsonb_build_object('stored', stamp)
+                   || CASE WHEN timestamp_from_stored THEN jsonb_build_object('timestamp', stamp)
+                      ELSE '{}'::jsonb END,
+                 fingerprint, stamp::timestamptz, verb_id, actor_ifi, registration, voids,
                  credential_key
           FROM input ORDER BY ord
           ON CONFLICT (id) DO NOTHING
@@ -525,6 +532,21 @@ export const MIGRATIONS: readonly Migration[] = [
           WHERE s.voids IS NULL AND NOT s.voided
             AND s.id IN (SELECT b.id FROM jsonb_to_recordset(batch) AS b(id uuid))
             AND EXISTS (SELECT 1 FROM statements v WHERE v.voids = s.id);
+      END
+      $fn$;
+
+      -- Stamping now happens inside the insert (version 6 rebuilt the whole batch first, about
+      -- a fifth of the time of a batch of 100), and references are linked only when the batch
+      -- holds a StatementRef or a stored statement awaits its target (linking walked the whole
+      -- batch every time, another tenth).
+      CREATE OR REPLACE FUNCTION lrs_store_statements(batch jsonb) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM lrs_insert_statements(batch);
+        IF jsonb_path_exists(batch, '$[*].statement.object ? (@.objectType == "StatementRef")')
+           OR EXISTS (SELECT 1 FROM statement_awaited_refs) THEN
+          PERFORM lrs_link_refs(batch);
+        END IF;
       END
       $fn$;
     `,
