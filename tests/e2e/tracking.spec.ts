@@ -282,7 +282,10 @@ test('a second device restores the place in the module and the unfinished quiz a
 
   // The same learner on another device: signed in with a one-time code, nothing copied.
   const phone = await browser.newContext();
-  const code = await getSignInCode(page, proxy.url);
+  // On the laptop, in another tab, the learner asks for a sign-in code.
+  const codeTab = await laptop.newPage();
+  const code = await getSignInCode(codeTab, proxy.url);
+  await codeTab.close();
   const other = await phone.newPage();
   await signInWithCode(other, proxy.url, code);
   await expect(
