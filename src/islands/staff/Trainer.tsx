@@ -153,7 +153,7 @@ function Live({
           class="staff-table-wrap"
           tabIndex={0}
           role="region"
-          aria-label={fill(t.cohortTitle, { name: view.name, code: view.code })}
+          aria-label={fill(t.cohortTableLabel, { name: view.name, code: view.code })}
         >
           <table class="staff-table">
             <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
