@@ -254,7 +254,7 @@ for (const kind of storeKinds()) {
       const learner = await enrol(server);
       const code = await codeFor(server, learner.authorization);
       let status = 0;
-      for (let n = 0; n < 12 && status !== 429; n += 1) {
+      for (let n = 0; n < 25 && status !== 429; n += 1) {
         status = (await signIn(server, 'ABCDE-FGHJK')).status;
       }
       expect(status).toBe(429);

@@ -53,7 +53,7 @@ export async function signInRoutes(
   const homePage = options.siteUrl.replace(/\/+$/, '');
   const courseId = courseActivityId(homePage);
   const auth = new Authenticator(store, options.authorityHomePage ?? 'http://localhost/xapi');
-  const { max, windowMs } = options.failures ?? { max: 10, windowMs: 15 * 60 * 1000 };
+  const { max, windowMs } = options.failures ?? { max: 20, windowMs: 15 * 60 * 1000 };
   const failures = new Map<string, { count: number; since: number }>();
 
   const failedRecently = (address: string): number => {
