@@ -223,7 +223,7 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   await view.getByRole('button', { name: `Give ${name} a sign-in code` }).click();
   const issued = page.getByTestId('sign-in-code');
   await expect(issued).toContainText(`Sign-in code for ${name}`);
-  const signInCode = (await issued.locator('.staff-code__value').textContent()) ?? '';
+  const signInCode = (await issued.locator('.staff-signin__value').textContent()) ?? '';
   expect(signInCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
   expect(await axeViolations(page)).toEqual([]);
   const newPhone = await browser.newContext();

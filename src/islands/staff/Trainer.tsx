@@ -137,9 +137,9 @@ function Live({
       <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
       <div role="status" data-testid="sign-in-code">
         {signIn !== null && 'code' in signIn && (
-          <div class="staff-code">
+          <div class="staff-signin">
             <p>{fill(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
-            <p class="staff-code__value staff-mono">{signIn.code}</p>
+            <p class="staff-signin__value staff-mono">{signIn.code}</p>
             <p>{t.signInCodeHow}</p>
           </div>
         )}
