@@ -14,6 +14,7 @@ import { registerAgents } from './routes/agents.ts';
 import { certificationRoutes } from './routes/certification.ts';
 import { enrolmentRoutes } from './routes/enrolment.ts';
 import { alternateRequest } from './routes/request-helpers.ts';
+import { signInRoutes } from './routes/sign-in.ts';
 import { registerState } from './routes/state.ts';
 import { registerStatements } from './routes/statements.ts';
 import { openStore, type StoreConfig } from './store/open-store.ts';
@@ -37,7 +38,8 @@ export interface ServerOptions {
   authorityHomePage?: string;
   throttle?: ThrottleOptions;
   /**
-   * The course site's public origin. When given, learners can enrol (POST /api/enrol): the
+   * The course site's public origin. When given, learners can enrol (POST /api/enrol) and sign
+   * in on another device with a code (POST /api/sign-in): the
    * origin is the homePage of their accounts and must match the site the tracker runs on.
    */
   siteUrl?: string;
@@ -241,6 +243,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   if (options.siteUrl !== undefined) {
     await app.register(enrolmentRoutes, { store, siteUrl: options.siteUrl });
+    await app.register(signInRoutes, {
+      store,
+      siteUrl: options.siteUrl,
+      authorityHomePage: options.authorityHomePage ?? 'http://localhost/xapi',
+    });
     await app.register(certificationRoutes, {
       store,
       siteUrl: options.siteUrl,

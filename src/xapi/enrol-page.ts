@@ -33,23 +33,33 @@ if (root && form && done) {
   const syncButton = document.getElementById('enrol-sync');
   const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]');
 
-  const showEnrolled = (learner: Learner, fresh: boolean) => {
+  const codeSection = document.getElementById('code-sign-in');
+  const codeGive = document.getElementById('code-give');
+  // Sign-in codes come from the project's own service; a site built for another LRS has none.
+  const ownService = lrsConfig(window.location.origin).auth === undefined;
+  if (!ownService) {
+    for (const element of [codeSection, codeGive, form.querySelector('.enrol__have-code')]) {
+      if (element instanceof HTMLElement) element.hidden = true;
+    }
+  }
+
+  const showEnrolled = (learner: Learner, message: 'enrolled' | 'signedInAs' | 'codeSignedIn') => {
     form.hidden = true;
+    if (codeSection) codeSection.hidden = true;
     done.hidden = false;
     if (heading) {
-      heading.textContent = fresh
-        ? t('enrolled', { name: learner.actor.name ?? '' })
-        : t('signedInAs', { name: learner.actor.name ?? '' });
-      if (fresh) heading.focus();
+      heading.textContent = t(message, { name: learner.actor.name ?? '' });
+      if (message !== 'signedInAs') heading.focus();
     }
   };
   const showForm = () => {
     done.hidden = true;
     form.hidden = false;
+    if (codeSection) codeSection.hidden = !ownService;
   };
 
   const signedIn = loadLearner();
-  if (signedIn) showEnrolled(signedIn, false);
+  if (signedIn) showEnrolled(signedIn, 'signedInAs');
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -81,7 +91,7 @@ if (root && form && done) {
         if (course && (data.language === 'en' || data.language === 'fr')) {
           course.href = `/${data.language}/`;
         }
-        showEnrolled(learner, true);
+        showEnrolled(learner, 'enrolled');
       })
       .catch((reason: unknown) => {
         error.textContent = navigator.onLine
@@ -147,6 +157,15 @@ if (root && form && done) {
     };
   }
 
+  setUpCodes({
+    t,
+    tracks,
+    onSignedIn: (learner) => {
+      saveLearner(learner);
+      showEnrolled(learner, 'codeSignedIn');
+    },
+  });
+
   document.getElementById('enrol-switch')?.addEventListener('click', () => {
     const learner = loadLearner();
     if (!learner) {
@@ -172,5 +191,156 @@ if (root && form && done) {
   syncButton?.addEventListener('click', () => {
     const learner = loadLearner();
     if (learner) void startSync(learner).flush();
+  });
+}
+
+/** The service's message from an error answer, else the status. */
+async function messageOf(response: Response): Promise<{ message: string; reason?: string }> {
+  const json: unknown = await response.json().catch(() => ({}));
+  return {
+    message:
+      isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`,
+    ...(isRecord(json) && typeof json.reason === 'string' ? { reason: json.reason } : {}),
+  };
+}
+
+/**
+ * Sign-in codes: a signed-in learner gets a short single-use code here; on another device, the
+ * code form exchanges one for a new credential of the same learner (src/server/routes/sign-in.ts).
+ */
+function setUpCodes(options: {
+  t: (key: string, params?: Record<string, string | number>) => string;
+  tracks: Record<string, string>;
+  onSignedIn: (learner: Learner) => void;
+}): void {
+  const { t, tracks } = options;
+  const getButton = document.querySelector<HTMLButtonElement>('#code-get');
+  const box = document.getElementById('code-box');
+  const value = document.getElementById('code-value');
+  const spelled = document.getElementById('code-spelled');
+  const expiry = document.getElementById('code-expiry');
+  const getError = document.getElementById('code-get-error');
+  const lang = document.documentElement.lang || 'en';
+
+  getButton?.addEventListener('click', () => {
+    const learner = loadLearner();
+    if (!learner || !box || !value || !spelled || !expiry || !getError) return;
+    getButton.disabled = true;
+    getButton.textContent = t('codeGetting');
+    getError.textContent = '';
+    box.hidden = true;
+    void fetch('/api/sign-in-codes', {
+      method: 'POST',
+      headers: { Authorization: learner.auth },
+      credentials: 'omit',
+    })
+      .then(async (response) => {
+        if (response.status !== 201) throw new Error((await messageOf(response)).message);
+        const json = (await response.json()) as { code: string; expiresAt: string };
+        value.textContent = json.code;
+        spelled.textContent = t('codeSpelled', {
+          spelled: json.code.replace('-', '').split('').join(' '),
+        });
+        const time = new Date(json.expiresAt).toLocaleTimeString(lang, {
+          hour: '2-digit',
+          minute: '2-digit',
+        });
+        expiry.textContent = t('codeExpires', { time });
+        box.hidden = false;
+      })
+      .catch((reason: unknown) => {
+        getError.textContent = navigator.onLine
+          ? t('codeGetFailed', {
+              reason: reason instanceof Error ? reason.message : String(reason),
+            })
+          : t('codeOffline');
+      })
+      .finally(() => {
+        getButton.disabled = false;
+        getButton.textContent = t('codeGet');
+      });
+  });
+
+  const codeForm = document.querySelector<HTMLFormElement>('#code-form');
+  const input = document.querySelector<HTMLInputElement>('#code-input');
+  const error = document.getElementById('code-error');
+  const submit = codeForm?.querySelector<HTMLButtonElement>('button[type="submit"]');
+  if (!codeForm || !input || !error || !submit) return;
+  const reasons: Record<string, string> = {
+    malformed: 'codeMalformed',
+    unknown: 'codeUnknown',
+    expired: 'codeExpired',
+    used: 'codeUsed',
+    throttled: 'codeThrottled',
+  };
+  const fail = (message: string) => {
+    error.textContent = message;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  };
+  codeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    input.removeAttribute('aria-invalid');
+    const code = input.value.trim();
+    if (code === '') {
+      fail(t('codeMissing'));
+      return;
+    }
+    if (code.replace(/[\s-]+/g, '').length !== 10) {
+      fail(t('codeMalformed'));
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = t('codeSubmitting');
+    void fetch('/api/sign-in', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+      credentials: 'omit',
+    })
+      .then(async (response) => {
+        if (response.status !== 201) {
+          const { message, reason } = await messageOf(response);
+          const known = reason === undefined ? undefined : reasons[reason];
+          fail(known === undefined ? t('codeFailed', { reason: message }) : t(known));
+          return;
+        }
+        const json: unknown = await response.json();
+        if (
+          !isRecord(json) ||
+          typeof json.key !== 'string' ||
+          typeof json.secret !== 'string' ||
+          typeof json.registration !== 'string' ||
+          !isRecord(json.actor)
+        ) {
+          throw new Error('unexpected answer from the sign-in service');
+        }
+        const trackId = typeof json.role === 'string' ? tracks[json.role] : undefined;
+        codeForm.reset();
+        options.onSignedIn({
+          endpoint: lrsConfig(window.location.origin).endpoint,
+          auth: basicAuth(json.key, json.secret),
+          actor: json.actor as unknown as AccountAgent,
+          registration: json.registration,
+          ...(trackId === undefined ? {} : { trackId }),
+          ...(typeof json.cohort === 'string' ? { cohort: json.cohort } : {}),
+        });
+        const course = document.querySelector<HTMLAnchorElement>('#enrol-course');
+        if (course && (json.language === 'en' || json.language === 'fr')) {
+          course.href = `/${json.language}/`;
+        }
+      })
+      .catch((reason: unknown) => {
+        fail(
+          navigator.onLine
+            ? t('codeFailed', { reason: reason instanceof Error ? reason.message : String(reason) })
+            : t('codeOffline'),
+        );
+      })
+      .finally(() => {
+        submit.disabled = false;
+        submit.textContent = t('codeSubmit');
+      });
   });
 }

@@ -10,7 +10,7 @@ import { createStaffUser } from '../../src/server/staff/accounts.ts';
 import { openStore } from '../../src/server/store/open-store.ts';
 import type { Store } from '../../src/server/store/types.ts';
 import { axeViolations } from './support/axe.ts';
-import { enrol } from './support/tracking.ts';
+import { enrol, signInWithCode } from './support/tracking.ts';
 
 // The certification journey on its own server: staff accounts are made through the store while
 // the server holds it, which the staff CLI cannot do (one process per embedded data folder).
@@ -218,6 +218,32 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   const view = page.getByTestId('cohort-view');
   await expect(view.getByRole('row', { name: new RegExp(name) })).toContainText(certCode);
   await expect(view.getByRole('row', { name: new RegExp(name) })).toContainText('Completed');
+
+  // The learner lost her phone: the trainer gives her a sign-in code for the new one.
+  await view.getByRole('button', { name: `Give ${name} a sign-in code` }).click();
+  const issued = page.getByTestId('sign-in-code');
+  await expect(issued).toContainText(`Sign-in code for ${name}`);
+  const signInCode = (await issued.locator('.staff-signin__value').textContent()) ?? '';
+  expect(signInCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+  expect(await axeViolations(page)).toEqual([]);
+  const newPhone = await browser.newContext();
+  const phonePage = await newPhone.newPage();
+  await signInWithCode(phonePage, base, signInCode);
+  await expect(
+    phonePage.getByRole('heading', {
+      name: `Signed in as ${name}. Your progress continues on this device.`,
+    }),
+  ).toBeVisible();
+  expect(
+    await phonePage.evaluate(() => {
+      const me = JSON.parse(localStorage.getItem('cp-xapi:learner') ?? '{}') as {
+        actor?: { account?: { name?: string } };
+        cohort?: string;
+      };
+      return [me.actor?.account?.name, me.cohort];
+    }),
+  ).toEqual([account, code]);
+  await newPhone.close();
 
   // A second learner whose name a spreadsheet would run as a formula.
   const res = await fetch(`${base}/api/enrol`, {

@@ -8,6 +8,8 @@ import {
   byVerb,
   enrol,
   expectAllSaved,
+  getSignInCode,
+  signInWithCode,
   outboxIds,
   startService,
   statementsOf,
@@ -248,7 +250,7 @@ test('a second device restores the place in the module and the unfinished quiz a
   const { page } = await newLearner(laptop, 'Two Devices');
   const learner = await page.evaluate(() => localStorage.getItem('cp-xapi:learner') ?? '');
   const { actor, registration } = JSON.parse(learner) as {
-    actor: { account: unknown };
+    actor: { account: unknown; name: string };
     registration: string;
   };
   const progress = async () => {
@@ -278,14 +280,29 @@ test('a second device restores the place in the module and the unfinished quiz a
   await page.mouse.wheel(0, 300);
   await expect.poll(async () => (await progress())?.section?.key, { timeout: 15_000 }).toBe(3);
 
-  // The same learner on another device: their credential, nothing else.
+  // The same learner on another device: signed in with a one-time code, nothing copied.
   const phone = await browser.newContext();
-  await phone.addInitScript((value) => {
-    if (localStorage.getItem('cp-xapi:learner') === null) {
-      localStorage.setItem('cp-xapi:learner', value);
-    }
-  }, learner);
+  // On the laptop, in another tab, the learner asks for a sign-in code.
+  const codeTab = await laptop.newPage();
+  const code = await getSignInCode(codeTab, proxy.url);
+  await codeTab.close();
   const other = await phone.newPage();
+  await signInWithCode(other, proxy.url, code);
+  await expect(
+    other.getByRole('heading', {
+      name: 'Signed in as Two Devices. Your progress continues on this device.',
+    }),
+  ).toBeVisible();
+  const phoneLearner = await other.evaluate(() => localStorage.getItem('cp-xapi:learner') ?? '');
+  const signedIn = JSON.parse(phoneLearner) as {
+    actor: unknown;
+    registration: string;
+    auth: string;
+  };
+  expect(signedIn.actor).toEqual(actor);
+  expect(signedIn.registration).toBe(registration);
+  // Its own credential, so a lost device can be revoked alone.
+  expect(signedIn.auth).not.toBe((JSON.parse(learner) as { auth: string }).auth);
   await other.goto(`${proxy.url}${modulePath}`);
   await expect(other.locator(`#${thirdId}`)).toBeInViewport({ timeout: 10_000 });
   await other.close();

@@ -50,13 +50,37 @@ function Live({
   lang,
   t,
   modules,
+  csrf,
 }: {
   code: string;
   lang: Props['lang'];
   t: DashboardStrings;
   modules: Props['modules'];
+  csrf: string;
 }) {
   const [view, setView] = useState<CohortView | null>(null);
+  // A sign-in code for a learner who lost their device (src/server/routes/sign-in.ts).
+  const [signIn, setSignIn] = useState<
+    { name: string; code: string; time: string } | { name: string; failed: true } | null
+  >(null);
+  const giveCode = (learnerId: string, name: string) => {
+    setSignIn(null);
+    api<{ code: string; expiresAt: string }>(
+      `/api/cohorts/${encodeURIComponent(code)}/learners/${encodeURIComponent(learnerId)}/sign-in-code`,
+      { method: 'POST', csrf },
+    ).then(
+      (issued) => {
+        const time = new Date(issued.expiresAt).toLocaleTimeString(
+          lang === 'fr' ? 'fr-FR' : 'en-GB',
+          { timeStyle: 'short' },
+        );
+        setSignIn({ name, code: issued.code, time });
+      },
+      () => {
+        setSignIn({ name, failed: true });
+      },
+    );
+  };
   const [failed, setFailed] = useState(false);
   const [auto, setAuto] = useState(true);
   const [updated, setUpdated] = useState('');
@@ -111,13 +135,25 @@ function Live({
       {/* Announced only on a failure: a table that reads itself out every 30 s would be noise. */}
       {failed && <p role="alert">{t.loadFailed}</p>}
       <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
+      <div role="status" data-testid="sign-in-code">
+        {signIn !== null && 'code' in signIn && (
+          <div class="staff-signin">
+            <p>{fill(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
+            <p class="staff-signin__value staff-mono">{signIn.code}</p>
+            <p>{t.signInCodeHow}</p>
+          </div>
+        )}
+        {signIn !== null && 'failed' in signIn && (
+          <p>{fill(t.signInCodeFailed, { name: signIn.name })}</p>
+        )}
+      </div>
       {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
       {view !== null && view.learners.length > 0 && (
         <div
           class="staff-table-wrap"
           tabIndex={0}
           role="region"
-          aria-label={fill(t.cohortTitle, { name: view.name, code: view.code })}
+          aria-label={fill(t.cohortTableLabel, { name: view.name, code: view.code })}
         >
           <table class="staff-table">
             <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
@@ -131,6 +167,7 @@ function Live({
                   </th>
                 ))}
                 <th scope="col">{t.certified}</th>
+                <th scope="col">{t.signInCode}</th>
               </tr>
             </thead>
             <tbody>
@@ -150,6 +187,18 @@ function Live({
                     );
                   })}
                   <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="staff-button"
+                      aria-label={fill(t.signInCodeFor, { name: l.name })}
+                      onClick={() => {
+                        giveCode(l.learnerId, l.name);
+                      }}
+                    >
+                      {t.signInCode}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -313,7 +362,9 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
           </div>
         )}
       </div>
-      {open !== null && <Live key={open} code={open} lang={lang} t={t} modules={modules} />}
+      {open !== null && (
+        <Live key={open} code={open} lang={lang} t={t} modules={modules} csrf={session.csrfToken} />
+      )}
     </div>
   );
 }

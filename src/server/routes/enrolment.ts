@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newCredential, type Scope } from '../auth/credentials.ts';
+import { storeEnrolment } from '../auth/learner-records.ts';
 import type { Store } from '../store/types.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
 import type { JsonObject } from '../xapi/types.ts';
@@ -118,7 +119,8 @@ export function courseActivityId(siteUrl: string): string {
  * scopes statements/write, statements/read/mine and state (the secret is shown once, stored
  * hashed). The enrolment itself is kept as a State document ("enrolment") on the course activity
  * for that agent and registration, as the store has no agent profiles: the learner can read it
- * with their own credential, an administrator with theirs. Bad input, and a cohort code no trainer
+ * with their own credential, an administrator with theirs. The credential and the profile are
+ * written in one transaction, so a failure leaves neither. Bad input, and a cohort code no trainer
  * created, gets 400 naming the field;
  * more than `rateLimit.max` enrolments per address per window get 429.
  *
@@ -186,19 +188,17 @@ export async function enrolmentRoutes(
       scopes: LEARNER_SCOPES,
       agent: actor,
     });
-    await store.createCredential(record);
     const profile = { ...enrolment, learnerId, registration, enrolledAt: new Date().toISOString() };
-    await store.writeState(
-      {
-        activityId: courseActivityId(homePage),
-        agentIfi: agentIfi(actor) ?? '',
-        registration,
-      },
+    // One transaction: a profile that cannot be written leaves no credential behind.
+    await storeEnrolment(
+      store.database,
+      record,
+      { activityId: courseActivityId(homePage), agentIfi: agentIfi(actor) ?? '', registration },
       ENROLMENT_STATE_ID,
-      () => ({
+      {
         contentType: 'application/json',
         content: new TextEncoder().encode(JSON.stringify(profile)),
-      }),
+      },
     );
     return reply.code(201).send({ key: record.key, secret, actor, registration });
   });

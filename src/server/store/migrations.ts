@@ -451,6 +451,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'sign-in codes: carry a learner to another device',
+    sql: `
+      -- A short, single-use code that a signed-in learner (or their trainer) asks for and another
+      -- device exchanges for a new credential of the same learner. Only the code's SHA-256 is
+      -- kept; used_at and credential_key record the exchange, so a code works once.
+      CREATE TABLE sign_in_codes (
+        code_hash text PRIMARY KEY,
+        actor jsonb NOT NULL,
+        agent_ifi text NOT NULL,
+        registration uuid NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        credential_key text
+      );
+      CREATE INDEX sign_in_codes_agent ON sign_in_codes (agent_ifi);
+      CREATE INDEX sign_in_codes_expires ON sign_in_codes (expires_at);
+    `,
+  },
+  {
     version: 9,
     name: 'leaner statement insert: stamp in the insert, check and link only when needed',
     sql: `

@@ -1,9 +1,10 @@
 // The service as `npm run lrs` runs it (src/server/main.ts: the built site and the LRS in one
-// process), plus the enrolment routes, which main.ts does not register yet. Started by the
+// process), plus the enrolment and sign-in code routes (main.ts registers them through SITE_URL). Started by the
 // tracking tests with PORT, DATA_DIR, SITE_DIR and SITE_URL; prints one JSON line when ready.
 import { buildServer } from '../../../src/server/app.ts';
 import { newCredential } from '../../../src/server/auth/credentials.ts';
 import { enrolmentRoutes } from '../../../src/server/routes/enrolment.ts';
+import { signInRoutes } from '../../../src/server/routes/sign-in.ts';
 import { openStore } from '../../../src/server/store/open-store.ts';
 
 const env = process.env;
@@ -16,6 +17,7 @@ await app.register(enrolmentRoutes, {
   siteUrl: env.SITE_URL ?? 'http://localhost:4321',
   rateLimit: { max: 1000, windowMs: 60_000 },
 });
+await app.register(signInRoutes, { store, siteUrl: env.SITE_URL ?? 'http://localhost:4321' });
 const url = await app.listen({ port: Number(env.PORT ?? 0), host: '127.0.0.1' });
 console.log(JSON.stringify({ url, admin: { key: record.key, secret } }));
 

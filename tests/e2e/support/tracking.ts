@@ -144,3 +144,19 @@ export async function outboxIds(page: Page): Promise<string[]> {
       }),
   );
 }
+
+/** Asks for a sign-in code on the enrolment page of a signed-in learner; returns it as shown. */
+export async function getSignInCode(page: Page, base: string): Promise<string> {
+  await page.goto(`${base}/en/enrol/`);
+  await page.getByRole('button', { name: 'Get a sign-in code' }).click();
+  const value = page.locator('#code-value');
+  await expect(value).toHaveText(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+  return (await value.textContent()) ?? '';
+}
+
+/** Signs in on the enrolment page with a code, as a learner types it on another device. */
+export async function signInWithCode(page: Page, base: string, code: string): Promise<void> {
+  await page.goto(`${base}/en/enrol/`);
+  await page.getByLabel('Sign-in code').fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}

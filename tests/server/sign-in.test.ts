@@ -1,0 +1,329 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE_ALPHABET, normaliseCode } from '../../src/server/auth/sign-in-codes.ts';
+import { createStaffUser } from '../../src/server/staff/accounts.ts';
+import { api, enrol, SITE } from './certification-helpers.ts';
+import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+interface SignedIn {
+  key: string;
+  secret: string;
+  actor: Record<string, unknown>;
+  registration: string;
+  role?: string;
+  cohort?: string;
+  language?: string;
+}
+
+const basic = (key: string, secret: string) =>
+  `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+const asCredential = (key: string, secret: string) => ({
+  key,
+  secret,
+  authorization: basic(key, secret),
+});
+
+async function login(server: TestServer, name: string) {
+  const res = await api(server, '/api/staff/login', { body: { name, password: PASSWORD } });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}
+
+async function codeFor(server: TestServer, authorization: string): Promise<string> {
+  const res = await api(server, '/api/sign-in-codes', { method: 'POST', authorization });
+  expect(res.status).toBe(201);
+  const body = res.json as { code: string; expiresAt: string };
+  return body.code;
+}
+
+const signIn = (server: TestServer, code: unknown) =>
+  api(server, '/api/sign-in', { body: { code } });
+
+const count = async (server: TestServer, sql: string, params: unknown[] = []) => {
+  const rows = await server.store.database.query<{ n: number }>(sql, params);
+  return rows[0]?.n ?? 0;
+};
+
+for (const kind of storeKinds()) {
+  describe(`sign-in codes (${kind.name})`, () => {
+    let server: TestServer;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      const opened = await kind.open();
+      cleanup = () => opened.cleanup();
+      server = await startServer(opened.store, { siteUrl: SITE });
+      await createStaffUser(server.store.database, 'trainer-sign', 'trainer', PASSWORD);
+      await createStaffUser(server.store.database, 'trainer-other', 'trainer', PASSWORD);
+    }, 60_000);
+    afterAll(async () => {
+      await server.close();
+      await cleanup();
+    });
+
+    it('gives a signed-in learner a short code that another device exchanges for a new credential of the same learner', async () => {
+      const learner = await enrol(server, { name: 'Fatou Ndiaye', language: 'fr' });
+      const res = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: learner.authorization,
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const { code, expiresAt } = res.json as { code: string; expiresAt: string };
+      expect(code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{5}-[${CODE_ALPHABET}]{5}$`));
+      const ttl = Date.parse(expiresAt) - Date.now();
+      expect(ttl).toBeGreaterThan(14 * 60 * 1000);
+      expect(ttl).toBeLessThanOrEqual(15 * 60 * 1000);
+
+      // Typed on the phone in lower case, with a space instead of the hyphen.
+      const typed = code.toLowerCase().replace('-', ' ');
+      const used = await signIn(server, typed);
+      expect(used.status).toBe(201);
+      const phone = used.json as SignedIn;
+      expect(phone.key).not.toBe(learner.key);
+      expect(phone.actor).toEqual(learner.actor);
+      expect(phone.language).toBe('fr');
+      expect(phone.role).toBe('police');
+
+      // Same registration as the first device, read from the learner's own enrolment profile.
+      const profile = await xapi(
+        server,
+        asCredential(phone.key, phone.secret),
+        `/xapi/activities/state?${new URLSearchParams({
+          activityId: `${SITE}/xapi/activities/course`,
+          agent: JSON.stringify(phone.actor),
+          registration: phone.registration,
+          stateId: 'enrolment',
+        }).toString()}`,
+      );
+      expect(profile.status).toBe(200);
+      expect((profile.json as { learnerId: string }).learnerId).toBe(learner.learnerId);
+
+      // The new credential writes the learner's statements, not anyone else's.
+      const ok = await xapi(server, asCredential(phone.key, phone.secret), '/xapi/statements', {
+        body: {
+          actor: phone.actor,
+          verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+          object: { id: `${SITE}/xapi/activities/course` },
+        },
+      });
+      expect(ok.status).toBe(200);
+
+      // Single use.
+      const again = await signIn(server, code);
+      expect(again.status).toBe(410);
+      expect(again.json).toMatchObject({ reason: 'used' });
+      expect((again.json as { message: string }).message).toMatch(/already used/);
+    });
+
+    it('keeps only a hash of the code, and each device can be revoked on its own', async () => {
+      const learner = await enrol(server);
+      const code = await codeFor(server, learner.authorization);
+      const plain = normaliseCode(code) ?? '';
+      const rows = await server.store.database.query<Record<string, unknown>>(
+        'SELECT * FROM sign_in_codes',
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(rows)).not.toContain(plain);
+      const phone = (await signIn(server, code)).json as SignedIn;
+
+      // The laptop is lost: revoking its credential leaves the phone's working.
+      expect(await server.store.revokeCredential(learner.key)).toBe(true);
+      const lost = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: learner.authorization,
+      });
+      expect(lost.status).toBe(401);
+      const still = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: basic(phone.key, phone.secret),
+      });
+      expect(still.status).toBe(201);
+    });
+
+    it('refuses an expired code, and an older code once a newer one was issued', async () => {
+      const learner = await enrol(server);
+      const first = await codeFor(server, learner.authorization);
+      const second = await codeFor(server, learner.authorization);
+      const replaced = await signIn(server, first);
+      expect(replaced.status).toBe(404);
+      expect(replaced.json).toMatchObject({ reason: 'unknown' });
+
+      await server.store.database.query(
+        `UPDATE sign_in_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`,
+      );
+      const credentials = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const expired = await signIn(server, second);
+      expect(expired.status).toBe(410);
+      expect(expired.json).toMatchObject({ reason: 'expired' });
+      expect((expired.json as { message: string }).message).toMatch(/expired/);
+      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(credentials);
+    });
+
+    it('two devices racing with one code: exactly one gets a credential', async () => {
+      const learner = await enrol(server);
+      const code = await codeFor(server, learner.authorization);
+      const before = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const results = await Promise.all([signIn(server, code), signIn(server, code)]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 410]);
+      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(before + 1);
+    });
+
+    it('asks for a credential, and only a learner-bound one', async () => {
+      const none = await api(server, '/api/sign-in-codes', { method: 'POST' });
+      expect(none.status).toBe(401);
+      const admin = await createCredential(server.store, ['all']);
+      const service = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: admin.authorization,
+      });
+      expect(service.status).toBe(403);
+      expect((service.json as { message: string }).message).toMatch(/learner/);
+      const bare = await createCredential(server.store, ['state'], {
+        objectType: 'Agent',
+        account: { homePage: SITE, name: 'l-not-enrolled' },
+      });
+      const unenrolled = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: bare.authorization,
+      });
+      expect(unenrolled.status).toBe(409);
+    });
+
+    it("lets a trainer issue a code for a learner of their own cohort, and nobody else's", async () => {
+      const trainer = await login(server, 'trainer-sign');
+      const staff = { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf };
+      const made = await api(server, '/api/cohorts', {
+        headers: staff,
+        body: { name: 'Dakar May', track: 'police-pre-deployment' },
+      });
+      expect(made.status).toBe(201);
+      const cohort = (made.json as { code: string }).code;
+      const inCohort = await enrol(server, { name: 'Awa Sarr', cohort });
+      const outside = await enrol(server, { name: 'Not In Class' });
+      const path = (id: string, c = cohort) => `/api/cohorts/${c}/learners/${id}/sign-in-code`;
+
+      const issued = await api(server, path(inCohort.learnerId), {
+        method: 'POST',
+        headers: staff,
+      });
+      expect(issued.status).toBe(201);
+      const used = await signIn(server, (issued.json as { code: string }).code);
+      expect(used.status).toBe(201);
+      const phone = used.json as SignedIn;
+      expect(phone.actor).toEqual(inCohort.actor);
+      expect(phone.cohort).toBe(cohort);
+
+      const noCsrf = await api(server, path(inCohort.learnerId), {
+        method: 'POST',
+        headers: { Cookie: trainer.cookie },
+      });
+      expect(noCsrf.status).toBe(403);
+      const notHers = await api(server, path(outside.learnerId), {
+        method: 'POST',
+        headers: staff,
+      });
+      expect(notHers.status).toBe(404);
+      const other = await login(server, 'trainer-other');
+      const otherTrainer = await api(server, path(inCohort.learnerId), {
+        method: 'POST',
+        headers: { Cookie: other.cookie, 'X-CSRF-Token': other.csrf },
+      });
+      expect(otherTrainer.status).toBe(404);
+      const learnerItself = await api(server, path(inCohort.learnerId), {
+        method: 'POST',
+        authorization: inCohort.authorization,
+      });
+      expect(learnerItself.status).toBe(403);
+    });
+
+    it('rejects text that cannot be a code with a clear message, storing nothing', async () => {
+      const before = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      for (const code of ['', 'ABCDE', 'ABCDE-2345I', 12345, 'x'.repeat(100)]) {
+        const res = await signIn(server, code);
+        expect(res.status).toBe(400);
+        expect(res.json).toMatchObject({ reason: 'malformed' });
+        expect((res.json as { message: string }).message).toMatch(/10 letters and digits/);
+      }
+      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(before);
+    });
+
+    // Last: it uses up this address's allowance of failed attempts.
+    it('throttles failed attempts from one address, even with a right code', async () => {
+      const learner = await enrol(server);
+      const code = await codeFor(server, learner.authorization);
+      let status = 0;
+      for (let n = 0; n < 25 && status !== 429; n += 1) {
+        status = (await signIn(server, 'ABCDE-FGHJK')).status;
+      }
+      expect(status).toBe(429);
+      const blocked = await signIn(server, code);
+      expect(blocked.status).toBe(429);
+      expect(blocked.json).toMatchObject({ reason: 'throttled' });
+      expect(blocked.headers.get('retry-after')).toBe('900');
+    });
+  });
+
+  describe(`enrolment is atomic (${kind.name})`, () => {
+    let server: TestServer;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      const opened = await kind.open();
+      cleanup = () => opened.cleanup();
+      server = await startServer(opened.store, { siteUrl: SITE });
+    }, 60_000);
+    afterAll(async () => {
+      await server.close();
+      await cleanup();
+    });
+
+    it('leaves no credential behind when the enrolment profile cannot be written', async () => {
+      const db = server.store.database;
+      // A real failure in the real database: the profile write of one learner is refused.
+      await db.query(`CREATE FUNCTION refuse_profile() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          IF NEW.state_id = 'enrolment' AND convert_from(NEW.content, 'UTF8') LIKE '%Refused Profile%' THEN
+            RAISE EXCEPTION 'profile write refused by the test';
+          END IF;
+          RETURN NEW;
+        END
+        $fn$`);
+      await db.query(
+        'CREATE TRIGGER refuse_profile BEFORE INSERT ON state_documents FOR EACH ROW EXECUTE FUNCTION refuse_profile()',
+      );
+      const credentials = () => count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const before = await credentials();
+      const failed = await fetch(`${server.url}/api/enrol`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Refused Profile',
+          serviceNumber: 'SN-1',
+          role: 'military',
+          country: 'Nepal',
+          unit: 'NEPBATT',
+          mission: 'UNIFIL',
+          language: 'en',
+        }),
+      });
+      expect(failed.status).toBe(500);
+      expect(await credentials()).toBe(before);
+      expect(
+        await count(
+          server,
+          "SELECT count(*)::int AS n FROM state_documents WHERE state_id = 'enrolment'",
+        ),
+      ).toBe(0);
+
+      // Everyone else still enrols, with both records.
+      const ok = await enrol(server, { name: 'Accepted Profile' });
+      expect(await credentials()).toBe(before + 1);
+      expect(
+        await count(server, 'SELECT count(*)::int AS n FROM credentials WHERE key = $1', [ok.key]),
+      ).toBe(1);
+      await db.query('DROP TRIGGER refuse_profile ON state_documents');
+    });
+  });
+}
