@@ -136,6 +136,34 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
     expect(await query(`verb=${q(VOIDED)}&agent=${q(andrew)}`)).toEqual([voiding.id]);
   });
 
+  it('pages through own matches and targeting statements together, both ways', async () => {
+    const hana = agent('hana');
+    const first = statement({ actor: hana });
+    const confirm = statement({ actor: andrew, verb: { id: confirmed }, object: ref(first.id) });
+    const note = statement({ actor: carol, object: ref(confirm.id) });
+    const second = statement({ actor: hana });
+    const third = statement({ actor: hana });
+    const last = statement({ actor: andrew, verb: { id: confirmed }, object: ref(second.id) });
+    for (const s of [first, confirm, note, second, third, last]) {
+      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
+    }
+    const all = [last, third, second, note, confirm, first].map((s) => s.id);
+    for (const [order, expected] of [
+      ['false', all],
+      ['true', [...all].reverse()],
+    ] as const) {
+      const seen: string[] = [];
+      let next = `/xapi/statements?agent=${q(hana)}&limit=2&ascending=${order}`;
+      while (next !== '') {
+        const page = (await xapi(server, admin, next)).json as Result;
+        expect(page.statements.length).toBeLessThanOrEqual(2);
+        seen.push(...page.statements.map((s) => s.id));
+        next = page.more;
+      }
+      expect(seen).toEqual(expected);
+    }
+  });
+
   it('links a chain sent in one batch in any order', async () => {
     const gina = agent('gina');
     const root = statement({ actor: gina });

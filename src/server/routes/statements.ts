@@ -191,7 +191,7 @@ export function registerStatements(
 ): void {
   // Validates, matches attachment parts and signatures, then stores: nothing is written unless
   // every statement and part of the request is accepted.
-  const store_ = async (
+  const storeStatements = async (
     request: FastifyRequest,
     list: unknown[],
     paths: string[],
@@ -223,7 +223,7 @@ export function registerStatements(
       rawBody(request),
     );
     if (Array.isArray(body)) throw badRequest('PUT takes a single statement, not an array');
-    const inserted = await store_(request, [body], ['statement'], parts, id);
+    const inserted = await storeStatements(request, [body], ['statement'], parts, id);
     reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
     return reply.code(204).send();
   });
@@ -241,7 +241,7 @@ export function registerStatements(
       throw badRequest(`a batch may hold at most ${MAX_BATCH} statements, got ${list.length}`);
     }
     const paths = list.map((_, i) => (Array.isArray(body) ? `statements[${i}]` : 'statement'));
-    const inserted = await store_(request, list, paths, parts);
+    const inserted = await storeStatements(request, list, paths, parts);
     reply.header('X-Experience-API-Consistent-Through', inserted.consistentThrough);
     return reply.code(200).send(inserted.ids);
   });

@@ -360,13 +360,22 @@ export class SqlStore implements Store {
     if (q.registration !== undefined) {
       keys.push({ kind: 'r', key: q.registration, direct: false });
     }
-    let seqs = matched;
     const [drive, ...others] = keys;
+    let sql = `SELECT s.seq::float8 AS seq, s.statement FROM statements s
+       WHERE s.seq IN (${matched})
+       ORDER BY s.seq ${direction}
+       LIMIT ${limit}`;
     if (drive !== undefined) {
       const keyCondition = (alias: string, k: (typeof keys)[number]) =>
         `${alias}.kind = ${p(k.kind)} AND ${alias}.key = ${p(k.key)}${k.direct ? ` AND ${alias}.direct` : ''}`;
+      // When the statements matching on their own fill the page, only a targeting statement
+      // beyond the last of them can still enter it: the walk starts past that bound.
+      const bound = q.ascending
+        ? `(SELECT CASE WHEN count(*) >= ${limit} THEN max(seq) ELSE ${Number.MAX_SAFE_INTEGER} END FROM m)`
+        : `(SELECT CASE WHEN count(*) >= ${limit} THEN min(seq) ELSE 0 END FROM m)`;
       const conditions = [
         keyCondition('k', drive),
+        `k.seq ${q.ascending ? '<' : '>'} ${bound}`,
         'NOT r.voided',
         ...own('r', 'k.seq'),
         ...others.map(
@@ -374,18 +383,18 @@ export class SqlStore implements Store {
             `EXISTS (SELECT 1 FROM statement_ref_keys k${i} WHERE k${i}.seq = k.seq AND ${keyCondition(`k${i}`, k)})`,
         ),
       ];
-      seqs = `(${matched}) UNION (
-        SELECT k.seq FROM statement_ref_keys k JOIN statements r ON r.seq = k.seq
-        WHERE ${conditions.join(' AND ')}
-        ORDER BY k.seq ${direction} LIMIT ${limit})`;
+      sql = `WITH m AS MATERIALIZED (${matched})
+        SELECT s.seq::float8 AS seq, s.statement FROM statements s
+        WHERE s.seq IN (
+          SELECT seq FROM m
+          UNION
+          (SELECT k.seq FROM statement_ref_keys k JOIN statements r ON r.seq = k.seq
+           WHERE ${conditions.join(' AND ')}
+           ORDER BY k.seq ${direction} LIMIT ${limit}))
+        ORDER BY s.seq ${direction}
+        LIMIT ${limit}`;
     }
-    const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(
-      `SELECT s.seq::float8 AS seq, s.statement FROM statements s
-       WHERE s.seq IN (${seqs})
-       ORDER BY s.seq ${direction}
-       LIMIT ${limit}`,
-      params,
-    );
+    const rows = await this.#db.query<{ seq: number; statement: JsonObject }>(sql, params);
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
     return {
