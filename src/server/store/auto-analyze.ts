@@ -2,21 +2,31 @@ import type { SqlDatabase } from './sql-database.ts';
 
 /** When to refresh planner statistics: after this many changed rows plus a share of the table. */
 export interface AutoAnalyzeOptions {
-  /** Rows changed before the first ANALYZE (PostgreSQL's autovacuum_analyze_threshold). */
+  /** Rows added before the first ANALYZE (like PostgreSQL's autovacuum_analyze_threshold). */
   threshold?: number;
-  /** Share of the table that must change again (autovacuum_analyze_scale_factor). */
+  /** Share of the table that must be added again (like autovacuum_analyze_scale_factor). */
   scaleFactor?: number;
   /** Told of an ANALYZE that failed; the store goes on without fresh statistics. */
   onError?: (error: unknown) => void;
 }
+
+// ANALYZE blocks the embedded store while it runs. Measured on 36,000 statements (all tables):
+// 613 ms with PostgreSQL's defaults, 191 ms with a sample of 6,000 rows per table (target 20)
+// and no statistics on the statement JSON (migration 10). Refreshing after 1,000 + 20% new rows
+// keeps the amortised cost near 0.05 ms per statement; autovacuum's own 50 + 10% cost about
+// 0.2 ms per statement, a sixth of a batched insert.
+const DEFAULT_THRESHOLD = 1000;
+const DEFAULT_SCALE = 0.2;
+const STATISTICS_TARGET = 20;
 
 /**
  * PostgreSQL's autovacuum daemon refreshes planner statistics as tables grow; PGlite has no
  * such daemon. Without fresh statistics, plans chosen while the store was small (and cached by
  * PL/pgSQL for the life of the process) stay in use as it grows: single-statement ingest went
  * from 1 ms to 53 ms at 68,000 statements. This applies autovacuum's rule to the statements
- * the store writes: ANALYZE once `threshold + scaleFactor × rows` have been added since the
- * last one. ANALYZE reads a fixed-size sample, so its cost stays bounded as the store grows.
+ * and documents the store writes: ANALYZE once `threshold + scaleFactor × rows` have been added
+ * since the last one. ANALYZE reads a fixed-size sample, so its cost stays bounded as the store
+ * grows.
  */
 export class AutoAnalyze {
   readonly #db: SqlDatabase;
@@ -30,8 +40,8 @@ export class AutoAnalyze {
 
   constructor(db: SqlDatabase, options: AutoAnalyzeOptions = {}) {
     this.#db = db;
-    this.#threshold = options.threshold ?? 50;
-    this.#scale = options.scaleFactor ?? 0.1;
+    this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    this.#scale = options.scaleFactor ?? DEFAULT_SCALE;
     this.#onError =
       options.onError ??
       ((error) => {
@@ -82,7 +92,10 @@ export class AutoAnalyze {
 
   async #analyze(): Promise<void> {
     try {
-      await this.#db.query('ANALYZE');
+      await this.#db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL default_statistics_target = ${STATISTICS_TARGET}`);
+        await tx.query('ANALYZE');
+      });
       const [stats] = await this.#db.query<{ reltuples: number }>(
         `SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = to_regclass('statements')`,
       );

@@ -88,6 +88,11 @@ export class SqlStore implements Store {
   readonly #onClose: () => Promise<void>;
   readonly #autoAnalyze: AutoAnalyze | null;
   readonly #group: GroupCommit<StatementRow, string | undefined> | null;
+  // Credentials already seen, embedded store only. Its data folder admits one process, so every
+  // revocation passes through this object (the credentials command needs the service stopped)
+  // and the cache cannot go stale; it saves a query on every request. PostgreSQL instances
+  // share their database with other processes, so they always ask it.
+  readonly #credentials: Map<string, CredentialRecord> | undefined;
 
   /**
    * `autoAnalyze` keeps planner statistics fresh as statements and state documents arrive, for a database without
@@ -102,6 +107,7 @@ export class SqlStore implements Store {
     this.kind = db.kind;
     this.#onClose = onClose;
     this.#autoAnalyze = autoAnalyze;
+    this.#credentials = db.kind === 'pglite' ? new Map() : undefined;
     // PGlite runs one transaction at a time, so concurrent writers queue anyway: let them share
     // a commit. PostgreSQL runs them in parallel on its own connections.
     this.#group =
@@ -607,10 +613,17 @@ export class SqlStore implements Store {
   }
 
   async findCredential(key: string): Promise<CredentialRecord | null> {
+    const cached = this.#credentials?.get(key);
+    if (cached !== undefined) return cached;
     const rows = await this.#db.query<CredentialRow>('SELECT * FROM credentials WHERE key = $1', [
       key,
     ]);
-    return rows[0] === undefined ? null : toCredential(rows[0]);
+    const found = rows[0] === undefined ? null : toCredential(rows[0]);
+    if (found !== null && this.#credentials !== undefined) {
+      if (this.#credentials.size >= 10_000) this.#credentials.clear();
+      this.#credentials.set(key, found);
+    }
+    return found;
   }
 
   async listCredentials(): Promise<CredentialRecord[]> {
@@ -621,6 +634,7 @@ export class SqlStore implements Store {
   }
 
   async revokeCredential(key: string): Promise<boolean> {
+    this.#credentials?.delete(key);
     const rows = await this.#db.query<{ key: string }>(
       'UPDATE credentials SET revoked_at = now() WHERE key = $1 AND revoked_at IS NULL RETURNING key',
       [key],
