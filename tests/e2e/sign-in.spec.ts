@@ -123,3 +123,22 @@ test('in French', async ({ browser }) => {
   await context.close();
   await other.context().close();
 });
+
+test('a module page on a new device offers the code, not only a second enrolment', async ({
+  browser,
+}) => {
+  // A learner who enrols again on a second device becomes a second learner in the reports.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${service.url}/en/modules/cp-in-peace-operations/`);
+  const link = page.getByRole('link', { name: 'Enrol, or sign in with a code' });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(/\/en\/enrol\/$/);
+  await expect(page.getByRole('link', { name: /Sign in with a code/ })).toBeVisible();
+  await page.goto(`${service.url}/fr/modules/cp-in-peace-operations/`);
+  await expect(
+    page.getByRole('link', { name: 'Inscrivez-vous, ou connectez-vous avec un code' }),
+  ).toBeVisible();
+  await context.close();
+});
