@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SqlDatabase } from '../store/sql-database.ts';
 import type { CredentialRecord } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
-import { insertCredential } from './learner-records.ts';
+import { insertCredential } from '../store/record-sql.ts';
 
 /** Letters and digits that cannot be mistaken for each other: no I, L, O, 0 or 1. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

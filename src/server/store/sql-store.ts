@@ -3,6 +3,7 @@ import { badRequest, conflict } from '../errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import type { AutoAnalyze } from './auto-analyze.ts';
 import { GroupCommit } from './group-commit.ts';
+import { insertCredential, lockStateDocument, upsertStateDocument } from './record-sql.ts';
 import { APPLICATION_NAME } from './pg-database.ts';
 import type { SqlDatabase } from './sql-database.ts';
 import type {
@@ -456,32 +457,17 @@ export class SqlStore implements Store {
     update: (current: StoredDocument | null) => DocumentWrite,
   ): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const lockKey = JSON.stringify([key.activityId, key.agentIfi, key.registration, stateId]);
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
+      await lockStateDocument(tx, key, stateId);
       const rows = await tx.query<DocumentRow>(
         `SELECT content_type, content, etag, updated FROM state_documents
          WHERE activity_id = $1 AND agent_ifi = $2 AND registration = $3 AND state_id = $4`,
         [key.activityId, key.agentIfi, key.registration ?? '', stateId],
       );
-      const current = rows[0] === undefined ? null : toDocument(rows[0]);
-      const next = update(current);
-      const etag = createHash('sha1').update(next.content).digest('hex');
-      await tx.query(
-        `INSERT INTO state_documents
-           (activity_id, agent_ifi, registration, state_id, content_type, content, etag, updated)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-         ON CONFLICT (activity_id, agent_ifi, registration, state_id) DO UPDATE SET
-           content_type = EXCLUDED.content_type, content = EXCLUDED.content,
-           etag = EXCLUDED.etag, updated = EXCLUDED.updated`,
-        [
-          key.activityId,
-          key.agentIfi,
-          key.registration ?? '',
-          stateId,
-          next.contentType,
-          next.content,
-          etag,
-        ],
+      await upsertStateDocument(
+        tx,
+        key,
+        stateId,
+        update(rows[0] === undefined ? null : toDocument(rows[0])),
       );
     });
     // Enrolment and resume documents feed the reports; their statistics matter too.
@@ -597,19 +583,7 @@ export class SqlStore implements Store {
   }
 
   async createCredential(r: CredentialRecord): Promise<void> {
-    await this.#db.query(
-      `INSERT INTO credentials (key, secret_hash, name, scopes, agent, agent_ifi, created_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::timestamptz)`,
-      [
-        r.key,
-        r.secretHash,
-        r.name,
-        JSON.stringify(r.scopes),
-        r.agent === null ? null : JSON.stringify(r.agent),
-        r.agentIfi,
-        r.createdAt,
-      ],
-    );
+    await insertCredential(this.#db, r);
   }
 
   async findCredential(key: string): Promise<CredentialRecord | null> {
