@@ -89,15 +89,14 @@ for (const path of pages()) {
   await session.send('Network.enable');
   const first = await visit(page, session, path);
   // Let the service worker finish caching the course, as it would after a first visit.
-  // Polled with evaluate: waitForFunction does not wait for an async predicate's promise.
-  const cached = () =>
-    page.evaluate(
-      async () =>
-        (await navigator.serviceWorker.ready).active?.state === 'activated' &&
-        navigator.serviceWorker.controller !== null &&
-        (await caches.match(`/__cp-offline/${document.documentElement.lang}`)) !== undefined,
+  await page.waitForFunction(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return (
+      registration.active?.state === 'activated' &&
+      navigator.serviceWorker.controller !== null &&
+      (await caches.match(`/__cp-offline/${document.documentElement.lang}`)) !== undefined
     );
-  while (!(await cached())) await page.waitForTimeout(200);
+  });
   const later = await visit(page, session, path);
   results.push({
     page: path,
