@@ -19,16 +19,11 @@ function pages() {
       const full = join(dir, name);
       return statSync(full).isDirectory() ? walk(full) : [full];
     });
-  return (
-    walk(dist)
-      .filter((file) => file.endsWith('index.html'))
-      .map((file) => `/${relative(dist, file)}`.replace(/index\.html$/, ''))
-      .filter((path) => /^\/(en|fr)\//.test(path))
-      // Staff dashboards are for trainers and DPO staff at a desk, and keep polling their API,
-      // so the network never goes idle there: the learner's pages are what this measures.
-      .filter((path) => !/\/staff\//.test(path))
-      .sort()
-  );
+  return walk(dist)
+    .filter((file) => file.endsWith('index.html'))
+    .map((file) => `/${relative(dist, file)}`.replace(/index\.html$/, ''))
+    .filter((path) => /^\/(en|fr)\//.test(path))
+    .sort();
 }
 
 const port = await new Promise((done) => {
@@ -91,11 +86,7 @@ for (const path of pages()) {
   // Let the service worker finish caching the course, as it would after a first visit.
   await page.waitForFunction(async () => {
     const registration = await navigator.serviceWorker.ready;
-    return (
-      registration.active?.state === 'activated' &&
-      navigator.serviceWorker.controller !== null &&
-      (await caches.match(`/__cp-offline/${document.documentElement.lang}`)) !== undefined
-    );
+    return registration.active?.state === 'activated' && navigator.serviceWorker.controller;
   });
   const later = await visit(page, session, path);
   results.push({
@@ -127,36 +118,29 @@ const median = (values) => {
 console.log(
   `\nmedian first visit ${kb(median(results.map((r) => r.firstVisitBytes)))} KB, later visit ${kb(median(results.map((r) => r.laterVisitBytes)))} KB over ${results.length} pages`,
 );
-// What the service worker downloads in the background after the first visit: the shared files
-// and the pages of the language read (each language once a page in it is opened), compressed as
-// the server sends them (Brotli).
-const precache = (() => {
+// What the service worker downloads in the background after the first visit: the whole course,
+// compressed as the server sends it (Brotli).
+const precacheBytes = (() => {
   const walk = (dir) =>
     readdirSync(dir).flatMap((name) => {
       const full = join(dir, name);
       return statSync(full).isDirectory() ? walk(full) : [full];
     });
-  const bytes = { shared: 0 };
-  for (const file of walk(dist)) {
-    if (!/\.(html|js|css|json|svg)$/.test(file) || file.endsWith('sw.js')) continue;
-    const lang = /^(en|fr)[\\/]/.exec(relative(dist, file))?.[1] ?? 'shared';
-    const size = existsSync(`${file}.br`) ? statSync(`${file}.br`).size : statSync(file).size;
-    bytes[lang] = (bytes[lang] ?? 0) + size;
-  }
-  return bytes;
+  return walk(dist)
+    .filter((file) => /\.(html|js|css|json|svg)$/.test(file) && !file.endsWith('sw.js'))
+    .reduce(
+      (sum, file) =>
+        sum + (existsSync(`${file}.br`) ? statSync(`${file}.br`).size : statSync(file).size),
+      0,
+    );
 })();
 console.log(
-  `the service worker then caches, in the background, the shared files (${kb(precache.shared)} KB) and the language read: English ${kb(precache.en)} KB, French ${kb(precache.fr)} KB (both: ${kb(precache.shared + precache.en + precache.fr)} KB)`,
+  `the service worker then caches the whole course in the background: ${kb(precacheBytes)} KB`,
 );
 writeFileSync(
   join(root, 'bench/transfer.json'),
   JSON.stringify(
-    {
-      measuredAt: new Date().toISOString(),
-      unit: 'bytes on the wire',
-      pages: results,
-      precacheBrotli: precache,
-    },
+    { measuredAt: new Date().toISOString(), unit: 'bytes on the wire', pages: results },
     null,
     2,
   ) + '\n',

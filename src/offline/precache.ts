@@ -6,12 +6,7 @@ import { join, relative, sep } from 'node:path';
 export interface PrecacheEntry {
   url: string;
   revision: string;
-  /** The course language the file belongs to (`/en/…`, `/fr/…`); absent for shared files. */
-  lang?: string;
 }
-
-/** The course languages: the first segment of a language's pages. */
-const LANGUAGE_PREFIX = /^\/(en|fr)\//;
 
 /** File types the course needs offline; anything else (source maps, for one) stays online. */
 const OFFLINE_TYPES = /\.(html|js|css|json|svg|png|webp|ico|txt|woff2)$/;
@@ -32,15 +27,13 @@ export function precacheManifest(distDir: string): PrecacheEntry[] {
   return walk(distDir)
     .map((full) => relative(distDir, full))
     .filter((file) => OFFLINE_TYPES.test(file) && file !== 'sw.js')
-    .map((file) => {
-      const url = urlOf(file);
-      const revision = createHash('sha256')
+    .map((file) => ({
+      url: urlOf(file),
+      revision: createHash('sha256')
         .update(readFileSync(join(distDir, file)))
         .digest('hex')
-        .slice(0, 16);
-      const lang = LANGUAGE_PREFIX.exec(url)?.[1];
-      return lang === undefined ? { url, revision } : { url, revision, lang };
-    })
+        .slice(0, 16),
+    }))
     .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
 }
 

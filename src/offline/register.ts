@@ -33,14 +33,6 @@ if ('serviceWorker' in navigator && location.protocol !== 'file:') {
       .catch(() => {
         // No service worker (development server, private mode): the site works online as before.
       });
-    // The worker keeps the shared files; each language is kept once a page in it is opened
-    // online, so a learner downloads the course in the language they read, not in both.
-    void navigator.serviceWorker.ready.then((registration) => {
-      registration.active?.postMessage({
-        type: 'KEEP_LANGUAGE',
-        lang: document.documentElement.lang,
-      });
-    });
     let reloading = false;
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       // Only a switch the learner asked for reloads; the first install claims pages silently.

@@ -1,9 +1,6 @@
 /* The course's service worker. The build fills in VERSION and PRECACHE (src/offline/precache.ts).
- * It keeps the course in one versioned cache so that, after one visit with a connection, every
- * page, island and search index of the learner's language opens offline: the shared files when it
- * installs, a language's pages once a page in that language asks for them (KEEP_LANGUAGE), so a
- * learner on a weak link downloads one language, not both. Learner records (/xapi/) never touch
- * it. */
+ * It keeps the whole course in one versioned cache so that, after one visit with a connection,
+ * every page, island and search index opens offline. Learner records (/xapi/) never touch it. */
 /// <reference lib="webworker" />
 const VERSION = '__VERSION__';
 /** @type {{ url: string; revision: string }[]} */
@@ -12,9 +9,6 @@ const PREFIX = 'cp-course-';
 const CACHE = `${PREFIX}${VERSION}`;
 const REVISION_HEADER = 'x-cp-revision';
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-/** The entry that marks a language as wholly cached (written last, after its files). */
-const languageMark = (lang) => `/__cp-offline/${lang}`;
-const LANGUAGES = [...new Set(PRECACHE.flatMap((entry) => (entry.lang ? [entry.lang] : [])))];
 
 /** Finds an unchanged copy of a file in an older cache, so an update downloads only what changed. */
 async function previousCopy(url, revision) {
@@ -33,53 +27,20 @@ async function withRevision(response, revision) {
   return new Response(await response.blob(), { status: response.status, headers });
 }
 
-/** Caches entries not cached yet: an unchanged copy from an older version, else the network. */
-async function fill(cache, entries) {
-  for (const { url, revision } of entries) {
-    if (await cache.match(url)) continue;
-    const kept = await previousCopy(url, revision);
-    if (kept) {
-      await cache.put(url, kept);
-      continue;
-    }
-    const response = await fetch(url, { cache: 'no-cache', redirect: 'follow' });
-    if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
-    await cache.put(url, await withRevision(response, revision));
-  }
-}
-
-/** Caches a language's pages and marks it complete; does nothing if it is already. */
-async function keepLanguage(lang) {
-  if (!LANGUAGES.includes(lang)) return;
-  const cache = await caches.open(CACHE);
-  if (await cache.match(languageMark(lang))) return;
-  await fill(
-    cache,
-    PRECACHE.filter((entry) => entry.lang === lang),
-  );
-  await cache.put(languageMark(lang), new Response(VERSION));
-}
-
-/** The languages an older version of the course kept, so that an update keeps them too. */
-async function languagesKeptBefore() {
-  const kept = new Set();
-  for (const name of await caches.keys()) {
-    if (!name.startsWith(PREFIX) || name === CACHE) continue;
-    const old = await caches.open(name);
-    for (const lang of LANGUAGES) if (await old.match(languageMark(lang))) kept.add(lang);
-  }
-  return kept;
-}
-
 sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      const kept = await languagesKeptBefore();
-      await fill(
-        await caches.open(CACHE),
-        PRECACHE.filter((entry) => !entry.lang),
-      );
-      for (const lang of kept) await keepLanguage(lang);
+      const cache = await caches.open(CACHE);
+      for (const { url, revision } of PRECACHE) {
+        const kept = await previousCopy(url, revision);
+        if (kept) {
+          await cache.put(url, kept);
+          continue;
+        }
+        const response = await fetch(url, { cache: 'no-cache', redirect: 'follow' });
+        if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
+        await cache.put(url, await withRevision(response, revision));
+      }
     })(),
   );
 });
@@ -97,9 +58,6 @@ sw.addEventListener('activate', (event) => {
 
 sw.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') void sw.skipWaiting();
-  if (event.data && event.data.type === 'KEEP_LANGUAGE' && typeof event.data.lang === 'string') {
-    event.waitUntil(keepLanguage(event.data.lang));
-  }
 });
 
 sw.addEventListener('fetch', (event) => {

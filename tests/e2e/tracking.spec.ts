@@ -4,7 +4,6 @@ import { parse } from 'yaml';
 import type { QuestionAnsweredEvent } from '../../src/quiz/events.ts';
 import { quizDataSchema } from '../../src/quiz/validate.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { waitForOffline } from './support/offline.ts';
 import {
   byVerb,
   enrol,
@@ -46,7 +45,12 @@ test.beforeEach(() => {
 });
 
 async function waitForServiceWorker(page: Page): Promise<void> {
-  await waitForOffline(page, [await page.evaluate(() => document.documentElement.lang)]);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+    .toBe(true);
 }
 
 /** Brings the knowledge check into view (the island hydrates when visible) and starts it. */

@@ -40,17 +40,6 @@ describe('precache manifest', () => {
     ]);
   });
 
-  it('tags the pages of each language, so the worker can keep only the languages read', () => {
-    expect(precacheManifest(dist).map((entry) => [entry.url, entry.lang ?? null])).toEqual([
-      ['/', null],
-      ['/404.html', null],
-      ['/_astro/Quiz.abc.js', null],
-      ['/en/', 'en'],
-      ['/en/modules/a/', 'en'],
-      ['/en/search-index.json', 'en'],
-    ]);
-  });
-
   it('changes a revision only when the file changes', () => {
     const before = precacheManifest(dist);
     writeFileSync(join(dist, 'en/modules/a/index.html'), 'module a, corrected');
