@@ -13,11 +13,11 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { Connection } from './http-client.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const NODE = existsSync(path.join(root, 'node_modules/.bin/node'))
@@ -120,44 +120,22 @@ async function stopService(service) {
   await new Promise((r) => service.child.once('exit', r));
 }
 
-// node:http with a keep-alive agent rather than fetch: fetch (undici) spent about 1 ms of the
-// client's CPU per request, which a sequential client adds to every round trip it times.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function request(method, url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+function statementHeaders(service) {
+  return {
+    Authorization: service.auth,
+    'X-Experience-API-Version': '1.0.3',
+    'Content-Type': 'application/json',
+  };
 }
 
-async function post(service, body) {
-  const payload = JSON.stringify(body);
-  const res = await request(
-    'POST',
-    `${service.url}/xapi/statements`,
-    {
-      Authorization: service.auth,
-      'X-Experience-API-Version': '1.0.3',
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(payload),
-    },
-    payload,
-  );
+async function post(conn, service, payload) {
+  const res = await conn.request('POST', '/xapi/statements', statementHeaders(service), payload);
   if (res.status !== 200) throw new Error(`POST answered ${res.status}: ${res.text}`);
 }
 
-async function get(service, query) {
+async function get(conn, service, query) {
   const started = performance.now();
-  const res = await request('GET', `${service.url}/xapi/statements?${query}`, {
+  const res = await conn.request('GET', `/xapi/statements?${query}`, {
     Authorization: service.auth,
     'X-Experience-API-Version': '1.0.3',
   });
@@ -165,39 +143,57 @@ async function get(service, query) {
   return performance.now() - started;
 }
 
+// Request bodies are made before the clock starts, so that the time is the service's.
+function payloads(requests, batch, counter, learners) {
+  return Array.from({ length: requests }, () => {
+    const list = Array.from({ length: batch }, () => makeStatement(counter.next++, learners));
+    return JSON.stringify(batch === 1 ? list[0] : list);
+  });
+}
+
 // One client at a time, as one browser outbox would send.
 async function ingestRate(service, batch, statements, counter, learners) {
-  const requests = Math.ceil(statements / batch);
-  const started = performance.now();
-  for (let r = 0; r < requests; r++) {
-    const list = Array.from({ length: batch }, () => makeStatement(counter.next++, learners));
-    await post(service, batch === 1 ? list[0] : list);
+  const bodies = payloads(Math.ceil(statements / batch), batch, counter, learners);
+  const conn = new Connection(service.url);
+  try {
+    const started = performance.now();
+    for (const body of bodies) await post(conn, service, body);
+    return (bodies.length * batch) / ((performance.now() - started) / 1000);
+  } finally {
+    conn.close();
   }
-  return (requests * batch) / ((performance.now() - started) / 1000);
 }
 
 // A classroom syncing at once: `clients` senders, each posting one statement at a time.
 async function ingestConcurrent(service, clients, statements, counter, learners) {
-  const started = performance.now();
-  let left = statements;
-  const sender = async () => {
-    while (left > 0) {
-      left -= 1;
-      await post(service, makeStatement(counter.next++, learners));
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, sender));
-  return statements / ((performance.now() - started) / 1000);
+  const bodies = payloads(statements, 1, counter, learners);
+  const conns = Array.from({ length: clients }, () => new Connection(service.url));
+  try {
+    const started = performance.now();
+    let next = 0;
+    const sender = async (conn) => {
+      while (next < bodies.length) await post(conn, service, bodies[next++]);
+    };
+    await Promise.all(conns.map(sender));
+    return statements / ((performance.now() - started) / 1000);
+  } finally {
+    for (const c of conns) c.close();
+  }
 }
 
 async function bulkLoad(service, upTo, counter, learners) {
   const started = performance.now();
   const lanes = 2;
   const worker = async () => {
-    while (counter.next < upTo) {
-      const n = Math.min(500, upTo - counter.next);
-      const list = Array.from({ length: n }, () => makeStatement(counter.next++, learners));
-      await post(service, list);
+    const conn = new Connection(service.url);
+    try {
+      while (counter.next < upTo) {
+        const n = Math.min(500, upTo - counter.next);
+        const list = Array.from({ length: n }, () => makeStatement(counter.next++, learners));
+        await post(conn, service, JSON.stringify(list));
+      }
+    } finally {
+      conn.close();
     }
   };
   await Promise.all(Array.from({ length: lanes }, worker));
@@ -224,16 +220,18 @@ function queries(learners) {
 async function measureQueries(service, learners) {
   const all = [];
   const byKind = {};
+  const conn = new Connection(service.url);
   for (const [name, make] of Object.entries(queries(learners))) {
-    await get(service, make(0)); // warm-up
+    await get(conn, service, make(0)); // warm-up
     const times = [];
-    for (let i = 0; i < QUERY_RUNS; i++) times.push(await get(service, make(i + 1)));
+    for (let i = 0; i < QUERY_RUNS; i++) times.push(await get(conn, service, make(i + 1)));
     all.push(...times);
     byKind[name] = {
       p50: +percentile(times, 50).toFixed(2),
       p95: +percentile(times, 95).toFixed(2),
     };
   }
+  conn.close();
   return { p50: +percentile(all, 50).toFixed(2), p95: +percentile(all, 95).toFixed(2), byKind };
 }
 
@@ -330,7 +328,7 @@ const results = {
     node: process.version,
   },
   date: new Date().toISOString(),
-  note: 'Client: node:http with keep-alive. Ingest: one client sending sequentially over HTTP, and 20 clients at once sending one statement at a time. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
+  note: 'Client: bench/http-client.mjs (one keep-alive connection per sender, bodies made before timing). Ingest: one client sending sequentially over HTTP, and 20 clients at once sending one statement at a time. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
   stores: [],
 };
 

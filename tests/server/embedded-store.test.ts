@@ -133,7 +133,7 @@ describe('planner statistics (embedded store)', () => {
   });
 });
 
-describe('group commit (embedded store)', () => {
+describe('journaled group writes (embedded store)', () => {
   const writes = (): number => (store instanceof SqlStore ? (store.groupWrites ?? 0) : 0);
 
   it('stores writes that arrive together in one transaction', async () => {
@@ -161,8 +161,15 @@ describe('group commit (embedded store)', () => {
     expect(refused).toEqual([9]);
     const reason = (outcomes[9] as PromiseRejectedResult).reason as { status?: number };
     expect(reason.status).toBe(409);
-    // All 20 fail together; then halves: 0-9 fail, 10-19 stored; 0-4 stored, 5-9 fail;
-    // 5-7 stored, 8-9 fail; 8 stored, 9 refused alone. Nine transactions in all.
-    expect(writes() - before).toBe(9);
+    // The conflict is found by the group's check, before anything is journaled: the other 19
+    // are still stored together, in one transaction.
+    expect(writes() - before).toBe(1);
+    const stored = await Promise.all(
+      outcomes.flatMap((o) =>
+        o.status === 'fulfilled' ? [store.getStatement(o.value.ids[0] ?? '', false)] : [],
+      ),
+    );
+    expect(stored.filter((s) => s !== null)).toHaveLength(19);
+    expect((await store.getStatement(taken.id, false))?.statement.id).toBe(taken.id);
   });
 });

@@ -94,6 +94,33 @@ describe.each(storeKinds())('bad input on $name', (kind) => {
       'absolute IRI',
     ],
     ['an invalid UUID', () => ({ body: statement({ actor, id: 'not-a-uuid' }) }), 400, 'UUID'],
+    // Text PostgreSQL cannot hold is refused before the embedded store acknowledges anything.
+    [
+      'the character U+0000',
+      () => ({ body: statement({ actor, result: { response: 'a\u0000b' } }) }),
+      400,
+      'statement.result.response: contains the character U+0000',
+    ],
+    [
+      'U+0000 in an extension',
+      () => ({
+        body: statement({ actor, result: { extensions: { 'http://x.org/e': ['\u0000'] } } }),
+      }),
+      400,
+      'U+0000',
+    ],
+    [
+      'an unpaired surrogate',
+      () => ({ body: statement({ actor, result: { response: 'x\ud800' } }) }),
+      400,
+      'unpaired surrogate',
+    ],
+    [
+      'an IRI too long to index',
+      () => ({ body: statement({ actor, verb: { id: `http://x.org/${'v'.repeat(800)}` } }) }),
+      400,
+      'indexes values of at most 700 bytes',
+    ],
     [
       'an unknown query parameter',
       () => ({ body: statement({ actor }), path: '/xapi/statements?foo=bar' }),

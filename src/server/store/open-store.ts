@@ -3,9 +3,9 @@ import path from 'node:path';
 import { AutoAnalyze } from './auto-analyze.ts';
 import { migrate } from './migrations.ts';
 import { openPgDatabase } from './pg-database.ts';
-import { openPgliteDatabase } from './pglite-database.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './types.ts';
+import { WorkerDatabase } from './worker-database.ts';
 
 /** Where the store lives: a PostgreSQL URL, or else a local data folder for the embedded store. */
 export interface StoreConfig {
@@ -13,6 +13,11 @@ export interface StoreConfig {
   /** PostgreSQL schema to use (default: the connection's search_path). */
   schema?: string | undefined;
   dataDir?: string | undefined;
+  /**
+   * Embedded store: how long acknowledged statements may wait to be applied when no other
+   * request comes (see pglite-worker.ts); tests set it high to hold them in the journal.
+   */
+  applyAfterMs?: number | undefined;
 }
 
 function isRunning(pid: number): boolean {
@@ -61,11 +66,25 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
   try {
-    const db = await openPgliteDatabase(path.join(dataDir, 'pglite'));
-    await migrate(db);
-    const autoAnalyze = new AutoAnalyze(db);
-    await autoAnalyze.start();
-    return new SqlStore(db, unlock, autoAnalyze);
+    const db = await WorkerDatabase.open({
+      dataDir: path.join(dataDir, 'pglite'),
+      journalFile: path.join(dataDir, 'journal.log'),
+      applyAfterMs: config.applyAfterMs,
+    });
+    try {
+      await migrate(db);
+      // Statements acknowledged but not yet applied when the last process stopped.
+      const replayed = await db.replayJournal();
+      if (replayed > 0) {
+        console.log(`Applied ${replayed} journaled write(s) left from the last run.`);
+      }
+      const autoAnalyze = new AutoAnalyze(db);
+      await autoAnalyze.start();
+      return new SqlStore(db, unlock, autoAnalyze);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
   } catch (error) {
     await unlock();
     throw error;

@@ -19,6 +19,8 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
   // relaxedDurability stays off: every commit reaches the data folder before the query resolves,
   // which is what lets a 200/204 mean "stored".
   const db = await PGlite.create({ dataDir, relaxedDurability: false });
+  // sql-literal.ts writes standard literals, in which a backslash is an ordinary character.
+  await db.exec('SET standard_conforming_strings = on');
   const client: SqlClient = {
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
       return rowsOf<T>(await db.exec(sqlText(text, params)));

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { badRequest, conflict } from '../errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import type { AutoAnalyze } from './auto-analyze.ts';
-import { GroupCommit } from './group-commit.ts';
 import { insertCredential, lockStateDocument, upsertStateDocument } from './record-sql.ts';
 import { APPLICATION_NAME } from './pg-database.ts';
 import type { SqlDatabase } from './sql-database.ts';
+import { STAMP_MARK } from './pglite-protocol.ts';
+import { WorkerDatabase } from './worker-database.ts';
 import type {
   AttachmentContent,
   CredentialRecord,
@@ -82,18 +83,51 @@ function toDocument(row: DocumentRow): StoredDocument {
   };
 }
 
+// The insert's refusals (SQLSTATEs LRS09 and LRS00, see migration 9) as HTTP errors.
+function storeRefusal(error: unknown): unknown {
+  const { code, message } = error as { code?: string; message: string };
+  if (code === 'LRS09') return conflict(message);
+  if (code === 'LRS00') return badRequest(message);
+  return error;
+}
+
+// A B-tree index entry holds at most about 2,700 bytes, and the widest index (migration 2)
+// holds a statement's verb, object id and actor together. Longer keys would fail in the
+// database, after the embedded store has acknowledged the statement; they are refused first.
+const MAX_KEY_BYTES = 700;
+
+function checkIndexable(s: NewStatement): void {
+  const object = s.statement.object as { id?: unknown } | undefined;
+  const keys: [string, string | null | undefined][] = [
+    ['verb id', s.index.verbId],
+    ['object id', typeof object?.id === 'string' ? object.id : null],
+    ...s.index.agents.map((a): [string, string] => ['agent identifier', a.ifi]),
+    ...s.index.activities.map((a): [string, string] => ['activity id', a.id]),
+  ];
+  for (const [what, key] of keys) {
+    if (key !== null && key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES) {
+      throw badRequest(
+        `statement ${s.id}: its ${what} is ${Buffer.byteLength(key)} bytes long; this LRS indexes values of at most ${MAX_KEY_BYTES} bytes`,
+      );
+    }
+  }
+}
+
 /** The Store over any SqlDatabase: one set of SQL for the embedded and the PostgreSQL store. */
 export class SqlStore implements Store {
   readonly kind: 'pglite' | 'postgres';
   readonly #db: SqlDatabase;
   readonly #onClose: () => Promise<void>;
   readonly #autoAnalyze: AutoAnalyze | null;
-  readonly #group: GroupCommit<StatementRow, string | undefined> | null;
+  // The embedded store's database thread, which acknowledges statement writes once they are
+  // checked and journaled (see pglite-worker.ts); null on PostgreSQL.
+  readonly #journaled: WorkerDatabase | null;
   // Credentials already seen, embedded store only. Its data folder admits one process, so every
   // revocation passes through this object (the credentials command needs the service stopped)
   // and the cache cannot go stale; it saves a query on every request. PostgreSQL instances
   // share their database with other processes, so they always ask it.
   readonly #credentials: Map<string, CredentialRecord> | undefined;
+  #ord = 0;
 
   /**
    * `autoAnalyze` keeps planner statistics fresh as statements and state documents arrive, for a database without
@@ -109,20 +143,15 @@ export class SqlStore implements Store {
     this.#onClose = onClose;
     this.#autoAnalyze = autoAnalyze;
     this.#credentials = db.kind === 'pglite' ? new Map() : undefined;
-    // PGlite runs one transaction at a time, so concurrent writers queue anyway: let them share
-    // a commit. PostgreSQL runs them in parallel on its own connections.
-    this.#group =
-      db.kind === 'pglite'
-        ? new GroupCommit(
-            (rows) => this.#insertRows(rows),
-            (row) => row.id.toLowerCase(),
-          )
-        : null;
+    this.#journaled = db instanceof WorkerDatabase ? db : null;
   }
 
-  /** Statement-writing transactions run by group commit (embedded store only), for tests. */
+  /**
+   * Groups of statement writes the embedded store has journaled and committed together (each
+   * one check, one journal write and one commit), for tests; null on PostgreSQL.
+   */
   get groupWrites(): number | null {
-    return this.#group?.writes ?? null;
+    return this.#journaled?.groups ?? null;
   }
 
   get database(): SqlDatabase {
@@ -139,6 +168,7 @@ export class SqlStore implements Store {
       if (seen.has(id)) throw badRequest(`the batch holds statement id ${id} more than once`);
       seen.add(id);
     }
+    for (const s of statements) checkIndexable(s);
     const batchVoiding = new Map<string, boolean>();
     for (const s of statements) batchVoiding.set(s.id.toLowerCase(), s.index.voids !== null);
 
@@ -165,10 +195,11 @@ export class SqlStore implements Store {
       activities: s.index.activities,
       timestamp_from_stored: s.timestampFromStored === true,
     }));
-    // Grouped with other requests on the embedded store unless it carries attachment contents.
+    // The embedded store acknowledges once the statements are checked and journaled, unless
+    // the request carries attachment contents (stored in the statements' transaction).
     const through =
-      this.#group !== null && attachments.length === 0
-        ? await this.#group.submit(rows)
+      this.#journaled !== null && attachments.length === 0
+        ? await this.#journaledWrite(rows)
         : await this.#insertRows(rows, attachments);
     if (this.kind === 'postgres') await this.#settleVoiding(statements);
     this.#autoAnalyze?.noteWrites(statements.length);
@@ -202,6 +233,25 @@ export class SqlStore implements Store {
        WHERE s.voids IS NULL AND NOT s.voided
          AND s.id IN (SELECT v.voids FROM statements v WHERE v.voids IS NOT NULL)`,
     );
+  }
+
+  async #journaledWrite(rows: StatementRow[]): Promise<string> {
+    const journaled = this.#journaled;
+    if (journaled === null) throw new Error('no journal on this store');
+    const checks = rows.map((r) => ({
+      id: r.id.toLowerCase(),
+      fingerprint: r.fingerprint,
+      voids: r.voids,
+    }));
+    try {
+      // Rows are numbered across requests: the database thread applies consecutive writes in
+      // one call, in this order (migration 11). It stamps "stored_at" with the time it
+      // acknowledges them, which they keep as "stored".
+      const numbered = rows.map((row) => ({ ord: this.#ord++, ...row, stored_at: STAMP_MARK }));
+      return await journaled.write(JSON.stringify(numbered), checks);
+    } catch (error) {
+      throw storeRefusal(error);
+    }
   }
 
   // Stores rows (and attachment contents) in one transaction; returns the consistent-through
@@ -238,10 +288,7 @@ export class SqlStore implements Store {
         });
       }
     } catch (error) {
-      const { code, message } = error as { code?: string; message: string };
-      if (code === 'LRS09') throw conflict(message);
-      if (code === 'LRS00') throw badRequest(message);
-      throw error;
+      throw storeRefusal(error);
     }
     return through;
   }

@@ -428,10 +428,32 @@ function rejectNulls(value: Json, path: string): void {
   }
 }
 
+// Text PostgreSQL cannot store in jsonb: the character U+0000, and unpaired surrogates (not
+// Unicode at all). Checked everywhere, extensions and keys included, so that a statement the
+// LRS acknowledges can always be stored.
+function rejectUnstorableText(value: Json, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      fail(path, 'contains the character U+0000, which cannot be stored');
+    if (!value.isWellFormed())
+      fail(path, 'is not well-formed Unicode (it has an unpaired surrogate)');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      rejectUnstorableText(v, `${path}[${i}]`);
+    });
+  } else if (isObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      rejectUnstorableText(key, `${path} (a key)`);
+      rejectUnstorableText(v, `${path}.${key}`);
+    }
+  }
+}
+
 /** Validates one statement as xAPI 1.0.3 defines it; throws a 400 LrsError naming the field. */
 export function validateStatement(value: unknown, path = 'statement'): JsonObject {
   const s = object(value, path);
   rejectNulls(s, path);
+  rejectUnstorableText(s, path);
   body(s, path, false);
   if (s.id !== undefined) uuid(s.id, `${path}.id`);
   if (s.stored !== undefined) timestamp(s.stored, `${path}.stored`);

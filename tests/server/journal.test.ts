@@ -1,0 +1,134 @@
+// The embedded store's statement journal: statements are acknowledged once journaled, applied
+// afterwards, and applied again on start-up if the process died in between.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Journal, readJournal } from '../../src/server/store/journal.ts';
+import { openStore } from '../../src/server/store/open-store.ts';
+import { SqlStore } from '../../src/server/store/sql-store.ts';
+import { WorkerDatabase } from '../../src/server/store/worker-database.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lrs-journal-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('journal file', () => {
+  it('reads back what was appended, across appends and reopening', async () => {
+    const file = path.join(dir, 'j.log');
+    const first = Journal.open(file);
+    expect(first.contents).toEqual({ records: [], tornBytes: 0 });
+    first.journal.append(['[{"a":1}]', '[{"b":"é ü \'quote\'"}]']);
+    first.journal.append(['[]']);
+    first.journal.close();
+    const again = Journal.open(file);
+    expect(again.contents.records).toEqual(['[{"a":1}]', '[{"b":"é ü \'quote\'"}]', '[]']);
+    expect(again.contents.tornBytes).toBe(0);
+    again.journal.clear();
+    again.journal.close();
+    expect((await stat(file)).size).toBe(0);
+  });
+
+  it('keeps the whole records before a write cut short, and drops the rest', async () => {
+    const file = path.join(dir, 'j.log');
+    const { journal } = Journal.open(file);
+    journal.append(['[1]', '[2,2]']);
+    journal.append(['[3,3,3]']);
+    journal.close();
+    const size = (await stat(file)).size;
+    await truncate(file, size - 3);
+    const cut = readJournal(await readFile(file));
+    expect(cut.records).toEqual(['[1]', '[2,2]']);
+    expect(cut.tornBytes).toBeGreaterThan(0);
+  });
+
+  it('stops at a record whose checksum does not match', async () => {
+    const file = path.join(dir, 'j.log');
+    const { journal } = Journal.open(file);
+    journal.append(['[1]', '[2]']);
+    journal.close();
+    const bytes = await readFile(file);
+    const at = bytes.lastIndexOf('[2]');
+    bytes[at + 1] = '7'.charCodeAt(0);
+    await writeFile(file, bytes);
+    expect(readJournal(bytes).records).toEqual(['[1]']);
+  });
+});
+
+function newStatement() {
+  const s = {
+    id: randomUUID(),
+    actor: { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+    object: { id: 'https://example.org/activity/journal' },
+  };
+  const stored = new Date().toISOString();
+  const statement = {
+    ...s,
+    stored,
+    timestamp: stored,
+    version: '1.0.0',
+    authority: { objectType: 'Agent', account: { homePage: 'https://example.org', name: 'k' } },
+  };
+  return {
+    id: s.id,
+    statement,
+    fingerprint: statementFingerprint(s),
+    stored,
+    index: indexStatement(statement),
+    credentialKey: 'k',
+  };
+}
+
+describe('acknowledged, not yet applied (embedded store)', () => {
+  it('applies on start-up what a crash left in the journal, keeping its stored time', async () => {
+    // Applying waits a minute here, so the statements stay in the journal only.
+    const store = await openStore({ dataDir: dir, applyAfterMs: 60_000 });
+    const statements = [newStatement(), newStatement(), newStatement()];
+    const { consistentThrough } = await store.insertStatements(statements.slice(0, 2));
+    await store.insertStatements(statements.slice(2));
+    const journal = path.join(dir, 'journal.log');
+    expect(readJournal(await readFile(journal)).records).toHaveLength(2);
+    // The thread dies before it applies anything, as in a crash.
+    expect(store instanceof SqlStore && store.database instanceof WorkerDatabase).toBe(true);
+    if (store instanceof SqlStore && store.database instanceof WorkerDatabase) {
+      await store.database.kill();
+    }
+
+    const reopened = await openStore({ dataDir: dir });
+    try {
+      expect((await stat(journal)).size).toBe(0);
+      const stored = await Promise.all(statements.map((s) => reopened.getStatement(s.id, false)));
+      expect(stored.map((s) => s?.statement.id)).toEqual(statements.map((s) => s.id));
+      // "stored" is the time of the acknowledgement, not of the replay.
+      expect(stored[0]?.statement.stored).toBe(consistentThrough);
+      const page = await reopened.queryStatements({
+        limit: 10,
+        ascending: true,
+        relatedActivities: false,
+        relatedAgents: false,
+      });
+      expect(page.statements.map((s) => s.id)).toEqual(statements.map((s) => s.id));
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('shows a statement to a query sent right after its acknowledgement', async () => {
+    const store = await openStore({ dataDir: dir, applyAfterMs: 60_000 });
+    try {
+      const s = newStatement();
+      await store.insertStatements([s]);
+      expect((await store.getStatement(s.id, false))?.statement.id).toBe(s.id);
+      expect((await stat(path.join(dir, 'journal.log'))).size).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
