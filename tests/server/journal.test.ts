@@ -1,10 +1,11 @@
 // The embedded store's statement journal: statements are acknowledged once journaled, applied
 // afterwards, and applied again on start-up if the process died in between.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IdFilter } from '../../src/server/store/id-filter.ts';
 import { Journal, readJournal } from '../../src/server/store/journal.ts';
 import { openStore } from '../../src/server/store/open-store.ts';
 import { SqlStore } from '../../src/server/store/sql-store.ts';
@@ -127,6 +128,56 @@ describe('acknowledged, not yet applied (embedded store)', () => {
       await store.insertStatements([s]);
       expect((await store.getStatement(s.id, false))?.statement.id).toBe(s.id);
       expect((await stat(path.join(dir, 'journal.log'))).size).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('id filter', () => {
+  it('knows every id added, and mistakes about 1% of the others for added ones', () => {
+    const filter = new IdFilter();
+    // Past the first filter's capacity (65,536), so that it has grown.
+    const added = Array.from({ length: 100_000 }, () => randomUUID());
+    for (const id of added) filter.add(id);
+    expect(added.every((id) => filter.mightHave(id))).toBe(true);
+    // Version-1-like ids that differ only in a few characters are told apart too.
+    const others = Array.from(
+      { length: 20_000 },
+      (_, i) => `${String(i).padStart(8, '0')}-0000-1000-8000-000000000000`,
+    );
+    const mistaken = others.filter((id) => filter.mightHave(id)).length;
+    expect(mistaken / others.length).toBeLessThan(0.03);
+    expect(filter.size).toBe(100_000);
+  });
+});
+
+describe('conflicts the id filter must not hide (embedded store)', () => {
+  it('refuses a different statement under an id stored before a restart', async () => {
+    const first = await openStore({ dataDir: dir });
+    const taken = newStatement();
+    await first.insertStatements([taken]);
+    await first.close();
+    const store = await openStore({ dataDir: dir });
+    try {
+      const rival = { ...newStatement(), id: taken.id };
+      await expect(store.insertStatements([rival])).rejects.toMatchObject({ status: 409 });
+      // The same statement again is accepted, as an identical re-send.
+      await expect(store.insertStatements([taken])).resolves.toMatchObject({ ids: [taken.id] });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a different statement under an id stored with an attachment', async () => {
+    const store = await openStore({ dataDir: dir });
+    try {
+      const taken = newStatement();
+      const content = new TextEncoder().encode('certificate');
+      const sha2 = createHash('sha256').update(content).digest('hex');
+      await store.insertStatements([taken], [{ sha2, contentType: 'text/plain', content }]);
+      const rival = { ...newStatement(), id: taken.id };
+      await expect(store.insertStatements([rival])).rejects.toMatchObject({ status: 409 });
     } finally {
       await store.close();
     }

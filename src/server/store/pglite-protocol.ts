@@ -39,6 +39,10 @@ export type WorkerRequest =
   | { id: number; op: 'write'; batch: string; checks: WriteCheck[] }
   /** Apply acknowledged writes now (the thread sends itself this). */
   | { id: number; op: 'apply' }
+  /** Statement ids about to be stored some other way (with attachments), for the id filter. */
+  | { id: number; op: 'note'; ids: string[] }
+  /** Read the next stored ids into the id filter (the thread sends itself this). */
+  | { id: number; op: 'fill' }
   | { id: number; op: 'replay' }
   | { id: number; op: 'close' };
 

@@ -197,10 +197,14 @@ export class SqlStore implements Store {
     }));
     // The embedded store acknowledges once the statements are checked and journaled, unless
     // the request carries attachment contents (stored in the statements' transaction).
-    const through =
-      this.#journaled !== null && attachments.length === 0
-        ? await this.#journaledWrite(rows)
-        : await this.#insertRows(rows, attachments);
+    let through: string | undefined;
+    if (this.#journaled !== null && attachments.length === 0) {
+      through = await this.#journaledWrite(rows);
+    } else {
+      // The database thread's id filter must know every stored id before it is stored.
+      await this.#journaled?.noteIds(rows.map((r) => r.id.toLowerCase()));
+      through = await this.#insertRows(rows, attachments);
+    }
     if (this.kind === 'postgres') await this.#settleVoiding(statements);
     this.#autoAnalyze?.noteWrites(statements.length);
     return {

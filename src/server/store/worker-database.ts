@@ -135,6 +135,11 @@ export class WorkerDatabase implements SqlDatabase {
     return reply.through ?? new Date().toISOString();
   }
 
+  /** Tells the thread of statement ids about to be stored without `write` (with attachments). */
+  async noteIds(ids: string[]): Promise<void> {
+    await this.#call({ op: 'note', ids });
+  }
+
   /** Groups of writes journaled so far (each one check, one journal write, one commit). */
   get groups(): number {
     return this.#groups;
