@@ -36,8 +36,10 @@ type WriteRequest = Extract<WorkerRequest, { op: 'write' }>;
 // Statements checked and journaled together, at most: a larger request goes alone.
 const MAX_GROUP_STATEMENTS = 2000;
 // Acknowledged statements waiting to be applied: apply once this many wait, or this long
-// after the first of them.
-const APPLY_AT = 500;
+// after the first of them. A batch of 100 is applied at once, while the service reads the
+// next request: with 500, sequential batches of 100 went 3,388-4,087/s against 4,474-5,304/s
+// with 100 (A/B, back to back); single statements still gather up to 20 ms of sends.
+const APPLY_AT = 100;
 const APPLY_AFTER_MS = 20;
 
 const port = parentPort;
