@@ -6,7 +6,8 @@
 //
 // Statement writes are acknowledged before the database applies them, once they are safe:
 //   1. checked: an id already stored, or already acknowledged, with other content is a
-//      conflict (409); a statement that voids a voiding statement is refused (400);
+//      conflict (409); a statement that voids a voiding statement is refused (400). Only ids
+//      that a Bloom filter of the stored ids may hold (id-filter.ts) are looked up;
 //   2. appended to the journal (journal.ts), one write() for all the writes that arrived
 //      together;
 //   3. acknowledged.
@@ -142,6 +143,7 @@ async function fill(): Promise<void> {
   if (rows.length < FILL_CHUNK) idFilterReady = true;
   else enqueue([{ id: 0, op: 'fill' }]);
 }
+
 // Acknowledged and journaled, not yet applied: the batches, and what the checks need of them.
 let unapplied: string[] = [];
 let unappliedCount = 0;
