@@ -8,8 +8,10 @@
 // Ingest is timed for one sequential client in batches of 1, 10 and 100, and for 20 clients at
 // once each sending one statement at a time (a classroom syncing together).
 //
-// The service runs as its own process (src/server/main.ts), as in production; this process is
-// the client, so client and server each get one of the machine's cores.
+// The service runs as its own process (src/server/main.ts), as in production (on the embedded
+// store it has two busy threads: HTTP, and the database); this process is the client, with
+// one keep-alive connection per sender (http-client.mjs) and request bodies made before the
+// clock starts, so that it takes as little of the machine's two cores as it can.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
