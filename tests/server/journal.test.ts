@@ -121,6 +121,25 @@ describe('acknowledged, not yet applied (embedded store)', () => {
     }
   });
 
+  it('reports a database thread that stops, and fails every request after it', async () => {
+    const failures: Error[] = [];
+    const db = await WorkerDatabase.open(
+      { dataDir: path.join(dir, 'pglite'), journalFile: path.join(dir, 'journal.log') },
+      (error) => failures.push(error),
+    );
+    expect(await db.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await db.kill();
+    await expect(db.query('SELECT 1')).rejects.toThrow(/database thread exited/);
+    expect(failures).toHaveLength(1);
+    // A deliberate close is not a failure.
+    const again = await WorkerDatabase.open(
+      { dataDir: path.join(dir, 'pglite'), journalFile: path.join(dir, 'journal.log') },
+      (error) => failures.push(error),
+    );
+    await again.close();
+    expect(failures).toHaveLength(1);
+  });
+
   it('shows a statement to a query sent right after its acknowledgement', async () => {
     const store = await openStore({ dataDir: dir, applyAfterMs: 60_000 });
     try {

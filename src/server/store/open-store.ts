@@ -18,6 +18,11 @@ export interface StoreConfig {
    * request comes (see pglite-worker.ts); tests set it high to hold them in the journal.
    */
   applyAfterMs?: number | undefined;
+  /**
+   * Embedded store: told if its database thread stops while the store is open. The service
+   * exits then, so that whatever restarts it applies the journal and serves again.
+   */
+  onFailure?: ((error: Error) => void) | undefined;
 }
 
 function isRunning(pid: number): boolean {
@@ -66,11 +71,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
   try {
-    const db = await WorkerDatabase.open({
-      dataDir: path.join(dataDir, 'pglite'),
-      journalFile: path.join(dataDir, 'journal.log'),
-      applyAfterMs: config.applyAfterMs,
-    });
+    const db = await WorkerDatabase.open(
+      {
+        dataDir: path.join(dataDir, 'pglite'),
+        journalFile: path.join(dataDir, 'journal.log'),
+        applyAfterMs: config.applyAfterMs,
+      },
+      config.onFailure,
+    );
     try {
       await migrate(db);
       // Statements acknowledged but not yet applied when the last process stopped.

@@ -38,11 +38,14 @@ export class WorkerDatabase implements SqlDatabase {
   #nextId = 1;
   #nextTx = 1;
   #failed: Error | null = null;
+  #closing = false;
   #groups = 0;
   #outbox: WorkerRequest[] = [];
+  readonly #onFailure: ((error: Error) => void) | undefined;
 
-  private constructor(worker: Worker) {
+  private constructor(worker: Worker, onFailure?: (error: Error) => void) {
     this.#worker = worker;
+    this.#onFailure = onFailure;
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.#pending.get(reply.id);
       if (pending === undefined) return;
@@ -51,9 +54,11 @@ export class WorkerDatabase implements SqlDatabase {
       else pending.reject(new WorkerDatabaseError(reply.error));
     });
     const fail = (error: Error): void => {
+      const first = this.#failed === null;
       this.#failed ??= error;
       for (const p of this.#pending.values()) p.reject(error);
       this.#pending.clear();
+      if (first && !this.#closing) this.#onFailure?.(error);
     };
     worker.on('error', (error) => {
       console.error('The embedded store stopped:', error);
@@ -64,8 +69,15 @@ export class WorkerDatabase implements SqlDatabase {
     });
   }
 
-  /** Starts the database thread (see WorkerOptions). */
-  static async open(options: WorkerOptions): Promise<WorkerDatabase> {
+  /**
+   * Starts the database thread (see WorkerOptions). `onFailure` is told if the thread stops
+   * other than by `close`: every request from then on fails, and what the journal holds is
+   * applied when the store is opened again.
+   */
+  static async open(
+    options: WorkerOptions,
+    onFailure?: (error: Error) => void,
+  ): Promise<WorkerDatabase> {
     const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
       workerData: options,
     });
@@ -82,7 +94,7 @@ export class WorkerDatabase implements SqlDatabase {
         else reject(new WorkerDatabaseError(ready.error));
       });
     });
-    return new WorkerDatabase(worker);
+    return new WorkerDatabase(worker, onFailure);
   }
 
   // Requests made in one turn of the event loop go to the thread as one message, so that the
@@ -152,6 +164,7 @@ export class WorkerDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     if (this.#failed === null) await this.#call({ op: 'close' });
+    this.#closing = true;
     await this.#worker.terminate();
   }
 
