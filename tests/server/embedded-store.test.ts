@@ -134,15 +134,21 @@ describe('planner statistics (embedded store)', () => {
 });
 
 describe('journaled group writes (embedded store)', () => {
-  const writes = (): number => (store instanceof SqlStore ? (store.groupWrites ?? 0) : 0);
+  // Commits of statement writes, counted once the store has applied what it acknowledged (a
+  // read waits for that).
+  const commits = async (): Promise<number> => {
+    await store.consistentThrough();
+    await store.getStatement(randomUUID(), false);
+    return store instanceof SqlStore ? ((await store.statementCommits()) ?? 0) : 0;
+  };
 
   it('stores writes that arrive together in one transaction', async () => {
-    const before = writes();
+    const before = await commits();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => store.insertStatements([newStatement(i)])),
     );
     expect(results.flat()).toHaveLength(20);
-    expect(writes() - before).toBe(1);
+    expect((await commits()) - before).toBe(1);
   });
 
   it('gives a refused write its own error and still stores the others', async () => {
@@ -151,7 +157,7 @@ describe('journaled group writes (embedded store)', () => {
     const rival = newStatement(2);
     rival.id = taken.id;
     rival.fingerprint = 'different content';
-    const before = writes();
+    const before = await commits();
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 9 }, (_, i) => store.insertStatements([newStatement(i)])),
       store.insertStatements([rival]),
@@ -163,7 +169,7 @@ describe('journaled group writes (embedded store)', () => {
     expect(reason.status).toBe(409);
     // The conflict is found by the group's check, before anything is journaled: the other 19
     // are still stored together, in one transaction.
-    expect(writes() - before).toBe(1);
+    expect((await commits()) - before).toBe(1);
     const stored = await Promise.all(
       outcomes.flatMap((o) =>
         o.status === 'fulfilled' ? [store.getStatement(o.value.ids[0] ?? '', false)] : [],

@@ -75,6 +75,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       {
         dataDir: path.join(dataDir, 'pglite'),
         journalFile: path.join(dataDir, 'journal.log'),
+        ownJournalFile: path.join(dataDir, 'journal-service.log'),
         applyAfterMs: config.applyAfterMs,
       },
       config.onFailure,

@@ -5,8 +5,10 @@
 export interface WorkerOptions {
   /** PGlite's data folder. */
   dataDir: string;
-  /** The statement journal. */
+  /** The statement journal of the database thread. */
   journalFile: string;
+  /** The statement journal of the service's side (worker-database.ts). */
+  ownJournalFile: string;
   /** Longest wait before acknowledged statements are applied (default 20 ms). */
   applyAfterMs?: number | undefined;
 }
@@ -34,15 +36,18 @@ export type WorkerRequest =
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   /**
    * `batch`: a JSON array of the rows lrs_store_statements takes, their "ord" numbered from
-   * one counter across requests.
+   * one counter across requests and their "stored_at" stamped, both in the order sent.
    */
   | { id: number; op: 'write'; batch: string; checks: WriteCheck[] }
   /** Apply acknowledged writes now (the thread sends itself this). */
   | { id: number; op: 'apply' }
-  /** Statement ids about to be stored some other way (with attachments), for the id filter. */
-  | { id: number; op: 'note'; ids: string[] }
-  /** Read the next stored ids into the id filter (the thread sends itself this). */
-  | { id: number; op: 'fill' }
+  /**
+   * A write the service has journaled and acknowledged itself (its ids new to the id filter,
+   * none voiding): apply it; the answer comes once it is applied.
+   */
+  | { id: number; op: 'acknowledged'; batch: string; checks: WriteCheck[] }
+  /** Commits of statement writes so far (for tests). */
+  | { id: number; op: 'commits' }
   | { id: number; op: 'replay' }
   | { id: number; op: 'close' };
 
@@ -53,7 +58,7 @@ export interface WorkerError {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; rows?: unknown[]; through?: string; group?: number; replayed?: number }
+  | { id: number; ok: true; rows?: unknown[]; commits?: number; replayed?: number }
   | { id: number; ok: false; error: WorkerError };
 
 /** Sent once the database is open (or failed to open). */

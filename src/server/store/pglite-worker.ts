@@ -1,27 +1,25 @@
 // The embedded store's database thread: PGlite runs here, off the thread that serves HTTP, so
-// that the service reads and checks the next request while the database works.
+// that the service reads, checks and acknowledges requests while the database applies them.
 //
 // Requests are served one at a time in the order they arrive. While a transaction is open,
 // only its own requests are served.
 //
-// Statement writes are acknowledged before the database applies them, once they are safe:
-//   1. checked: an id already stored, or already acknowledged, with other content is a
-//      conflict (409); a statement that voids a voiding statement is refused (400). Only ids
-//      that a Bloom filter of the stored ids may hold (id-filter.ts) are looked up;
-//   2. appended to the journal (journal.ts), one write() for all the writes that arrived
-//      together;
-//   3. acknowledged.
-// They are then applied in one transaction with the writes acknowledged after them: once
-// APPLY_AT statements wait, or APPLY_AFTER_MS after the first of them, and always before any
-// other request is served, so a query sent after an acknowledgement sees the statement. Once
-// applied, the journal is emptied. One call of lrs_store_statements for 10 statements cost
-// 0.24 ms a statement here, ten calls of one statement each 0.55 ms, and ten commits 0.85 ms.
+// Statement writes are acknowledged before the database applies them, once journaled (see
+// worker-database.ts). Most are journaled and acknowledged by the service itself and arrive
+// here as 'acknowledged', to apply. The rest ('write': ids the service's filter may have seen,
+// voiding statements) are checked here first: an id stored or acknowledged before with other
+// content is a conflict (409); a statement that voids a voiding statement is refused (400).
+// Those that pass are appended to this thread's journal and acknowledged.
+//
+// Acknowledged writes are applied in one transaction: once APPLY_AT statements wait, or
+// APPLY_AFTER_MS after the first of them, and always before any other request is served, so a
+// query sent after an acknowledgement sees the statement. One call of lrs_store_statements for
+// 10 statements cost 0.24 ms a statement here, ten calls of one statement each 0.55 ms, and ten
+// commits 0.85 ms.
 import { appendFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IdFilter } from './id-filter.ts';
 import { Journal } from './journal.ts';
 import {
-  STAMPED_PAIR,
   type WorkerError,
   type WorkerOptions,
   type WorkerReply,
@@ -122,35 +120,36 @@ interface Known {
   voiding: boolean;
 }
 
-let groups = 0;
+let commits = 0;
 let prepared = false;
-// Every statement id stored or acknowledged; until it has read the store's ids (after the
-// replay at start-up, a chunk at a time between requests), every id is looked up.
-const idFilter = new IdFilter();
-let idFilterReady = false;
-let idFilterAfter = 0;
-const FILL_CHUNK = 20_000;
-
-// Reads the next chunk of stored ids into the filter.
-async function fill(): Promise<void> {
-  const rows = (await exec(
-    'SELECT seq, id::text AS id FROM statements WHERE seq > $1 ORDER BY seq LIMIT $2',
-    [idFilterAfter, FILL_CHUNK],
-  )) as { seq: number | bigint; id: string }[];
-  for (const r of rows) idFilter.add(r.id);
-  const last = rows[rows.length - 1];
-  if (last !== undefined) idFilterAfter = Number(last.seq);
-  if (rows.length < FILL_CHUNK) idFilterReady = true;
-  else enqueue([{ id: 0, op: 'fill' }]);
-}
-
 // Acknowledged and journaled, not yet applied: the batches, and what the checks need of them.
 let unapplied: string[] = [];
 let unappliedCount = 0;
 const unappliedKnown = new Map<string, Known>();
 let applyTimer: NodeJS.Timeout | null = null;
+// 'acknowledged' requests waiting for their write to be applied.
+let awaitingApply: number[] = [];
 
-// Applies every acknowledged write, then empties the journal.
+// Takes an acknowledged write to apply, and applies now or soon.
+async function take(batch: string, checks: readonly WriteCheck[]): Promise<void> {
+  unapplied.push(batch);
+  unappliedCount += checks.length;
+  for (const c of checks) {
+    if (!unappliedKnown.has(c.id)) {
+      unappliedKnown.set(c.id, { fingerprint: c.fingerprint, voiding: c.voids !== null });
+    }
+  }
+  if (unappliedCount >= APPLY_AT) {
+    await applyAll();
+  } else {
+    applyTimer ??= setTimeout(() => {
+      applyTimer = null;
+      enqueue([{ id: 0, op: 'apply' }]);
+    }, applyAfterMs);
+  }
+}
+
+// Applies every acknowledged write, then empties the journal and answers the service's.
 async function applyAll(): Promise<void> {
   if (applyTimer !== null) {
     clearTimeout(applyTimer);
@@ -158,11 +157,15 @@ async function applyAll(): Promise<void> {
   }
   if (unapplied.length === 0) return;
   const batches = unapplied;
+  const answers = awaitingApply;
   unapplied = [];
   unappliedCount = 0;
+  awaitingApply = [];
   await apply(batches);
+  commits += 1;
   unappliedKnown.clear();
   journal.clear();
+  for (const id of answers) reply({ id, ok: true, commits });
 }
 
 // What the store holds of these ids.
@@ -184,11 +187,10 @@ async function storedIds(ids: ReadonlySet<string>): Promise<Map<string, Known>> 
 // Checks a group of writes against the store, the writes acknowledged before and each other;
 // journals and acknowledges those that pass.
 async function write(group: WriteRequest[]): Promise<void> {
-  // Ids the filter says were never stored need no lookup; voided targets always do.
   const lookup = new Set<string>();
   for (const w of group) {
     for (const c of w.checks) {
-      if (!idFilterReady || idFilter.mightHave(c.id)) lookup.add(c.id);
+      lookup.add(c.id);
       if (c.voids !== null) lookup.add(c.voids);
     }
   }
@@ -211,43 +213,21 @@ async function write(group: WriteRequest[]): Promise<void> {
       continue;
     }
     for (const c of w.checks) {
-      if (!known.has(c.id))
+      if (!known.has(c.id)) {
         known.set(c.id, { fingerprint: c.fingerprint, voiding: c.voids !== null });
+      }
     }
     accepted.push(w);
   }
   if (accepted.length === 0) return;
-  // "stored": the time of acknowledgement, in order of acknowledgement. Every statement
-  // acknowledged before is stored no later, and is applied before any query runs, so this is
-  // also the time through which the store is consistent.
-  const stamp = new Date().toISOString();
-  const batches = accepted.map((w) => w.batch.replaceAll(STAMPED_PAIR, `"stored_at":"${stamp}"`));
   try {
-    journal.append(batches);
+    journal.append(accepted.map((w) => w.batch));
   } catch (error) {
     for (const w of accepted) reply({ id: w.id, ok: false, error: errorOf(error) });
     return;
   }
-  groups += 1;
-  for (const [i, w] of accepted.entries()) {
-    reply({ id: w.id, ok: true, through: stamp, group: groups });
-    unapplied.push(batches[i] ?? '');
-    unappliedCount += w.checks.length;
-    for (const c of w.checks) {
-      idFilter.add(c.id);
-      if (!unappliedKnown.has(c.id)) {
-        unappliedKnown.set(c.id, { fingerprint: c.fingerprint, voiding: c.voids !== null });
-      }
-    }
-  }
-  if (unappliedCount >= APPLY_AT) {
-    await applyAll();
-  } else {
-    applyTimer ??= setTimeout(() => {
-      applyTimer = null;
-      enqueue([{ id: 0, op: 'apply' }]);
-    }, applyAfterMs);
-  }
+  for (const w of accepted) reply({ id: w.id, ok: true });
+  for (const w of accepted) await take(w.batch, w.checks);
 }
 
 // The refusals of lrs_insert_statements (migration 9), made before acknowledging.
@@ -305,7 +285,7 @@ function takeWrites(): WriteRequest[] {
   return group;
 }
 
-async function serve(m: Exclude<WorkerRequest, WriteRequest>): Promise<void> {
+async function serve(m: Exclude<WorkerRequest, { op: 'write' | 'acknowledged' }>): Promise<void> {
   try {
     switch (m.op) {
       case 'query': {
@@ -326,14 +306,10 @@ async function serve(m: Exclude<WorkerRequest, WriteRequest>): Promise<void> {
         break;
       case 'replay':
         reply({ id: m.id, ok: true, replayed: await replay() });
-        enqueue([{ id: 0, op: 'fill' }]);
         return;
-      case 'fill':
-        await fill();
+      case 'commits':
+        reply({ id: m.id, ok: true, commits });
         return;
-      case 'note':
-        for (const id of m.ids) idFilter.add(id);
-        break;
       case 'apply':
         return; // done above, in drain()
       case 'close':
@@ -350,12 +326,19 @@ async function serve(m: Exclude<WorkerRequest, WriteRequest>): Promise<void> {
 async function drain(): Promise<void> {
   try {
     for (let i = next(); i !== -1; i = next()) {
-      if (activeTx === null && queue[0]?.op === 'write') {
+      const head = queue[0];
+      if (activeTx === null && head?.op === 'write') {
         await write(takeWrites());
         continue;
       }
+      if (activeTx === null && head?.op === 'acknowledged') {
+        queue.shift();
+        awaitingApply.push(head.id);
+        await take(head.batch, head.checks);
+        continue;
+      }
       const [m] = queue.splice(i, 1);
-      if (m === undefined || m.op === 'write') continue;
+      if (m === undefined || m.op === 'write' || m.op === 'acknowledged') continue;
       // Whatever is served next sees every acknowledged statement.
       await applyAll();
       await serve(m);

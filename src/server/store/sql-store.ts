@@ -146,12 +146,9 @@ export class SqlStore implements Store {
     this.#journaled = db instanceof WorkerDatabase ? db : null;
   }
 
-  /**
-   * Groups of statement writes the embedded store has journaled and committed together (each
-   * one check, one journal write and one commit), for tests; null on PostgreSQL.
-   */
-  get groupWrites(): number | null {
-    return this.#journaled?.groups ?? null;
+  /** Commits of statement writes on the embedded store so far, for tests; null on PostgreSQL. */
+  async statementCommits(): Promise<number | null> {
+    return this.#journaled === null ? null : await this.#journaled.commits();
   }
 
   get database(): SqlDatabase {
@@ -195,15 +192,18 @@ export class SqlStore implements Store {
       activities: s.index.activities,
       timestamp_from_stored: s.timestampFromStored === true,
     }));
-    // The embedded store acknowledges once the statements are checked and journaled, unless
-    // the request carries attachment contents (stored in the statements' transaction).
+    // The embedded store acknowledges once the statements are journaled, unless the request
+    // carries attachment contents (stored in the statements' transaction).
     let through: string | undefined;
     if (this.#journaled !== null && attachments.length === 0) {
       through = await this.#journaledWrite(rows);
     } else {
-      // The database thread's id filter must know every stored id before it is stored.
-      await this.#journaled?.noteIds(rows.map((r) => r.id.toLowerCase()));
-      through = await this.#insertRows(rows, attachments);
+      // On the embedded store: the id filter learns the ids before they are stored, and the
+      // statements are stamped when sent, like journaled ones (see consistentThrough).
+      this.#journaled?.noteIds(rows.map((r) => r.id.toLowerCase()));
+      const sentAt = this.#journaled === null ? undefined : new Date().toISOString();
+      const inserted = await this.#insertRows(rows, attachments, sentAt);
+      through = sentAt ?? inserted;
     }
     if (this.kind === 'postgres') await this.#settleVoiding(statements);
     this.#autoAnalyze?.noteWrites(statements.length);
@@ -263,6 +263,7 @@ export class SqlStore implements Store {
   async #insertRows(
     rows: StatementRow[],
     attachments: readonly AttachmentContent[] = [],
+    storedAt?: string,
   ): Promise<string | undefined> {
     // Requests grouped by group commit may share an id (two tabs sending the same statement);
     // one INSERT cannot take an id twice, so such a group fails here and each request is
@@ -273,7 +274,10 @@ export class SqlStore implements Store {
     // The answer's consistent-through comes with the insert, in the same round trip.
     const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
       ${this.#consistentThroughSql('$2')} AS t`;
-    const params = [JSON.stringify(rows.map((row, ord) => ({ ord, ...row }))), APPLICATION_NAME];
+    const params = [
+      JSON.stringify(rows.map((row, ord) => ({ ord, ...row, stored_at: storedAt }))),
+      APPLICATION_NAME,
+    ];
     let through: string | undefined;
     try {
       if (attachments.length === 0) {
@@ -323,6 +327,10 @@ export class SqlStore implements Store {
   }
 
   async consistentThrough(): Promise<string> {
+    // The embedded store acknowledges statements before it applies them, in the order they
+    // are sent to its database thread, which applies them all before it serves a query. So
+    // the time before a query is sent is a time through which it sees every statement.
+    if (this.#journaled !== null) return new Date().toISOString();
     const rows = await this.#db.query<{ t: string }>(
       `SELECT ${this.#consistentThroughSql('$1')} AS t`,
       [APPLICATION_NAME],

@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import type {
-  WorkerError,
-  WorkerOptions,
-  WorkerReady,
-  WorkerReply,
-  WorkerRequest,
-  WriteCheck,
+import { IdFilter } from './id-filter.ts';
+import { Journal, type JournalContents } from './journal.ts';
+import {
+  STAMPED_PAIR,
+  type WorkerError,
+  type WorkerOptions,
+  type WorkerReady,
+  type WorkerReply,
+  type WorkerRequest,
+  type WriteCheck,
 } from './pglite-protocol.ts';
 import type { SqlClient, SqlDatabase } from './sql-database.ts';
 
@@ -19,6 +22,13 @@ export class WorkerDatabaseError extends Error {
 }
 
 type Success = Extract<WorkerReply, { ok: true }>;
+
+// Statements acknowledged here may run this far ahead of the database; a sender waits beyond.
+const MAX_AHEAD = 2000;
+// This side's journal is emptied whenever all it holds is applied; past this size (the
+// database never caught up), writes go through the thread until it has.
+const MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
+const FILL_CHUNK = 20_000;
 interface Pending {
   resolve: (reply: Success) => void;
   reject: (error: Error) => void;
@@ -39,12 +49,28 @@ export class WorkerDatabase implements SqlDatabase {
   #nextTx = 1;
   #failed: Error | null = null;
   #closing = false;
-  #groups = 0;
   #outbox: WorkerRequest[] = [];
   readonly #onFailure: ((error: Error) => void) | undefined;
+  // This side's journal (writes acknowledged here), and the records it held at start-up.
+  readonly #journal: Journal;
+  #leftover: string[];
+  // Every statement id stored or sent; until it has read the store's, every write is checked.
+  readonly #filter = new IdFilter();
+  #filterReady = false;
+  // Statements and records acknowledged here and not yet applied; writes waiting for room.
+  #ahead = 0;
+  #journaled = 0;
+  #waiting: (() => void)[] = [];
+  #commits = 0;
 
-  private constructor(worker: Worker, onFailure?: (error: Error) => void) {
+  private constructor(
+    worker: Worker,
+    journal: { journal: Journal; contents: JournalContents },
+    onFailure?: (error: Error) => void,
+  ) {
     this.#worker = worker;
+    this.#journal = journal.journal;
+    this.#leftover = journal.contents.records;
     this.#onFailure = onFailure;
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.#pending.get(reply.id);
@@ -94,7 +120,7 @@ export class WorkerDatabase implements SqlDatabase {
         else reject(new WorkerDatabaseError(ready.error));
       });
     });
-    return new WorkerDatabase(worker, onFailure);
+    return new WorkerDatabase(worker, Journal.open(options.ownJournalFile), onFailure);
   }
 
   // Requests made in one turn of the event loop go to the thread as one message, so that the
@@ -137,35 +163,105 @@ export class WorkerDatabase implements SqlDatabase {
   }
 
   /**
-   * Stores a batch for lrs_store_statements: resolves once it is checked and journaled (so it
-   * survives a crash), with the time through which the store is consistent; a refusal rejects
-   * with a WorkerDatabaseError whose code is LRS09 (conflict) or LRS00 (bad voiding).
+   * Stores a batch for lrs_store_statements (rows with STAMP_MARK for "stored_at"): resolves,
+   * with the statements' stored time, once they are journaled and so survive a crash, before
+   * they are applied. A refusal rejects with a WorkerDatabaseError whose code is LRS09
+   * (conflict) or LRS00 (bad voiding).
+   *
+   * Ids the filter has never seen cannot conflict: such a batch without voiding statements is
+   * journaled here and acknowledged at once, and the thread applies it. Any other goes to the
+   * thread, which checks it against the store and what it holds acknowledged, and journals it.
+   * Either way every id goes into the filter before the write is sent, so a second write with
+   * the same id, sent before the first is applied, is checked after it.
    */
   async write(batch: string, checks: WriteCheck[]): Promise<string> {
-    const reply = await this.#call({ op: 'write', batch, checks });
-    this.#groups = Math.max(this.#groups, reply.group ?? 0);
-    return reply.through ?? new Date().toISOString();
+    // Acknowledged ahead of the database by at most MAX_AHEAD statements.
+    while (this.#ahead >= MAX_AHEAD) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    const fast =
+      this.#filterReady &&
+      this.#journal.size < MAX_JOURNAL_BYTES &&
+      checks.every((c) => c.voids === null && !this.#filter.mightHave(c.id));
+    for (const c of checks) this.#filter.add(c.id);
+    // "stored": when the write was sent, in the order writes are sent and applied. Everything
+    // sent before is applied before any later query runs, so it is also the time through which
+    // the store is consistent.
+    const stamp = new Date().toISOString();
+    const stamped = batch.replaceAll(STAMPED_PAIR, `"stored_at":"${stamp}"`);
+    if (!fast) {
+      await this.#call({ op: 'write', batch: stamped, checks });
+      return stamp;
+    }
+    this.#journal.append([stamped]);
+    this.#ahead += checks.length;
+    this.#journaled += 1;
+    this.#call({ op: 'acknowledged', batch: stamped, checks }).then(
+      (reply) => {
+        this.#commits = Math.max(this.#commits, reply.commits ?? 0);
+        this.#ahead -= checks.length;
+        this.#journaled -= 1;
+        // Everything this journal holds is applied.
+        if (this.#journaled === 0) this.#journal.clear();
+        while (this.#ahead < MAX_AHEAD && this.#waiting.length > 0) this.#waiting.shift()?.();
+      },
+      (error: unknown) => {
+        // Kept in the journal: the next start applies it.
+        console.error('The embedded store could not apply acknowledged statements:', error);
+      },
+    );
+    return stamp;
   }
 
-  /** Tells the thread of statement ids about to be stored without `write` (with attachments). */
-  async noteIds(ids: string[]): Promise<void> {
-    await this.#call({ op: 'note', ids });
+  /** Statement ids about to be stored without `write` (with attachments), for the filter. */
+  noteIds(ids: readonly string[]): void {
+    for (const id of ids) this.#filter.add(id);
   }
 
-  /** Groups of writes journaled so far (each one check, one journal write, one commit). */
-  get groups(): number {
-    return this.#groups;
+  /** Commits of statement writes so far (for tests). */
+  async commits(): Promise<number> {
+    return (await this.#call({ op: 'commits' })).commits ?? 0;
   }
 
-  /** Applies what the journal held from before a crash; returns how many writes that was. */
+  /**
+   * Applies what the journals held from before a crash (the thread's, then this side's);
+   * returns how many writes that was. Then reads the stored ids into the filter, in the
+   * background, a chunk at a time between requests; until it has, every write is checked by
+   * the thread.
+   */
   async replayJournal(): Promise<number> {
-    return (await this.#call({ op: 'replay' })).replayed ?? 0;
+    let replayed = (await this.#call({ op: 'replay' })).replayed ?? 0;
+    const left = this.#leftover;
+    this.#leftover = [];
+    await Promise.all(left.map((batch) => this.#call({ op: 'acknowledged', batch, checks: [] })));
+    replayed += left.length;
+    this.#journal.clear();
+    void this.#fill().catch((error: unknown) => {
+      console.error('The embedded store could not read its statement ids:', error);
+    });
+    return replayed;
+  }
+
+  async #fill(): Promise<void> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.query<{ seq: number | bigint; id: string }>(
+        'SELECT seq, id::text AS id FROM statements WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after, FILL_CHUNK],
+      );
+      for (const r of rows) this.#filter.add(r.id);
+      const last = rows[rows.length - 1];
+      if (last !== undefined) after = Number(last.seq);
+      if (rows.length < FILL_CHUNK) break;
+    }
+    this.#filterReady = true;
   }
 
   async close(): Promise<void> {
     if (this.#failed === null) await this.#call({ op: 'close' });
     this.#closing = true;
     await this.#worker.terminate();
+    this.#journal.close();
   }
 
   /** Stops the thread at once, applying nothing more: what a crash does (for tests). */
