@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newStoreStatement } from './helpers.ts';
 import { openStore } from '../../src/server/store/open-store.ts';
 import { SqlStore } from '../../src/server/store/sql-store.ts';
 import { inlineParams, sqlLiteral } from '../../src/server/store/sql-literal.ts';
 import type { Store } from '../../src/server/store/types.ts';
-import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
 
 let dir: string;
 let store: Store;
@@ -24,28 +24,10 @@ afterAll(async () => {
 });
 
 function newStatement(i: number) {
-  const s = {
-    id: randomUUID(),
-    actor: { objectType: 'Agent', account: { homePage: 'https://example.org', name: `l-${i}` } },
-    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
-    object: { id: `https://example.org/activity/${i % 7}` },
-  };
-  const stored = new Date().toISOString();
-  const statement = {
-    ...s,
-    stored,
-    timestamp: stored,
-    version: '1.0.0',
-    authority: { objectType: 'Agent', account: { homePage: 'https://example.org', name: 'k' } },
-  };
-  return {
-    id: s.id,
-    statement,
-    fingerprint: statementFingerprint(s),
-    stored,
-    index: indexStatement(statement),
-    credentialKey: 'k',
-  };
+  return newStoreStatement(
+    { account: { homePage: 'https://example.org', name: `l-${i}` } },
+    `https://example.org/activity/${i % 7}`,
+  );
 }
 
 describe('query parameters as literals (embedded store)', () => {

@@ -8,6 +8,7 @@ import { buildServer, type ServerOptions } from '../../src/server/app.ts';
 import { newCredential, type Scope } from '../../src/server/auth/credentials.ts';
 import { openStore } from '../../src/server/store/open-store.ts';
 import type { Store } from '../../src/server/store/types.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
 import type { JsonObject } from '../../src/server/xapi/types.ts';
 
 /** A store kind the suite runs against: the embedded one always, PostgreSQL with DATABASE_URL. */
@@ -182,3 +183,32 @@ export function q(value: unknown): string {
 }
 
 export { randomUUID };
+
+/**
+ * A statement ready for Store.insertStatements, as the statements route prepares one, for tests
+ * that drive the store directly.
+ */
+export function newStoreStatement(actor: JsonObject, objectId: string) {
+  const s = {
+    id: randomUUID(),
+    actor: { objectType: 'Agent', ...actor },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+    object: { id: objectId },
+  };
+  const stored = new Date().toISOString();
+  const statement = {
+    ...s,
+    stored,
+    timestamp: stored,
+    version: '1.0.0',
+    authority: { objectType: 'Agent', account: { homePage: 'https://example.org', name: 'k' } },
+  };
+  return {
+    id: s.id,
+    statement,
+    fingerprint: statementFingerprint(s),
+    stored,
+    index: indexStatement(statement),
+    credentialKey: 'k',
+  };
+}

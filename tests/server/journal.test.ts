@@ -7,10 +7,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IdFilter } from '../../src/server/store/id-filter.ts';
 import { Journal, readJournal } from '../../src/server/store/journal.ts';
+import { newStoreStatement } from './helpers.ts';
 import { openStore } from '../../src/server/store/open-store.ts';
 import { SqlStore } from '../../src/server/store/sql-store.ts';
 import { WorkerDatabase } from '../../src/server/store/worker-database.ts';
-import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -63,28 +63,10 @@ describe('journal file', () => {
 });
 
 function newStatement() {
-  const s = {
-    id: randomUUID(),
-    actor: { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` },
-    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
-    object: { id: 'https://example.org/activity/journal' },
-  };
-  const stored = new Date().toISOString();
-  const statement = {
-    ...s,
-    stored,
-    timestamp: stored,
-    version: '1.0.0',
-    authority: { objectType: 'Agent', account: { homePage: 'https://example.org', name: 'k' } },
-  };
-  return {
-    id: s.id,
-    statement,
-    fingerprint: statementFingerprint(s),
-    stored,
-    index: indexStatement(statement),
-    credentialKey: 'k',
-  };
+  return newStoreStatement(
+    { mbox: `mailto:${randomUUID()}@example.org` },
+    'https://example.org/activity/journal',
+  );
 }
 
 describe('acknowledged, not yet applied (embedded store)', () => {

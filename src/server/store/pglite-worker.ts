@@ -120,6 +120,10 @@ interface Known {
   voiding: boolean;
 }
 
+function knownOf(c: WriteCheck): Known {
+  return { fingerprint: c.fingerprint, voiding: c.voids !== null };
+}
+
 let commits = 0;
 let prepared = false;
 // Acknowledged and journaled, not yet applied: the batches, and what the checks need of them.
@@ -134,11 +138,7 @@ let awaitingApply: number[] = [];
 async function take(batch: string, checks: readonly WriteCheck[]): Promise<void> {
   unapplied.push(batch);
   unappliedCount += checks.length;
-  for (const c of checks) {
-    if (!unappliedKnown.has(c.id)) {
-      unappliedKnown.set(c.id, { fingerprint: c.fingerprint, voiding: c.voids !== null });
-    }
-  }
+  for (const c of checks) if (!unappliedKnown.has(c.id)) unappliedKnown.set(c.id, knownOf(c));
   if (unappliedCount >= APPLY_AT) {
     await applyAll();
   } else {
@@ -212,11 +212,7 @@ async function write(group: WriteRequest[]): Promise<void> {
       reply({ id: w.id, ok: false, error: refusal });
       continue;
     }
-    for (const c of w.checks) {
-      if (!known.has(c.id)) {
-        known.set(c.id, { fingerprint: c.fingerprint, voiding: c.voids !== null });
-      }
-    }
+    for (const c of w.checks) if (!known.has(c.id)) known.set(c.id, knownOf(c));
     accepted.push(w);
   }
   if (accepted.length === 0) return;

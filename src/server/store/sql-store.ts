@@ -105,9 +105,10 @@ function checkIndexable(s: NewStatement): void {
     ...s.index.activities.map((a): [string, string] => ['activity id', a.id]),
   ];
   for (const [what, key] of keys) {
-    if (key !== null && key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    const bytes = key === null || key === undefined ? 0 : Buffer.byteLength(key);
+    if (bytes > MAX_KEY_BYTES) {
       throw badRequest(
-        `statement ${s.id}: its ${what} is ${Buffer.byteLength(key)} bytes long; this LRS indexes values of at most ${MAX_KEY_BYTES} bytes`,
+        `statement ${s.id}: its ${what} is ${bytes} bytes long; this LRS indexes values of at most ${MAX_KEY_BYTES} bytes`,
       );
     }
   }
