@@ -9,10 +9,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadCatalog } from '../src/server/certification/rules.ts';
-import { Reports } from '../src/server/certification/reports.ts';
-import { CertificationService } from '../src/server/certification/service.ts';
-import { openStore } from '../src/server/store/open-store.ts';
+import { loadCatalog } from '../src/server/platform/certification/rules.ts';
+import { Reports } from '../src/server/platform/certification/reports.ts';
+import { CertificationService } from '../src/server/platform/certification/service.ts';
+import { openStore } from '../src/server/lrs/store/open-store.ts';
 
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const modulesEach = 5;

@@ -4,21 +4,21 @@ import path from 'node:path';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Authenticator, type Principal, type ThrottleOptions } from './auth/authenticate.ts';
-import { LrsError, TooManyRequests, badRequest, errorFormat, errorHtml } from './errors.ts';
-import { registerAbout, SUPPORTED_VERSIONS } from './routes/about.ts';
-import { registerActivities } from './routes/activities.ts';
-import { registerActivityProfile } from './routes/activity-profile.ts';
-import { registerAgentProfile } from './routes/agent-profile.ts';
-import { registerAgents } from './routes/agents.ts';
-import { certificationRoutes } from './routes/certification.ts';
-import { enrolmentRoutes } from './routes/enrolment.ts';
-import { alternateRequest } from './routes/request-helpers.ts';
-import { signInRoutes } from './routes/sign-in.ts';
-import { registerState } from './routes/state.ts';
-import { registerStatements } from './routes/statements.ts';
-import { openStore, type StoreConfig } from './store/open-store.ts';
-import type { Store } from './store/types.ts';
+import { Authenticator, type Principal, type ThrottleOptions } from './lrs/auth/authenticate.ts';
+import { LrsError, TooManyRequests, badRequest, errorFormat, errorHtml } from './http/errors.ts';
+import { registerAbout, SUPPORTED_VERSIONS } from './lrs/resources/about.ts';
+import { registerActivities } from './lrs/resources/activities.ts';
+import { registerActivityProfile } from './lrs/resources/activity-profile.ts';
+import { registerAgentProfile } from './lrs/resources/agent-profile.ts';
+import { registerAgents } from './lrs/resources/agents.ts';
+import { certificationRoutes } from './platform/certification/routes.ts';
+import { enrolmentRoutes } from './platform/enrolment/routes.ts';
+import { alternateRequest } from './lrs/resources/request-helpers.ts';
+import { signInRoutes } from './platform/sign-in/routes.ts';
+import { registerState } from './lrs/resources/state.ts';
+import { registerStatements } from './lrs/resources/statements.ts';
+import { openStore, type StoreConfig } from './lrs/store/open-store.ts';
+import type { Store } from './lrs/store/types.ts';
 
 /** Options of buildServer. */
 export interface ServerOptions {

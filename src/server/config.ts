@@ -1,4 +1,4 @@
-import type { StoreConfig } from './store/open-store.ts';
+import type { StoreConfig } from './lrs/store/open-store.ts';
 
 /** An environment setting, where an empty value counts as unset. */
 export function setting(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

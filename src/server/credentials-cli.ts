@@ -1,10 +1,10 @@
 // Creates, lists and revokes LRS credentials: `npm run lrs:credentials -- <command>`.
 import { parseArgs } from 'node:util';
-import { newCredential, parseScopes, SCOPES } from './auth/credentials.ts';
+import { newCredential, parseScopes, SCOPES } from './lrs/auth/credentials.ts';
 import { describeStore, storeConfigFromEnv } from './config.ts';
-import { openStore } from './store/open-store.ts';
-import type { Json } from './xapi/types.ts';
-import { isObject } from './xapi/validate.ts';
+import { openStore } from './lrs/store/open-store.ts';
+import type { Json } from './lrs/xapi/types.ts';
+import { isObject } from './lrs/xapi/validate.ts';
 
 const USAGE = `Usage: npm run lrs:credentials -- <command>
 

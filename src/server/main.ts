@@ -1,8 +1,8 @@
 // Starts one process that serves the built site and the LRS: `npm run lrs`.
 import { buildServer, XAPI_PREFIX } from './app.ts';
-import { newCredential } from './auth/credentials.ts';
+import { newCredential } from './lrs/auth/credentials.ts';
 import { describeStore, setting, storeConfigFromEnv } from './config.ts';
-import { openStore } from './store/open-store.ts';
+import { openStore } from './lrs/store/open-store.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 4321);

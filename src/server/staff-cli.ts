@@ -9,9 +9,9 @@ import {
   listStaffUsers,
   STAFF_ROLES,
   type StaffRole,
-} from './staff/accounts.ts';
-import { generatePassword } from './staff/passwords.ts';
-import { openStore } from './store/open-store.ts';
+} from './platform/staff/accounts.ts';
+import { generatePassword } from './platform/staff/passwords.ts';
+import { openStore } from './lrs/store/open-store.ts';
 
 const usage = `Usage:
   npm run staff -- create --name NAME --role dpo|trainer [--password-stdin]

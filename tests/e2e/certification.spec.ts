@@ -6,9 +6,9 @@ import { expect, test, type Page } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { buildServer } from '../../src/server/app.ts';
-import { createStaffUser } from '../../src/server/staff/accounts.ts';
-import { openStore } from '../../src/server/store/open-store.ts';
-import type { Store } from '../../src/server/store/types.ts';
+import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
+import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import { axeViolations } from './support/axe.ts';
 import { enrol, signInWithCode } from './support/tracking.ts';
 

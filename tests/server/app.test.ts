@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/server/store/types.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import {
   createCredential,
   startServer,

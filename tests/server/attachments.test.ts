@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundaryOf, parseMultipart } from '../../src/server/xapi/multipart.ts';
+import { boundaryOf, parseMultipart } from '../../src/server/lrs/xapi/multipart.ts';
 import {
   createCredential,
   q,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/server/store/types.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import {
   createCredential,
   q,

@@ -1,6 +1,6 @@
 import type { Question } from '../../src/schemas/quiz.ts';
 import type { QuestionResponse } from '../../src/quiz/scoring.ts';
-import { loadCatalog } from '../../src/server/certification/rules.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import { xapi, type TestServer } from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */

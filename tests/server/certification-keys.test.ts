@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog, PROJECT_ROOT } from '../../src/server/certification/rules.ts';
+import { loadCatalog, PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
 import type { Question } from '../../src/schemas/quiz.ts';
 
 // Strings that give a graded answer away: the right options (text and id), every matching

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { loadCatalog } from '../../src/server/certification/rules.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import {
   certificateCodeExtension,
   certificateExpiresExtension,
   SERVICE_CREDENTIAL_KEY,
-} from '../../src/server/certification/service.ts';
+} from '../../src/server/platform/certification/service.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
 import { api, completeModules, enrol, rightAnswers, SITE } from './certification-helpers.ts';

@@ -1,7 +1,7 @@
 // Many learners sending at once: every request gets the answer it would get alone, nothing is
 // stored twice, and on the embedded store the writes share commits (group commit).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlStore } from '../../src/server/store/sql-store.ts';
+import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import {
   createCredential,
   q,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/server/store/open-store.ts';
-import type { Store } from '../../src/server/store/types.ts';
+import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import {
   createCredential,
   startServer,

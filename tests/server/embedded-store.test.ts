@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newStoreStatement } from './helpers.ts';
-import { openStore } from '../../src/server/store/open-store.ts';
-import { SqlStore } from '../../src/server/store/sql-store.ts';
-import { inlineParams, sqlLiteral } from '../../src/server/store/sql-literal.ts';
-import type { Store } from '../../src/server/store/types.ts';
+import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
+import { inlineParams, sqlLiteral } from '../../src/server/lrs/store/sql-literal.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 
 let dir: string;
 let store: Store;

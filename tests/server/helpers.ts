@@ -5,11 +5,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildServer, type ServerOptions } from '../../src/server/app.ts';
-import { newCredential, type Scope } from '../../src/server/auth/credentials.ts';
-import { openStore } from '../../src/server/store/open-store.ts';
-import type { Store } from '../../src/server/store/types.ts';
-import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
+import { newCredential, type Scope } from '../../src/server/lrs/auth/credentials.ts';
+import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/lrs/xapi/statement-index.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 
 /** A store kind the suite runs against: the embedded one always, PostgreSQL with DATABASE_URL. */
 export interface StoreKind {

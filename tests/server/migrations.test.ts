@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/store/migrations.ts';
-import { openPgliteDatabase } from '../../src/server/store/pglite-database.ts';
-import { SqlStore } from '../../src/server/store/sql-store.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
-import { indexStatement, statementFingerprint } from '../../src/server/xapi/statement-index.ts';
+import { migrate } from '../../src/server/lrs/store/migrations.ts';
+import { openPgliteDatabase } from '../../src/server/lrs/store/pglite-database.ts';
+import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
+import { indexStatement, statementFingerprint } from '../../src/server/lrs/xapi/statement-index.ts';
 import { randomUUID, statement } from './helpers.ts';
 
 function row(s: JsonObject, ord: number) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseMultipart, boundaryOf } from '../../src/server/xapi/multipart.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
+import { parseMultipart, boundaryOf } from '../../src/server/lrs/xapi/multipart.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { xapi, type TestCredential, type TestServer } from './helpers.ts';
 
 /** One attachment part of a test request. */

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Reports } from '../../src/server/certification/reports.ts';
-import { loadCatalog } from '../../src/server/certification/rules.ts';
-import { CertificationService } from '../../src/server/certification/service.ts';
-import { courseActivityId } from '../../src/server/routes/enrolment.ts';
-import type { Store } from '../../src/server/store/types.ts';
+import { Reports } from '../../src/server/platform/certification/reports.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
+import { CertificationService } from '../../src/server/platform/certification/service.ts';
+import { courseActivityId } from '../../src/server/platform/enrolment/routes.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import {
   agentIfi,
   indexStatement,
   statementFingerprint,
-} from '../../src/server/xapi/statement-index.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
+} from '../../src/server/lrs/xapi/statement-index.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { SITE } from './certification-helpers.ts';
 import { storeKinds } from './helpers.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODE_ALPHABET, normaliseCode } from '../../src/server/auth/sign-in-codes.ts';
-import { createStaffUser } from '../../src/server/staff/accounts.ts';
+import { CODE_ALPHABET, normaliseCode } from '../../src/server/platform/sign-in/codes.ts';
+import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { api, enrol, SITE } from './certification-helpers.ts';
 import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
 

@@ -19,7 +19,7 @@ import {
   type TestServer,
   type TestStatement,
 } from './helpers.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { attachmentObject, getMultipart, sendMultipart, sha256 } from './multipart-helpers.ts';
 
 const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';

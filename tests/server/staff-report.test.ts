@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/server/certification/rules.ts';
-import { createStaffUser } from '../../src/server/staff/accounts.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
+import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { createCredential, startServer, storeKinds, type TestServer } from './helpers.ts';
 import {
   api,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { LrsError } from '../../src/server/errors.ts';
-import { isDuration, isIri, isLanguageTag, parseTimestamp } from '../../src/server/xapi/formats.ts';
-import { agentIfi, indexStatement } from '../../src/server/xapi/statement-index.ts';
-import { validateStatement } from '../../src/server/xapi/validate.ts';
-import type { JsonObject } from '../../src/server/xapi/types.ts';
+import { LrsError } from '../../src/server/http/errors.ts';
+import {
+  isDuration,
+  isIri,
+  isLanguageTag,
+  parseTimestamp,
+} from '../../src/server/lrs/xapi/formats.ts';
+import { agentIfi, indexStatement } from '../../src/server/lrs/xapi/statement-index.ts';
+import { validateStatement } from '../../src/server/lrs/xapi/validate.ts';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 
 const base = (): JsonObject => ({
   id: '4f6b6a52-1d4e-4b7e-9e7a-0d5a2f7c1b11',

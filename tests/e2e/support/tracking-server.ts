@@ -2,10 +2,10 @@
 // process), plus the enrolment and sign-in code routes (main.ts registers them through SITE_URL). Started by the
 // tracking tests with PORT, DATA_DIR, SITE_DIR and SITE_URL; prints one JSON line when ready.
 import { buildServer } from '../../../src/server/app.ts';
-import { newCredential } from '../../../src/server/auth/credentials.ts';
-import { enrolmentRoutes } from '../../../src/server/routes/enrolment.ts';
-import { signInRoutes } from '../../../src/server/routes/sign-in.ts';
-import { openStore } from '../../../src/server/store/open-store.ts';
+import { newCredential } from '../../../src/server/lrs/auth/credentials.ts';
+import { enrolmentRoutes } from '../../../src/server/platform/enrolment/routes.ts';
+import { signInRoutes } from '../../../src/server/platform/sign-in/routes.ts';
+import { openStore } from '../../../src/server/lrs/store/open-store.ts';
 
 const env = process.env;
 const store = await openStore({ dataDir: env.DATA_DIR ?? './data' });

@@ -3,7 +3,7 @@ import { quizDataSchema } from '../../../src/quiz/validate.ts';
 import type { QuestionAnsweredEvent, AttemptFinishedEvent } from '../../../src/quiz/events.ts';
 import type { QuestionResponse } from '../../../src/quiz/scoring.ts';
 import type { Question } from '../../../src/schemas/quiz.ts';
-import { validateStatement } from '../../../src/server/xapi/validate.ts';
+import { validateStatement } from '../../../src/server/lrs/xapi/validate.ts';
 import {
   answered,
   completed,

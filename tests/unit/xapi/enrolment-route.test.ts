@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/server/app.ts';
-import { enrolmentRoutes } from '../../../src/server/routes/enrolment.ts';
-import { createStaffUser } from '../../../src/server/staff/accounts.ts';
+import { enrolmentRoutes } from '../../../src/server/platform/enrolment/routes.ts';
+import { createStaffUser } from '../../../src/server/platform/staff/accounts.ts';
 import { launched } from '../../../src/xapi/builders.ts';
 import type { AccountAgent } from '../../../src/xapi/types.ts';
 import { storeKinds, xapi, type TestCredential, type TestServer } from '../../server/helpers.ts';
