@@ -1,24 +1,30 @@
+// The composition root: opens what the service needs once (the store, the one authenticator, the
+// rate-limit plugin) and registers each part with its dependencies: the LRS under /xapi, the
+// platform under /api, the built site at "/".
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Authenticator, type Principal, type ThrottleOptions } from './lrs/auth/authenticate.ts';
-import { LrsError, TooManyRequests, badRequest, errorFormat, errorHtml } from './http/errors.ts';
-import { registerAbout, SUPPORTED_VERSIONS } from './lrs/resources/about.ts';
-import { registerActivities } from './lrs/resources/activities.ts';
-import { registerActivityProfile } from './lrs/resources/activity-profile.ts';
-import { registerAgentProfile } from './lrs/resources/agent-profile.ts';
-import { registerAgents } from './lrs/resources/agents.ts';
-import { certificationRoutes } from './platform/certification/routes.ts';
-import { enrolmentRoutes } from './platform/enrolment/routes.ts';
-import { alternateRequest } from './lrs/resources/request-helpers.ts';
-import { signInRoutes } from './platform/sign-in/routes.ts';
-import { registerState } from './lrs/resources/state.ts';
-import { registerStatements } from './lrs/resources/statements.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { errorHandler, sendHttpError } from './http/error-handler.ts';
+import { tooManyRequests } from './http/errors.ts';
+import { DEFAULT_LIMITS, failureLimit, type RateLimits } from './http/rate-limits.ts';
+import { Authenticator } from './lrs/auth/authenticate.ts';
+import {
+  DEFAULT_ATTACHMENT_BODY_LIMIT,
+  DEFAULT_BODY_LIMIT,
+  lrsPlugin,
+  noXapiResource,
+  XAPI_PREFIX,
+  xapiErrorStyle,
+} from './lrs/plugin.ts';
 import { openStore, type StoreConfig } from './lrs/store/open-store.ts';
 import type { Store } from './lrs/store/types.ts';
+import { platformPlugin } from './platform/plugin.ts';
+
+export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -36,49 +42,35 @@ export interface ServerOptions {
   attachmentBodyLimit?: number;
   /** homePage of the account in the authority the LRS records on statements. */
   authorityHomePage?: string;
-  throttle?: ThrottleOptions;
+  /** The service's rate limits (see http/rate-limits.ts for the defaults). */
+  rateLimits?: RateLimits;
   /**
-   * The course site's public origin. When given, learners can enrol (POST /api/enrol) and sign
-   * in on another device with a code (POST /api/sign-in): the
-   * origin is the homePage of their accounts and must match the site the tracker runs on.
+   * The failed-authentication limit in its former shape, kept while tests/server/auth.test.ts
+   * passes it: `freeFailures` failures per address in a window of `baseDelayMs`. Prefer
+   * `rateLimits.failedAuth`.
+   */
+  throttle?: { freeFailures?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The course site's public origin. When given, the platform is served under /api: learners
+   * enrol and sign in on another device with a code, take graded assessments, and staff see the
+   * reports. The origin is the homePage of learner accounts and must match the site the tracker
+   * runs on.
    */
   siteUrl?: string;
-}
-
-/** Where the LRS is mounted. */
-export const XAPI_PREFIX = '/xapi';
-
-/** Default body limit: 1 MiB, far above a batch of 100 typical statements (~100 KB). */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-/** Default limit of a multipart/mixed statements request: 16 MiB of statements and attachments. */
-export const DEFAULT_ATTACHMENT_BODY_LIMIT = 16 * 1024 * 1024;
-
-const VERSION_HEADER = 'X-Experience-API-Version';
-
-// Set by the outer response itself, never copied from a dispatched one.
-const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
-
-function errorBody(status: number, message: string) {
-  const names: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    412: 'Precondition Failed',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-  };
-  return { error: names[status] ?? 'Error', message };
 }
 
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const attachmentBodyLimit = options.attachmentBodyLimit ?? DEFAULT_ATTACHMENT_BODY_LIMIT;
+  const authorityHomePage = options.authorityHomePage ?? 'http://localhost/xapi';
+  const limits: Required<RateLimits> = { ...DEFAULT_LIMITS, ...options.rateLimits };
+  if (options.throttle !== undefined && options.rateLimits?.failedAuth === undefined) {
+    limits.failedAuth = {
+      max: options.throttle.freeFailures ?? DEFAULT_LIMITS.failedAuth.max,
+      windowMs: options.throttle.baseDelayMs ?? DEFAULT_LIMITS.failedAuth.windowMs,
+    };
+  }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
@@ -90,10 +82,35 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(options.storeConfig ?? {}));
   if (ownsStore) app.addHook('onClose', async () => store.close());
+  app.setErrorHandler(errorHandler({ negotiate: false, bodyLimitOf: () => bodyLimit }));
+
+  // One rate-limit plugin for every limit of the service, applied only where a route or a
+  // failure limit asks. Its counters are in memory; for several service processes give it a
+  // shared store here (`redis: client`), and every limit follows.
+  await app.register(rateLimit, {
+    global: false,
+    // Only Retry-After: the x-ratelimit-* headers would tell a guesser how many tries are left.
+    addHeaders: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+      'retry-after': true,
+    },
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
+    errorResponseBuilder: (_request, context) =>
+      tooManyRequests('too many requests; wait before trying again', context.ttl / 1000),
+  });
   const auth = new Authenticator(
     store,
-    options.authorityHomePage ?? 'http://localhost/xapi',
-    options.throttle,
+    authorityHomePage,
+    failureLimit(app, limits.failedAuth, {
+      key: (request) => request.ip,
+      message: 'too many failed authentications from this address; wait before trying again',
+    }),
   );
 
   const origins = options.corsOrigins ?? [];
@@ -103,13 +120,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     allowedHeaders: [
       'Authorization',
       'Content-Type',
-      VERSION_HEADER,
+      'X-Experience-API-Version',
       'If-Match',
       'If-None-Match',
       'Accept-Language',
     ],
     exposedHeaders: [
-      VERSION_HEADER,
+      'X-Experience-API-Version',
       'X-Experience-API-Consistent-Through',
       'ETag',
       'Last-Modified',
@@ -119,139 +136,21 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     maxAge: 600,
   });
 
-  // Errors in the format the client accepts (Communication 3.2: JSON, plain text or HTML).
-  const sendError = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    message: string,
-  ) => {
-    const body = errorBody(status, message);
-    reply.code(status).header('Vary', 'Accept');
-    const format = errorFormat(request.headers.accept);
-    if (format === 'text') {
-      return reply.type('text/plain; charset=utf-8').send(`${body.error}: ${body.message}\n`);
-    }
-    if (format === 'html') return reply.type('text/html; charset=utf-8').send(errorHtml(body));
-    return reply.type('application/json; charset=utf-8').send(body);
-  };
-
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof LrsError) {
-      if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="xAPI"');
-      if (error instanceof TooManyRequests) {
-        reply.header('Retry-After', String(error.retryAfterSeconds));
-      }
-      return sendError(request, reply, error.status, error.message);
-    }
-    const err = error as { statusCode?: number; code?: string; message?: string };
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const multipart = (request.headers['content-type'] ?? '')
-        .toLowerCase()
-        .startsWith('multipart/mixed');
-      const limit = multipart ? attachmentBodyLimit : bodyLimit;
-      return sendError(request, reply, 413, `the request body exceeds the limit of ${limit} bytes`);
-    }
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const type = request.headers['content-type'] ?? '';
-      return sendError(
-        request,
-        reply,
-        400,
-        `the Content-Type header "${type}" is missing or not usable here`,
-      );
-    }
-    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return sendError(request, reply, err.statusCode, err.message ?? 'bad request');
-    }
-    request.log.error(error);
-    return sendError(request, reply, 500, 'internal error');
+  await app.register(lrsPlugin, {
+    prefix: XAPI_PREFIX,
+    store,
+    auth,
+    bodyLimit,
+    attachmentBodyLimit,
   });
 
-  const principals = new WeakMap<FastifyRequest, Principal>();
-  const principalOf = (request: FastifyRequest): Principal => {
-    const p = principals.get(request);
-    if (p === undefined) throw new LrsError(401, 'authentication required');
-    return p;
-  };
-
-  await app.register(
-    // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
-    async (xapi) => {
-      // The LRS reads bodies itself so that bad JSON gets an xAPI-specific message and
-      // non-JSON state documents pass through untouched.
-      xapi.removeAllContentTypeParsers();
-      xapi.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-        done(null, body);
-      });
-      // Statements with attachment contents: a larger limit, and the bytes exactly as sent.
-      xapi.addContentTypeParser(
-        'multipart/mixed',
-        { parseAs: 'buffer', bodyLimit: attachmentBodyLimit },
-        (_request, body, done) => {
-          done(null, body);
-        },
-      );
-      // The alternate request syntax (xAPI 1.3) is dispatched as the request it stands for, so
-      // every check below applies to the headers and parameters carried in its form.
-      xapi.addHook('onRequest', async (request, reply) => {
-        reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
-        const alternate = await alternateRequest(request, bodyLimit);
-        if (alternate === null) return;
-        const response = await app.inject(alternate);
-        reply.code(response.statusCode);
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value === undefined || HOP_BY_HOP.has(name)) continue;
-          reply.header(name, value);
-        }
-        return reply.send(response.rawPayload);
-      });
-      xapi.addHook('onRequest', async (request, reply) => {
-        reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
-        if (request.method === 'OPTIONS') return;
-        const route = request.routeOptions.url ?? '';
-        if (route === `${XAPI_PREFIX}/about`) return;
-        const version = request.headers['x-experience-api-version'];
-        if (version === undefined) {
-          throw badRequest(`the ${VERSION_HEADER} header is required (use 1.0.3)`);
-        }
-        if (Array.isArray(version) || !/^1\.0(\.\d+)?$/.test(version.trim())) {
-          throw badRequest(`${VERSION_HEADER} "${String(version)}" is not supported (use 1.0.3)`);
-        }
-        if (route === '') return;
-        const principal = await auth.authenticate(request.headers.authorization, request.ip);
-        principals.set(request, principal);
-      });
-      registerAbout(xapi);
-      registerStatements(xapi, store, principalOf, XAPI_PREFIX);
-      registerState(xapi, store, principalOf);
-      registerActivityProfile(xapi, store, principalOf);
-      registerAgentProfile(xapi, store, principalOf);
-      registerActivities(xapi, store, principalOf);
-      registerAgents(xapi, store, principalOf);
-      xapi.setNotFoundHandler((request, reply) =>
-        sendError(
-          request,
-          reply,
-          404,
-          `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`,
-        ),
-      );
-    },
-    { prefix: XAPI_PREFIX },
-  );
-
   if (options.siteUrl !== undefined) {
-    await app.register(enrolmentRoutes, { store, siteUrl: options.siteUrl });
-    await app.register(signInRoutes, {
+    await app.register(platformPlugin, {
       store,
+      auth,
       siteUrl: options.siteUrl,
-      authorityHomePage: options.authorityHomePage ?? 'http://localhost/xapi',
-    });
-    await app.register(certificationRoutes, {
-      store,
-      siteUrl: options.siteUrl,
-      authorityHomePage: options.authorityHomePage ?? 'http://localhost/xapi',
+      authorityHomePage,
+      limits,
     });
   }
 
@@ -267,15 +166,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       preCompressed: true,
     });
     const notFoundPage = path.join(root, '404.html');
+    const xapiStyle = xapiErrorStyle(bodyLimit, attachmentBodyLimit);
     app.setNotFoundHandler(async (request, reply) => {
       // The site's catch-all route also sees unknown /xapi paths; those get an xAPI error.
       if (request.url.startsWith(`${XAPI_PREFIX}/`)) {
-        return sendError(
-          request,
-          reply,
-          404,
-          `no xAPI resource at ${request.method} ${request.url.split('?')[0]}`,
-        );
+        return sendHttpError(request, reply, noXapiResource(request), xapiStyle);
       }
       if (existsSync(notFoundPage)) {
         return reply

@@ -241,7 +241,11 @@ for (const kind of storeKinds()) {
     it('answers unknown and malformed codes with 404 and 400, revealing nothing', async () => {
       const unknown = await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS');
       expect(unknown.status).toBe(404);
-      expect(unknown.json).toEqual({ error: 'Not Found', message: 'no certificate has this code' });
+      expect(unknown.json).toEqual({
+        error: 'Not Found',
+        code: 'not_found',
+        message: 'no certificate has this code',
+      });
       expect((await api(server, '/api/certificates/not-a-code')).status).toBe(400);
       expect((await api(server, `/api/certificates/${'A'.repeat(500)}`)).status).toBe(400);
       expect((await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS?x=1')).status).toBe(400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../src/server/platform/certification/csv.ts';
+import { csvCell, toCsv } from '../../src/server/platform/reports/csv.ts';
 
 describe('CSV export', () => {
   it('neutralises cells a spreadsheet would run as formulas', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Reports } from '../../src/server/platform/certification/reports.ts';
+import { Reports } from '../../src/server/platform/reports/reports.ts';
 import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../../src/server/platform/certification/service.ts';
 import { courseActivityId } from '../../src/server/platform/enrolment/routes.ts';

@@ -261,7 +261,10 @@ for (const kind of storeKinds()) {
       const blocked = await signIn(server, code);
       expect(blocked.status).toBe(429);
       expect(blocked.json).toMatchObject({ reason: 'throttled' });
-      expect(blocked.headers.get('retry-after')).toBe('900');
+      // Until the 15-minute window that the address's first failure opened ends.
+      const wait = Number(blocked.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(900);
     });
   });
 

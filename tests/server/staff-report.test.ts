@@ -61,6 +61,28 @@ for (const kind of storeKinds()) {
       expect(stored.every((r) => r.password_hash.startsWith('scrypt$32768$8$1$'))).toBe(true);
     });
 
+    it('answers 429 with Retry-After once an account has had too many failed sign-ins, right password included', async () => {
+      const guarded = await startServer(server.store, {
+        siteUrl: SITE,
+        rateLimits: { staffLoginPerName: { max: 2, windowMs: 60_000 } },
+      });
+      try {
+        expect((await login(guarded, 'dpo-ana', 'wrong password!!')).res.status).toBe(401);
+        expect((await login(guarded, 'DPO-ana', 'wrong password!!')).res.status).toBe(401);
+        const blocked = await login(guarded, 'dpo-ana');
+        expect(blocked.res.status).toBe(429);
+        expect(blocked.res.headers.get('set-cookie')).toBeNull();
+        const wait = Number(blocked.res.headers.get('retry-after'));
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(60);
+        expect(blocked.res.json).toMatchObject({ error: 'Too Many Requests' });
+        // Per account: another account signs in from the same address.
+        expect((await login(guarded, 'trainer-ben')).res.status).toBe(200);
+      } finally {
+        await guarded.close();
+      }
+    });
+
     it('answers 401 without a session, 403 to a learner credential and to the wrong role', async () => {
       expect((await api(server, '/api/reports/completion')).status).toBe(401);
       const learner = await enrol(server);

@@ -1,53 +1,114 @@
-/** An error that maps onto an HTTP status and a message meant for the client. */
-export class LrsError extends Error {
-  readonly status: number;
+/** Reason phrases of the statuses the service answers with. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
 
-  constructor(status: number, message: string) {
+/** The reason phrase of an HTTP status ("Error" for one the service does not use). */
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? 'Error';
+}
+
+/** The machine-readable code of a status when the thrower gives none: its phrase in snake case. */
+function defaultCode(status: number): string {
+  return statusText(status).toLowerCase().replaceAll(' ', '_');
+}
+
+/**
+ * The one error type of the service: an HTTP status, a machine-readable code and a message meant
+ * for the client. Whatever throws it (validation, the store, a route, a rate limit), the error
+ * handler (error-handler.ts) answers with exactly these, in the format the part of the service
+ * uses: xAPI negotiates JSON, text or HTML; /api answers JSON { error, code, message }.
+ */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Response headers that belong to the error, such as Retry-After. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Further fields of a JSON error body that clients already read (sign-in's `reason`). */
+  readonly fields: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    message: string,
+    code: string = defaultCode(status),
+    extra: {
+      headers?: Readonly<Record<string, string>>;
+      fields?: Readonly<Record<string, string>>;
+    } = {},
+  ) {
     super(message);
-    this.name = 'LrsError';
+    this.name = 'HttpError';
     this.status = status;
+    this.code = code;
+    this.headers = extra.headers ?? {};
+    this.fields = extra.fields ?? {};
   }
 }
 
+/** The former name of HttpError, kept while tests/server/validate.test.ts imports it. */
+export const LrsError = HttpError;
+/** The former name of HttpError. */
+export type LrsError = HttpError;
+
 /** Builds a 400 Bad Request error. */
-export function badRequest(message: string): LrsError {
-  return new LrsError(400, message);
+export function badRequest(message: string, code?: string): HttpError {
+  return new HttpError(400, message, code);
 }
 
 /** Builds a 401 Unauthorized error. */
-export function unauthorized(message: string): LrsError {
-  return new LrsError(401, message);
+export function unauthorized(message: string, code?: string): HttpError {
+  return new HttpError(401, message, code);
 }
 
 /** Builds a 403 Forbidden error. */
-export function forbidden(message: string): LrsError {
-  return new LrsError(403, message);
+export function forbidden(message: string, code?: string): HttpError {
+  return new HttpError(403, message, code);
 }
 
 /** Builds a 404 Not Found error. */
-export function notFound(message: string): LrsError {
-  return new LrsError(404, message);
+export function notFound(message: string, code?: string): HttpError {
+  return new HttpError(404, message, code);
 }
 
 /** Builds a 409 Conflict error. */
-export function conflict(message: string): LrsError {
-  return new LrsError(409, message);
+export function conflict(message: string, code?: string): HttpError {
+  return new HttpError(409, message, code);
+}
+
+/** Builds a 410 Gone error. */
+export function gone(message: string, code?: string): HttpError {
+  return new HttpError(410, message, code);
 }
 
 /** Builds a 412 Precondition Failed error. */
-export function preconditionFailed(message: string): LrsError {
-  return new LrsError(412, message);
+export function preconditionFailed(message: string, code?: string): HttpError {
+  return new HttpError(412, message, code);
+}
+
+/** Builds a 413 Payload Too Large error. */
+export function payloadTooLarge(message: string): HttpError {
+  return new HttpError(413, message);
 }
 
 /** A 429 Too Many Requests, with the seconds the client should wait (Retry-After). */
-export class TooManyRequests extends LrsError {
-  readonly retryAfterSeconds: number;
-
-  constructor(message: string, retryAfterSeconds: number) {
-    super(429, message);
-    this.name = 'TooManyRequests';
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
+export function tooManyRequests(
+  message: string,
+  retryAfterSeconds: number,
+  code?: string,
+): HttpError {
+  return new HttpError(429, message, code, {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
 }
 
 /** The formats an error can be sent in. */

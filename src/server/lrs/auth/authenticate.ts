@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { TooManyRequests, forbidden, unauthorized } from '../../http/errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { HttpError, forbidden, unauthorized } from '../../http/errors.ts';
+import type { FailureLimit } from '../../http/rate-limits.ts';
 import type { Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
@@ -45,106 +47,60 @@ export function requireState(p: Principal, write: boolean): void {
   throw forbidden(`this credential lacks the state scope${write ? '' : ' (or all/read)'}`);
 }
 
-/** Tunables for failed-authentication slowdown. */
-export interface ThrottleOptions {
-  /** Failures from one address allowed before responses slow down. */
-  freeFailures?: number;
-  /** First delay, doubled with each further failure. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-}
-
-interface FailureRecord {
-  count: number;
-  last: number;
-}
-
-const FORGET_AFTER_MS = 15 * 60 * 1000;
-
 /**
  * Checks Basic-auth credentials against the store. A successful scrypt check is remembered per
  * (key, secret digest, stored hash), so steady traffic costs one indexed lookup, and revocation
- * still takes effect on the next request.
+ * still takes effect on the next request. Failed checks count against the client address's
+ * failure limit (the service's rate-limit plugin); past it every request from that address is
+ * answered 429 at once, good credentials included, until the window ends (Communication 3.2).
+ * The service makes one Authenticator, in its composition root, for the LRS and the platform.
  */
 export class Authenticator {
   readonly #store: Store;
   readonly #homePage: string;
   readonly #verified = new Map<string, number>();
-  readonly #failures = new Map<string, FailureRecord>();
-  readonly #free: number;
-  readonly #base: number;
-  readonly #max: number;
+  readonly #failures: FailureLimit | undefined;
 
-  constructor(store: Store, authorityHomePage: string, throttle: ThrottleOptions = {}) {
+  constructor(store: Store, authorityHomePage: string, failures?: FailureLimit) {
     this.#store = store;
     this.#homePage = authorityHomePage;
-    this.#free = throttle.freeFailures ?? 5;
-    this.#base = throttle.baseDelayMs ?? 250;
-    this.#max = throttle.maxDelayMs ?? 10_000;
+    this.#failures = failures;
   }
 
-  /**
-   * How long, in ms, this address must still wait before its credentials are checked again:
-   * after the free failures each further attempt must come at least a delay after the last
-   * failure, the delay doubling with each failure up to the maximum.
-   */
-  waitFor(address: string): number {
-    const rec = this.#failures.get(address);
-    const now = Date.now();
-    if (rec === undefined || now - rec.last > FORGET_AFTER_MS) return 0;
-    const over = rec.count - this.#free;
-    if (over < 0) return 0;
-    const delay = Math.min(this.#max, this.#base * 2 ** over);
-    return Math.max(0, rec.last + delay - now);
-  }
-
-  #fail(address: string, message: string): never {
-    const rec = this.#failures.get(address);
-    const fresh = rec === undefined || Date.now() - rec.last > FORGET_AFTER_MS;
-    this.#failures.set(address, { count: fresh ? 1 : rec.count + 1, last: Date.now() });
-    if (this.#failures.size > 10_000) {
-      for (const [addr, r] of this.#failures) {
-        if (Date.now() - r.last > FORGET_AFTER_MS) this.#failures.delete(addr);
-      }
-    }
-    throw unauthorized(message);
-  }
-
-  /** Authenticates an Authorization header value, or throws 401. */
-  async authenticate(header: string | undefined, address: string): Promise<Principal> {
-    // Answered at once, without checking credentials, so that guessing costs the client time
-    // and the service nothing (Communication 3.2: 429 for too many requests).
-    const wait = this.waitFor(address);
-    if (wait > 0) {
-      throw new TooManyRequests(
-        'too many failed authentications from this address; wait before trying again',
-        Math.ceil(wait / 1000),
-      );
-    }
+  /** Authenticates a request's Authorization header, or throws 401 (or 429 past the limit). */
+  async authenticate(request: FastifyRequest): Promise<Principal> {
+    await this.#failures?.check(request);
+    const header = request.headers.authorization;
     if (header === undefined || header === '') {
       throw unauthorized('authentication required: send Basic credentials (key:secret)');
     }
+    try {
+      return await this.#verify(header);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) await this.#failures?.fail(request);
+      throw error;
+    }
+  }
+
+  async #verify(header: string): Promise<Principal> {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!match?.[1])
-      this.#fail(address, 'the Authorization header must be "Basic <base64 key:secret>"');
+      throw unauthorized('the Authorization header must be "Basic <base64 key:secret>"');
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) this.#fail(address, 'Basic credentials must be "key:secret"');
+    if (colon < 1) throw unauthorized('Basic credentials must be "key:secret"');
     const key = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
     const record = await this.#store.findCredential(key);
-    if (record?.revokedAt !== null) {
-      this.#fail(address, 'unknown or revoked credential');
-    }
+    if (record?.revokedAt !== null) throw unauthorized('unknown or revoked credential');
     const cacheKey = `${key}\u0000${createHash('sha256').update(secret).digest('hex')}\u0000${record.secretHash}`;
     if (!this.#verified.has(cacheKey)) {
       if (!(await verifySecret(secret, record.secretHash))) {
-        this.#fail(address, 'wrong secret for this credential');
+        throw unauthorized('wrong secret for this credential');
       }
       if (this.#verified.size > 10_000) this.#verified.clear();
       this.#verified.set(cacheKey, Date.now());
     }
-    this.#failures.delete(address);
     const authority: JsonObject = {
       objectType: 'Agent',
       name: record.name,

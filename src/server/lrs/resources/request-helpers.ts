@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { LrsError, badRequest } from '../../http/errors.ts';
+import { badRequest, payloadTooLarge } from '../../http/errors.ts';
 import type { Json } from '../xapi/types.ts';
 import { isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
@@ -125,8 +125,7 @@ async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > limit)
-      throw new LrsError(413, `the request body exceeds the limit of ${limit} bytes`);
+    if (size > limit) throw payloadTooLarge(`the request body exceeds the limit of ${limit} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

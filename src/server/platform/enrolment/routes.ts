@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { badRequest, tooManyRequests } from '../../http/errors.ts';
+import type { Limit } from '../../http/rate-limits.ts';
 import { newCredential, type Scope } from '../../lrs/auth/credentials.ts';
 import { storeEnrolment } from './learner-records.ts';
 import type { Store } from '../../lrs/store/types.ts';
@@ -16,7 +18,7 @@ export interface EnrolmentOptions {
    */
   siteUrl: string;
   /** Enrolments allowed per client address and window; a classroom behind one NAT needs room. */
-  rateLimit?: { max: number; windowMs: number };
+  limit: Limit;
 }
 
 /** What a learner's own credential may do: send their statements, read them, keep their state. */
@@ -43,7 +45,8 @@ export interface Enrolment {
   cohort?: string;
 }
 
-class InvalidField extends Error {}
+/** A field of the enrolment that is wrong: a 400 whose message starts with the field's name. */
+const invalid = (message: string) => badRequest(message, 'invalid_field');
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,12 +54,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 function text(body: Record<string, unknown>, field: string, max: number): string {
   const value = body[field];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidField(`${field}: required, as non-empty text`);
+    throw invalid(`${field}: required, as non-empty text`);
   }
   const trimmed = value.trim();
-  if (trimmed.length > max) throw new InvalidField(`${field}: at most ${max} characters`);
+  if (trimmed.length > max) throw invalid(`${field}: at most ${max} characters`);
   // Control characters have no place in a name or a unit and would corrupt CSV exports.
-  if (/\p{Cc}/u.test(trimmed)) throw new InvalidField(`${field}: contains control characters`);
+  if (/\p{Cc}/u.test(trimmed)) throw invalid(`${field}: contains control characters`);
   return trimmed;
 }
 
@@ -67,14 +70,14 @@ function oneOf<T extends string>(
 ): T {
   const value = body[field];
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidField(`${field}: must be one of ${allowed.join(', ')}`);
+    throw invalid(`${field}: must be one of ${allowed.join(', ')}`);
   }
   return value as T;
 }
 
 /** Validates an enrolment request body; throws an error naming the first bad field. */
 export function parseEnrolment(body: unknown): Enrolment {
-  if (!isRecord(body)) throw new InvalidField('body: must be a JSON object');
+  if (!isRecord(body)) throw invalid('body: must be a JSON object');
   const known = [
     'name',
     'serviceNumber',
@@ -86,7 +89,7 @@ export function parseEnrolment(body: unknown): Enrolment {
     'cohort',
   ];
   const unknown = Object.keys(body).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new InvalidField(`${unknown}: unknown field`);
+  if (unknown !== undefined) throw invalid(`${unknown}: unknown field`);
   const enrolment: Enrolment = {
     name: text(body, 'name', 120),
     serviceNumber: text(body, 'serviceNumber', 40),
@@ -99,7 +102,7 @@ export function parseEnrolment(body: unknown): Enrolment {
   const cohort = body.cohort;
   if (cohort !== undefined && cohort !== null && cohort !== '') {
     if (typeof cohort !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/.test(cohort.trim())) {
-      throw new InvalidField('cohort: letters, digits and hyphens only, at most 40');
+      throw invalid('cohort: letters, digits and hyphens only, at most 40');
     }
     enrolment.cohort = cohort.trim().toUpperCase();
   }
@@ -122,9 +125,7 @@ export function courseActivityId(siteUrl: string): string {
  * with their own credential, an administrator with theirs. The credential and the profile are
  * written in one transaction, so a failure leaves neither. Bad input, and a cohort code no trainer
  * created, gets 400 naming the field;
- * more than `rateLimit.max` enrolments per address per window get 429.
- *
- * Register it with `await app.register(enrolmentRoutes, { store, siteUrl })`.
+ * more than `limit.max` enrolments per address per window get 429 with Retry-After.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function enrolmentRoutes(
@@ -133,47 +134,26 @@ export async function enrolmentRoutes(
 ): Promise<void> {
   const { store } = options;
   const homePage = options.siteUrl.replace(/\/+$/, '');
-  const { max, windowMs } = options.rateLimit ?? { max: 60, windowMs: 10 * 60 * 1000 };
-  const recent = new Map<string, { count: number; since: number }>();
+  const { max, windowMs } = options.limit;
 
-  const limited = (address: string): boolean => {
-    const now = Date.now();
-    if (recent.size > 10_000) {
-      for (const [key, entry] of recent) if (now - entry.since > windowMs) recent.delete(key);
-    }
-    const entry = recent.get(address);
-    if (!entry || now - entry.since > windowMs) {
-      recent.set(address, { count: 1, since: now });
-      return false;
-    }
-    entry.count += 1;
-    return entry.count > max;
+  const config = {
+    rateLimit: {
+      max,
+      timeWindow: windowMs,
+      keyGenerator: (request: { ip: string }) => `enrol:${request.ip}`,
+      errorResponseBuilder: (_request: unknown, context: { ttl: number }) =>
+        tooManyRequests('too many enrolments from this address', context.ttl / 1000),
+    },
   };
-
-  app.post('/api/enrol', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (limited(request.ip)) {
-      return reply
-        .code(429)
-        .header('Retry-After', String(Math.ceil(windowMs / 1000)))
-        .send({ error: 'Too Many Requests', message: 'too many enrolments from this address' });
-    }
-    let enrolment: Enrolment;
-    try {
-      enrolment = parseEnrolment(request.body);
-    } catch (error) {
-      if (!(error instanceof InvalidField)) throw error;
-      return reply.code(400).send({ error: 'Bad Request', message: error.message });
-    }
+  app.post('/api/enrol', { config }, async (request, reply) => {
+    const enrolment = parseEnrolment(request.body);
     // A mistyped code would leave the learner out of their trainer's cohort view for good.
     if (enrolment.cohort !== undefined) {
       const known = await store.database.query('SELECT 1 FROM cohorts WHERE code = $1', [
         enrolment.cohort,
       ]);
       if (known.length === 0) {
-        return reply.code(400).send({
-          error: 'Bad Request',
-          message: 'cohort: no cohort has this code; ask your trainer for it',
-        });
+        throw invalid('cohort: no cohort has this code; ask your trainer for it');
       }
     }
     const learnerId = `l-${randomBytes(12).toString('base64url')}`;

@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Authenticator } from '../../lrs/auth/authenticate.ts';
+import type { FastifyInstance } from 'fastify';
+import { conflict, forbidden, HttpError, notFound } from '../../http/errors.ts';
+import { isRecord } from '../../http/params.ts';
+import { failureLimit, type Limit } from '../../http/rate-limits.ts';
+import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import { newCredential } from '../../lrs/auth/credentials.ts';
-import { formatCode, issueCode, normaliseCode, redeemCode } from './codes.ts';
-import { LrsError } from '../../http/errors.ts';
-import { ApiError, requireStaff, sendApiError } from '../staff/guard.ts';
 import type { Store } from '../../lrs/store/types.ts';
+import type { RequireStaff } from '../staff/guard.ts';
+import { formatCode, issueCode, normaliseCode, redeemCode } from './codes.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 import { courseActivityId, ENROLMENT_STATE_ID, LEARNER_SCOPES } from '../enrolment/routes.ts';
@@ -14,14 +16,16 @@ export interface SignInRouteOptions {
   store: Store;
   /** The site's public origin: the homePage of learner accounts (as for enrolment). */
   siteUrl: string;
-  /** homePage of the authority account, as the LRS records it (for the Authenticator). */
-  authorityHomePage?: string;
-  /** Failed code attempts allowed per address and window before 429. */
-  failures?: { max: number; windowMs: number };
+  /** The service's one authenticator: learners ask for a code with their own credential. */
+  auth: Authenticator;
+  requireStaff: RequireStaff;
+  /** Wrong or malformed codes allowed per address and window before 429. */
+  failures: Limit;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A sign-in error: the site reads `reason` (unknown, expired, used, malformed, throttled). */
+const signInError = (status: number, reason: string, message: string) =>
+  new HttpError(status, message, reason, { fields: { reason } });
 
 const REDEEM_ERRORS = {
   unknown: { status: 404, message: 'no such sign-in code: check it, or ask for a new one' },
@@ -52,38 +56,13 @@ export async function signInRoutes(
   const db = store.database;
   const homePage = options.siteUrl.replace(/\/+$/, '');
   const courseId = courseActivityId(homePage);
-  const auth = new Authenticator(store, options.authorityHomePage ?? 'http://localhost/xapi');
-  const { max, windowMs } = options.failures ?? { max: 20, windowMs: 15 * 60 * 1000 };
-  const failures = new Map<string, { count: number; since: number }>();
-
-  const failedRecently = (address: string): number => {
-    const entry = failures.get(address);
-    if (!entry || Date.now() - entry.since > windowMs) return 0;
-    return entry.count;
-  };
-  const fail = (address: string): void => {
-    const now = Date.now();
-    if (failures.size > 10_000) {
-      for (const [key, entry] of failures) if (now - entry.since > windowMs) failures.delete(key);
-    }
-    const entry = failures.get(address);
-    if (!entry || now - entry.since > windowMs) failures.set(address, { count: 1, since: now });
-    else entry.count += 1;
-  };
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.includes('sign-in')) reply.header('Cache-Control', 'no-store');
-    return payload;
+  const { auth, requireStaff } = options;
+  const failures = failureLimit(app, options.failures, {
+    key: (request) => `sign-in:${request.ip}`,
+    message: 'too many wrong sign-in codes from this address: wait 15 minutes and try again',
+    code: 'throttled',
+    fields: { reason: 'throttled' },
   });
-
-  const send = (reply: FastifyReply, status: number, reason: string, message: string) =>
-    reply.code(status).send({
-      error: { 400: 'Bad Request', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests' }[
-        status
-      ],
-      reason,
-      message,
-    });
 
   /** The learner's registration, from their enrolment profile on this service. */
   const enrolmentOf = async (ifi: string) => {
@@ -105,31 +84,14 @@ export async function signInRoutes(
     return { registration: row.registration, profile };
   };
 
-  app.post('/api/sign-in-codes', async (request: FastifyRequest, reply: FastifyReply) => {
-    let agent: JsonObject | null;
-    let key: string;
-    try {
-      const principal = await auth.authenticate(request.headers.authorization, request.ip);
-      agent = principal.agent;
-      key = principal.key;
-    } catch (error) {
-      if (!(error instanceof LrsError)) throw error;
-      return reply.code(error.status).send({ error: 'Unauthorized', message: error.message });
-    }
+  app.post('/api/sign-in-codes', async (request, reply) => {
+    const { agent, key } = await auth.authenticate(request);
     const ifi = agent === null ? null : agentIfi(agent);
     if (agent === null || ifi === null) {
-      return reply.code(403).send({
-        error: 'Forbidden',
-        message: "only a learner's own credential can ask for a sign-in code",
-      });
+      throw forbidden("only a learner's own credential can ask for a sign-in code");
     }
     const enrolment = await enrolmentOf(ifi);
-    if (enrolment === undefined) {
-      return reply.code(409).send({
-        error: 'Conflict',
-        message: 'this learner has no enrolment on this service',
-      });
-    }
+    if (enrolment === undefined) throw conflict('this learner has no enrolment on this service');
     const issued = await issueCode(db, {
       actor: agent,
       agentIfi: ifi,
@@ -142,59 +104,42 @@ export async function signInRoutes(
   app.post<{ Params: { cohort: string; learnerId: string } }>(
     '/api/cohorts/:cohort/learners/:learnerId/sign-in-code',
     async (request, reply) => {
-      try {
-        const session = await requireStaff(request, db, auth, ['trainer']);
-        const cohort = request.params.cohort.toUpperCase();
-        const { learnerId } = request.params;
-        const owned = await db.query('SELECT 1 FROM cohorts WHERE code = $1 AND created_by = $2', [
-          cohort,
-          session.user.id,
-        ]);
-        if (owned.length === 0) throw new ApiError(404, 'no such cohort');
-        const actor: JsonObject = {
-          objectType: 'Agent',
-          account: { homePage, name: learnerId },
-        };
-        const ifi = agentIfi(actor) ?? '';
-        const enrolment = await enrolmentOf(ifi);
-        if (enrolment?.profile.cohort !== cohort) {
-          throw new ApiError(404, 'no such learner in this cohort');
-        }
-        if (typeof enrolment.profile.name === 'string') actor.name = enrolment.profile.name;
-        const issued = await issueCode(db, {
-          actor,
-          agentIfi: ifi,
-          registration: enrolment.registration,
-          createdBy: `staff:${session.user.id}`,
-        });
-        return await reply
-          .code(201)
-          .send({ code: formatCode(issued.code), expiresAt: issued.expiresAt });
-      } catch (error) {
-        const sent = sendApiError(error, reply);
-        if (sent) return sent;
-        throw error;
+      const session = await requireStaff(request, ['trainer']);
+      const cohort = request.params.cohort.toUpperCase();
+      const { learnerId } = request.params;
+      const owned = await db.query('SELECT 1 FROM cohorts WHERE code = $1 AND created_by = $2', [
+        cohort,
+        session.user.id,
+      ]);
+      if (owned.length === 0) throw notFound('no such cohort');
+      const actor: JsonObject = {
+        objectType: 'Agent',
+        account: { homePage, name: learnerId },
+      };
+      const ifi = agentIfi(actor) ?? '';
+      const enrolment = await enrolmentOf(ifi);
+      if (enrolment?.profile.cohort !== cohort) {
+        throw notFound('no such learner in this cohort');
       }
+      if (typeof enrolment.profile.name === 'string') actor.name = enrolment.profile.name;
+      const issued = await issueCode(db, {
+        actor,
+        agentIfi: ifi,
+        registration: enrolment.registration,
+        createdBy: `staff:${session.user.id}`,
+      });
+      return reply.code(201).send({ code: formatCode(issued.code), expiresAt: issued.expiresAt });
     },
   );
 
-  app.post('/api/sign-in', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (failedRecently(request.ip) >= max) {
-      reply.header('Retry-After', String(Math.ceil(windowMs / 1000)));
-      return send(
-        reply,
-        429,
-        'throttled',
-        'too many wrong sign-in codes from this address: wait 15 minutes and try again',
-      );
-    }
+  app.post('/api/sign-in', async (request, reply) => {
+    await failures.check(request);
     const body = request.body;
     const typed = isRecord(body) && typeof body.code === 'string' ? body.code : undefined;
     const code = typed === undefined || typed.length > 40 ? null : normaliseCode(typed);
     if (code === null) {
-      fail(request.ip);
-      return send(
-        reply,
+      await failures.fail(request);
+      throw signInError(
         400,
         'malformed',
         'code: a sign-in code has 10 letters and digits, like ABCDE-23456',
@@ -213,9 +158,9 @@ export async function signInRoutes(
       return made.record;
     });
     if (typeof result === 'string') {
-      if (result === 'unknown') fail(request.ip);
+      if (result === 'unknown') await failures.fail(request);
       const { status, message } = REDEEM_ERRORS[result];
-      return send(reply, status, result, message);
+      throw signInError(status, result, message);
     }
     const enrolment = await enrolmentOf(result.agentIfi);
     const profile = enrolment?.profile ?? {};

@@ -1,66 +1,62 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../../lrs/auth/authenticate.ts';
-import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
-import { ApiError, isHttps, readCookie, requireStaff, sessionCookieName } from './guard.ts';
+import { badRequest, unauthorized } from '../../http/errors.ts';
+import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
+import { isHttps, readCookie, sessionCookieName, type RequireStaff } from './guard.ts';
 
 /** Options of the staff sign-in routes. */
 export interface StaffRouteOptions {
   db: SqlDatabase;
-  auth: Authenticator;
-  /** Failed sign-ins per address (and per name) before each further one waits. */
-  freeFailures?: number;
+  requireStaff: RequireStaff;
+  /** Failed sign-ins allowed per client address, and per account name, in a window. */
+  limits: { perAddress: Limit; perName: Limit };
 }
-
-const FORGET_MS = 15 * 60 * 1000;
 
 function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
+const nameOf = (body: unknown): string => {
+  const name = (body as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name.trim() : '';
+};
+
 /**
  * POST /api/staff/login { name, password } opens a session (HttpOnly, SameSite=Strict cookie,
  * Secure over HTTPS) and answers the CSRF token; GET /api/staff/session answers who is signed in
- * and the token again; POST /api/staff/logout ends the session. Failed sign-ins from one address
- * or for one name are slowed down: after 5, each waits 250 ms doubling up to 10 s.
+ * and the token again; POST /api/staff/logout ends the session. Failed sign-ins are limited per
+ * client address and per account name: past either limit every attempt is answered 429 with
+ * Retry-After, right passwords included, until the window ends.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptions): Promise<void> {
-  const { db, auth } = options;
-  const free = options.freeFailures ?? 5;
-  const failures = new Map<string, { count: number; last: number }>();
-  const delayFor = (key: string): number => {
-    const rec = failures.get(key);
-    if (rec === undefined || Date.now() - rec.last > FORGET_MS) return 0;
-    const over = rec.count - free;
-    return over < 0 ? 0 : Math.min(10_000, 250 * 2 ** over);
-  };
-  const fail = (key: string): void => {
-    const rec = failures.get(key);
-    const fresh = rec === undefined || Date.now() - rec.last > FORGET_MS;
-    failures.set(key, { count: fresh ? 1 : rec.count + 1, last: Date.now() });
-    if (failures.size > 10_000) {
-      for (const [k, r] of failures) if (Date.now() - r.last > FORGET_MS) failures.delete(k);
-    }
-  };
+  const { db, requireStaff } = options;
+  const message = 'too many failed sign-ins; wait before trying again';
+  const perAddress = failureLimit(app, options.limits.perAddress, {
+    key: (request) => `staff-address:${request.ip}`,
+    message,
+  });
+  const perName = failureLimit(app, options.limits.perName, {
+    key: (request) => `staff-name:${nameOf(request.body).toLowerCase()}`,
+    message,
+  });
 
   app.post('/api/staff/login', async (request, reply) => {
     const body = request.body as { name?: unknown; password?: unknown } | null;
-    const name = typeof body?.name === 'string' ? body.name.trim() : '';
+    const name = nameOf(body);
     const password = typeof body?.password === 'string' ? body.password : '';
     if (name === '' || password === '' || name.length > 80 || password.length > 200) {
-      throw new ApiError(400, 'name and password are required');
+      throw badRequest('name and password are required');
     }
-    const keys = [`ip:${request.ip}`, `name:${name.toLowerCase()}`];
-    const delay = Math.max(...keys.map(delayFor));
-    if (delay > 0) await sleep(delay);
+    await perAddress.check(request);
+    await perName.check(request);
     const user = await checkPassword(db, name, password);
     if (user === null) {
-      for (const key of keys) fail(key);
-      throw new ApiError(401, 'wrong name or password');
+      await perAddress.fail(request);
+      await perName.fail(request);
+      throw unauthorized('wrong name or password');
     }
-    for (const key of keys) failures.delete(key);
     const session = await openSession(db, user);
     const secure = isHttps(request);
     return reply
@@ -77,7 +73,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
   });
 
   app.get('/api/staff/session', async (request) => {
-    const session = await requireStaff(request, db, auth, ['dpo', 'trainer']);
+    const session = await requireStaff(request, ['dpo', 'trainer']);
     return {
       name: session.user.name,
       role: session.user.role,
@@ -87,7 +83,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
   });
 
   app.post('/api/staff/logout', async (request, reply) => {
-    await requireStaff(request, db, auth, ['dpo', 'trainer']);
+    await requireStaff(request, ['dpo', 'trainer']);
     const secure = isHttps(request);
     const token = readCookie(request, sessionCookieName(secure));
     if (token !== undefined) await closeSession(db, token);

@@ -5,7 +5,7 @@ import {
   formatCode,
   newCode,
   normaliseCode,
-} from '../../../src/server/platform/sign-in/codes.ts';
+} from '../../src/server/platform/sign-in/codes.ts';
 
 describe('sign-in codes', () => {
   it('use only characters that cannot be mistaken for each other', () => {

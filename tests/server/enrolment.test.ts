@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../../src/server/app.ts';
-import { enrolmentRoutes } from '../../../src/server/platform/enrolment/routes.ts';
-import { createStaffUser } from '../../../src/server/platform/staff/accounts.ts';
-import { launched } from '../../../src/xapi/builders.ts';
-import type { AccountAgent } from '../../../src/xapi/types.ts';
-import { storeKinds, xapi, type TestCredential, type TestServer } from '../../server/helpers.ts';
+import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
+import { launched } from '../../src/xapi/builders.ts';
+import type { AccountAgent } from '../../src/xapi/types.ts';
+import { startServer, storeKinds, xapi, type TestCredential, type TestServer } from './helpers.ts';
 
 const siteUrl = 'https://training.example.org';
 const valid = {
@@ -43,16 +41,12 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
        VALUES ('DAKAR-2026-03', 'Dakar, March 2026', 'police-pre-deployment', $1, now())`,
       [trainer.id],
     );
-    const app = await buildServer({ store: opened.store });
-    await app.register(enrolmentRoutes, {
-      store: opened.store,
+    server = await startServer(opened.store, {
       siteUrl,
-      rateLimit: { max: 20, windowMs: 60_000 },
+      rateLimits: { enrol: { max: 20, windowMs: 60_000 } },
     });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    server = { url, app, store: opened.store, close: () => app.close() };
     cleanup = async () => {
-      await app.close();
+      await server.close();
       await opened.cleanup();
     };
   });
@@ -162,17 +156,14 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
   });
 
   it('limits enrolments per address', async () => {
-    const app = await buildServer({ store: server.store });
-    await app.register(enrolmentRoutes, {
-      store: server.store,
+    const limited = await startServer(server.store, {
       siteUrl,
-      rateLimit: { max: 3, windowMs: 60_000 },
+      rateLimits: { enrol: { max: 3, windowMs: 60_000 } },
     });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const response = await fetch(`${url}/api/enrol`, {
+        const response = await fetch(`${limited.url}/api/enrol`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(valid),
@@ -182,7 +173,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
       }
       expect(statuses).toEqual([201, 201, 201, 429, 429]);
     } finally {
-      await app.close();
+      await limited.close();
     }
   });
 });

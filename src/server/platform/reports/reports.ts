@@ -1,8 +1,8 @@
 import { VERBS } from '../../../xapi/vocabulary.ts';
 import { courseActivityId } from '../enrolment/routes.ts';
 import type { SqlClient } from '../../lrs/store/sql-database.ts';
-import { groupCode } from './codes.ts';
-import { SERVICE_CREDENTIAL_KEY, type CertificationService } from './service.ts';
+import { groupCode } from '../certification/codes.ts';
+import { SERVICE_CREDENTIAL_KEY, type CertificationService } from '../certification/service.ts';
 
 /** The dimensions a report can be grouped by. */
 export const GROUP_BY = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
@@ -76,6 +76,21 @@ export class Reports {
   constructor(svc: CertificationService) {
     this.#svc = svc;
     this.#course = courseActivityId(svc.site);
+  }
+
+  /** Whether a certification track of this id exists. */
+  hasTrack(trackId: string): boolean {
+    return this.#svc.track(trackId) !== undefined;
+  }
+
+  /** The modules a track requires ([] for an unknown track). */
+  requiredModules(trackId: string): string[] {
+    return this.#svc.track(trackId)?.rule.requiredModules ?? [];
+  }
+
+  /** The agent identifier (IFI) of a learner's account on the site. */
+  learnerIfi(learnerId: string): string {
+    return `agent|account|${this.#svc.site}|${learnerId}`;
   }
 
   // One learner per row: profile (the enrolment document's generated columns), track,

@@ -1,0 +1,81 @@
+// Every limit of the service goes through @fastify/rate-limit, registered once in the
+// composition root (app.ts). Its counters live in the plugin's store: in memory by default, or
+// shared by several service processes when the root passes it a Redis client (`redis`) or another
+// store, without changing anything here.
+import '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError, tooManyRequests } from './errors.ts';
+
+/** At most `max` in each window of `windowMs` milliseconds. */
+export interface Limit {
+  max: number;
+  windowMs: number;
+}
+
+/** The service's limits; each has a default suited to a classroom behind one address. */
+export interface RateLimits {
+  /** Failed LRS authentications per client address. */
+  failedAuth?: Limit;
+  /** Enrolments per client address. */
+  enrol?: Limit;
+  /** Wrong or malformed sign-in codes per client address. */
+  signInFailures?: Limit;
+  /** Failed staff sign-ins per client address. */
+  staffLoginPerAddress?: Limit;
+  /** Failed staff sign-ins per account name, from whatever address. */
+  staffLoginPerName?: Limit;
+}
+
+/** The defaults of RateLimits. */
+export const DEFAULT_LIMITS: Required<RateLimits> = {
+  failedAuth: { max: 20, windowMs: 60 * 1000 },
+  enrol: { max: 60, windowMs: 10 * 60 * 1000 },
+  signInFailures: { max: 20, windowMs: 15 * 60 * 1000 },
+  staffLoginPerAddress: { max: 20, windowMs: 15 * 60 * 1000 },
+  staffLoginPerName: { max: 10, windowMs: 15 * 60 * 1000 },
+};
+
+/** A limit on failures: each attempt is checked first, and counted only if it fails. */
+export interface FailureLimit {
+  /** Throws 429 (with Retry-After) once the key has used up its failures in this window. */
+  check(request: FastifyRequest): Promise<void>;
+  /** Counts one failure of the request's key. */
+  fail(request: FastifyRequest): Promise<void>;
+}
+
+/**
+ * A failure limit on `app`'s rate-limit plugin: at most `limit.max` failures per key in a window;
+ * past that every attempt, right or wrong, is answered 429 until the window ends, without being
+ * checked (so guessing costs the client time and the service nothing).
+ */
+export function failureLimit(
+  app: FastifyInstance,
+  limit: Limit,
+  options: {
+    key: (request: FastifyRequest) => string;
+    message: string;
+    code?: string;
+    fields?: Readonly<Record<string, string>>;
+  },
+): FailureLimit {
+  const limiter = app.createRateLimit({
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    keyGenerator: options.key,
+  });
+  return {
+    async check(request) {
+      const state = await limiter(request, { increment: false });
+      if (!state.isAllowed && state.remaining === 0) {
+        const { headers } = tooManyRequests(options.message, state.ttlInSeconds);
+        throw new HttpError(429, options.message, options.code, {
+          headers,
+          ...(options.fields === undefined ? {} : { fields: options.fields }),
+        });
+      }
+    },
+    async fail(request) {
+      await limiter(request);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorHandler, sendHttpError, type ErrorStyle } from '../http/error-handler.ts';
+import { badRequest, notFound, unauthorized } from '../http/errors.ts';
+import type { Authenticator, Principal } from './auth/authenticate.ts';
+import { registerAbout, SUPPORTED_VERSIONS } from './resources/about.ts';
+import { registerActivities } from './resources/activities.ts';
+import { registerActivityProfile } from './resources/activity-profile.ts';
+import { registerAgentProfile } from './resources/agent-profile.ts';
+import { registerAgents } from './resources/agents.ts';
+import { alternateRequest } from './resources/request-helpers.ts';
+import { registerState } from './resources/state.ts';
+import { registerStatements } from './resources/statements.ts';
+import type { Store } from './store/types.ts';
+
+/** Where the LRS is mounted. */
+export const XAPI_PREFIX = '/xapi';
+
+/** Default body limit: 1 MiB, far above a batch of 100 typical statements (~100 KB). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Default limit of a multipart/mixed statements request: 16 MiB of statements and attachments. */
+export const DEFAULT_ATTACHMENT_BODY_LIMIT = 16 * 1024 * 1024;
+
+const VERSION_HEADER = 'X-Experience-API-Version';
+
+// Set by the outer response itself, never copied from a dispatched one.
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+/** Options of the LRS plugin. */
+export interface LrsPluginOptions {
+  store: Store;
+  /** The service's one authenticator. */
+  auth: Authenticator;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /** Largest accepted multipart/mixed statements body, attachments included. */
+  attachmentBodyLimit: number;
+}
+
+/** The xAPI error style: negotiated formats, and the Basic challenge on 401. */
+export function xapiErrorStyle(bodyLimit: number, attachmentBodyLimit: number): ErrorStyle {
+  return {
+    negotiate: true,
+    challenge: 'Basic realm="xAPI"',
+    bodyLimitOf: (request) =>
+      (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/mixed')
+        ? attachmentBodyLimit
+        : bodyLimit,
+  };
+}
+
+/** The 404 of a path under the LRS that names no resource. */
+export function noXapiResource(request: FastifyRequest) {
+  return notFound(`no xAPI resource at ${request.method} ${request.url.split('?')[0] ?? ''}`);
+}
+
+/**
+ * The xAPI 1.0.3 LRS: register it with `{ prefix: XAPI_PREFIX }`. It checks the version header,
+ * authenticates every resource but About, dispatches the alternate request syntax, and answers
+ * errors in the format the client accepts. It depends on nothing of the platform.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
+export async function lrsPlugin(xapi: FastifyInstance, options: LrsPluginOptions): Promise<void> {
+  const { store, auth, bodyLimit, attachmentBodyLimit } = options;
+  const style = xapiErrorStyle(bodyLimit, attachmentBodyLimit);
+  xapi.setErrorHandler(errorHandler(style));
+
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const principalOf = (request: FastifyRequest): Principal => {
+    const p = principals.get(request);
+    if (p === undefined) throw unauthorized('authentication required');
+    return p;
+  };
+
+  // The LRS reads bodies itself so that bad JSON gets an xAPI-specific message and non-JSON
+  // state documents pass through untouched.
+  xapi.removeAllContentTypeParsers();
+  xapi.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+  // Statements with attachment contents: a larger limit, and the bytes exactly as sent.
+  xapi.addContentTypeParser(
+    'multipart/mixed',
+    { parseAs: 'buffer', bodyLimit: attachmentBodyLimit },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+  // The alternate request syntax (xAPI 1.3) is dispatched as the request it stands for, so every
+  // check below applies to the headers and parameters carried in its form.
+  xapi.addHook('onRequest', async (request, reply) => {
+    reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
+    const alternate = await alternateRequest(request, bodyLimit);
+    if (alternate === null) return;
+    const response = await xapi.inject(alternate);
+    reply.code(response.statusCode);
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name)) continue;
+      reply.header(name, value);
+    }
+    return reply.send(response.rawPayload);
+  });
+  xapi.addHook('onRequest', async (request, reply) => {
+    reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
+    if (request.method === 'OPTIONS') return;
+    const route = request.routeOptions.url ?? '';
+    if (route === `${XAPI_PREFIX}/about`) return;
+    const version = request.headers['x-experience-api-version'];
+    if (version === undefined) {
+      throw badRequest(`the ${VERSION_HEADER} header is required (use 1.0.3)`);
+    }
+    if (Array.isArray(version) || !/^1\.0(\.\d+)?$/.test(version.trim())) {
+      throw badRequest(`${VERSION_HEADER} "${String(version)}" is not supported (use 1.0.3)`);
+    }
+    if (route === '') return;
+    principals.set(request, await auth.authenticate(request));
+  });
+  registerAbout(xapi);
+  registerStatements(xapi, store, principalOf, XAPI_PREFIX);
+  registerState(xapi, store, principalOf);
+  registerActivityProfile(xapi, store, principalOf);
+  registerAgentProfile(xapi, store, principalOf);
+  registerActivities(xapi, store, principalOf);
+  registerAgents(xapi, store, principalOf);
+  xapi.setNotFoundHandler((request, reply) =>
+    sendHttpError(request, reply, noXapiResource(request), style),
+  );
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { errorHandler } from '../http/error-handler.ts';
+import type { RateLimits } from '../http/rate-limits.ts';
+import type { Authenticator } from '../lrs/auth/authenticate.ts';
+import type { Store } from '../lrs/store/types.ts';
+import { certificationRoutes } from './certification/routes.ts';
+import { loadCatalog, loadQuizIds, PROJECT_ROOT } from './certification/rules.ts';
+import { CertificationService } from './certification/service.ts';
+import { cohortRoutes } from './cohorts/routes.ts';
+import { enrolmentRoutes } from './enrolment/routes.ts';
+import { Reports } from './reports/reports.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { signInRoutes } from './sign-in/routes.ts';
+import { findSession } from './staff/accounts.ts';
+import { staffGuard } from './staff/guard.ts';
+import { staffRoutes } from './staff/routes.ts';
+
+/** Options of the platform plugin. */
+export interface PlatformPluginOptions {
+  /** The LRS store: the platform uses its public operations only. */
+  store: Store;
+  /** The service's one authenticator (learners' Basic credentials). */
+  auth: Authenticator;
+  /**
+   * The site's public origin (astro.config's `site`, SITE_URL): the homePage of learner accounts
+   * and the root of the course's activity ids.
+   */
+  siteUrl: string;
+  /** homePage of the authority recorded on the certification service's statements. */
+  authorityHomePage: string;
+  /** The service's rate limits. */
+  limits: Required<RateLimits>;
+  /** Where content/ and assessments/ are (default: the repository). */
+  root?: string;
+  /** Graded attempts a learner may make per track in 24 hours (default 5). */
+  attemptsPerDay?: number;
+}
+
+/**
+ * The platform around the LRS, under /api: enrolment, sign-in codes, staff sign-in, graded
+ * assessments and certificates, trainers' cohorts and the DPO reports. Its answers are JSON
+ * (errors { error, code, message }) and never cached: they carry learner records and staff data.
+ */
+export async function platformPlugin(
+  app: FastifyInstance,
+  options: PlatformPluginOptions,
+): Promise<void> {
+  const { store, auth, siteUrl, limits } = options;
+  const db = store.database;
+  const root = options.root ?? PROJECT_ROOT;
+  const [catalog, quizIds] = await Promise.all([loadCatalog(root), loadQuizIds(root)]);
+  const svc = new CertificationService(store, catalog, siteUrl, options.authorityHomePage);
+  const reports = new Reports(svc);
+  const requireStaff = staffGuard((token) => findSession(db, token), auth);
+
+  app.setErrorHandler(
+    errorHandler({ negotiate: false, bodyLimitOf: () => app.initialConfig.bodyLimit ?? 0 }),
+  );
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Learner records and staff data must not linger in shared caches or on shared devices.
+    if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  await app.register(enrolmentRoutes, { store, siteUrl, limit: limits.enrol });
+  await app.register(signInRoutes, {
+    store,
+    siteUrl,
+    auth,
+    requireStaff,
+    failures: limits.signInFailures,
+  });
+  await app.register(staffRoutes, {
+    db,
+    requireStaff,
+    limits: { perAddress: limits.staffLoginPerAddress, perName: limits.staffLoginPerName },
+  });
+  await app.register(certificationRoutes, {
+    svc,
+    db,
+    auth,
+    attemptsPerDay: options.attemptsPerDay ?? 5,
+  });
+  await app.register(cohortRoutes, { reports, db, requireStaff, quizIds });
+  await app.register(reportRoutes, { reports, db, requireStaff, quizIds });
+}
