@@ -19,6 +19,7 @@ import { registerState } from './lrs/resources/state.ts';
 import { registerStatements } from './lrs/resources/statements.ts';
 import { openStore, type StoreConfig } from './lrs/store/open-store.ts';
 import type { Store } from './lrs/store/types.ts';
+import { migratePlatform } from './platform/store/schema.ts';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -242,6 +243,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   );
 
   if (options.siteUrl !== undefined) {
+    await migratePlatform(store.database);
     await app.register(enrolmentRoutes, { store, siteUrl: options.siteUrl });
     await app.register(signInRoutes, {
       store,

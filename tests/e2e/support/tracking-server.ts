@@ -6,11 +6,13 @@ import { newCredential } from '../../../src/server/lrs/auth/credentials.ts';
 import { enrolmentRoutes } from '../../../src/server/platform/enrolment/routes.ts';
 import { signInRoutes } from '../../../src/server/platform/sign-in/routes.ts';
 import { openStore } from '../../../src/server/lrs/store/open-store.ts';
+import { migratePlatform } from '../../../src/server/platform/store/schema.ts';
 
 const env = process.env;
 const store = await openStore({ dataDir: env.DATA_DIR ?? './data' });
 const { record, secret } = await newCredential({ name: 'e2e admin', scopes: ['all'] });
 await store.createCredential(record);
+await migratePlatform(store.database);
 const app = await buildServer({ store, staticDir: env.SITE_DIR ?? './dist' });
 await app.register(enrolmentRoutes, {
   store,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/server/app.ts';
 import { enrolmentRoutes } from '../../../src/server/platform/enrolment/routes.ts';
 import { createStaffUser } from '../../../src/server/platform/staff/accounts.ts';
+import { migratePlatform } from '../../../src/server/platform/store/schema.ts';
 import { launched } from '../../../src/xapi/builders.ts';
 import type { AccountAgent } from '../../../src/xapi/types.ts';
 import { storeKinds, xapi, type TestCredential, type TestServer } from '../../server/helpers.ts';
@@ -31,6 +32,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
 
   beforeAll(async () => {
     const opened = await kind.open();
+    await migratePlatform(opened.store.database);
     // Learners may only join a cohort a trainer created.
     const trainer = await createStaffUser(
       opened.store.database,

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import { findSession, type StaffRole, type StaffSession } from './accounts.ts';
 
 /** The session cookie's name; the __Host- prefix (HTTPS only) pins it to this origin and path. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
 import { ApiError, isHttps, readCookie, requireStaff, sessionCookieName } from './guard.ts';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 
 /** Options of the staff sign-in routes. */
 export interface StaffRouteOptions {
