@@ -13,6 +13,7 @@ import { loadCatalog } from '../src/server/platform/certification/rules.ts';
 import { Reports } from '../src/server/platform/certification/reports.ts';
 import { CertificationService } from '../src/server/platform/certification/service.ts';
 import { openStore } from '../src/server/lrs/store/open-store.ts';
+import { migratePlatform } from '../src/server/platform/store/schema.ts';
 
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const modulesEach = 5;
@@ -47,6 +48,7 @@ async function measure(kind, learners) {
       ? await openStore({ dataDir: dir })
       : await openStore({ databaseUrl: url, schema });
   const db = store.database;
+  await migratePlatform(db);
   const svc = new CertificationService(store, catalog, site, `${site}/xapi`);
   const reports = new Reports(svc);
   const started = performance.now();

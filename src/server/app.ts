@@ -23,6 +23,7 @@ import {
 import { openStore, type StoreConfig } from './lrs/store/open-store.ts';
 import type { Store } from './lrs/store/types.ts';
 import { platformPlugin } from './platform/plugin.ts';
+import { migratePlatform } from './platform/store/schema.ts';
 
 export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
 
@@ -145,6 +146,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
 
   if (options.siteUrl !== undefined) {
+    await migratePlatform(store.database);
     await app.register(platformPlugin, {
       store,
       auth,

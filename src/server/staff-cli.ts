@@ -12,6 +12,7 @@ import {
 } from './platform/staff/accounts.ts';
 import { generatePassword } from './platform/staff/passwords.ts';
 import { openStore } from './lrs/store/open-store.ts';
+import { migratePlatform } from './platform/store/schema.ts';
 
 const usage = `Usage:
   npm run staff -- create --name NAME --role dpo|trainer [--password-stdin]
@@ -50,6 +51,7 @@ if (
   process.exit(2);
 }
 const store = await openStore(storeConfigFromEnv(process.env));
+await migratePlatform(store.database);
 try {
   if (command === 'create') {
     const generated = !values['password-stdin'];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newStoreStatement } from './helpers.ts';
 import { openStore } from '../../src/server/lrs/store/open-store.ts';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
-import { inlineParams, sqlLiteral } from '../../src/server/lrs/store/sql-literal.ts';
+import { inlineParams, sqlLiteral } from '../../src/server/db/sql-literal.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
 
 let dir: string;

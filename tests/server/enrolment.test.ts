@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
+import { migratePlatform } from '../../src/server/platform/store/schema.ts';
 import { launched } from '../../src/xapi/builders.ts';
 import type { AccountAgent } from '../../src/xapi/types.ts';
 import { startServer, storeKinds, xapi, type TestCredential, type TestServer } from './helpers.ts';
@@ -29,6 +30,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
 
   beforeAll(async () => {
     const opened = await kind.open();
+    await migratePlatform(opened.store.database);
     // Learners may only join a cohort a trainer created.
     const trainer = await createStaffUser(
       opened.store.database,

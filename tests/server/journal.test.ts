@@ -5,12 +5,12 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IdFilter } from '../../src/server/lrs/store/id-filter.ts';
-import { Journal, readJournal } from '../../src/server/lrs/store/journal.ts';
+import { IdFilter } from '../../src/server/db/id-filter.ts';
+import { Journal, readJournal } from '../../src/server/db/journal.ts';
 import { newStoreStatement } from './helpers.ts';
 import { openStore } from '../../src/server/lrs/store/open-store.ts';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
-import { WorkerDatabase } from '../../src/server/lrs/store/worker-database.ts';
+import { WorkerDatabase } from '../../src/server/db/worker-database.ts';
 
 let dir: string;
 beforeEach(async () => {

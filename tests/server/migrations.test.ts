@@ -1,65 +1,186 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/server/lrs/store/migrations.ts';
-import { openPgliteDatabase } from '../../src/server/lrs/store/pglite-database.ts';
-import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
-import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
-import { indexStatement, statementFingerprint } from '../../src/server/lrs/xapi/statement-index.ts';
-import { randomUUID, statement } from './helpers.ts';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, readMigrations, splitSql } from '../../src/server/db/migrate.ts';
+import { openPgDatabase } from '../../src/server/db/pg-database.ts';
+import { openPgliteDatabase } from '../../src/server/db/pglite-database.ts';
+import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
+import { LRS_MIGRATIONS } from '../../src/server/lrs/store/open-store.ts';
+import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/schema.ts';
 
-function row(s: JsonObject, ord: number) {
-  const full = { ...s, stored: new Date().toISOString(), authority: { mbox: 'mailto:a@x.org' } };
-  const index = indexStatement(full);
-  return {
-    ord,
-    id: s.id,
-    statement: full,
-    fingerprint: statementFingerprint(s),
-    stored: full.stored,
-    verb_id: index.verbId,
-    actor_ifi: index.actorIfi,
-    registration: index.registration,
-    voids: index.voids,
-    credential_key: 'k',
-    agents: index.agents,
-    activities: index.activities,
-  };
+interface Opened {
+  db: SqlDatabase;
+  cleanup(): Promise<void>;
 }
 
-describe('migration 7 (StatementRefs)', () => {
-  it('links the references of statements stored before it', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
-    const db = await openPgliteDatabase(dir);
+const databases: { name: string; open: () => Promise<Opened> }[] = [
+  {
+    name: 'embedded',
+    async open() {
+      const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
+      const db = await openPgliteDatabase(dir);
+      return {
+        db,
+        async cleanup() {
+          await db.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+const url = process.env.DATABASE_URL;
+if (url !== undefined && url !== '') {
+  databases.push({
+    name: 'postgres',
+    async open() {
+      const schema = `lrs_migrate_${randomBytes(6).toString('hex')}`;
+      const db = await openPgDatabase({ connectionString: url, schema });
+      return {
+        db,
+        async cleanup() {
+          await db.close();
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          await client.query(`DROP SCHEMA ${schema} CASCADE`);
+          await client.end();
+        },
+      };
+    },
+  });
+}
+
+/** A copy of the LRS migrations folder that a test may change. */
+async function copyOfLrsMigrations(): Promise<{ dir: string; url: URL }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrations-copy-'));
+  await cp(LRS_MIGRATIONS, dir, { recursive: true });
+  return { dir, url: pathToFileURL(`${dir}/`) };
+}
+
+describe.each(databases)('migrations on the $name database', (database) => {
+  let opened: Opened;
+  beforeEach(async () => {
+    opened = await database.open();
+  });
+  afterEach(async () => {
+    await opened.cleanup();
+  });
+
+  it('applies every version and function of each scope once, then nothing', async () => {
+    const versions = (await readMigrations(LRS_MIGRATIONS)).map((m) => m.version);
+    const first = await migrate(opened.db, 'lrs', LRS_MIGRATIONS);
+    expect(first.applied).toEqual(versions);
+    expect(first.functions).toEqual([
+      'enrolment-fields',
+      'insert-statements',
+      'link-refs',
+      'own-keys',
+      'store-statements',
+    ]);
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([1]);
+    expect(await migrate(opened.db, 'lrs', LRS_MIGRATIONS)).toEqual({ applied: [], functions: [] });
+    expect(await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).toEqual({
+      applied: [],
+      functions: [],
+    });
+    const tables = await opened.db.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = current_schema() ORDER BY 1`,
+    );
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['statements', 'state_documents', 'certificates', 'staff_users']),
+    );
+  });
+
+  it('applies only the versions above the ones already applied, up to a limit when given', async () => {
+    const copy = await copyOfLrsMigrations();
     try {
-      expect(await migrate(db, 6)).toEqual([1, 2, 3, 4, 5, 6]);
-      const ben = { mbox: `mailto:ben-${randomUUID()}@example.org` };
-      const a = statement({ actor: ben });
-      const b = statement({ object: { objectType: 'StatementRef', id: a.id } });
-      const c = statement({ object: { objectType: 'StatementRef', id: b.id } });
-      // c and b target statements that are missing when they are stored; a arrives last.
-      const dangling = statement({ object: { objectType: 'StatementRef', id: randomUUID() } });
-      for (const s of [c, b, a, dangling]) {
-        await db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify([row(s, 0)])]);
-      }
-      expect(await migrate(db, 7)).toEqual([7]);
-      const store = new SqlStore(db);
-      const page = await store.queryStatements({
-        agentIfi: `agent|mbox|${ben.mbox}`,
-        relatedActivities: false,
-        relatedAgents: false,
-        ascending: true,
-        limit: 10,
-      });
-      expect(page.statements.map((s) => s.id)).toEqual([c.id, b.id, a.id]);
-      const awaited = await db.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM statement_awaited_refs',
+      expect((await migrate(opened.db, 'lrs', copy.url, 2)).applied).toEqual([1, 2]);
+      await writeFile(
+        path.join(copy.dir, '005-a-test-table.sql'),
+        '-- a comment line\nCREATE TABLE migration_probe (n integer);\nINSERT INTO migration_probe VALUES (5);\n',
       );
-      expect(awaited[0]?.n).toBe(1);
+      expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([3, 4, 5]);
+      expect(await opened.db.query('SELECT n FROM migration_probe')).toEqual([{ n: 5 }]);
     } finally {
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
+      await rm(copy.dir, { recursive: true, force: true });
     }
+  });
+
+  it('defines a function again when, and only when, its one file changes', async () => {
+    const copy = await copyOfLrsMigrations();
+    try {
+      await migrate(opened.db, 'lrs', copy.url);
+      const file = path.join(copy.dir, 'functions', 'own-keys.sql');
+      await writeFile(file, `${await readFile(file, 'utf8')}\n-- changed\n`);
+      expect(await migrate(opened.db, 'lrs', copy.url)).toEqual({
+        applied: [],
+        functions: ['own-keys'],
+      });
+      expect((await migrate(opened.db, 'lrs', copy.url)).functions).toEqual([]);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rolls a failing version back whole and applies it on the next start once mended', async () => {
+    const copy = await copyOfLrsMigrations();
+    try {
+      await migrate(opened.db, 'lrs', copy.url);
+      const file = path.join(copy.dir, '005-broken.sql');
+      await writeFile(file, 'CREATE TABLE half_done (n integer);\nSELECT no_such_function();\n');
+      await expect(migrate(opened.db, 'lrs', copy.url)).rejects.toThrow(/no_such_function/);
+      const half = await opened.db.query<{ t: string | null }>(
+        "SELECT to_regclass('half_done')::text AS t",
+      );
+      expect(half[0]?.t).toBeNull();
+      await writeFile(file, 'CREATE TABLE half_done (n integer);\n');
+      expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([5]);
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database made by the first version of the schema, saying what to do', async () => {
+    await opened.db.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY)');
+    await expect(migrate(opened.db, 'lrs', LRS_MIGRATIONS)).rejects.toThrow(
+      /earlier version of the service.*start from an empty data folder/,
+    );
+  });
+});
+
+describe('migration files', () => {
+  it('refuses a file that is not named NNN-name.sql, naming it', async () => {
+    const copy = await copyOfLrsMigrations();
+    try {
+      await writeFile(path.join(copy.dir, 'add-things.sql'), 'SELECT 1;\n');
+      await expect(readMigrations(copy.url)).rejects.toThrow(
+        /add-things\.sql: a migration is named/,
+      );
+    } finally {
+      await rm(copy.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('splits statements at line-final semicolons, keeping function bodies whole', () => {
+    const sql = [
+      '-- a comment;',
+      'CREATE TABLE a (n integer);',
+      'CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $fn$',
+      'BEGIN',
+      '  PERFORM 1;',
+      'END',
+      '$fn$;',
+      'SELECT 2',
+    ].join('\n');
+    expect(splitSql(sql)).toEqual([
+      'CREATE TABLE a (n integer)',
+      'CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $fn$\nBEGIN\n  PERFORM 1;\nEND\n$fn$',
+      'SELECT 2',
+    ]);
   });
 });

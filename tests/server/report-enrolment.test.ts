@@ -13,6 +13,7 @@ import {
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { SITE } from './certification-helpers.ts';
+import { migratePlatform } from '../../src/server/platform/store/schema.ts';
 import { storeKinds } from './helpers.ts';
 
 const POLICE_MODULES = [
@@ -38,6 +39,7 @@ for (const kind of storeKinds()) {
     beforeAll(async () => {
       const opened = await kind.open();
       store = opened.store;
+      await migratePlatform(store.database);
       cleanup = () => opened.cleanup();
       svc = new CertificationService(store, await loadCatalog(), SITE, `${SITE}/xapi`);
       reports = new Reports(svc);

@@ -1,7 +1,7 @@
 // The SQL that writes credentials and State documents, on any connection: the store's own
 // (SqlStore) or a transaction that must also write something else (auth/learner-records.ts).
 import { createHash } from 'node:crypto';
-import type { SqlClient } from './sql-database.ts';
+import type { SqlClient } from '../../db/sql-database.ts';
 import type { CredentialRecord, DocumentWrite, StateKey } from './types.ts';
 
 /** Inserts a credential (its secret already hashed). */

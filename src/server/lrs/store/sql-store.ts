@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict } from '../../http/errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
-import type { AutoAnalyze } from './auto-analyze.ts';
+import type { AutoAnalyze } from '../../db/auto-analyze.ts';
 import { insertCredential, lockStateDocument, upsertStateDocument } from './record-sql.ts';
-import { APPLICATION_NAME } from './pg-database.ts';
-import type { SqlDatabase } from './sql-database.ts';
-import { STAMP_MARK } from './pglite-protocol.ts';
-import { WorkerDatabase } from './worker-database.ts';
+import { APPLICATION_NAME } from '../../db/pg-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
+import { STAMP_MARK } from '../../db/pglite-protocol.ts';
+import { WorkerDatabase } from '../../db/worker-database.ts';
 import type {
   AttachmentContent,
   CredentialRecord,

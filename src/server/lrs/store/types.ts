@@ -1,6 +1,6 @@
 import type { JsonObject } from '../xapi/types.ts';
 import type { StatementIndex } from '../xapi/statement-index.ts';
-import type { SqlDatabase } from './sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 
 /** A validated statement ready to be written, with the columns derived from it. */
 export interface NewStatement {

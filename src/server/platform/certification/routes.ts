@@ -4,7 +4,7 @@ import type { QuestionResponse } from '../../../quiz/scoring.ts';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../../http/errors.ts';
 import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { Authenticator, Principal } from '../../lrs/auth/authenticate.ts';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import { normaliseCode } from './codes.ts';
 import { publicAssessment } from './public-questions.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { isRecord, queryParams } from '../../http/params.ts';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import { newCohortCode } from '../certification/codes.ts';
 import type { Reports } from '../reports/reports.ts';
 import type { RequireStaff } from '../staff/guard.ts';

@@ -7,7 +7,7 @@ import {
   lockStateDocument,
   upsertStateDocument,
 } from '../../lrs/store/record-sql.ts';
-import type { SqlClient, SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlClient, SqlDatabase } from '../../db/sql-database.ts';
 import type { CredentialRecord, DocumentWrite, StateKey } from '../../lrs/store/types.ts';
 
 /** Writes a State document (as Store.writeState does, without a read) on a transaction's connection. */

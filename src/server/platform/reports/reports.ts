@@ -1,6 +1,6 @@
 import { VERBS } from '../../../xapi/vocabulary.ts';
 import { courseActivityId } from '../enrolment/routes.ts';
-import type { SqlClient } from '../../lrs/store/sql-database.ts';
+import type { SqlClient } from '../../db/sql-database.ts';
 import { groupCode } from '../certification/codes.ts';
 import { SERVICE_CREDENTIAL_KEY, type CertificationService } from '../certification/service.ts';
 

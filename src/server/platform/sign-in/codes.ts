@@ -1,7 +1,7 @@
 // Sign-in codes carry a learner to another device: short, single use, valid 15 minutes, kept
 // only as a SHA-256 in the sign_in_codes table (migration 8).
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { CredentialRecord } from '../../lrs/store/types.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 import { insertCredential } from '../../lrs/store/record-sql.ts';

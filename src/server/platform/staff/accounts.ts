@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 /** The staff roles: DPO reporting and trainers. */

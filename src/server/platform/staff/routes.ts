@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, unauthorized } from '../../http/errors.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
-import type { SqlDatabase } from '../../lrs/store/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
 import { isHttps, readCookie, sessionCookieName, type RequireStaff } from './guard.ts';
 
