@@ -1,7 +1,9 @@
 // The DPO completion report over generated learners: `npm run bench:report [-- SIZES]`, SIZES a
-// comma-separated list of learner counts (default 10000,100000). Learners (enrolment documents)
-// and their completed statements are generated inside the store in batches (one SQL statement per
-// batch), then the report runs five times; the median is kept. The embedded store always, and
+// comma-separated list of learner counts (default 10000,100000). Learners (rows of the platform's
+// learners table) and their completed statements (in the LRS's tables) are generated inside the
+// database in batches (one SQL statement per batch), then the report runs five times through the
+// platform's Reports (learners from the platform's tables, completions through the LRS store's
+// activityCounts); the median is kept. The embedded store always, and
 // PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped afterwards).
 // Writes bench/report.json.
 import { randomBytes } from 'node:crypto';
@@ -9,16 +11,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadCatalog } from '../src/server/platform/certification/rules.ts';
-import { Reports } from '../src/server/platform/certification/reports.ts';
+import { databaseOf, openStore } from '../src/server/lrs/store/open-store.ts';
+import { loadCatalog, loadQuizIds } from '../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../src/server/platform/certification/service.ts';
-import { openStore } from '../src/server/lrs/store/open-store.ts';
-import { migratePlatform } from '../src/server/platform/store/schema.ts';
+import { Reports } from '../src/server/platform/reports/reports.ts';
+import { openPlatformStore } from '../src/server/platform/store/platform-store.ts';
 
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const modulesEach = 5;
 const site = 'https://peacekeeping.example.org';
 const catalog = await loadCatalog();
+const quizIds = await loadQuizIds();
 const modules = [
   'cp-in-peace-operations',
   'un-system-child-protection',
@@ -47,23 +50,27 @@ async function measure(kind, learners) {
     kind === 'pglite'
       ? await openStore({ dataDir: dir })
       : await openStore({ databaseUrl: url, schema });
-  const db = store.database;
-  await migratePlatform(db);
-  const svc = new CertificationService(store, catalog, site, `${site}/xapi`);
-  const reports = new Reports(svc);
+  const db = databaseOf(store);
+  const platform = await openPlatformStore(db);
+  const svc = new CertificationService(store, platform, catalog, site, `${site}/xapi`);
+  const reports = new Reports(svc, quizIds);
   const started = performance.now();
   const batch = 10_000;
   for (let from = 0; from < learners; from += batch) {
     const to = Math.min(learners, from + batch) - 1;
     await db.query(
-      `INSERT INTO state_documents (activity_id, agent_ifi, registration, state_id, content_type, content, etag, updated)
-       SELECT $1, 'agent|account|' || $2 || '|l-' || i, gen_random_uuid()::text, 'enrolment', 'application/json',
-         convert_to(jsonb_build_object('learnerId', 'l-' || i, 'name', 'Learner ' || i, 'serviceNumber', 'SN' || i,
-           'role', CASE WHEN i % 2 = 0 THEN 'police' ELSE 'military' END,
-           'country', ($3::text[])[1 + i % 8], 'unit', 'Unit ' || (i % 40), 'mission', ($4::text[])[1 + i % 4],
-           'language', 'en', 'enrolledAt', '2026-01-01T00:00:00Z')::text, 'UTF8'), 'x', now()
-       FROM generate_series($5::int, $6::int) AS i`,
-      [`${site}/xapi/activities/course`, site, countries, missions, from, to],
+      `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
+         mission, country, unit, role, track_id, language, enrolled_at)
+       SELECT 'l-' || i, 'agent|account|' || $1 || '|l-' || i,
+         jsonb_build_object('objectType', 'Agent',
+           'account', jsonb_build_object('homePage', $1::text, 'name', 'l-' || i)),
+         gen_random_uuid(), 'Learner ' || i, 'SN' || i, ($3::text[])[1 + i % 4],
+         ($2::text[])[1 + i % 8], 'Unit ' || (i % 40),
+         CASE WHEN i % 2 = 0 THEN 'police' ELSE 'military' END,
+         CASE WHEN i % 2 = 0 THEN 'police-pre-deployment' ELSE 'military-pre-deployment' END,
+         'en', '2026-01-01T00:00:00Z'
+       FROM generate_series($4::int, $5::int) AS i`,
+      [site, countries, missions, from, to],
     );
     // Each learner has completed all five modules: 5 statements per learner.
     await db.query(
@@ -93,7 +100,7 @@ async function measure(kind, learners) {
   for (let i = 0; i < 5; i += 1) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    groups = await reports.completion(db, {}, 'country');
+    groups = await reports.completion({}, 'country');
     const c = process.cpuUsage(c0);
     runs.push(performance.now() - t0);
     cpu.push((c.user + c.system) / 1000);

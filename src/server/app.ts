@@ -20,10 +20,10 @@ import {
   XAPI_PREFIX,
   xapiErrorStyle,
 } from './lrs/plugin.ts';
-import { openStore, type StoreConfig } from './lrs/store/open-store.ts';
+import { databaseOf, openStore, type StoreConfig } from './lrs/store/open-store.ts';
 import type { Store } from './lrs/store/types.ts';
 import { platformPlugin } from './platform/plugin.ts';
-import { migratePlatform } from './platform/store/schema.ts';
+import { openPlatformStore, type PlatformStore } from './platform/store/platform-store.ts';
 
 export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
 
@@ -31,6 +31,8 @@ export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
 export interface ServerOptions {
   /** An open store; when absent one is opened from `storeConfig` and closed with the server. */
   store?: Store;
+  /** The platform's repository; when absent it is opened on the store's database. */
+  platform?: PlatformStore;
   storeConfig?: StoreConfig;
   /** The built site (dist/) to serve at "/", if the folder exists. */
   staticDir?: string;
@@ -146,9 +148,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
 
   if (options.siteUrl !== undefined) {
-    await migratePlatform(store.database);
     await app.register(platformPlugin, {
       store,
+      platform: options.platform ?? (await openPlatformStore(databaseOf(store))),
       auth,
       siteUrl: options.siteUrl,
       authorityHomePage,

@@ -3,16 +3,10 @@
 // the service first (one process at a time may open the data folder).
 import { parseArgs } from 'node:util';
 import { storeConfigFromEnv } from './config.ts';
-import {
-  createStaffUser,
-  disableStaffUser,
-  listStaffUsers,
-  STAFF_ROLES,
-  type StaffRole,
-} from './platform/staff/accounts.ts';
+import { databaseOf, openStore } from './lrs/store/open-store.ts';
+import { createStaffUser, STAFF_ROLES, type StaffRole } from './platform/staff/accounts.ts';
 import { generatePassword } from './platform/staff/passwords.ts';
-import { openStore } from './lrs/store/open-store.ts';
-import { migratePlatform } from './platform/store/schema.ts';
+import { openPlatformStore } from './platform/store/platform-store.ts';
 
 const usage = `Usage:
   npm run staff -- create --name NAME --role dpo|trainer [--password-stdin]
@@ -51,13 +45,13 @@ if (
   process.exit(2);
 }
 const store = await openStore(storeConfigFromEnv(process.env));
-await migratePlatform(store.database);
 try {
+  const { staff } = await openPlatformStore(databaseOf(store));
   if (command === 'create') {
     const generated = !values['password-stdin'];
     const password = generated ? generatePassword() : await readStdin();
     const user = await createStaffUser(
-      store.database,
+      staff,
       values.name ?? '',
       values.role as StaffRole,
       password,
@@ -68,12 +62,12 @@ try {
       if (generated) console.log(`Password (shown once): ${password}`);
     }
   } else if (command === 'list') {
-    const users = await listStaffUsers(store.database);
+    const users = await staff.listUsers();
     if (values.json) console.log(JSON.stringify(users));
     else
       for (const u of users) console.log(`${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}`);
   } else {
-    const done = await disableStaffUser(store.database, values.name ?? '');
+    const done = await staff.disableUser(values.name ?? '');
     console.log(done ? `Disabled "${values.name ?? ''}".` : 'No such active account.');
     if (!done) process.exitCode = 1;
   }

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { buildServer } from '../../src/server/app.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
+import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
 import { axeViolations } from './support/axe.ts';
 import { enrol, signInWithCode } from './support/tracking.ts';
@@ -42,10 +43,11 @@ test.describe.configure({ mode: 'default' });
 test.beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'cp-cert-e2e-'));
   store = await openStore({ dataDir });
-  app = await buildServer({ store, staticDir: path.resolve('dist'), siteUrl: SITE });
+  const platform = await openPlatformStore(databaseOf(store));
+  app = await buildServer({ store, platform, staticDir: path.resolve('dist'), siteUrl: SITE });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(store.database, TRAINER, 'trainer', PASSWORD);
-  await createStaffUser(store.database, DPO, 'dpo', PASSWORD);
+  await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
+  await createStaffUser(platform.staff, DPO, 'dpo', PASSWORD);
   // The key comes from the repository, never from the site: the site does not have it.
   const yaml = parse(
     await readFile(path.resolve(`assessments/en/${TRACK}-final.yaml`), 'utf8'),

@@ -1,10 +1,37 @@
 import type { Question } from '../../src/schemas/quiz.ts';
 import type { QuestionResponse } from '../../src/quiz/scoring.ts';
+import type { ServerOptions } from '../../src/server/app.ts';
+import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
+import { databaseOf } from '../../src/server/lrs/store/open-store.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
 import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
-import { xapi, type TestServer } from './helpers.ts';
+import {
+  openPlatformStore,
+  type PlatformStore,
+} from '../../src/server/platform/store/platform-store.ts';
+import { startServer, xapi, type TestServer } from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */
 export const SITE = 'https://peacekeeping.example.org';
+
+/** The service with the platform on a store, and the platform's repository and database. */
+export interface PlatformServer {
+  server: TestServer;
+  platform: PlatformStore;
+  /** The database under both stores, for tests that change records behind the service's back. */
+  db: SqlDatabase;
+}
+
+/** Starts the service with the platform (siteUrl SITE) on a store. */
+export async function startPlatform(
+  store: Store,
+  options: Omit<ServerOptions, 'store' | 'platform'> = {},
+): Promise<PlatformServer> {
+  const db = databaseOf(store);
+  const platform = await openPlatformStore(db);
+  const server = await startServer(store, { siteUrl: SITE, ...options, platform });
+  return { server, platform, db };
+}
 
 /** The right response to a question, read from its answer key. */
 export function rightResponse(q: Question): QuestionResponse {
@@ -37,6 +64,7 @@ export interface EnrolledLearner {
   authorization: string;
   actor: Record<string, unknown>;
   learnerId: string;
+  registration: string;
 }
 
 /** Enrols a learner through the real endpoint. */
@@ -63,6 +91,7 @@ export async function enrol(
     key: string;
     secret: string;
     actor: { account: { name: string } };
+    registration: string;
   };
   return {
     key: body.key,
@@ -70,6 +99,7 @@ export async function enrol(
     authorization: `Basic ${Buffer.from(`${body.key}:${body.secret}`).toString('base64')}`,
     actor: body.actor,
     learnerId: body.actor.account.name,
+    registration: body.registration,
   };
 }
 

@@ -7,21 +7,32 @@ import {
   SERVICE_CREDENTIAL_KEY,
 } from '../../src/server/platform/certification/service.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
-import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
-import { api, completeModules, enrol, rightAnswers, SITE } from './certification-helpers.ts';
+import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
+import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
+import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
+import {
+  api,
+  completeModules,
+  enrol,
+  rightAnswers,
+  SITE,
+  startPlatform,
+} from './certification-helpers.ts';
 
 const POLICE = 'police-pre-deployment';
 
 for (const kind of storeKinds()) {
   describe(`certification (${kind.name})`, () => {
     let server: TestServer;
+    let db: SqlDatabase;
+    let platform: PlatformStore;
     let cleanup: () => Promise<void>;
     let modules: string[];
 
     beforeAll(async () => {
       const opened = await kind.open();
       cleanup = () => opened.cleanup();
-      server = await startServer(opened.store, { siteUrl: SITE });
+      ({ server, db, platform } = await startPlatform(opened.store));
       modules = (await loadCatalog()).get(POLICE)?.rule.requiredModules ?? [];
     }, 60_000);
     afterAll(async () => {
@@ -63,7 +74,7 @@ for (const kind of storeKinds()) {
       });
       expect(pass.status, pass.text).toBe(201);
       expect(pass.json).toMatchObject({ passed: true, score: { scaled: 1 } });
-      const recorded = await server.store.database.query<{ lang: string; name: string }>(
+      const recorded = await db.query<{ lang: string; name: string }>(
         `SELECT statement->'context'->>'language' AS lang,
            statement->'object'->'definition'->'name'->>'fr' AS name
          FROM statements WHERE actor_ifi = $1 AND credential_key = 'service:certification'`,
@@ -111,9 +122,7 @@ for (const kind of storeKinds()) {
       });
       expect(status.status).toBe(200);
       expect(status.json).toMatchObject({ passed: false, missingModules: [], certificate: null });
-      const count = await server.store.database.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM certificates',
-      );
+      const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM certificates');
       expect(count[0]?.n).toBe(0);
     });
 
@@ -127,14 +136,29 @@ for (const kind of storeKinds()) {
       expect(res.status).toBe(201);
       expect(res.json).toMatchObject({ passed: false, status: { certificate: null } });
       expect(res.text).not.toMatch(/"(correct|answer|explanation)"/);
-      const rows = await server.store.database.query<{
+      const rows = await db.query<{
+        id: string;
         credential_key: string;
         statement: { authority: { account: { name: string } } };
       }>(
-        `SELECT credential_key, statement FROM statements WHERE verb_id = 'http://adlnet.gov/expapi/verbs/failed'`,
+        `SELECT id::text AS id, credential_key, statement FROM statements
+         WHERE verb_id = 'http://adlnet.gov/expapi/verbs/failed' ORDER BY seq`,
       );
       expect(rows.at(-1)?.credential_key).toBe('service:certification');
       expect(rows.at(-1)?.statement.authority.account.name).toBe('service:certification');
+      // The platform's record of the attempt, under the id of the statement the LRS holds.
+      const attempts = await platform.attempts.ofLearner(
+        `agent|account|${SITE}|${learner.learnerId}`,
+      );
+      expect(attempts).toEqual([
+        expect.objectContaining({
+          id: rows.at(-1)?.id,
+          trackId: POLICE,
+          language: 'en',
+          passed: false,
+          scaled: 0,
+        }),
+      ]);
     });
 
     it('issues a certificate once the modules are complete and the service recorded a pass', async () => {
@@ -205,7 +229,7 @@ for (const kind of storeKinds()) {
         },
       });
       expect(JSON.stringify(statements[0])).not.toContain(stored);
-      const linked = await server.store.database.query<{ statement_id: string }>(
+      const linked = await db.query<{ statement_id: string }>(
         'SELECT statement_id::text FROM certificates WHERE code = $1',
         [stored],
       );
@@ -230,7 +254,7 @@ for (const kind of storeKinds()) {
       expect(qr.headers.get('content-type')).toContain('image/svg+xml');
       expect(qr.text).toContain('<svg');
 
-      await server.store.database.query(
+      await db.query(
         `UPDATE certificates SET expires_at = now() - interval '1 day' WHERE code = $1`,
         [certificate.code.replace(/-/g, '')],
       );

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { migratePlatform } from '../../src/server/platform/store/schema.ts';
+import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { launched } from '../../src/xapi/builders.ts';
 import type { AccountAgent } from '../../src/xapi/types.ts';
 import { startServer, storeKinds, xapi, type TestCredential, type TestServer } from './helpers.ts';
+import { startPlatform } from './certification-helpers.ts';
 
 const siteUrl = 'https://training.example.org';
 const valid = {
@@ -26,26 +27,28 @@ interface Enrolled {
 
 describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
   let server: TestServer;
+  let platform: PlatformStore;
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
     const opened = await kind.open();
-    await migratePlatform(opened.store.database);
+    ({ server, platform } = await startPlatform(opened.store, {
+      siteUrl,
+      rateLimits: { enrol: { max: 20, windowMs: 60_000 } },
+    }));
     // Learners may only join a cohort a trainer created.
     const trainer = await createStaffUser(
-      opened.store.database,
+      platform.staff,
       'trainer-enrol',
       'trainer',
       'a long enough password',
     );
-    await opened.store.database.query(
-      `INSERT INTO cohorts (code, name, track_id, created_by, created_at)
-       VALUES ('DAKAR-2026-03', 'Dakar, March 2026', 'police-pre-deployment', $1, now())`,
-      [trainer.id],
-    );
-    server = await startServer(opened.store, {
-      siteUrl,
-      rateLimits: { enrol: { max: 20, windowMs: 60_000 } },
+    await createStaffUser(platform.staff, 'dpo-enrol', 'dpo', 'a long enough password');
+    await platform.cohorts.create({
+      code: 'DAKAR-2026-03',
+      name: 'Dakar, March 2026',
+      trackId: 'police-pre-deployment',
+      createdBy: trainer.id,
     });
     cleanup = async () => {
       await server.close();
@@ -119,7 +122,23 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
     expect(refused.status).toBe(403);
   });
 
-  it('keeps the enrolment as a State document the learner can read', async () => {
+  it("keeps the enrolment in the platform's learners table, not in the LRS", async () => {
+    const learner = await platform.learners.byId(first.actor.account.name);
+    expect(learner).toMatchObject({
+      learnerId: first.actor.account.name,
+      registration: first.registration,
+      name: valid.name,
+      serviceNumber: valid.serviceNumber,
+      role: 'police',
+      country: 'Senegal',
+      unit: 'FPU 2',
+      mission: 'MINUSCA',
+      language: 'fr',
+      cohort: 'DAKAR-2026-03',
+      trackId: 'police-pre-deployment',
+    });
+    expect(learner?.actor).toEqual(first.actor);
+    expect(Date.now() - Date.parse(learner?.enrolledAt ?? '')).toBeLessThan(60_000);
     const agent = encodeURIComponent(JSON.stringify(first.actor));
     const activity = encodeURIComponent(`${siteUrl}/xapi/activities/course`);
     const doc = await xapi(
@@ -127,13 +146,69 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
       credentialOf(first),
       `/xapi/activities/state?activityId=${activity}&agent=${agent}&registration=${first.registration}&stateId=enrolment`,
     );
-    expect(doc.status).toBe(200);
-    expect(doc.json).toMatchObject({
-      ...valid,
+    expect(doc.status).toBe(404);
+  });
+
+  it("changes nothing in the DPO report when a learner writes or deletes an xAPI State document named 'enrolment'", async () => {
+    const login = await fetch(`${server.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'dpo-enrol', password: 'a long enough password' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const report = async () => {
+      const res = await fetch(
+        `${server.url}/api/reports/learners?q=${encodeURIComponent(valid.serviceNumber)}`,
+        { headers: { Cookie: cookie } },
+      );
+      expect(res.status).toBe(200);
+      return (await res.json()) as { total: number; learners: Record<string, unknown>[] };
+    };
+    const byCountry = async () => {
+      const res = await fetch(`${server.url}/api/reports/completion?groupBy=country`, {
+        headers: { Cookie: cookie },
+      });
+      return ((await res.json()) as { groups: unknown[] }).groups;
+    };
+    const before = await report();
+    const groupsBefore = await byCountry();
+    expect(before.learners.find((l) => l.learnerId === first.actor.account.name)).toMatchObject({
+      name: valid.name,
+      country: 'Senegal',
       cohort: 'DAKAR-2026-03',
+      track: 'police-pre-deployment',
+    });
+
+    const state = (method: string, body?: unknown) =>
+      xapi(
+        server,
+        credentialOf(first),
+        `/xapi/activities/state?${new URLSearchParams({
+          activityId: `${siteUrl}/xapi/activities/course`,
+          agent: JSON.stringify(first.actor),
+          registration: first.registration,
+          stateId: 'enrolment',
+        }).toString()}`,
+        { method, ...(body === undefined ? {} : { body }) },
+      );
+    const forged = {
+      ...valid,
+      name: 'Someone Else',
+      serviceNumber: 'SN-000',
+      country: 'Atlantis',
+      cohort: 'OTHER',
       learnerId: first.actor.account.name,
       registration: first.registration,
-    });
+      enrolledAt: '2020-01-01T00:00:00.000Z',
+    };
+    expect((await state('PUT', forged)).status).toBe(204);
+    expect((await state('GET')).json).toMatchObject({ country: 'Atlantis' });
+    expect(await report()).toEqual(before);
+    expect(await byCountry()).toEqual(groupsBefore);
+    expect((await state('DELETE')).status).toBe(204);
+    expect(await report()).toEqual(before);
+    expect(await byCountry()).toEqual(groupsBefore);
   });
 
   it.each([

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, normaliseCode } from '../../src/server/platform/sign-in/codes.ts';
+import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { api, enrol, SITE } from './certification-helpers.ts';
-import { createCredential, startServer, storeKinds, xapi, type TestServer } from './helpers.ts';
+import { api, enrol, SITE, startPlatform } from './certification-helpers.ts';
+import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -40,22 +41,28 @@ async function codeFor(server: TestServer, authorization: string): Promise<strin
 const signIn = (server: TestServer, code: unknown) =>
   api(server, '/api/sign-in', { body: { code } });
 
-const count = async (server: TestServer, sql: string, params: unknown[] = []) => {
-  const rows = await server.store.database.query<{ n: number }>(sql, params);
+const count = async (db: SqlDatabase, sql: string, params: unknown[] = []) => {
+  const rows = await db.query<{ n: number }>(sql, params);
   return rows[0]?.n ?? 0;
 };
+
+/** Credentials that still work (not revoked). */
+const usable = async (server: TestServer) =>
+  (await server.store.listCredentials()).filter((c) => c.revokedAt === null).length;
 
 for (const kind of storeKinds()) {
   describe(`sign-in codes (${kind.name})`, () => {
     let server: TestServer;
+    let db: SqlDatabase;
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
       const opened = await kind.open();
       cleanup = () => opened.cleanup();
-      server = await startServer(opened.store, { siteUrl: SITE });
-      await createStaffUser(server.store.database, 'trainer-sign', 'trainer', PASSWORD);
-      await createStaffUser(server.store.database, 'trainer-other', 'trainer', PASSWORD);
+      const started = await startPlatform(opened.store);
+      ({ server, db } = started);
+      await createStaffUser(started.platform.staff, 'trainer-sign', 'trainer', PASSWORD);
+      await createStaffUser(started.platform.staff, 'trainer-other', 'trainer', PASSWORD);
     }, 60_000);
     afterAll(async () => {
       await server.close();
@@ -86,19 +93,8 @@ for (const kind of storeKinds()) {
       expect(phone.language).toBe('fr');
       expect(phone.role).toBe('police');
 
-      // Same registration as the first device, read from the learner's own enrolment profile.
-      const profile = await xapi(
-        server,
-        asCredential(phone.key, phone.secret),
-        `/xapi/activities/state?${new URLSearchParams({
-          activityId: `${SITE}/xapi/activities/course`,
-          agent: JSON.stringify(phone.actor),
-          registration: phone.registration,
-          stateId: 'enrolment',
-        }).toString()}`,
-      );
-      expect(profile.status).toBe(200);
-      expect((profile.json as { learnerId: string }).learnerId).toBe(learner.learnerId);
+      // Same registration as the first device: the one of the learner's enrolment.
+      expect(phone.registration).toBe(learner.registration);
 
       // The new credential writes the learner's statements, not anyone else's.
       const ok = await xapi(server, asCredential(phone.key, phone.secret), '/xapi/statements', {
@@ -121,9 +117,7 @@ for (const kind of storeKinds()) {
       const learner = await enrol(server);
       const code = await codeFor(server, learner.authorization);
       const plain = normaliseCode(code) ?? '';
-      const rows = await server.store.database.query<Record<string, unknown>>(
-        'SELECT * FROM sign_in_codes',
-      );
+      const rows = await db.query<Record<string, unknown>>('SELECT * FROM sign_in_codes');
       expect(rows.length).toBeGreaterThan(0);
       expect(JSON.stringify(rows)).not.toContain(plain);
       const phone = (await signIn(server, code)).json as SignedIn;
@@ -150,24 +144,24 @@ for (const kind of storeKinds()) {
       expect(replaced.status).toBe(404);
       expect(replaced.json).toMatchObject({ reason: 'unknown' });
 
-      await server.store.database.query(
+      await db.query(
         `UPDATE sign_in_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`,
       );
-      const credentials = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const credentials = await count(db, 'SELECT count(*)::int AS n FROM credentials');
       const expired = await signIn(server, second);
       expect(expired.status).toBe(410);
       expect(expired.json).toMatchObject({ reason: 'expired' });
       expect((expired.json as { message: string }).message).toMatch(/expired/);
-      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(credentials);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM credentials')).toBe(credentials);
     });
 
     it('two devices racing with one code: exactly one gets a credential', async () => {
       const learner = await enrol(server);
       const code = await codeFor(server, learner.authorization);
-      const before = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const before = await count(db, 'SELECT count(*)::int AS n FROM credentials');
       const results = await Promise.all([signIn(server, code), signIn(server, code)]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 410]);
-      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(before + 1);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM credentials')).toBe(before + 1);
     });
 
     it('asks for a credential, and only a learner-bound one', async () => {
@@ -239,14 +233,14 @@ for (const kind of storeKinds()) {
     });
 
     it('rejects text that cannot be a code with a clear message, storing nothing', async () => {
-      const before = await count(server, 'SELECT count(*)::int AS n FROM credentials');
+      const before = await count(db, 'SELECT count(*)::int AS n FROM credentials');
       for (const code of ['', 'ABCDE', 'ABCDE-2345I', 12345, 'x'.repeat(100)]) {
         const res = await signIn(server, code);
         expect(res.status).toBe(400);
         expect(res.json).toMatchObject({ reason: 'malformed' });
         expect((res.json as { message: string }).message).toMatch(/10 letters and digits/);
       }
-      expect(await count(server, 'SELECT count(*)::int AS n FROM credentials')).toBe(before);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM credentials')).toBe(before);
     });
 
     // Last: it uses up this address's allowance of failed attempts.
@@ -270,34 +264,33 @@ for (const kind of storeKinds()) {
 
   describe(`enrolment is atomic (${kind.name})`, () => {
     let server: TestServer;
+    let db: SqlDatabase;
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
       const opened = await kind.open();
       cleanup = () => opened.cleanup();
-      server = await startServer(opened.store, { siteUrl: SITE });
+      ({ server, db } = await startPlatform(opened.store));
     }, 60_000);
     afterAll(async () => {
       await server.close();
       await cleanup();
     });
 
-    it('leaves no credential behind when the enrolment profile cannot be written', async () => {
-      const db = server.store.database;
-      // A real failure in the real database: the profile write of one learner is refused.
-      await db.query(`CREATE FUNCTION refuse_profile() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    it('leaves no usable credential behind when the learner cannot be recorded', async () => {
+      // A real failure in the real database: the learners row of one learner is refused.
+      await db.query(`CREATE FUNCTION refuse_learner() RETURNS trigger LANGUAGE plpgsql AS $fn$
         BEGIN
-          IF NEW.state_id = 'enrolment' AND convert_from(NEW.content, 'UTF8') LIKE '%Refused Profile%' THEN
-            RAISE EXCEPTION 'profile write refused by the test';
+          IF NEW.name = 'Refused Profile' THEN
+            RAISE EXCEPTION 'learner write refused by the test';
           END IF;
           RETURN NEW;
         END
         $fn$`);
       await db.query(
-        'CREATE TRIGGER refuse_profile BEFORE INSERT ON state_documents FOR EACH ROW EXECUTE FUNCTION refuse_profile()',
+        'CREATE TRIGGER refuse_learner BEFORE INSERT ON learners FOR EACH ROW EXECUTE FUNCTION refuse_learner()',
       );
-      const credentials = () => count(server, 'SELECT count(*)::int AS n FROM credentials');
-      const before = await credentials();
+      const before = await usable(server);
       const failed = await fetch(`${server.url}/api/enrol`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -312,21 +305,24 @@ for (const kind of storeKinds()) {
         }),
       });
       expect(failed.status).toBe(500);
-      expect(await credentials()).toBe(before);
-      expect(
-        await count(
-          server,
-          "SELECT count(*)::int AS n FROM state_documents WHERE state_id = 'enrolment'",
-        ),
-      ).toBe(0);
+      expect(await failed.json()).toEqual({
+        error: 'Internal Server Error',
+        code: 'internal_server_error',
+        message: 'internal error',
+      });
+      expect(await usable(server)).toBe(before);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM learners')).toBe(0);
 
       // Everyone else still enrols, with both records.
       const ok = await enrol(server, { name: 'Accepted Profile' });
-      expect(await credentials()).toBe(before + 1);
+      expect(await usable(server)).toBe(before + 1);
+      expect((await server.store.findCredential(ok.key))?.revokedAt).toBeNull();
       expect(
-        await count(server, 'SELECT count(*)::int AS n FROM credentials WHERE key = $1', [ok.key]),
+        await count(db, 'SELECT count(*)::int AS n FROM learners WHERE learner_id = $1', [
+          ok.learnerId,
+        ]),
       ).toBe(1);
-      await db.query('DROP TRIGGER refuse_profile ON state_documents');
+      await db.query('DROP TRIGGER refuse_learner ON learners');
     });
   });
 }

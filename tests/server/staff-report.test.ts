@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
+import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { createCredential, startServer, storeKinds, type TestServer } from './helpers.ts';
 import {
@@ -8,6 +9,7 @@ import {
   enrol,
   rightAnswers,
   SITE,
+  startPlatform,
   type EnrolledLearner,
 } from './certification-helpers.ts';
 
@@ -31,14 +33,16 @@ function random(seed: number): () => number {
 for (const kind of storeKinds()) {
   describe(`staff and reports (${kind.name})`, () => {
     let server: TestServer;
+    let db: SqlDatabase;
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
       const opened = await kind.open();
       cleanup = () => opened.cleanup();
-      server = await startServer(opened.store, { siteUrl: SITE });
-      await createStaffUser(server.store.database, 'dpo-ana', 'dpo', PASSWORD);
-      await createStaffUser(server.store.database, 'trainer-ben', 'trainer', PASSWORD);
+      const started = await startPlatform(opened.store);
+      ({ server, db } = started);
+      await createStaffUser(started.platform.staff, 'dpo-ana', 'dpo', PASSWORD);
+      await createStaffUser(started.platform.staff, 'trainer-ben', 'trainer', PASSWORD);
     }, 60_000);
     afterAll(async () => {
       await server.close();
@@ -55,7 +59,7 @@ for (const kind of storeKinds()) {
       expect(setCookie).toMatch(/HttpOnly/);
       expect(setCookie).toMatch(/SameSite=Strict/);
       expect(setCookie).not.toMatch(/Secure/);
-      const stored = await server.store.database.query<{ password_hash: string }>(
+      const stored = await db.query<{ password_hash: string }>(
         'SELECT password_hash FROM staff_users',
       );
       expect(stored.every((r) => r.password_hash.startsWith('scrypt$32768$8$1$'))).toBe(true);

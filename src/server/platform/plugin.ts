@@ -12,6 +12,7 @@ import { Reports } from './reports/reports.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 import { findSession } from './staff/accounts.ts';
+import type { PlatformStore } from './store/platform-store.ts';
 import { staffGuard } from './staff/guard.ts';
 import { staffRoutes } from './staff/routes.ts';
 
@@ -19,6 +20,8 @@ import { staffRoutes } from './staff/routes.ts';
 export interface PlatformPluginOptions {
   /** The LRS store: the platform uses its public operations only. */
   store: Store;
+  /** The platform's own repository. */
+  platform: PlatformStore;
   /** The service's one authenticator (learners' Basic credentials). */
   auth: Authenticator;
   /**
@@ -45,13 +48,18 @@ export async function platformPlugin(
   app: FastifyInstance,
   options: PlatformPluginOptions,
 ): Promise<void> {
-  const { store, auth, siteUrl, limits } = options;
-  const db = store.database;
+  const { store, platform, auth, siteUrl, limits } = options;
   const root = options.root ?? PROJECT_ROOT;
   const [catalog, quizIds] = await Promise.all([loadCatalog(root), loadQuizIds(root)]);
-  const svc = new CertificationService(store, catalog, siteUrl, options.authorityHomePage);
-  const reports = new Reports(svc);
-  const requireStaff = staffGuard((token) => findSession(db, token), auth);
+  const svc = new CertificationService(
+    store,
+    platform,
+    catalog,
+    siteUrl,
+    options.authorityHomePage,
+  );
+  const reports = new Reports(svc, quizIds);
+  const requireStaff = staffGuard((token) => findSession(platform.staff, token), auth);
 
   app.setErrorHandler(
     errorHandler({ negotiate: false, bodyLimitOf: () => app.initialConfig.bodyLimit ?? 0 }),
@@ -62,25 +70,30 @@ export async function platformPlugin(
     return payload;
   });
 
-  await app.register(enrolmentRoutes, { store, siteUrl, limit: limits.enrol });
+  await app.register(enrolmentRoutes, {
+    store,
+    platform,
+    siteUrl,
+    trackForRole: (role) => svc.trackForRole(role),
+    limit: limits.enrol,
+  });
   await app.register(signInRoutes, {
     store,
-    siteUrl,
+    platform,
     auth,
     requireStaff,
     failures: limits.signInFailures,
   });
   await app.register(staffRoutes, {
-    db,
+    staff: platform.staff,
     requireStaff,
     limits: { perAddress: limits.staffLoginPerAddress, perName: limits.staffLoginPerName },
   });
   await app.register(certificationRoutes, {
     svc,
-    db,
     auth,
     attemptsPerDay: options.attemptsPerDay ?? 5,
   });
-  await app.register(cohortRoutes, { reports, db, requireStaff, quizIds });
-  await app.register(reportRoutes, { reports, db, requireStaff, quizIds });
+  await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
+  await app.register(reportRoutes, { reports, requireStaff });
 }

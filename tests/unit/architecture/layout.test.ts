@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderGraph, folderLoops } from './imports.ts';
+import { folderGraph, folderLoops, relativeImports, sourceFiles } from './imports.ts';
+import { sqlStrings } from './sql.ts';
 
 const src = path.resolve(import.meta.dirname, '../../../src');
 
@@ -27,5 +29,52 @@ describe('the layout', () => {
       ['d', new Set(['a'])],
     ]);
     expect(folderLoops(graph)).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+// The database handle and SQL belong to the stores: the LRS's (lrs/store), the platform's
+// (platform/store) and the connection itself (db); the composition roots (app.ts, main.ts and the
+// command-line tools, in src/server itself) open them.
+const STORE_FOLDERS = ['db', 'lrs/store', 'platform/store'];
+const server = path.join(src, 'server');
+const inStores = (file: string): boolean => {
+  const folder = path.relative(server, path.dirname(file));
+  return STORE_FOLDERS.some((f) => folder === f || folder.startsWith(`${f}/`));
+};
+const isRoot = (file: string): boolean => path.dirname(file) === server;
+
+describe('the database stays in the stores', () => {
+  it('is imported (src/server/db) only by the stores and the composition roots', () => {
+    const db = path.join(server, 'db');
+    const offenders = sourceFiles(src)
+      .filter((file) => !inStores(file) && !isRoot(file))
+      .filter((file) => relativeImports(file).some((t) => t === db || t.startsWith(`${db}/`)))
+      .map((file) => path.relative(src, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('is queried in SQL by no file outside the stores', () => {
+    const offenders = sourceFiles(src)
+      .filter((file) => /\.(ts|tsx|mjs)$/.test(file) && !inStores(file))
+      .flatMap((file) =>
+        sqlStrings(readFileSync(file, 'utf8'), file).map(
+          (q) => `${path.relative(src, file)}: ${q}`,
+        ),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds SQL in a string when there is some (the check itself can fail)', () => {
+    const text = [
+      "const a = 'SELECT 1';",
+      'const b = `UPDATE learners SET name = ${x} WHERE id = 1`;',
+      "const c = db.query('INSERT INTO t (a) VALUES ($1)');",
+      "const d = 'Select a track'; const e = `deleted from the list`;",
+    ].join('\n');
+    expect(sqlStrings(text)).toEqual([
+      'SELECT 1',
+      'UPDATE learners SET name =  ?  WHERE id = 1',
+      'INSERT INTO t (a) VALUES ($1)',
+    ]);
   });
 });

@@ -48,3 +48,13 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     throw error;
   }
 }
+
+/**
+ * The database a store was opened on, for the composition root (app.ts, the command-line tools)
+ * to open the platform's repository on the same database: the embedded store allows one handle
+ * per data folder. Nothing else should use it; the LRS's own data goes through the Store.
+ */
+export function databaseOf(store: Store): SqlDatabase {
+  if (store instanceof SqlStore) return store.database;
+  throw new Error('this store has no SQL database to share');
+}

@@ -8,12 +8,16 @@ import type { SqlDatabase } from '../../db/sql-database.ts';
 import { STAMP_MARK } from '../../db/pglite-protocol.ts';
 import { WorkerDatabase } from '../../db/worker-database.ts';
 import type {
+  ActivityCountQuery,
+  AgentActivityCounts,
+  AgentResult,
   AttachmentContent,
   CredentialRecord,
   DocumentWrite,
   InsertedStatements,
   NewStatement,
   ProfileKey,
+  ResultQuery,
   StateKey,
   StatementPage,
   StatementQuery,
@@ -640,6 +644,80 @@ export class SqlStore implements Store {
       [agentIfi, limit],
     );
     return [...new Set(rows.map((r) => r.name))];
+  }
+
+  async latestResults(query: ResultQuery): Promise<AgentResult[]> {
+    if (query.activityIds.length === 0 || query.verbs.length === 0) return [];
+    const params: unknown[] = [[...query.activityIds], [...query.verbs]];
+    let agents = '';
+    if (query.agents !== undefined) {
+      if (query.agents.length === 0) return [];
+      params.push([...query.agents]);
+      agents = 'AND actor_ifi = ANY($3::text[])';
+    }
+    const rows = await this.#db.query<{
+      actor_ifi: string;
+      object_id: string;
+      verb_id: string;
+      first: Date | string;
+      latest: Date | string;
+      scaled: number | null;
+    }>(
+      `SELECT actor_ifi, object_id, verb_id, min(stored) AS first, max(stored) AS latest,
+         (array_agg((statement->'result'->'score'->>'scaled')::float8 ORDER BY seq DESC)
+           FILTER (WHERE statement->'result'->'score'->>'scaled' IS NOT NULL))[1] AS scaled
+       FROM statements
+       WHERE object_id = ANY($1::text[]) AND verb_id = ANY($2::text[]) AND NOT voided
+         AND actor_ifi IS NOT NULL ${agents}
+       GROUP BY actor_ifi, object_id, verb_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      agentIfi: r.actor_ifi,
+      activityId: r.object_id,
+      verbId: r.verb_id,
+      firstStored: new Date(r.first).toISOString(),
+      latestStored: new Date(r.latest).toISOString(),
+      latestScaled: r.scaled,
+    }));
+  }
+
+  async activityCounts(query: ActivityCountQuery): Promise<AgentActivityCounts[]> {
+    const params: unknown[] = [query.verb];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    let actors = '';
+    let direct = '';
+    if (query.agents !== undefined) {
+      if (query.agents.length === 0) return [];
+      const list = p([...query.agents]);
+      actors = `AND actor_ifi = ANY(${list}::text[])`;
+      direct = `AND ifi = ANY(${list}::text[])`;
+    }
+    // Each agent's distinct (activity) completions in one ordered pass over the partial index of
+    // non-voided statements by verb, object and actor, counted per set at once.
+    const counts = query.activitySets.map(
+      (set, i) => `count(*) FILTER (WHERE object_id = ANY(${p([...set])}::text[])) AS n${i}`,
+    );
+    const rows = await this.#db.query<{ ifi: string; counts: number[] }>(
+      `WITH done AS (
+         SELECT actor_ifi, object_id FROM statements
+         WHERE verb_id = $1 AND NOT voided AND actor_ifi IS NOT NULL ${actors}
+         GROUP BY actor_ifi, object_id
+       ),
+       per AS (
+         SELECT actor_ifi${counts.map((c) => `, ${c}`).join('')} FROM done GROUP BY actor_ifi
+       ),
+       named AS (SELECT DISTINCT ifi FROM statement_agents WHERE direct ${direct})
+       SELECT n.ifi,
+         ARRAY[${query.activitySets.map((_, i) => `COALESCE(per.n${i}, 0)::int`).join(', ')}]::int[]
+           AS counts
+       FROM named n LEFT JOIN per ON per.actor_ifi = n.ifi`,
+      params,
+    );
+    return rows.map((r) => ({ agentIfi: r.ifi, counts: r.counts.map(Number) }));
   }
 
   async createCredential(r: CredentialRecord): Promise<void> {

@@ -1,6 +1,5 @@
 import type { JsonObject } from '../xapi/types.ts';
 import type { StatementIndex } from '../xapi/statement-index.ts';
-import type { SqlDatabase } from '../../db/sql-database.ts';
 
 /** A validated statement ready to be written, with the columns derived from it. */
 export interface NewStatement {
@@ -110,11 +109,46 @@ export interface CredentialRecord {
   revokedAt: string | null;
 }
 
+/**
+ * Which results to read: statements not voided, with one of `verbs`, whose object is one of
+ * `activityIds`, by the agents given (every agent when absent).
+ */
+export interface ResultQuery {
+  activityIds: readonly string[];
+  verbs: readonly string[];
+  /** Actor identifiers (IFIs). */
+  agents?: readonly string[];
+}
+
+/** What one agent's statements with one verb about one activity add up to. */
+export interface AgentResult {
+  agentIfi: string;
+  activityId: string;
+  verbId: string;
+  /** When the first and the latest such statement were stored. */
+  firstStored: string;
+  latestStored: string;
+  /** result.score.scaled of the latest such statement that has one. */
+  latestScaled: number | null;
+}
+
+/** Per agent, how many distinct activities of each set it has statements with `verb` about. */
+export interface ActivityCountQuery {
+  verb: string;
+  activitySets: readonly (readonly string[])[];
+  /** Only these agents (IFIs); every agent when absent. */
+  agents?: readonly string[];
+}
+
+/** An agent's counts, one per set of ActivityCountQuery.activitySets. */
+export interface AgentActivityCounts {
+  agentIfi: string;
+  counts: number[];
+}
+
 /** The storage behind the LRS; PGlite and PostgreSQL implement it with the same SQL. */
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
-  /** The database itself, for certification and reports, which query statements in SQL. */
-  readonly database: SqlDatabase;
   /**
    * Stores new statements and the attachment contents sent with them atomically. `stored` is
    * set from the database clock.
@@ -165,6 +199,18 @@ export interface Store {
   activityDefinitions(activityId: string, limit: number): Promise<JsonObject[]>;
   /** Names statements gave the agent with this identifier as actor, newest first, distinct. */
   agentNames(agentIfi: string, limit: number): Promise<string[]>;
+  /**
+   * Per agent, activity and verb, what the matching statements add up to (first and latest
+   * stored, latest score): how a consumer such as the platform's reports reads learners'
+   * completions and knowledge-check scores.
+   */
+  latestResults(query: ResultQuery): Promise<AgentResult[]>;
+  /**
+   * Every agent that some statement names directly (as actor or object), or only the agents
+   * given, with how many distinct activities of each set it has non-voided statements with the
+   * verb about: a learner's progress through a track's modules, for many learners at once.
+   */
+  activityCounts(query: ActivityCountQuery): Promise<AgentActivityCounts[]>;
   createCredential(record: CredentialRecord): Promise<void>;
   findCredential(key: string): Promise<CredentialRecord | null>;
   listCredentials(): Promise<CredentialRecord[]>;

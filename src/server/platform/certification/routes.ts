@@ -4,8 +4,6 @@ import type { QuestionResponse } from '../../../quiz/scoring.ts';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../../http/errors.ts';
 import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { Authenticator, Principal } from '../../lrs/auth/authenticate.ts';
-import type { SqlDatabase } from '../../db/sql-database.ts';
-import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import { normaliseCode } from './codes.ts';
 import { publicAssessment } from './public-questions.ts';
 import type { CertificationTrack } from './rules.ts';
@@ -14,7 +12,6 @@ import type { CertificationService } from './service.ts';
 /** Options of the certification routes. */
 export interface CertificationRouteOptions {
   svc: CertificationService;
-  db: SqlDatabase;
   /** The service's one authenticator: learners call these routes with their own credential. */
   auth: Authenticator;
   /** Graded attempts a learner may make per track in 24 hours (the attempt policy). */
@@ -34,7 +31,7 @@ export async function certificationRoutes(
   app: FastifyInstance,
   options: CertificationRouteOptions,
 ): Promise<void> {
-  const { svc, db, auth, attemptsPerDay } = options;
+  const { svc, auth, attemptsPerDay } = options;
 
   const learnerOf = async (request: FastifyRequest): Promise<LearnerPrincipal> => {
     const principal = await auth.authenticate(request);
@@ -88,13 +85,7 @@ export async function certificationRoutes(
       }
       // The attempt policy, a rule of certification rather than a throttle: it counts the
       // graded attempts recorded, so it holds across restarts and service processes.
-      const ifi = agentIfi(learner.agent) ?? '';
-      const recent = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM statements WHERE actor_ifi = $1 AND object_id = $2
-       AND credential_key = 'service:certification' AND stored > now() - interval '1 day'`,
-        [ifi, svc.assessmentIri(track.rule.assessment)],
-      );
-      if ((recent[0]?.n ?? 0) >= attemptsPerDay) {
+      if ((await svc.attemptsLastDay(learner.agent, track)) >= attemptsPerDay) {
         throw tooManyRequests(
           `at most ${attemptsPerDay} graded attempts a day; try again tomorrow`,
           24 * 60 * 60,

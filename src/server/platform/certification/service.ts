@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { scoreAttempt, type AttemptScore, type QuestionResponse } from '../../../quiz/scoring.ts';
 import { activityIris, ACTIVITY_TYPES, CMI5, siteBase, VERBS } from '../../../xapi/vocabulary.ts';
-import type { Store } from '../../lrs/store/types.ts';
+import type { NewStatement, Store } from '../../lrs/store/types.ts';
 import { agentIfi, indexStatement, statementFingerprint } from '../../lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 import { validateStatement } from '../../lrs/xapi/validate.ts';
 import { groupCode, newCertificateCode } from './codes.ts';
+import type { PlatformStore } from '../store/platform-store.ts';
+import type { StoredCertificate } from '../store/certificates.ts';
 import type { CertificationCatalog, CertificationTrack } from './rules.ts';
 
 /**
@@ -60,24 +62,14 @@ export interface AttemptOutcome {
   status: CertificationStatus;
 }
 
-interface CertificateRow {
-  code: string;
-  learner_name: string;
-  track_id: string;
-  issued_at: Date | string;
-  expires_at: Date | string;
-}
-
-const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
-
-/** A stored certificate row as the API shows it. */
-export function toCertificate(row: CertificateRow): Certificate {
+/** A stored certificate as the API shows it. */
+export function toCertificate(stored: StoredCertificate): Certificate {
   return {
-    code: groupCode(row.code),
-    learnerName: row.learner_name,
-    trackId: row.track_id,
-    issuedAt: iso(row.issued_at),
-    expiresAt: iso(row.expires_at),
+    code: groupCode(stored.code),
+    learnerName: stored.learnerName,
+    trackId: stored.trackId,
+    issuedAt: stored.issuedAt,
+    expiresAt: stored.expiresAt,
   };
 }
 
@@ -100,6 +92,7 @@ export function addMonths(date: Date, months: number): Date {
  */
 export class CertificationService {
   readonly store: Store;
+  readonly platform: PlatformStore;
   readonly catalog: CertificationCatalog;
   readonly site: string;
   readonly authority: JsonObject;
@@ -107,11 +100,13 @@ export class CertificationService {
 
   constructor(
     store: Store,
+    platform: PlatformStore,
     catalog: CertificationCatalog,
     siteUrl: string,
     authorityHomePage: string,
   ) {
     this.store = store;
+    this.platform = platform;
     this.catalog = catalog;
     this.site = siteBase(siteUrl);
     this.#iris = activityIris(siteUrl);
@@ -142,9 +137,21 @@ export class CertificationService {
     return this.catalog.get(trackId);
   }
 
+  /** The track meant for a role (its audience), or null when none is. */
+  trackForRole(role: string): string | null {
+    for (const [id, track] of this.catalog) if (track.audience === role) return id;
+    return null;
+  }
+
+  /** Graded attempts the learner made on the track in the last 24 hours. */
+  attemptsLastDay(learner: JsonObject, track: CertificationTrack): Promise<number> {
+    return this.platform.attempts.countLastDay(agentIfi(learner) ?? '', track.rule.track);
+  }
+
   /**
-   * Scores responses to a track's graded assessment, records passed or failed for the learner
-   * under the service's authority, then issues a certificate if the learner now qualifies.
+   * Scores responses to a track's graded assessment, records passed or failed for the learner in
+   * the LRS under the service's authority and the attempt in the platform's table, then issues a
+   * certificate if the learner now qualifies.
    */
   async submit(
     learner: JsonObject,
@@ -155,12 +162,9 @@ export class CertificationService {
     const assessment = track.assessments[lang] ?? track.assessments.en;
     if (assessment === undefined) throw new Error(`no assessment for ${track.rule.track}`);
     const score = scoreAttempt(assessment.questions, responses, track.rule.masteryScore);
-    const stored = new Date().toISOString();
-    const actor = learner;
-    const id = randomUUID();
-    const raw: JsonObject = {
-      id,
-      actor,
+    const submittedAt = new Date().toISOString();
+    const statement = this.#statement({
+      actor: learner,
       verb: {
         id: score.success ? VERBS.passed : VERBS.failed,
         display: { en: score.success ? 'passed' : 'failed' },
@@ -185,31 +189,29 @@ export class CertificationService {
         extensions: { [CMI5.masteryScore]: track.rule.masteryScore },
         language: lang,
       },
-      timestamp: stored,
-    };
-    const checked = validateStatement(raw, 'statement');
-    const statement: JsonObject = {
-      ...checked,
-      stored,
-      authority: this.authority,
-      version: '1.0.3',
-    };
-    await this.store.insertStatements([
-      {
-        id,
-        statement,
-        fingerprint: statementFingerprint(checked),
-        stored,
-        index: indexStatement(statement),
-        credentialKey: SERVICE_CREDENTIAL_KEY,
-      },
-    ]);
+      timestamp: submittedAt,
+    });
+    // The statement first: an attempt the platform counts is always one the LRS holds.
+    await this.store.insertStatements([statement]);
+    await this.platform.attempts.record({
+      id: statement.id,
+      learnerIfi: agentIfi(learner) ?? '',
+      trackId: track.rule.track,
+      assessmentId: assessment.id,
+      language: lang,
+      raw: score.raw,
+      max: score.max,
+      scaled: score.scaled,
+      passed: score.success,
+      submittedAt,
+    });
     return { score, status: await this.status(learner, track, true) };
   }
 
   /**
-   * Where the learner stands on the track. With `issue`, a learner who meets the rule and has no
-   * current certificate gets one.
+   * Where the learner stands on the track: a pass recorded by this service (never a learner's own
+   * "passed" statement), and the required modules the learner's statements completed. With
+   * `issue`, a learner who meets the rule and has no current certificate gets one.
    */
   async status(
     learner: JsonObject,
@@ -218,26 +220,15 @@ export class CertificationService {
   ): Promise<CertificationStatus> {
     const ifi = agentIfi(learner) ?? '';
     const rule = track.rule;
-    const modules = rule.requiredModules.map((m) => this.moduleIri(m));
-    const db = this.store.database;
-    // Only passes this service recorded count: a learner's own "passed" carries their key.
-    const rows = await db.query<{ passed: boolean; done: string[] }>(
-      `SELECT
-         EXISTS (SELECT 1 FROM statements WHERE verb_id = $1 AND object_id = $2 AND actor_ifi = $3
-                 AND NOT voided AND credential_key = $4) AS passed,
-         ARRAY(SELECT DISTINCT object_id FROM statements WHERE verb_id = $5
-               AND object_id = ANY($6::text[]) AND actor_ifi = $3 AND NOT voided) AS done`,
-      [
-        VERBS.passed,
-        this.assessmentIri(rule.assessment),
-        ifi,
-        SERVICE_CREDENTIAL_KEY,
-        VERBS.completed,
-        modules,
-      ],
-    );
-    const passed = rows[0]?.passed === true;
-    const done = new Set(rows[0]?.done ?? []);
+    const [passed, completions] = await Promise.all([
+      this.platform.attempts.passed(ifi, rule.track),
+      this.store.latestResults({
+        agents: [ifi],
+        activityIds: rule.requiredModules.map((m) => this.moduleIri(m)),
+        verbs: [VERBS.completed],
+      }),
+    ]);
+    const done = new Set(completions.map((c) => c.activityId));
     const missingModules = rule.requiredModules.filter((m) => !done.has(this.moduleIri(m)));
     let certificate = await this.currentCertificate(ifi, rule.track);
     if (certificate === null && issue && passed && missingModules.length === 0) {
@@ -248,89 +239,69 @@ export class CertificationService {
 
   /** The learner's unexpired certificate for a track, if any. */
   async currentCertificate(ifi: string, trackId: string): Promise<Certificate | null> {
-    const rows = await this.store.database.query<CertificateRow>(
-      `SELECT code, learner_name, track_id, issued_at, expires_at FROM certificates
-       WHERE learner_ifi = $1 AND track_id = $2 AND expires_at > now()
-       ORDER BY issued_at DESC LIMIT 1`,
-      [ifi, trackId],
-    );
-    return rows[0] === undefined ? null : toCertificate(rows[0]);
+    const stored = await this.platform.certificates.current(ifi, trackId);
+    return stored === null ? null : toCertificate(stored);
   }
 
+  // The certificate row first (one per learner and track, under a lock), then its statement in
+  // the LRS through the store like every other; if that write fails the certificate is withdrawn,
+  // so there is never a certificate the LRS does not know about once the answer is sent.
   async #issue(learner: JsonObject, ifi: string, track: CertificationTrack): Promise<Certificate> {
     const issuedAt = new Date();
     const expiresAt = addMonths(issuedAt, track.rule.validityMonths);
-    const name = typeof learner.name === 'string' ? learner.name : '';
-    return this.store.database.transaction(async (tx) => {
-      // Two submissions at once must not give one learner two certificates.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [
-        `${ifi}\n${track.rule.track}`,
-      ]);
-      const existing = await tx.query<CertificateRow>(
-        `SELECT code, learner_name, track_id, issued_at, expires_at FROM certificates
-         WHERE learner_ifi = $1 AND track_id = $2 AND expires_at > now() LIMIT 1`,
-        [ifi, track.rule.track],
-      );
-      if (existing[0] !== undefined) return toCertificate(existing[0]);
-      const code = newCertificateCode();
-      const statement = this.#certificateStatement(learner, track, code, issuedAt, expiresAt);
-      const rows = await tx.query<CertificateRow>(
-        `INSERT INTO certificates
-           (code, learner_ifi, learner_name, track_id, issued_at, expires_at, statement_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING code, learner_name, track_id, issued_at, expires_at`,
-        [
-          code,
-          ifi,
-          name,
-          track.rule.track,
-          issuedAt.toISOString(),
-          expiresAt.toISOString(),
-          statement.id,
-        ],
-      );
-      const row = rows[0];
-      if (row === undefined) throw new Error('the certificate insert returned no row');
-      // The statement is written in the certificate's own transaction (through the same database
-      // function the LRS uses), so there is never a certificate the LRS does not know about.
-      const index = indexStatement(statement.statement);
-      // lrs_store_statements sets stored from the database clock, as for every statement (see
-      // consistentThrough in the store); the timestamp stays the time of issue.
-      await tx.query('SELECT lrs_store_statements($1::jsonb)', [
-        JSON.stringify([
-          {
-            ord: 0,
-            id: statement.id,
-            statement: statement.statement,
-            fingerprint: statement.fingerprint,
-            stored: statement.stored,
-            verb_id: index.verbId,
-            actor_ifi: index.actorIfi,
-            registration: index.registration,
-            voids: index.voids,
-            credential_key: SERVICE_CREDENTIAL_KEY,
-            agents: index.agents,
-            activities: index.activities,
-          },
-        ]),
-      ]);
-      return toCertificate(row);
+    const code = newCertificateCode();
+    const statement = this.#certificateStatement(learner, track, code, issuedAt, expiresAt);
+    const { certificate, created } = await this.platform.certificates.issue({
+      code,
+      learnerIfi: ifi,
+      learnerName: typeof learner.name === 'string' ? learner.name : '',
+      trackId: track.rule.track,
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      statementId: statement.id,
     });
+    if (created) {
+      try {
+        await this.store.insertStatements([statement]);
+      } catch (error) {
+        await this.platform.certificates.remove(code);
+        throw error;
+      }
+    }
+    return toCertificate(certificate);
+  }
+
+  // A statement under the service's authority, ready for the store.
+  #statement(raw: JsonObject): NewStatement {
+    const id = randomUUID();
+    const checked = validateStatement({ id, ...raw }, 'statement');
+    const stored = typeof raw.timestamp === 'string' ? raw.timestamp : new Date().toISOString();
+    const statement: JsonObject = {
+      ...checked,
+      stored,
+      authority: this.authority,
+      version: '1.0.3',
+    };
+    return {
+      id,
+      statement,
+      fingerprint: statementFingerprint(checked),
+      stored,
+      index: indexStatement(statement),
+      credentialKey: SERVICE_CREDENTIAL_KEY,
+    };
   }
 
   // "completed" on the track activity, under the service's authority: other LRS consumers see
-  // the certification without reading the service's tables, and only the code's hash.
+  // the certification without reading the platform's tables, and only the code's hash.
   #certificateStatement(
     learner: JsonObject,
     track: CertificationTrack,
     code: string,
     issuedAt: Date,
     expiresAt: Date,
-  ): { id: string; statement: JsonObject; fingerprint: string; stored: string } {
-    const id = randomUUID();
-    const stored = issuedAt.toISOString();
-    const raw: JsonObject = {
-      id,
+  ): NewStatement {
+    return this.#statement({
       actor: learner,
       verb: { id: VERBS.completed, display: { en: 'completed' } },
       object: {
@@ -349,23 +320,13 @@ export class CertificationService {
           [certificateExpiresExtension(this.site)]: expiresAt.toISOString(),
         },
       },
-      timestamp: stored,
-    };
-    const checked = validateStatement(raw, 'statement');
-    return {
-      id,
-      statement: { ...checked, stored, authority: this.authority, version: '1.0.3' },
-      fingerprint: statementFingerprint(checked),
-      stored,
-    };
+      timestamp: issuedAt.toISOString(),
+    });
   }
 
   /** A certificate by its stored code, or null. */
   async findCertificate(code: string): Promise<Certificate | null> {
-    const rows = await this.store.database.query<CertificateRow>(
-      'SELECT code, learner_name, track_id, issued_at, expires_at FROM certificates WHERE code = $1',
-      [code],
-    );
-    return rows[0] === undefined ? null : toCertificate(rows[0]);
+    const stored = await this.platform.certificates.byCode(code);
+    return stored === null ? null : toCertificate(stored);
   }
 }

@@ -3,15 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, tooManyRequests } from '../../http/errors.ts';
 import type { Limit } from '../../http/rate-limits.ts';
 import { newCredential, type Scope } from '../../lrs/auth/credentials.ts';
-import { storeEnrolment } from './learner-records.ts';
 import type { Store } from '../../lrs/store/types.ts';
+import type { PlatformStore } from '../store/platform-store.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 
 /** Options of the enrolment routes. */
 export interface EnrolmentOptions {
-  /** The open store the LRS uses: the learner's credential and profile go there. */
+  /** The LRS store: the learner's credential goes there. */
   store: Store;
+  /** The platform's repository: the learner's row goes there. */
+  platform: PlatformStore;
+  /** The certification track for a role, if one is meant for it. */
+  trackForRole: (role: string) => string | null;
   /**
    * The site's public origin (astro.config's `site`, SITE_URL): the homePage of learner
    * accounts and the root of the course activity IRI. It must match the site the tracker runs on.
@@ -23,9 +27,6 @@ export interface EnrolmentOptions {
 
 /** What a learner's own credential may do: send their statements, read them, keep their state. */
 export const LEARNER_SCOPES: Scope[] = ['statements/write', 'statements/read/mine', 'state'];
-
-/** The stateId of the enrolment profile, on the course activity, for the learner's registration. */
-export const ENROLMENT_STATE_ID = 'enrolment';
 
 /** The roles a learner can enrol with. */
 export const ROLES = ['police', 'military', 'other'] as const;
@@ -120,19 +121,19 @@ export function courseActivityId(siteUrl: string): string {
  * answer (201) is { key, secret, actor, registration }: a new credential bound to the actor
  * { objectType: "Agent", account: { homePage: siteUrl, name: <opaque id> }, name } with the
  * scopes statements/write, statements/read/mine and state (the secret is shown once, stored
- * hashed). The enrolment itself is kept as a State document ("enrolment") on the course activity
- * for that agent and registration, as the store has no agent profiles: the learner can read it
- * with their own credential, an administrator with theirs. The credential and the profile are
- * written in one transaction, so a failure leaves neither. Bad input, and a cohort code no trainer
- * created, gets 400 naming the field;
- * more than `limit.max` enrolments per address per window get 429 with Retry-After.
+ * hashed). The enrolment is a row of the platform's learners table, with the track it puts the
+ * learner on; nothing the learner later sends to the LRS changes it. The credential is stored
+ * first and revoked if the learner's row cannot be written, so a failure leaves no credential
+ * that works (and a crash between the two, one whose secret nobody was given). Bad input, and a
+ * cohort code no trainer created, gets 400 naming the field; more than `limit.max` enrolments per
+ * address per window get 429 with Retry-After.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function enrolmentRoutes(
   app: FastifyInstance,
   options: EnrolmentOptions,
 ): Promise<void> {
-  const { store } = options;
+  const { store, platform, trackForRole } = options;
   const homePage = options.siteUrl.replace(/\/+$/, '');
   const { max, windowMs } = options.limit;
 
@@ -148,13 +149,10 @@ export async function enrolmentRoutes(
   app.post('/api/enrol', { config }, async (request, reply) => {
     const enrolment = parseEnrolment(request.body);
     // A mistyped code would leave the learner out of their trainer's cohort view for good.
-    if (enrolment.cohort !== undefined) {
-      const known = await store.database.query('SELECT 1 FROM cohorts WHERE code = $1', [
-        enrolment.cohort,
-      ]);
-      if (known.length === 0) {
-        throw invalid('cohort: no cohort has this code; ask your trainer for it');
-      }
+    const cohort =
+      enrolment.cohort === undefined ? null : await platform.cohorts.byCode(enrolment.cohort);
+    if (enrolment.cohort !== undefined && cohort === null) {
+      throw invalid('cohort: no cohort has this code; ask your trainer for it');
     }
     const learnerId = `l-${randomBytes(12).toString('base64url')}`;
     const actor: JsonObject = {
@@ -168,18 +166,27 @@ export async function enrolmentRoutes(
       scopes: LEARNER_SCOPES,
       agent: actor,
     });
-    const profile = { ...enrolment, learnerId, registration, enrolledAt: new Date().toISOString() };
-    // One transaction: a profile that cannot be written leaves no credential behind.
-    await storeEnrolment(
-      store.database,
-      record,
-      { activityId: courseActivityId(homePage), agentIfi: agentIfi(actor) ?? '', registration },
-      ENROLMENT_STATE_ID,
-      {
-        contentType: 'application/json',
-        content: new TextEncoder().encode(JSON.stringify(profile)),
-      },
-    );
+    await store.createCredential(record);
+    try {
+      await platform.learners.add({
+        learnerId,
+        agentIfi: agentIfi(actor) ?? '',
+        actor,
+        registration,
+        name: enrolment.name,
+        serviceNumber: enrolment.serviceNumber,
+        mission: enrolment.mission,
+        country: enrolment.country,
+        unit: enrolment.unit,
+        role: enrolment.role,
+        language: enrolment.language,
+        cohort: cohort?.code ?? null,
+        trackId: cohort?.trackId ?? trackForRole(enrolment.role),
+      });
+    } catch (error) {
+      await store.revokeCredential(record.key);
+      throw error;
+    }
     return reply.code(201).send({ key: record.key, secret, actor, registration });
   });
 }

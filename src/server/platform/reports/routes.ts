@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { dateParam, queryParams } from '../../http/params.ts';
-import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { toCsv } from './csv.ts';
 import { GROUP_BY, type GroupBy, type ReportFilters, type Reports } from './reports.ts';
@@ -9,10 +8,7 @@ import { GROUP_BY, type GroupBy, type ReportFilters, type Reports } from './repo
 /** Options of the DPO report routes. */
 export interface ReportRouteOptions {
   reports: Reports;
-  db: SqlDatabase;
   requireStaff: RequireStaff;
-  /** The knowledge check of each module, by module id. */
-  quizIds: Map<string, string>;
 }
 
 /** The filters every report takes. */
@@ -76,7 +72,7 @@ export async function reportRoutes(
   app: FastifyInstance,
   options: ReportRouteOptions,
 ): Promise<void> {
-  const { reports, db, requireStaff, quizIds } = options;
+  const { reports, requireStaff } = options;
   const dpo = (request: Parameters<RequireStaff>[0]) => requireStaff(request, ['dpo']);
 
   app.get('/api/reports/completion', async (request) => {
@@ -84,7 +80,7 @@ export async function reportRoutes(
     await dpo(request);
     const groupBy = (params.groupBy ?? 'mission') as GroupBy;
     if (!GROUP_BY.includes(groupBy)) throw badRequest(`groupBy: one of ${GROUP_BY.join(', ')}`);
-    const groups = await reports.completion(db, filtersOf(params, reports), groupBy);
+    const groups = await reports.completion(filtersOf(params, reports), groupBy);
     const totals = { enrolled: 0, started: 0, completed: 0, certified: 0 };
     for (const g of groups) {
       totals.enrolled += g.enrolled;
@@ -98,7 +94,7 @@ export async function reportRoutes(
   app.get('/api/reports/certified-over-time', async (request) => {
     const params = queryParams(request, [...FILTER_KEYS]);
     await dpo(request);
-    return { months: await reports.certifiedOverTime(db, filtersOf(params, reports)) };
+    return { months: await reports.certifiedOverTime(filtersOf(params, reports)) };
   });
 
   const pageOf = (params: Record<string, string>) => {
@@ -115,13 +111,13 @@ export async function reportRoutes(
     const params = queryParams(request, [...FILTER_KEYS, 'limit', 'offset']);
     await dpo(request);
     const { limit, offset } = pageOf(params);
-    return reports.learners(db, filtersOf(params, reports), limit, offset);
+    return reports.learners(filtersOf(params, reports), limit, offset);
   });
 
   app.get('/api/reports/learners.csv', async (request, reply) => {
     const params = queryParams(request, [...FILTER_KEYS]);
     await dpo(request);
-    const { learners } = await reports.learners(db, filtersOf(params, reports), 100_000, 0);
+    const { learners } = await reports.learners(filtersOf(params, reports), 100_000, 0);
     const csv = toCsv(
       CSV_COLUMNS,
       learners.map((l) => [
@@ -158,7 +154,7 @@ export async function reportRoutes(
       if (!/^l-[A-Za-z0-9_-]{1,40}$/.test(request.params.learnerId)) {
         throw notFound('no such learner');
       }
-      const detail = await reports.learner(db, request.params.learnerId, quizIds);
+      const detail = await reports.learner(request.params.learnerId);
       if (detail === null) throw notFound('no such learner');
       return detail;
     },

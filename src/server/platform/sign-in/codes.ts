@@ -1,10 +1,8 @@
 // Sign-in codes carry a learner to another device: short, single use, valid 15 minutes, kept
-// only as a SHA-256 in the sign_in_codes table (migration 8).
+// only as a SHA-256 in the platform's sign_in_codes table.
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { CredentialRecord } from '../../lrs/store/types.ts';
-import type { JsonObject } from '../../lrs/xapi/types.ts';
-import { insertCredential } from '../../lrs/store/record-sql.ts';
+import type { SignInCodes } from '../store/sign-in-codes.ts';
 
 /** Letters and digits that cannot be mistaken for each other: no I, L, O, 0 or 1. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -46,46 +44,25 @@ export function normaliseCode(input: string): string | null {
 
 const hashCode = (code: string): string => createHash('sha256').update(code).digest('hex');
 
-/** Who a code signs in. */
-export interface CodeSubject {
-  actor: JsonObject;
-  agentIfi: string;
-  registration: string;
-  /** "learner:<credential key>" or "staff:<user id>", for the record. */
-  createdBy: string;
-}
-
 /**
  * Issues a code for a learner. The learner's earlier unused codes stop working (only the latest
  * one counts), and codes expired for more than a day are deleted.
  */
 export async function issueCode(
-  db: SqlDatabase,
-  subject: CodeSubject,
+  codes: SignInCodes,
+  learnerId: string,
+  /** "learner:<credential key>" or "staff:<user id>", for the record. */
+  createdBy: string,
   now = new Date(),
 ): Promise<{ code: string; expiresAt: string }> {
   const code = newCode();
   const expiresAt = new Date(now.getTime() + CODE_TTL_MS).toISOString();
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `DELETE FROM sign_in_codes
-       WHERE (agent_ifi = $1 AND used_at IS NULL) OR expires_at < $2::timestamptz - interval '1 day'`,
-      [subject.agentIfi, now.toISOString()],
-    );
-    await tx.query(
-      `INSERT INTO sign_in_codes
-         (code_hash, actor, agent_ifi, registration, created_by, created_at, expires_at)
-       VALUES ($1, $2::jsonb, $3, $4::uuid, $5, $6::timestamptz, $7::timestamptz)`,
-      [
-        hashCode(code),
-        JSON.stringify(subject.actor),
-        subject.agentIfi,
-        subject.registration,
-        subject.createdBy,
-        now.toISOString(),
-        expiresAt,
-      ],
-    );
+  await codes.issue({
+    hash: hashCode(code),
+    learnerId,
+    createdBy,
+    createdAt: now.toISOString(),
+    expiresAt,
   });
   return { code, expiresAt };
 }
@@ -93,52 +70,34 @@ export async function issueCode(
 /** Why a code could not be used. */
 export type RedeemFailure = 'unknown' | 'expired' | 'used';
 
-/** What a used code gives: the learner it signs in. */
-export interface Redeemed {
-  actor: JsonObject;
-  agentIfi: string;
-  registration: string;
-  /** The key of the new credential. */
-  credentialKey: string;
-}
-
 /**
- * Uses a code: marks it used and stores the new credential, in one transaction, so a code is
- * spent only if its credential exists and two devices racing with one code cannot both win.
- * `credentialFor` makes the credential for the code's learner (called before any write).
+ * Uses a code: claims it for a new credential of its learner, then stores the credential
+ * (giving the code back if that fails), so two devices racing with one code cannot both win and
+ * a code is spent only on a credential that exists (a crash in between spends it without one:
+ * the learner asks for another). `credentialFor` makes the credential (before any write);
+ * `storeCredential` stores it in the LRS.
  */
 export async function redeemCode(
-  db: SqlDatabase,
+  codes: SignInCodes,
   code: string,
-  credentialFor: (actor: JsonObject) => Promise<CredentialRecord>,
+  credentialFor: (learnerId: string) => Promise<CredentialRecord>,
+  storeCredential: (record: CredentialRecord) => Promise<void>,
   now = new Date(),
-): Promise<Redeemed | RedeemFailure> {
+): Promise<{ learnerId: string; credentialKey: string } | RedeemFailure> {
   const hash = hashCode(code);
-  const rows = await db.query<{ actor: JsonObject; expires_at: Date | string; used_at: unknown }>(
-    'SELECT actor, expires_at, used_at FROM sign_in_codes WHERE code_hash = $1',
-    [hash],
-  );
-  const row = rows[0];
-  if (row === undefined) return 'unknown';
-  if (row.used_at !== null) return 'used';
-  if (new Date(row.expires_at).getTime() <= now.getTime()) return 'expired';
-  const credential = await credentialFor(row.actor);
-  return db.transaction(async (tx) => {
-    const claimed = await tx.query<{ actor: JsonObject; agent_ifi: string; registration: string }>(
-      `UPDATE sign_in_codes SET used_at = $2::timestamptz, credential_key = $3
-       WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2::timestamptz
-       RETURNING actor, agent_ifi, registration::text AS registration`,
-      [hash, now.toISOString(), credential.key],
-    );
-    const won = claimed[0];
-    // Another device used it (or it expired) between the check and now.
-    if (won === undefined) return 'used';
-    await insertCredential(tx, credential);
-    return {
-      actor: won.actor,
-      agentIfi: won.agent_ifi,
-      registration: won.registration,
-      credentialKey: credential.key,
-    };
-  });
+  const found = await codes.find(hash);
+  if (found === null) return 'unknown';
+  if (found.usedAt !== null) return 'used';
+  if (new Date(found.expiresAt).getTime() <= now.getTime()) return 'expired';
+  const credential = await credentialFor(found.learnerId);
+  const learnerId = await codes.claim(hash, now.toISOString(), credential.key);
+  // Another device used it (or it expired) between the check and now.
+  if (learnerId === null) return 'used';
+  try {
+    await storeCredential(credential);
+  } catch (error) {
+    await codes.release(hash, credential.key);
+    throw error;
+  }
+  return { learnerId, credentialKey: credential.key };
 }

@@ -5,17 +5,18 @@ import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import { newCredential } from '../../lrs/auth/credentials.ts';
 import type { Store } from '../../lrs/store/types.ts';
-import type { RequireStaff } from '../staff/guard.ts';
-import { formatCode, issueCode, normaliseCode, redeemCode } from './codes.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
-import type { JsonObject } from '../../lrs/xapi/types.ts';
-import { courseActivityId, ENROLMENT_STATE_ID, LEARNER_SCOPES } from '../enrolment/routes.ts';
+import { LEARNER_SCOPES } from '../enrolment/routes.ts';
+import type { RequireStaff } from '../staff/guard.ts';
+import type { PlatformStore } from '../store/platform-store.ts';
+import { formatCode, issueCode, normaliseCode, redeemCode } from './codes.ts';
 
 /** Options of the sign-in code routes. */
 export interface SignInRouteOptions {
+  /** The LRS store: new credentials go there. */
   store: Store;
-  /** The site's public origin: the homePage of learner accounts (as for enrolment). */
-  siteUrl: string;
+  /** The platform's repository: learners and their codes. */
+  platform: PlatformStore;
   /** The service's one authenticator: learners ask for a code with their own credential. */
   auth: Authenticator;
   requireStaff: RequireStaff;
@@ -43,20 +44,16 @@ const REDEEM_ERRORS = {
  *   their device.
  * - POST /api/sign-in { code }, no credential: 201 { key, secret, actor, registration, role,
  *   cohort, language }, a NEW credential of the same learner (so each device can be revoked on
- *   its own). 400 for text that cannot be a code, 404 unknown, 410 expired or used (the body's
- *   `reason` says which: unknown, expired, used, malformed, throttled), 429 after too many
- *   failures from one address.
+ *   its own), with their enrolment's registration, role, cohort and language. 400 for text that
+ *   cannot be a code, 404 unknown, 410 expired or used (the body's `reason` says which: unknown,
+ *   expired, used, malformed, throttled), 429 after too many failures from one address.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function signInRoutes(
   app: FastifyInstance,
   options: SignInRouteOptions,
 ): Promise<void> {
-  const { store } = options;
-  const db = store.database;
-  const homePage = options.siteUrl.replace(/\/+$/, '');
-  const courseId = courseActivityId(homePage);
-  const { auth, requireStaff } = options;
+  const { store, platform, auth, requireStaff } = options;
   const failures = failureLimit(app, options.failures, {
     key: (request) => `sign-in:${request.ip}`,
     message: 'too many wrong sign-in codes from this address: wait 15 minutes and try again',
@@ -64,40 +61,15 @@ export async function signInRoutes(
     fields: { reason: 'throttled' },
   });
 
-  /** The learner's registration, from their enrolment profile on this service. */
-  const enrolmentOf = async (ifi: string) => {
-    const rows = await db.query<{ registration: string; content: Uint8Array }>(
-      `SELECT registration, content FROM state_documents
-       WHERE activity_id = $1 AND agent_ifi = $2 AND state_id = $3
-       ORDER BY updated DESC LIMIT 1`,
-      [courseId, ifi, ENROLMENT_STATE_ID],
-    );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    let profile: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(row.content));
-      if (isRecord(parsed)) profile = parsed;
-    } catch {
-      // A damaged profile still has its registration.
-    }
-    return { registration: row.registration, profile };
-  };
-
   app.post('/api/sign-in-codes', async (request, reply) => {
     const { agent, key } = await auth.authenticate(request);
     const ifi = agent === null ? null : agentIfi(agent);
     if (agent === null || ifi === null) {
       throw forbidden("only a learner's own credential can ask for a sign-in code");
     }
-    const enrolment = await enrolmentOf(ifi);
-    if (enrolment === undefined) throw conflict('this learner has no enrolment on this service');
-    const issued = await issueCode(db, {
-      actor: agent,
-      agentIfi: ifi,
-      registration: enrolment.registration,
-      createdBy: `learner:${key}`,
-    });
+    const learner = await platform.learners.byAgent(ifi);
+    if (learner === null) throw conflict('this learner has no enrolment on this service');
+    const issued = await issueCode(platform.signInCodes, learner.learnerId, `learner:${key}`);
     return reply.code(201).send({ code: formatCode(issued.code), expiresAt: issued.expiresAt });
   });
 
@@ -105,29 +77,16 @@ export async function signInRoutes(
     '/api/cohorts/:cohort/learners/:learnerId/sign-in-code',
     async (request, reply) => {
       const session = await requireStaff(request, ['trainer']);
-      const cohort = request.params.cohort.toUpperCase();
-      const { learnerId } = request.params;
-      const owned = await db.query('SELECT 1 FROM cohorts WHERE code = $1 AND created_by = $2', [
-        cohort,
-        session.user.id,
-      ]);
-      if (owned.length === 0) throw notFound('no such cohort');
-      const actor: JsonObject = {
-        objectType: 'Agent',
-        account: { homePage, name: learnerId },
-      };
-      const ifi = agentIfi(actor) ?? '';
-      const enrolment = await enrolmentOf(ifi);
-      if (enrolment?.profile.cohort !== cohort) {
-        throw notFound('no such learner in this cohort');
-      }
-      if (typeof enrolment.profile.name === 'string') actor.name = enrolment.profile.name;
-      const issued = await issueCode(db, {
-        actor,
-        agentIfi: ifi,
-        registration: enrolment.registration,
-        createdBy: `staff:${session.user.id}`,
-      });
+      const code = request.params.cohort.toUpperCase();
+      const cohort = await platform.cohorts.byCode(code);
+      if (cohort?.createdBy !== session.user.id) throw notFound('no such cohort');
+      const learner = await platform.learners.byId(request.params.learnerId);
+      if (learner?.cohort !== code) throw notFound('no such learner in this cohort');
+      const issued = await issueCode(
+        platform.signInCodes,
+        learner.learnerId,
+        `staff:${session.user.id}`,
+      );
       return reply.code(201).send({ code: formatCode(issued.code), expiresAt: issued.expiresAt });
     },
   );
@@ -146,32 +105,37 @@ export async function signInRoutes(
       );
     }
     let secret = '';
-    const result = await redeemCode(db, code, async (actor) => {
-      const name = isRecord(actor.account) ? actor.account.name : undefined;
-      const learnerId = typeof name === 'string' ? name : 'unknown';
-      const made = await newCredential({
-        name: `learner ${learnerId} (sign-in code)`,
-        scopes: LEARNER_SCOPES,
-        agent: actor,
-      });
-      secret = made.secret;
-      return made.record;
-    });
+    const result = await redeemCode(
+      platform.signInCodes,
+      code,
+      async (learnerId) => {
+        const learner = await platform.learners.byId(learnerId);
+        if (learner === null) throw new Error(`sign-in code of an unknown learner ${learnerId}`);
+        const made = await newCredential({
+          name: `learner ${learnerId} (sign-in code)`,
+          scopes: LEARNER_SCOPES,
+          agent: learner.actor,
+        });
+        secret = made.secret;
+        return made.record;
+      },
+      (record) => store.createCredential(record),
+    );
     if (typeof result === 'string') {
       if (result === 'unknown') await failures.fail(request);
       const { status, message } = REDEEM_ERRORS[result];
       throw signInError(status, result, message);
     }
-    const enrolment = await enrolmentOf(result.agentIfi);
-    const profile = enrolment?.profile ?? {};
+    const learner = await platform.learners.byId(result.learnerId);
+    if (learner === null) throw new Error(`sign-in code of an unknown learner ${result.learnerId}`);
     return reply.code(201).send({
       key: result.credentialKey,
       secret,
-      actor: result.actor,
-      registration: result.registration,
-      ...(typeof profile.role === 'string' ? { role: profile.role } : {}),
-      ...(typeof profile.cohort === 'string' ? { cohort: profile.cohort } : {}),
-      ...(typeof profile.language === 'string' ? { language: profile.language } : {}),
+      actor: learner.actor,
+      registration: learner.registration,
+      role: learner.role,
+      ...(learner.cohort === null ? {} : { cohort: learner.cohort }),
+      language: learner.language,
     });
   });
 }

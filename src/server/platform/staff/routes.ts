@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, unauthorized } from '../../http/errors.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
-import type { SqlDatabase } from '../../db/sql-database.ts';
+import type { Staff } from '../store/staff.ts';
 import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
 import { isHttps, readCookie, sessionCookieName, type RequireStaff } from './guard.ts';
 
 /** Options of the staff sign-in routes. */
 export interface StaffRouteOptions {
-  db: SqlDatabase;
+  staff: Staff;
   requireStaff: RequireStaff;
   /** Failed sign-ins allowed per client address, and per account name, in a window. */
   limits: { perAddress: Limit; perName: Limit };
@@ -31,7 +31,7 @@ const nameOf = (body: unknown): string => {
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptions): Promise<void> {
-  const { db, requireStaff } = options;
+  const { staff, requireStaff } = options;
   const message = 'too many failed sign-ins; wait before trying again';
   const perAddress = failureLimit(app, options.limits.perAddress, {
     key: (request) => `staff-address:${request.ip}`,
@@ -51,13 +51,13 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
     }
     await perAddress.check(request);
     await perName.check(request);
-    const user = await checkPassword(db, name, password);
+    const user = await checkPassword(staff, name, password);
     if (user === null) {
       await perAddress.fail(request);
       await perName.fail(request);
       throw unauthorized('wrong name or password');
     }
-    const session = await openSession(db, user);
+    const session = await openSession(staff, user);
     const secure = isHttps(request);
     return reply
       .header(
@@ -86,7 +86,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
     await requireStaff(request, ['dpo', 'trainer']);
     const secure = isHttps(request);
     const token = readCookie(request, sessionCookieName(secure));
-    if (token !== undefined) await closeSession(db, token);
+    if (token !== undefined) await closeSession(staff, token);
     return reply
       .header('Set-Cookie', cookie(sessionCookieName(secure), '', 0, secure))
       .code(204)

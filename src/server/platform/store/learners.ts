@@ -1,0 +1,126 @@
+import type { SqlClient } from '../../db/sql-database.ts';
+import type { JsonObject } from '../../lrs/xapi/types.ts';
+
+/** What a learner gave at enrolment, and the track it puts them on. */
+export interface LearnerProfile {
+  name: string;
+  serviceNumber: string;
+  mission: string;
+  country: string;
+  unit: string;
+  role: string;
+  language: string;
+  /** The cohort code a trainer gave them, if any. */
+  cohort: string | null;
+  /** The certification track: the cohort's, else the one for their role; null if none. */
+  trackId: string | null;
+}
+
+/** An enrolled learner. */
+export interface Learner extends LearnerProfile {
+  /** The opaque id, the name of their xAPI account on the site. */
+  learnerId: string;
+  /** The identifier (IFI) of their Agent, as the LRS indexes statements by. */
+  agentIfi: string;
+  /** The Agent their statements carry. */
+  actor: JsonObject;
+  /** The registration their tracker uses. */
+  registration: string;
+  enrolledAt: string;
+}
+
+interface LearnerRow {
+  learner_id: string;
+  agent_ifi: string;
+  actor: JsonObject;
+  registration: string;
+  name: string;
+  service_number: string;
+  mission: string;
+  country: string;
+  unit: string;
+  role: string;
+  track_id: string | null;
+  language: string;
+  cohort: string | null;
+  enrolled_at: Date | string;
+}
+
+/** The columns of a learner, as toLearner reads them. */
+export const LEARNER_COLUMNS = `learner_id, agent_ifi, actor, registration::text AS registration,
+  name, service_number, mission, country, unit, role, track_id, language, cohort, enrolled_at`;
+
+/** A learners row as a Learner. */
+export function toLearner(row: LearnerRow): Learner {
+  return {
+    learnerId: row.learner_id,
+    agentIfi: row.agent_ifi,
+    actor: row.actor,
+    registration: row.registration,
+    name: row.name,
+    serviceNumber: row.service_number,
+    mission: row.mission,
+    country: row.country,
+    unit: row.unit,
+    role: row.role,
+    trackId: row.track_id,
+    language: row.language,
+    cohort: row.cohort,
+    enrolledAt: new Date(row.enrolled_at).toISOString(),
+  };
+}
+
+/** Enrolled learners and their profiles. */
+export class Learners {
+  readonly #db: SqlClient;
+
+  constructor(db: SqlClient) {
+    this.#db = db;
+  }
+
+  /** Records an enrolment; `enrolledAt` is set from the database clock. */
+  async add(learner: Omit<Learner, 'enrolledAt'>): Promise<Learner> {
+    const rows = await this.#db.query<LearnerRow>(
+      `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
+         mission, country, unit, role, track_id, language, cohort)
+       VALUES ($1, $2, $3::jsonb, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       RETURNING ${LEARNER_COLUMNS}`,
+      [
+        learner.learnerId,
+        learner.agentIfi,
+        JSON.stringify(learner.actor),
+        learner.registration,
+        learner.name,
+        learner.serviceNumber,
+        learner.mission,
+        learner.country,
+        learner.unit,
+        learner.role,
+        learner.trackId,
+        learner.language,
+        learner.cohort,
+      ],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error('the learner insert returned no row');
+    return toLearner(row);
+  }
+
+  /** A learner by their opaque id, or null. */
+  async byId(learnerId: string): Promise<Learner | null> {
+    const rows = await this.#db.query<LearnerRow>(
+      `SELECT ${LEARNER_COLUMNS} FROM learners WHERE learner_id = $1`,
+      [learnerId],
+    );
+    return rows[0] === undefined ? null : toLearner(rows[0]);
+  }
+
+  /** A learner by the identifier of their Agent, or null. */
+  async byAgent(agentIfi: string): Promise<Learner | null> {
+    const rows = await this.#db.query<LearnerRow>(
+      `SELECT ${LEARNER_COLUMNS} FROM learners WHERE agent_ifi = $1`,
+      [agentIfi],
+    );
+    return rows[0] === undefined ? null : toLearner(rows[0]);
+  }
+}

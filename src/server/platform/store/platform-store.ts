@@ -1,0 +1,39 @@
+import type { SqlDatabase } from '../../db/sql-database.ts';
+import { Attempts } from './attempts.ts';
+import { Certificates } from './certificates.ts';
+import { Cohorts } from './cohorts.ts';
+import { Learners } from './learners.ts';
+import { ReportQueries } from './report-queries.ts';
+import { migratePlatform } from './schema.ts';
+import { SignInCodes } from './sign-in-codes.ts';
+import { Staff } from './staff.ts';
+
+/**
+ * The platform's repository: its own tables, one module per kind of record. Nothing else in the
+ * platform writes SQL or holds the database handle.
+ */
+export class PlatformStore {
+  readonly learners: Learners;
+  readonly cohorts: Cohorts;
+  readonly staff: Staff;
+  readonly signInCodes: SignInCodes;
+  readonly attempts: Attempts;
+  readonly certificates: Certificates;
+  readonly reports: ReportQueries;
+
+  constructor(db: SqlDatabase) {
+    this.learners = new Learners(db);
+    this.cohorts = new Cohorts(db);
+    this.staff = new Staff(db);
+    this.signInCodes = new SignInCodes(db);
+    this.attempts = new Attempts(db);
+    this.certificates = new Certificates(db);
+    this.reports = new ReportQueries(db);
+  }
+}
+
+/** Brings the platform's tables up to date on a database and opens its repository there. */
+export async function openPlatformStore(db: SqlDatabase): Promise<PlatformStore> {
+  await migratePlatform(db);
+  return new PlatformStore(db);
+}

@@ -1,0 +1,194 @@
+import type { SqlClient } from '../../db/sql-database.ts';
+
+/** The dimensions a report can be grouped by. */
+export const GROUP_BY = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
+
+/** A report dimension. */
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** Report filters, all optional; text filters match exactly, ignoring case. */
+export interface ReportFilters {
+  mission?: string;
+  country?: string;
+  unit?: string;
+  role?: string;
+  track?: string;
+  cohort?: string;
+  /** Learners enrolled on or after this instant. */
+  from?: string;
+  /** Learners enrolled before this instant. */
+  to?: string;
+  /** Part of a learner's name or service number. */
+  q?: string;
+}
+
+/** A learner in a report, with their current certificate for their track. */
+export interface ReportedLearner {
+  learnerId: string;
+  agentIfi: string;
+  name: string;
+  serviceNumber: string;
+  mission: string;
+  country: string;
+  unit: string;
+  role: string;
+  cohort: string | null;
+  trackId: string | null;
+  enrolledAt: string;
+  certificate: { code: string; issuedAt: string; expiresAt: string } | null;
+}
+
+/** What the completion report needs of each learner. */
+export interface LearnerSummary {
+  agentIfi: string;
+  trackId: string | null;
+  /** The learner's value of the grouping dimension ('' when they have none). */
+  key: string;
+  certified: boolean;
+}
+
+const DIMENSION: Record<GroupBy, string> = {
+  mission: 'l.mission',
+  country: 'l.country',
+  unit: 'l.unit',
+  role: 'l.role',
+  track: 'l.track_id',
+  cohort: 'l.cohort',
+};
+
+// Each learner's newest unexpired certificate for their own track.
+const CURRENT_CERTIFICATES = `certs AS (
+  SELECT DISTINCT ON (learner_ifi, track_id) learner_ifi, track_id, code, issued_at, expires_at
+  FROM certificates WHERE expires_at > now()
+  ORDER BY learner_ifi, track_id, issued_at DESC
+)`;
+
+/** The platform's side of the DPO reports: learners, their cohorts and certificates. */
+export class ReportQueries {
+  readonly #db: SqlClient;
+
+  constructor(db: SqlClient) {
+    this.#db = db;
+  }
+
+  // The WHERE clause of the filters on learners `l`, its parameters appended to `params`.
+  #where(filters: ReportFilters, params: unknown[]): string {
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    for (const field of ['mission', 'country', 'unit', 'role', 'cohort'] as const) {
+      const value = filters[field];
+      if (value !== undefined) where.push(`lower(l.${field}) = lower(${p(value)})`);
+    }
+    if (filters.track !== undefined) where.push(`l.track_id = ${p(filters.track)}`);
+    if (filters.from !== undefined) where.push(`l.enrolled_at >= ${p(filters.from)}::timestamptz`);
+    if (filters.to !== undefined) where.push(`l.enrolled_at < ${p(filters.to)}::timestamptz`);
+    if (filters.q !== undefined) {
+      const like = p(`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(l.name ILIKE ${like} OR l.service_number ILIKE ${like})`);
+    }
+    return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+  }
+
+  /** Every matching learner, reduced to what the completion report counts. */
+  async summaries(filters: ReportFilters, groupBy: GroupBy): Promise<LearnerSummary[]> {
+    const params: unknown[] = [];
+    const where = this.#where(filters, params);
+    const rows = await this.#db.query<{
+      agent_ifi: string;
+      track_id: string | null;
+      key: string | null;
+      certified: boolean;
+    }>(
+      `WITH ${CURRENT_CERTIFICATES}
+       SELECT l.agent_ifi, l.track_id, ${DIMENSION[groupBy]} AS key, c.code IS NOT NULL AS certified
+       FROM learners l
+       LEFT JOIN certs c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
+       ${where}`,
+      params,
+    );
+    return rows.map((r) => ({
+      agentIfi: r.agent_ifi,
+      trackId: r.track_id,
+      key: r.key ?? '',
+      certified: r.certified,
+    }));
+  }
+
+  /** The matching learners by name, at most `limit` from `offset`, and how many match in all. */
+  async learners(
+    filters: ReportFilters,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; learners: ReportedLearner[] }> {
+    const params: unknown[] = [];
+    const where = this.#where(filters, params);
+    params.push(limit, offset);
+    const rows = await this.#db.query<{
+      learner_id: string;
+      agent_ifi: string;
+      name: string;
+      service_number: string;
+      mission: string;
+      country: string;
+      unit: string;
+      role: string;
+      cohort: string | null;
+      track_id: string | null;
+      enrolled_at: Date | string;
+      code: string | null;
+      issued_at: Date | string | null;
+      expires_at: Date | string | null;
+      total: number;
+    }>(
+      `WITH ${CURRENT_CERTIFICATES}
+       SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
+         l.role, l.cohort, l.track_id, l.enrolled_at, c.code, c.issued_at, c.expires_at,
+         (count(*) OVER ())::int AS total
+       FROM learners l
+       LEFT JOIN certs c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
+       ${where}
+       ORDER BY lower(l.name), l.learner_id
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    const iso = (v: Date | string): string => new Date(v).toISOString();
+    return {
+      total: rows[0]?.total ?? 0,
+      learners: rows.map((r) => ({
+        learnerId: r.learner_id,
+        agentIfi: r.agent_ifi,
+        name: r.name,
+        serviceNumber: r.service_number,
+        mission: r.mission,
+        country: r.country,
+        unit: r.unit,
+        role: r.role,
+        cohort: r.cohort,
+        trackId: r.track_id,
+        enrolledAt: iso(r.enrolled_at),
+        certificate:
+          r.code === null || r.issued_at === null || r.expires_at === null
+            ? null
+            : { code: r.code, issuedAt: iso(r.issued_at), expiresAt: iso(r.expires_at) },
+      })),
+    };
+  }
+
+  /** Certificates issued per month (UTC) to the matching learners for their track, valid or not. */
+  async certifiedPerMonth(filters: ReportFilters): Promise<{ month: string; certified: number }[]> {
+    const params: unknown[] = [];
+    const where = this.#where(filters, params);
+    return this.#db.query<{ month: string; certified: number }>(
+      `SELECT to_char(date_trunc('month', c.issued_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+         count(*)::int AS certified
+       FROM certificates c
+       JOIN learners l ON l.agent_ifi = c.learner_ifi AND l.track_id = c.track_id
+       ${where}
+       GROUP BY 1 ORDER BY 1`,
+      params,
+    );
+  }
+}
