@@ -44,9 +44,6 @@ export interface ModuleProgress {
   score: number | null;
 }
 
-// Past this many learners, one pass over every agent's statements costs less than a list.
-const AGENT_LIST_LIMIT = 2000;
-
 /**
  * The DPO reports. Learners, cohorts, attempts and certificates come from the platform's tables;
  * what learners did (module completions, knowledge-check scores, whether they started at all)
@@ -79,12 +76,13 @@ export class Reports {
     return this.#svc.track(trackId)?.rule.requiredModules ?? [];
   }
 
-  // Per agent that has any statement: how many of each track's required modules it completed.
+  // Per learner who has any statement: how many of each track's required modules they completed.
   async #progress(agents: readonly string[]): Promise<Map<string, number[]>> {
+    if (agents.length === 0) return new Map();
     const counts = await this.#svc.store.activityCounts({
       verb: VERBS.completed,
       activitySets: this.#moduleSets,
-      ...(agents.length <= AGENT_LIST_LIMIT ? { agents } : {}),
+      agents,
     });
     return new Map(counts.map((c) => [c.agentIfi, c.counts]));
   }

@@ -96,24 +96,28 @@ export class ReportQueries {
   async summaries(filters: ReportFilters, groupBy: GroupBy): Promise<LearnerSummary[]> {
     const params: unknown[] = [];
     const where = this.#where(filters, params);
-    const rows = await this.#db.query<{
-      agent_ifi: string;
-      track_id: string | null;
-      key: string | null;
-      certified: boolean;
-    }>(
+    // One JSON text for every learner: 100,000 rows cost ~0.5 s to carry one by one out of the
+    // embedded database's thread, one string ~0.05 s.
+    const rows = await this.#db.query<{ json: string }>(
       `WITH ${CURRENT_CERTIFICATES}
-       SELECT l.agent_ifi, l.track_id, ${DIMENSION[groupBy]} AS key, c.code IS NOT NULL AS certified
+       SELECT COALESCE(json_agg(json_build_array(
+         l.agent_ifi, l.track_id, ${DIMENSION[groupBy]}, c.code IS NOT NULL)), '[]')::text AS json
        FROM learners l
        LEFT JOIN certs c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
        ${where}`,
       params,
     );
-    return rows.map((r) => ({
-      agentIfi: r.agent_ifi,
-      trackId: r.track_id,
-      key: r.key ?? '',
-      certified: r.certified,
+    const list = JSON.parse(rows[0]?.json ?? '[]') as [
+      string,
+      string | null,
+      string | null,
+      boolean,
+    ][];
+    return list.map(([agentIfi, trackId, key, certified]) => ({
+      agentIfi,
+      trackId,
+      key: key ?? '',
+      certified,
     }));
   }
 
