@@ -1,5 +1,5 @@
-// The SQL that writes credentials and State documents, on any connection: the store's own
-// (SqlStore) or a transaction that must also write something else (auth/learner-records.ts).
+// The SQL that writes credentials and State documents, on the store's connection or inside one
+// of its transactions (SqlStore only: nothing outside the store writes the LRS's tables).
 import { createHash } from 'node:crypto';
 import type { SqlClient } from '../../db/sql-database.ts';
 import type { CredentialRecord, DocumentWrite, StateKey } from './types.ts';
