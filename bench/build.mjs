@@ -25,10 +25,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { generateCourse, generated, LANGS, realModules } from './generate-course.mjs';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
-const LANGS = ['en', 'fr'];
 
 const { values: args } = parseArgs({
   options: {
@@ -53,64 +53,21 @@ function runsFor(size) {
   return size >= 1000 ? 1 : 3;
 }
 
-/** The real modules of one language: file name, text, and its quiz's text. */
-function realModules(lang) {
-  const dir = join(repo, 'content/modules', lang);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.mdx'))
-    .sort()
-    .map((name) => ({
-      id: name.replace(/\.mdx$/, ''),
-      text: readFileSync(join(dir, name), 'utf8'),
-      quiz: readFileSync(join(repo, 'content/quizzes', lang, name.replace(/\.mdx$/, '.yaml')), 'utf8'),
-    }));
-}
-
-/**
- * The i-th generated module of a language: the real module i mod 4, its id (and its quiz's) made
- * unique past the first four, its order moved to i + 1. The first four keep their ids, so tracks,
- * prerequisites and trainer notes still name existing modules.
- */
-function generated(real, i) {
-  const source = real[i % real.length];
-  const id = i < real.length ? source.id : `${source.id}-${i}`;
-  const module = source.text
-    .replace(/^id: .*$/m, `id: ${id}`)
-    .replace(/^order: .*$/m, `order: ${i + 1}`)
-    .replace(/^title: (.*)$/m, i < real.length ? '$&' : `title: $1 (${i + 1})`);
-  const quiz = source.quiz
-    .replace(/^id: .*$/m, `id: ${id}-check`)
-    .replace(/^module: .*$/m, `module: ${id}`);
-  return { id, module, quiz, source };
-}
-
 /** Copies what a build needs into a fresh folder; node_modules is linked, not copied. */
 function copyProject(root) {
   for (const file of ['astro.config.mjs', 'tsconfig.json', 'package.json']) {
     cpSync(join(repo, file), join(root, file));
   }
   // Copies, not links: Vite resolves links to their real path and would leave the copy's root.
-  for (const folder of ['src', 'integrations', 'public', 'content']) {
+  for (const folder of ['src', 'integrations', 'public', 'content', 'assessments']) {
     cpSync(join(repo, folder), join(root, folder), { recursive: true });
   }
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
-}
-
-/** Writes N generated modules and quizzes per language into a project copy's content folder. */
-function generateCourse(root, size) {
-  for (const lang of LANGS) {
-    const real = realModules(lang);
-    const modules = join(root, 'content/modules', lang);
-    const quizzes = join(root, 'content/quizzes', lang);
-    rmSync(modules, { recursive: true, force: true });
-    rmSync(quizzes, { recursive: true, force: true });
-    mkdirSync(modules, { recursive: true });
-    mkdirSync(quizzes, { recursive: true });
-    for (let i = 0; i < size; i += 1) {
-      const { id, module, quiz } = generated(real, i);
-      writeFileSync(join(modules, `${id}.mdx`), module);
-      writeFileSync(join(quizzes, `${id}.yaml`), quiz);
-    }
+  // A real node_modules of links, not one link: Astro keeps its content cache in
+  // node_modules/.astro, and the copy must neither reuse nor clear the repository's.
+  mkdirSync(join(root, 'node_modules'));
+  for (const entry of readdirSync(join(repo, 'node_modules'))) {
+    if (entry !== '.astro')
+      symlinkSync(join(repo, 'node_modules', entry), join(root, 'node_modules', entry));
   }
 }
 
@@ -172,10 +129,14 @@ async function installStarlight() {
     JSON.stringify({ name: 'cp-bench-starlight', private: true, type: 'module' }),
   );
   console.log(`installing astro@${astroVersion} and @astrojs/starlight in ${STARLIGHT_DIR}`);
-  await run('npm', ['install', '--no-audit', '--no-fund', `astro@${astroVersion}`, '@astrojs/starlight'], {
-    cwd: STARLIGHT_DIR,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', `astro@${astroVersion}`, '@astrojs/starlight'],
+    {
+      cwd: STARLIGHT_DIR,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   writeFileSync(marker, '');
 }
 
@@ -191,11 +152,11 @@ function toMarkdown(text) {
 
 async function starlightBuild(size, runs) {
   await installStarlight();
-  const root = join(STARLIGHT_DIR, 'site');
-  rmSync(root, { recursive: true, force: true });
+  // The site lives beside its own node_modules: through a link, Vite would resolve Starlight's
+  // virtual modules from outside the root and fail.
+  const root = STARLIGHT_DIR;
+  rmSync(join(root, 'src'), { recursive: true, force: true });
   mkdirSync(join(root, 'src/content/docs'), { recursive: true });
-  symlinkSync(join(STARLIGHT_DIR, 'node_modules'), join(root, 'node_modules'));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   writeFileSync(
     join(root, 'astro.config.mjs'),
     `import starlight from '@astrojs/starlight';
@@ -228,8 +189,13 @@ export const collections = { docs: defineCollection({ loader: docsLoader(), sche
     }
   }
   const times = [];
-  for (let r = 0; r < runs; r += 1) times.push((await astroBuild(root)).ms);
-  if (!args.keep) rmSync(root, { recursive: true, force: true });
+  for (let r = 0; r < runs; r += 1) {
+    const build = await astroBuild(root);
+    console.log(
+      `${size} modules, Starlight run ${r + 1}/${runs}: ${(build.ms / 1000).toFixed(1)} s`,
+    );
+    times.push(build.ms);
+  }
   return times;
 }
 
@@ -280,7 +246,8 @@ for (const size of sizes) {
 }
 
 const out = join(repo, 'bench/build.json');
-const previous = existsSync(out) && statSync(out).isFile() ? JSON.parse(readFileSync(out, 'utf8')) : {};
+const previous =
+  existsSync(out) && statSync(out).isFile() ? JSON.parse(readFileSync(out, 'utf8')) : {};
 writeFileSync(
   out,
   `${JSON.stringify(
