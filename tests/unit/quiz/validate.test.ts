@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuizAgainstModule, quizDataSchema } from '../../../src/quiz/validate.ts';
+import { quizDataSchema } from '../../../src/quiz/validate.ts';
 import { nth, rawQuestion, rawQuiz } from './fixture.ts';
 import type { RawQuestion } from './fixture.ts';
 
@@ -178,27 +178,5 @@ describe('quizDataSchema', () => {
     const quiz = rawQuiz();
     rawQuestion(quiz, 'q1').type = 'essay';
     expect(quizDataSchema.safeParse(quiz).success).toBe(false);
-  });
-});
-
-describe('checkQuizAgainstModule', () => {
-  const quiz = quizDataSchema.parse(rawQuiz());
-  const file = 'content/quizzes/en/coordination.yaml';
-
-  it('returns nothing when the module defines every outcome', () => {
-    expect(checkQuizAgainstModule(quiz, ['refer', 'mandate', 'actors'], file)).toEqual([]);
-  });
-
-  it('names the file, the question and the unknown outcome', () => {
-    expect(checkQuizAgainstModule(quiz, ['refer', 'mandate'], file)).toEqual([
-      'content/quizzes/en/coordination.yaml: question "q4" assesses outcome "actors", which module "coordination" does not define',
-    ]);
-  });
-
-  it('checks scenario follow-ups too', () => {
-    expect(checkQuizAgainstModule(quiz, ['refer', 'actors'], file)).toEqual([
-      'content/quizzes/en/coordination.yaml: question "q3" assesses outcome "mandate", which module "coordination" does not define',
-      'content/quizzes/en/coordination.yaml: question "q6" follow-up "q6-follow" assesses outcome "mandate", which module "coordination" does not define',
-    ]);
   });
 });
