@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/lrs/store/migrations.ts';
 import { openPgliteDatabase } from '../../src/server/lrs/store/pglite-database.ts';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { indexStatement, statementFingerprint } from '../../src/server/lrs/xapi/statement-index.ts';
-import { randomUUID, statement } from './helpers.ts';
+import { newAgent, randomUUID, ref, statement, useTempDir } from './helpers.ts';
 
 function row(s: JsonObject, ord: number) {
   const full = { ...s, stored: new Date().toISOString(), authority: { mbox: 'mailto:a@x.org' } };
@@ -29,17 +26,18 @@ function row(s: JsonObject, ord: number) {
 }
 
 describe('migration 7 (StatementRefs)', () => {
+  const tempDir = useTempDir('each', 'lrs-migrate-');
+
   it('links the references of statements stored before it', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
-    const db = await openPgliteDatabase(dir);
+    const db = await openPgliteDatabase(tempDir());
     try {
       expect(await migrate(db, 6)).toEqual([1, 2, 3, 4, 5, 6]);
-      const ben = { mbox: `mailto:ben-${randomUUID()}@example.org` };
+      const ben = newAgent('ben');
       const a = statement({ actor: ben });
-      const b = statement({ object: { objectType: 'StatementRef', id: a.id } });
-      const c = statement({ object: { objectType: 'StatementRef', id: b.id } });
+      const b = statement({ object: ref(a.id) });
+      const c = statement({ object: ref(b.id) });
       // c and b target statements that are missing when they are stored; a arrives last.
-      const dangling = statement({ object: { objectType: 'StatementRef', id: randomUUID() } });
+      const dangling = statement({ object: ref(randomUUID()) });
       for (const s of [c, b, a, dangling]) {
         await db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify([row(s, 0)])]);
       }
@@ -59,7 +57,6 @@ describe('migration 7 (StatementRefs)', () => {
       expect(awaited[0]?.n).toBe(1);
     } finally {
       await db.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 });
