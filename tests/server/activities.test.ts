@@ -1,13 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import {
-  describeEachStore,
-  newActivityId,
-  newAgent,
-  q,
-  randomUUID,
-  statement,
-  type TestCredential,
-} from './helpers.ts';
+import { describeEachStore, make, q, type TestCredential } from './helpers.ts';
 
 describeEachStore('activities and agents resources', (lrs) => {
   let writer: TestCredential;
@@ -22,9 +14,9 @@ describeEachStore('activities and agents resources', (lrs) => {
   const person = (agent: unknown) => `/xapi/agents?agent=${q(agent)}`;
 
   it('returns the canonical Activity: newest values win, language maps merge', async () => {
-    const id = newActivityId();
+    const id = make.activity();
     await lrs.send([
-      statement({
+      make.statement({
         object: {
           id,
           definition: {
@@ -35,8 +27,8 @@ describeEachStore('activities and agents resources', (lrs) => {
       }),
     ]);
     await lrs.send([
-      statement({
-        object: { id: newActivityId('lessons'), definition: { name: { 'en-US': 'Lesson' } } },
+      make.statement({
+        object: { id: make.activity('lessons'), definition: { name: { 'en-US': 'Lesson' } } },
         // The activity arrives again as a context parent, with a newer English name.
         context: {
           contextActivities: {
@@ -66,10 +58,10 @@ describeEachStore('activities and agents resources', (lrs) => {
   });
 
   it('does not let a credential without the define scope redefine an Activity', async () => {
-    const id = newActivityId();
-    await lrs.send([statement({ object: { id, definition: { name: { en: 'Trusted' } } } })]);
+    const id = make.activity();
+    await lrs.send([make.statement({ object: { id, definition: { name: { en: 'Trusted' } } } })]);
     await lrs.send(
-      [statement({ object: { id, definition: { name: { en: 'Untrusted' } } } })],
+      [make.statement({ object: { id, definition: { name: { en: 'Untrusted' } } } })],
       writer,
     );
     expect((await lrs.request(activity(id))).json).toEqual({
@@ -80,7 +72,7 @@ describeEachStore('activities and agents resources', (lrs) => {
   });
 
   it('answers an unknown Activity with the Activity itself and refuses bad requests', async () => {
-    const id = newActivityId();
+    const id = make.activity();
     const res = await lrs.request(activity(id));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ objectType: 'Activity', id });
@@ -91,10 +83,10 @@ describeEachStore('activities and agents resources', (lrs) => {
   });
 
   it('returns the Person object for an agent, with the names statements gave it', async () => {
-    const { mbox } = newAgent();
+    const { mbox } = make.agent();
     await lrs.send([
-      statement({ actor: { mbox, name: 'A. Learner' } }),
-      statement({ actor: { mbox, name: 'Alex Learner' } }),
+      make.statement({ actor: { mbox, name: 'A. Learner' } }),
+      make.statement({ actor: { mbox, name: 'Alex Learner' } }),
     ]);
     const res = await lrs.request(person({ mbox }), { as: writer });
     expect(res.status).toBe(200);
@@ -109,7 +101,7 @@ describeEachStore('activities and agents resources', (lrs) => {
   });
 
   it('answers an unknown agent with a Person of what was asked', async () => {
-    const account = { homePage: 'https://peacekeeping.example.org', name: randomUUID() };
+    const account = { homePage: 'https://peacekeeping.example.org', name: make.uuid() };
     const res = await lrs.request(person({ account, name: 'Sam' }));
     expect(res.json).toEqual({ objectType: 'Person', name: ['Sam'], account: [account] });
   });
@@ -119,7 +111,7 @@ describeEachStore('activities and agents resources', (lrs) => {
     expect(await lrs.status(person(group))).toBe(400);
     expect(await lrs.status(person({ name: 'x' }))).toBe(400);
     expect(await lrs.status('/xapi/agents')).toBe(400);
-    const someone = newAgent();
+    const someone = make.agent();
     expect(await lrs.status(person(someone), { as: noRead })).toBe(403);
     const learner = await lrs.learner(['statements/read/mine']);
     expect(await lrs.status(person(learner.agent), { as: learner })).toBe(200);

@@ -1,15 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  newTempDir,
-  removeDir,
-  startLrs,
-  statement,
-  storeKinds,
-  xapi,
-  type Lrs,
-} from './helpers.ts';
+import { make, newTempDir, removeDir, startLrs, storeKinds, xapi, type Lrs } from './helpers.ts';
 
 const ORIGIN = 'https://training.example.org';
 
@@ -68,7 +60,7 @@ describe('one process serves the site and the LRS', () => {
     );
 
     const res = await lrs.request('/xapi/statements', {
-      body: statement(),
+      body: make.statement(),
       headers: { Origin: ORIGIN },
     });
     expect(res.status).toBe(200);

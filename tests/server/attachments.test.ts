@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, parseMultipart } from '../../src/server/lrs/xapi/multipart.ts';
-import {
-  describeEachStore,
-  messageOf,
-  newAgent,
-  q,
-  statement,
-  type XapiResponse,
-} from './helpers.ts';
+import { describeEachStore, make, q, type XapiResponse } from './helpers.ts';
 import {
   attachmentObject,
   getMultipart,
@@ -66,7 +59,7 @@ describeEachStore(
 
     it('stores a POSTed attachment part and returns it byte for byte with attachments=true', async () => {
       const content = awkwardBytes();
-      const s = statement({ attachments: [attachmentObject(content)] });
+      const s = make.statement({ attachments: [attachmentObject(content)] });
       const post = await send(s, [{ content }]);
       expect(post.status).toBe(200);
       expect(post.json).toEqual([s.id]);
@@ -94,7 +87,7 @@ describeEachStore(
 
     it('accepts a PUT with an attachment part, and the example of the specification', async () => {
       const content = Buffer.from('Patrol report: two children referred to UNICEF.');
-      const s = statement({
+      const s = make.statement({
         attachments: [attachmentObject(content, { contentType: 'text/plain' })],
       });
       const put = sendMultipart(
@@ -110,7 +103,7 @@ describeEachStore(
 
       // Communication 1.5.2.s6: an odd boundary, headers without a space, no leading line break.
       const boundary = "abcABC0123'()+_,-./:=?";
-      const example = statement({
+      const example = make.statement({
         attachments: [
           {
             usageType: 'http://example.com/attachment-usage/test',
@@ -138,11 +131,11 @@ describeEachStore(
     it('stores shared content once and returns one part per distinct sha2 of a query', async () => {
       const shared = randomBytes(500);
       const own = randomBytes(700);
-      const actor = newAgent('attach');
+      const actor = make.agent('attach');
       const batch = [
-        statement({ actor, attachments: [attachmentObject(shared)] }),
-        statement({ actor, attachments: [attachmentObject(shared), attachmentObject(own)] }),
-        statement({ actor }),
+        make.statement({ actor, attachments: [attachmentObject(shared)] }),
+        make.statement({ actor, attachments: [attachmentObject(shared), attachmentObject(own)] }),
+        make.statement({ actor }),
       ];
       const post = await send(batch, [{ content: shared }, { content: own }]);
       expect(post.status).toBe(200);
@@ -163,8 +156,8 @@ describeEachStore(
       const fileUrl = attachmentObject(Buffer.from('remote'), {
         fileUrl: 'https://peacekeeping.example.org/files/remote.pdf',
       });
-      await lrs.send(statement({ attachments: [fileUrl] }));
-      const asMultipart = statement({ attachments: [fileUrl] });
+      await lrs.send(make.statement({ attachments: [fileUrl] }));
+      const asMultipart = make.statement({ attachments: [fileUrl] });
       expect((await send(asMultipart, [])).status).toBe(200);
       const got = await fetchParts(`statementId=${asMultipart.id}`);
       // Only the statement: the LRS holds no content for a fileUrl attachment.
@@ -174,7 +167,7 @@ describeEachStore(
     it('refuses a missing part, an unreferenced part, a wrong hash and a bad first part, storing nothing', async () => {
       const content = randomBytes(256);
       const other = randomBytes(256);
-      const withContent = () => statement({ attachments: [attachmentObject(content)] });
+      const withContent = () => make.statement({ attachments: [attachmentObject(content)] });
       const sendRaw = ({ body, contentType }: ReturnType<typeof multipartBody>) =>
         lrs.request('/xapi/statements', { raw: body, headers: { 'Content-Type': contentType } });
       const cases: [string, () => Promise<XapiResponse>, string][] = [
@@ -218,7 +211,7 @@ describeEachStore(
       for (const [name, attempt, message] of cases) {
         const res = await attempt();
         expect(res.status, name).toBe(400);
-        expect(messageOf(res), name).toContain(message);
+        expect(res.message, name).toContain(message);
       }
       // Nothing of any of these was stored: neither content.
       expect(await storedContents(sha256(content))).toBe(0);
@@ -227,15 +220,15 @@ describeEachStore(
 
     it('stores neither statements nor contents when one statement of the batch is rejected', async () => {
       const content = randomBytes(100);
-      const good = statement({ attachments: [attachmentObject(content)] });
-      const bad = { ...statement(), verb: { id: 'not an iri' } };
+      const good = make.statement({ attachments: [attachmentObject(content)] });
+      const bad = { ...make.statement(), verb: { id: 'not an iri' } };
       expect((await send([good, bad], [{ content }])).status).toBe(400);
       expect(await exists(good.id)).toBe(404);
       expect(await storedContents(sha256(content))).toBe(0);
 
       // An id conflict is found by the database, after the contents were written in the same
       // transaction: the rollback removes them too.
-      const first = statement();
+      const first = make.statement();
       await lrs.send(first);
       const conflicting = { ...first, attachments: [attachmentObject(content)] };
       expect((await send(conflicting, [{ content }])).status).toBe(409);
@@ -244,10 +237,10 @@ describeEachStore(
 
     it('answers 413 over the attachment limit, and keeps the JSON limit for JSON', async () => {
       const content = randomBytes(70 * 1024);
-      const s = statement({ attachments: [attachmentObject(content)] });
+      const s = make.statement({ attachments: [attachmentObject(content)] });
       const res = await send(s, [{ content }]);
       expect(res.status).toBe(413);
-      expect(messageOf(res)).toContain(`${64 * 1024} bytes`);
+      expect(res.message).toContain(`${64 * 1024} bytes`);
       expect(await exists(s.id)).toBe(404);
     });
   },

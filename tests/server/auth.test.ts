@@ -2,14 +2,10 @@ import { beforeAll, expect, it } from 'vitest';
 import {
   basicAuth,
   describeEachStore,
-  messageOf,
-  newActivityId,
-  newAgent,
+  make,
   q,
   sleep,
   startServer,
-  statement,
-  voiding,
   wrongSecret,
   xapi,
   type TestCredential,
@@ -17,7 +13,7 @@ import {
 } from './helpers.ts';
 
 describeEachStore('credentials and scopes', (lrs) => {
-  const otherAgent = newAgent('other');
+  const otherAgent = make.agent('other');
   let learner: TestLearner;
 
   beforeAll(async () => {
@@ -25,7 +21,7 @@ describeEachStore('credentials and scopes', (lrs) => {
   });
 
   const stateOf = (agent: unknown) =>
-    `/xapi/activities/state?activityId=${q(newActivityId())}&agent=${q(agent)}&stateId=s`;
+    `/xapi/activities/state?activityId=${q(make.activity())}&agent=${q(agent)}&stateId=s`;
 
   it('answers 401 without credentials, with a wrong secret, and after revocation', async () => {
     const none = await lrs.request('/xapi/statements', { as: null });
@@ -33,7 +29,7 @@ describeEachStore('credentials and scopes', (lrs) => {
     expect(none.headers.get('www-authenticate')).toContain('Basic');
     const wrong = await lrs.request('/xapi/statements', { as: wrongSecret(lrs.admin) });
     expect(wrong.status).toBe(401);
-    expect(messageOf(wrong)).toContain('wrong secret');
+    expect(wrong.message).toContain('wrong secret');
 
     const temp = await lrs.credential(['all']);
     expect(await lrs.status('/xapi/statements?limit=1', { as: temp })).toBe(200);
@@ -64,7 +60,7 @@ describeEachStore('credentials and scopes', (lrs) => {
       expect(Date.now() - started).toBeLessThan(700);
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('1');
-      expect(messageOf(limited)).toContain('too many failed');
+      expect(limited.message).toContain('too many failed');
       // Credentials are not even checked while the address waits, good ones included.
       expect((await call(lrs.admin)).status).toBe(429);
       await sleep(850);
@@ -79,11 +75,11 @@ describeEachStore('credentials and scopes', (lrs) => {
   });
 
   it('enforces scopes with 403', async () => {
-    const post = { method: 'POST', body: statement() };
+    const post = { method: 'POST', body: make.statement() };
     const reader = await lrs.credential(['statements/read']);
     const write = await lrs.request('/xapi/statements', { ...post, as: reader });
     expect(write.status).toBe(403);
-    expect(messageOf(write)).toContain('statements/write');
+    expect(write.message).toContain('statements/write');
 
     const writer = await lrs.credential(['statements/write']);
     expect(await lrs.status('/xapi/statements', { ...post, as: writer })).toBe(200);
@@ -96,18 +92,18 @@ describeEachStore('credentials and scopes', (lrs) => {
   });
 
   it('confines a learner credential to its own statements', async () => {
-    const [own] = await lrs.send(statement({ actor: learner.agent }), learner);
+    const [own] = await lrs.send(make.statement({ actor: learner.agent }), learner);
 
     const foreign = await lrs.request('/xapi/statements', {
-      body: statement({ actor: otherAgent }),
+      body: make.statement({ actor: otherAgent }),
       as: learner,
     });
     expect(foreign.status).toBe(403);
-    expect(messageOf(foreign)).toContain('its own statements');
+    expect(foreign.message).toContain('its own statements');
 
-    const [others] = await lrs.send(statement({ actor: otherAgent }));
+    const [others] = await lrs.send(make.statement({ actor: otherAgent }));
     // Statements about the learner stored by someone else are the learner's too.
-    const [aboutLearner] = await lrs.send(statement({ actor: learner.agent }));
+    const [aboutLearner] = await lrs.send(make.statement({ actor: learner.agent }));
 
     const ids = await lrs.statementIds('', learner);
     expect(ids).toContain(own);
@@ -117,7 +113,7 @@ describeEachStore('credentials and scopes', (lrs) => {
     expect(await lrs.status(`/xapi/statements?statementId=${others}`, { as: learner })).toBe(404);
 
     // Voiding another learner's statement is refused.
-    const refused = voiding(others ?? '', { actor: learner.agent });
+    const refused = make.voiding(others ?? '', { actor: learner.agent });
     expect(await lrs.status('/xapi/statements', { body: refused, as: learner })).toBe(403);
     expect(await lrs.status(`/xapi/statements?statementId=${others}`)).toBe(200);
 

@@ -2,7 +2,7 @@
 // stored twice, and on the embedded store the writes share commits (group commit).
 import { expect, it } from 'vitest';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
-import { describeEachStore, newAgent, q, statement, voiding } from './helpers.ts';
+import { describeEachStore, make, q } from './helpers.ts';
 
 describeEachStore('concurrent statement writes', (lrs) => {
   // Commits of statement writes so far: counted on the embedded store's journal, none elsewhere.
@@ -13,14 +13,14 @@ describeEachStore('concurrent statement writes', (lrs) => {
     Promise.all(bodies.map((body) => lrs.request('/xapi/statements', { body })));
 
   it('answers 60 simultaneous POSTs as if each came alone, and stores each statement once', async () => {
-    const actor = newAgent('class');
-    const singles = Array.from({ length: 50 }, () => statement({ actor }));
-    const resent = statement({ actor }); // sent twice with the same content: both accepted
-    const contested = statement({ actor }); // sent twice with different content: one 409
+    const actor = make.agent('class');
+    const singles = Array.from({ length: 50 }, () => make.statement({ actor }));
+    const resent = make.statement({ actor }); // sent twice with the same content: both accepted
+    const contested = make.statement({ actor }); // sent twice with different content: one 409
     const rival = { ...contested, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' } };
-    const voidTarget = statement({ actor });
-    const voidingIt = voiding(voidTarget.id, { actor });
-    const batch = [statement({ actor }), statement({ actor }), statement({ actor })];
+    const voidTarget = make.statement({ actor });
+    const voidingIt = make.voiding(voidTarget.id, { actor });
+    const batch = [make.statement({ actor }), make.statement({ actor }), make.statement({ actor })];
     const bodies: unknown[] = [
       ...singles,
       resent,
@@ -30,7 +30,7 @@ describeEachStore('concurrent statement writes', (lrs) => {
       voidTarget,
       voidingIt,
       batch,
-      { ...statement({ actor }), verb: { id: 'not an IRI' } },
+      { ...make.statement({ actor }), verb: { id: 'not an IRI' } },
     ];
     const before = await commits();
     const statuses = (await postAll(bodies)).map((a) => a.status);
@@ -70,10 +70,10 @@ describeEachStore('concurrent statement writes', (lrs) => {
   it('voids a target that arrives at the same moment as its voiding statement', async () => {
     // On PostgreSQL the two land in concurrent transactions; neither sees the other's row
     // until it commits, so the service settles voiding after commit.
-    const actor = newAgent('race');
+    const actor = make.agent('race');
     const pairs = Array.from({ length: 30 }, () => {
-      const target = statement({ actor });
-      return [target, voiding(target.id, { actor })] as const;
+      const target = make.statement({ actor });
+      return [target, make.voiding(target.id, { actor })] as const;
     });
     const answers = await postAll(pairs.flat());
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));

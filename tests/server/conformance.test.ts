@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeEachStore,
-  messageOf,
-  newActivityId,
-  newAgent,
-  q,
-  randomUUID,
-  statement,
-  type XapiResponse,
-} from './helpers.ts';
+import { describeEachStore, make, q, type XapiResponse } from './helpers.ts';
 
 describeEachStore(
   'cross-cutting requirements',
   (lrs) => {
     it('answers HEAD on every GET resource like GET, without a body', async () => {
-      const [id] = await lrs.send(statement());
-      const agent = newAgent();
-      const activity = newActivityId();
+      const [id] = await lrs.send(make.statement());
+      const agent = make.agent();
+      const activity = make.activity();
       const urls = [
         '/xapi/about',
         `/xapi/statements?statementId=${id ?? ''}`,
@@ -36,7 +27,7 @@ describeEachStore(
         expect(head.headers.get('content-type'), url).toBe(get.headers.get('content-type'));
         expect(head.headers.get('x-experience-api-version'), url).toBe('1.0.3');
       }
-      const missing = `/xapi/statements?statementId=${randomUUID()}`;
+      const missing = `/xapi/statements?statementId=${make.uuid()}`;
       expect(await lrs.status(missing, { method: 'HEAD' })).toBe(404);
     });
 
@@ -44,7 +35,7 @@ describeEachStore(
       const cases: [string, Promise<XapiResponse>][] = [
         ['200', lrs.request('/xapi/about', { as: null })],
         ['404 route', lrs.request('/xapi/nothing-here')],
-        ['404 statement', lrs.request(`/xapi/statements?statementId=${randomUUID()}`)],
+        ['404 statement', lrs.request(`/xapi/statements?statementId=${make.uuid()}`)],
         ['401', lrs.request('/xapi/statements', { as: null })],
         [
           '400 version',
@@ -54,7 +45,7 @@ describeEachStore(
         [
           '413',
           lrs.request('/xapi/statements', {
-            raw: JSON.stringify(Array.from({ length: 40 }, () => statement())),
+            raw: JSON.stringify(Array.from({ length: 40 }, () => make.statement())),
             headers: { 'Content-Type': 'application/json' },
           }),
         ],
@@ -133,7 +124,7 @@ describeEachStore(
         });
 
       it('PUTs, GETs and queries statements with headers and parameters in the form', async () => {
-        const s = statement();
+        const s = make.statement();
         const put = await alternate('/xapi/statements', 'PUT', {
           statementId: s.id,
           content: JSON.stringify(s),
@@ -152,7 +143,7 @@ describeEachStore(
       });
 
       it('carries If-Match for a profile document and still refuses what it should', async () => {
-        const activityId = newActivityId();
+        const activityId = make.activity();
         const profile = (method: string, fields: Record<string, string> = {}) =>
           alternate('/xapi/activities/profile', method, { activityId, profileId: 'p', ...fields });
         const write = (content: string, condition: Record<string, string>) =>
@@ -203,13 +194,13 @@ describeEachStore(
     it('rejects a statement POST whose Content-Type is missing or not JSON', async () => {
       const missing = await lrs.request('/xapi/statements', {
         method: 'POST',
-        raw: Buffer.from(JSON.stringify(statement())),
+        raw: Buffer.from(JSON.stringify(make.statement())),
       });
       expect(missing.status).toBe(400);
-      expect(messageOf(missing)).toContain('Content-Type');
+      expect(missing.message).toContain('Content-Type');
       const text = await lrs.request('/xapi/statements', {
         method: 'POST',
-        raw: JSON.stringify(statement()),
+        raw: JSON.stringify(make.statement()),
         headers: { 'Content-Type': 'text/plain' },
       });
       expect(text.status).toBe(400);

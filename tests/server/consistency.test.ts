@@ -6,11 +6,10 @@ import {
   createCredential,
   describeEachStore,
   describeOnPostgres,
-  newAgent,
+  make,
   q,
   sleep,
   startServer,
-  statement,
   xapi,
   type TestCredential,
   type TestServer,
@@ -27,7 +26,7 @@ describeEachStore('consistent-through', (lrs) => {
       const through = before.headers.get(HEADER) ?? '';
       expect(through).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(through >= previous).toBe(true);
-      const s = statement();
+      const s = make.statement();
       const post = await lrs.request('/xapi/statements', { body: s });
       expect(post.status).toBe(200);
       // Every answer of the Statement resource carries the header, writes included.
@@ -38,7 +37,7 @@ describeEachStore('consistent-through', (lrs) => {
       previous = got.headers.get(HEADER) ?? '';
       expect(Date.parse(previous)).toBeGreaterThanOrEqual(stored(got));
     }
-    const put = statement();
+    const put = make.statement();
     const answer = await lrs.request(`/xapi/statements?statementId=${put.id}`, {
       method: 'PUT',
       body: put,
@@ -48,9 +47,9 @@ describeEachStore('consistent-through', (lrs) => {
   });
 
   it('sends Last-Modified: the stored time of a statement, the latest one of a query', async () => {
-    const actor = newAgent('last-modified');
-    const [first] = await lrs.send(statement({ actor }));
-    await lrs.send(statement({ actor }));
+    const actor = make.agent('last-modified');
+    const [first] = await lrs.send(make.statement({ actor }));
+    await lrs.send(make.statement({ actor }));
     const res = await lrs.request(`/xapi/statements?agent=${q(actor)}`);
     const times = (res.json as { statements: { stored: string }[] }).statements.map((s) =>
       Date.parse(s.stored),
@@ -96,7 +95,7 @@ describeOnPostgres('consistent-through across two instances on one PostgreSQL', 
     });
     await blocker.connect();
     let posting: Promise<{ status: number }> | undefined;
-    const s = statement();
+    const s = make.statement();
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE statements IN EXCLUSIVE MODE');

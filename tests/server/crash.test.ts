@@ -1,14 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  basicAuth,
-  newActivityId,
-  newAgent,
-  q,
-  randomUUID,
-  sleep,
-  storeKinds,
-  type ServiceEnv,
-} from './helpers.ts';
+import { basicAuth, make, q, sleep, storeKinds, type ServiceEnv } from './helpers.ts';
 import { exited, startService, type ServiceProcess } from './process-helpers.ts';
 
 // The embedded store is the one whose durability is the LRS's own; with DATABASE_URL the same
@@ -39,20 +30,20 @@ describe.each(storeKinds())('crash safety on $name', (kind) => {
       'X-Experience-API-Version': '1.0.3',
       'Content-Type': 'application/json',
     };
-    const actor = newAgent();
+    const actor = make.agent();
     const acked = new Map<string, Record<string, unknown>>();
-    const make = () => ({
-      id: randomUUID(),
+    const answer = () => ({
+      id: make.uuid(),
       actor,
       verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
-      object: { id: newActivityId('q') },
-      result: { response: randomUUID() },
+      object: { id: make.activity('q') },
+      result: { response: make.uuid() },
     });
     const url = service.url;
     let stop = false;
     const writer = async (batch: number) => {
       while (!stop) {
-        const list = Array.from({ length: batch }, make);
+        const list = Array.from({ length: batch }, answer);
         try {
           const res = await fetch(`${url}/xapi/statements`, {
             method: 'POST',

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   describeEachStore,
-  messageOf,
-  newActivityId,
-  newAgent,
+  make,
   q,
-  randomUUID,
   sleep,
   type LrsRequest,
   type TestCredential,
@@ -24,11 +21,11 @@ interface Resource {
 const resources: Resource[] = [
   {
     name: 'activity profile',
-    base: () => `/xapi/activities/profile?activityId=${q(newActivityId())}`,
+    base: () => `/xapi/activities/profile?activityId=${q(make.activity())}`,
   },
   {
     name: 'agent profile',
-    base: () => `/xapi/agents/profile?agent=${q(newAgent())}`,
+    base: () => `/xapi/agents/profile?agent=${q(make.agent())}`,
   },
 ];
 
@@ -112,7 +109,7 @@ describeEachStore('document resources', (lrs) => {
 
       const array = await lrs.request(url, { method: 'POST', body: [1] });
       expect(array.status).toBe(400);
-      expect(messageOf(array)).toContain('JSON objects only');
+      expect(array.message).toContain('JSON objects only');
       for (const [raw, type] of [
         ['x', 'text/plain'],
         ['{"a":', 'application/json'],
@@ -142,7 +139,7 @@ describeEachStore('document resources', (lrs) => {
 
       const blind = await lrs.request(url, { method: 'PUT', body: { v: 2 } });
       expect(blind.status).toBe(409);
-      expect(messageOf(blind)).toContain('If-Match');
+      expect(blind.message).toContain('If-Match');
       expect(await put(url, { v: 2 }, zeros)).toBe(412);
       expect(await put(url, { v: 2 }, { headers: { 'If-None-Match': '*' } })).toBe(412);
       expect(await post(url, { w: 1 }, zeros)).toBe(412);
@@ -205,7 +202,7 @@ describeEachStore('document resources', (lrs) => {
         headers,
       });
       expect(res.status).toBe(400);
-      expect(messageOf(res)).toContain(text);
+      expect(res.message).toContain(text);
       expect(res.headers.get('x-experience-api-version')).toBe('1.0.3');
     });
 
@@ -213,7 +210,7 @@ describeEachStore('document resources', (lrs) => {
       const url = `${resource.base()}&profileId=scoped`;
       const state = await lrs.request(url, { as: stateOnly });
       expect(state.status).toBe(403);
-      expect(messageOf(state)).toContain('profile scope');
+      expect(state.message).toContain('profile scope');
       expect(await put(url, { a: 1 }, { as: reader })).toBe(403);
       expect(await lrs.status(url)).toBe(404);
     });
@@ -224,16 +221,16 @@ describeEachStore('document resources', (lrs) => {
     expect(await lrs.status(`/xapi/agents/profile?agent=${q(group)}`)).toBe(400);
     const badIri = await lrs.request('/xapi/activities/profile?activityId=nope');
     expect(badIri.status).toBe(400);
-    expect(messageOf(badIri)).toContain('IRI');
+    expect(badIri.message).toContain('IRI');
   });
 
   it('confines a learner credential to its own agent profile', async () => {
-    const me = { account: { homePage: 'https://peacekeeping.example.org', name: randomUUID() } };
+    const me = { account: { homePage: 'https://peacekeeping.example.org', name: make.uuid() } };
     const learner = await lrs.learner(['profile'], me);
     const mine = `/xapi/agents/profile?agent=${q(me)}&profileId=p`;
     expect(await put(mine, { a: 1 }, { as: learner })).toBe(204);
     expect(await json(mine, { as: learner })).toEqual({ a: 1 });
-    const theirs = `/xapi/agents/profile?agent=${q(newAgent())}&profileId=p`;
+    const theirs = `/xapi/agents/profile?agent=${q(make.agent())}&profileId=p`;
     expect(await put(theirs, { secret: true })).toBe(204);
     for (const method of ['GET', 'PUT', 'POST', 'DELETE']) {
       const body = method === 'PUT' || method === 'POST' ? { body: { b: 2 } } : {};
@@ -242,7 +239,7 @@ describeEachStore('document resources', (lrs) => {
     expect(await json(theirs)).toEqual({ secret: true });
 
     // Activity profiles are shared by all learners: readable, not writable, by one of them.
-    const activity = `/xapi/activities/profile?activityId=${q(newActivityId())}&profileId=p`;
+    const activity = `/xapi/activities/profile?activityId=${q(make.activity())}&profileId=p`;
     expect(await put(activity, { course: 1 })).toBe(204);
     expect(await json(activity, { as: learner })).toEqual({ course: 1 });
     expect(await post(activity, { course: 2 }, { as: learner })).toBe(403);
@@ -250,7 +247,7 @@ describeEachStore('document resources', (lrs) => {
   });
 
   it('keeps State PUT without concurrency headers (3.1.s3), with HEAD, list ETags and If-None-Match ETags', async () => {
-    const list = `/xapi/activities/state?activityId=${q(newActivityId())}&agent=${q(newAgent())}`;
+    const list = `/xapi/activities/state?activityId=${q(make.activity())}&agent=${q(make.agent())}`;
     const url = `${list}&stateId=s`;
     expect(await put(url, { a: 1 })).toBe(204);
     expect(await put(url, { a: 2 })).toBe(204);

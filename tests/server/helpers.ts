@@ -263,6 +263,8 @@ export interface XapiResponse {
   headers: Headers;
   text: string;
   json: unknown;
+  /** The message of an error answer; undefined when the answer has none. */
+  message: string | undefined;
 }
 
 /** Sends a request with the version header, JSON body and credential unless told otherwise. */
@@ -294,7 +296,8 @@ export async function xapi(
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: parseOrUndefined(text) };
+  const json = parseOrUndefined(text);
+  return { status: res.status, headers: res.headers, text, json, message: messageOf({ json }) };
 }
 
 function parseOrUndefined(text: string): unknown {
@@ -531,6 +534,22 @@ export function statement(overrides: JsonObject = {}): TestStatement {
 export function voiding(targetId: string, overrides: JsonObject = {}): TestStatement {
   return statement({ verb: { id: VOIDED }, object: ref(targetId), ...overrides });
 }
+
+/** The builders in one place, for test files: `make.statement({ actor: make.agent('ben') })`. */
+export const make = {
+  /** A fresh agent; see newAgent. */
+  agent: newAgent,
+  /** A fresh activity id; see newActivityId. */
+  activity: newActivityId,
+  /** A valid statement; see statement. */
+  statement,
+  /** A voiding statement; see voiding. */
+  voiding,
+  /** A StatementRef; see ref. */
+  ref,
+  /** A random UUID. */
+  uuid: randomUUID,
+};
 
 /** A copy of a statement without its id. */
 export function withoutId(s: JsonObject): JsonObject {

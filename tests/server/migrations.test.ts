@@ -4,7 +4,7 @@ import { openPgliteDatabase } from '../../src/server/lrs/store/pglite-database.t
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { indexStatement, statementFingerprint } from '../../src/server/lrs/xapi/statement-index.ts';
-import { newAgent, randomUUID, ref, statement, useTempDir } from './helpers.ts';
+import { make, useTempDir } from './helpers.ts';
 
 function row(s: JsonObject, ord: number) {
   const full = { ...s, stored: new Date().toISOString(), authority: { mbox: 'mailto:a@x.org' } };
@@ -32,12 +32,12 @@ describe('migration 7 (StatementRefs)', () => {
     const db = await openPgliteDatabase(tempDir());
     try {
       expect(await migrate(db, 6)).toEqual([1, 2, 3, 4, 5, 6]);
-      const ben = newAgent('ben');
-      const a = statement({ actor: ben });
-      const b = statement({ object: ref(a.id) });
-      const c = statement({ object: ref(b.id) });
+      const ben = make.agent('ben');
+      const a = make.statement({ actor: ben });
+      const b = make.statement({ object: make.ref(a.id) });
+      const c = make.statement({ object: make.ref(b.id) });
       // c and b target statements that are missing when they are stored; a arrives last.
-      const dangling = statement({ object: ref(randomUUID()) });
+      const dangling = make.statement({ object: make.ref(make.uuid()) });
       for (const s of [c, b, a, dangling]) {
         await db.query('SELECT lrs_insert_statements($1::jsonb)', [JSON.stringify([row(s, 0)])]);
       }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CompactSign } from 'jose';
 import { expect, it } from 'vitest';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
-import { describeEachStore, messageOf, statement, type TestStatement } from './helpers.ts';
+import { describeEachStore, make, type TestStatement } from './helpers.ts';
 import { attachmentObject, getMultipart, sendMultipart, sha256 } from './multipart-helpers.ts';
 
 const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
@@ -61,7 +61,7 @@ describeEachStore('signed statements', (lrs) => {
     ]);
 
   it('accepts an RS256 signature without x5c and returns the JWS with attachments=true', async () => {
-    const s = statement();
+    const s = make.statement();
     const jws = await sign(s, privateKey);
     expect((await sendSigned(s, jws)).status).toBe(200);
     const got = await getMultipart(
@@ -77,7 +77,7 @@ describeEachStore('signed statements', (lrs) => {
   it('verifies RS384 and RS512 signatures against the x5c certificate', async () => {
     const key = createPrivateKey(signerKey);
     for (const alg of ['RS384', 'RS512']) {
-      const s = statement();
+      const s = make.statement();
       const jws = await sign(s, key, { alg, x5c: [der(signerCert)] });
       expect((await sendSigned(s, jws)).status, alg).toBe(200);
       expect(await status(s.id)).toBe(200);
@@ -87,7 +87,7 @@ describeEachStore('signed statements', (lrs) => {
   it('ignores what the exceptions to immutability allow to differ', async () => {
     // Signed without id, with another serialisation of the timestamp and another verb display;
     // the LRS adds stored, authority and version.
-    const s = statement({
+    const s = make.statement({
       timestamp: '2026-11-25T12:00:00.000+02:00',
       verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { fr: 'a terminé' } },
     });
@@ -154,26 +154,26 @@ describeEachStore('signed statements', (lrs) => {
         'not a usable RSA X.509 certificate',
       ],
     ];
-    for (const [name, make, message] of cases) {
-      const s = statement();
-      const jws = await make(s);
+    for (const [name, signature, message] of cases) {
+      const s = make.statement();
+      const jws = await signature(s);
       const res = await sendSigned(s, jws);
       expect(res.status, name).toBe(400);
-      expect(messageOf(res), name).toContain(message);
+      expect(res.message, name).toContain(message);
       expect(await status(s.id), name).toBe(404);
     }
   });
 
   it('refuses a signature attachment without its part or with another content type', async () => {
-    const s = statement();
+    const s = make.statement();
     const jws = await sign(s, privateKey);
     const fileOnly = signed(s, jws, { fileUrl: 'https://example.org/signature.jws' });
     const res = await lrs.request('/xapi/statements', { body: fileOnly });
     expect(res.status).toBe(400);
-    expect(messageOf(res)).toContain('must be sent as a multipart part');
+    expect(res.message).toContain('must be sent as a multipart part');
     const wrongType = await sendSigned(s, jws, { contentType: 'text/plain' });
     expect(wrongType.status).toBe(400);
-    expect(messageOf(wrongType)).toContain('application/octet-stream');
+    expect(wrongType.message).toContain('application/octet-stream');
     expect(await status(s.id)).toBe(404);
   });
 });

@@ -1,19 +1,10 @@
 import { expect, it } from 'vitest';
-import {
-  describeEachStore,
-  messageOf,
-  newActivityId,
-  newAgent,
-  q,
-  randomUUID,
-  sleep,
-  type LrsRequest,
-} from './helpers.ts';
+import { describeEachStore, make, q, sleep, type LrsRequest } from './helpers.ts';
 
 describeEachStore('state resource', (lrs) => {
-  const activity = newActivityId();
-  const agent = newAgent();
-  const registration = randomUUID();
+  const activity = make.activity();
+  const agent = make.agent();
+  const registration = make.uuid();
   const base = `/xapi/activities/state?activityId=${q(activity)}&agent=${q(agent)}`;
 
   const write = (method: 'PUT' | 'POST', url: string, body: unknown, req: LrsRequest = {}) =>
@@ -49,14 +40,14 @@ describeEachStore('state resource', (lrs) => {
       headers: { 'Content-Type': 'text/plain' },
     });
     expect(text.status).toBe(400);
-    expect(messageOf(text)).toContain('application/json');
+    expect(text.message).toContain('application/json');
     const broken = { raw: '{"a":', headers: { 'Content-Type': 'application/json' } };
     expect(await lrs.status(url, { method: 'POST', ...broken })).toBe(400);
     expect(await json(url)).toEqual(merged);
   });
 
   it('lists stateIds, filtered by since, and deletes them all', async () => {
-    const other = `/xapi/activities/state?activityId=${q(activity)}&agent=${q(newAgent())}`;
+    const other = `/xapi/activities/state?activityId=${q(activity)}&agent=${q(make.agent())}`;
     expect(await write('PUT', `${other}&stateId=keep`, { k: 1 })).toBe(204);
     expect(await write('PUT', `${base}&stateId=one`, { n: 1 })).toBe(204);
     await sleep(30);
@@ -102,6 +93,6 @@ describeEachStore('state resource', (lrs) => {
   ])('rejects %s with 400', async (_name, method, url, text) => {
     const res = await lrs.request(url, method === 'PUT' ? { method, body: { a: 1 } } : { method });
     expect(res.status).toBe(400);
-    expect(messageOf(res)).toContain(text);
+    expect(res.message).toContain(text);
   });
 });

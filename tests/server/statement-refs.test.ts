@@ -1,39 +1,28 @@
 import { beforeAll, expect, it } from 'vitest';
-import {
-  describeEachStore,
-  newActivityId,
-  newAgent,
-  q,
-  randomUUID,
-  ref,
-  sleep,
-  statement,
-  VOIDED,
-  type StatementPage,
-  type TestStatement,
-} from './helpers.ts';
+import { describeEachStore, make, q, sleep, VOIDED, type StatementPage } from './helpers.ts';
 
 describeEachStore('StatementRef filter conditions', (lrs) => {
   // Ben passed explosives training (a); Andrew confirmed it (b); Carol noted the confirmation (c).
-  const ben = newAgent('ben');
-  const andrew = newAgent('andrew');
-  const carol = newAgent('carol');
-  const activity = newActivityId('activities');
-  const registration = randomUUID();
-  const confirmed = `https://peacekeeping.example.org/verbs/confirmed-${randomUUID()}`;
-  const passed = `https://peacekeeping.example.org/verbs/passed-${randomUUID()}`;
-  const a = statement({
+  const ben = make.agent('ben');
+  const andrew = make.agent('andrew');
+  const carol = make.agent('carol');
+  const activity = make.activity('activities');
+  const registration = make.uuid();
+  const confirmed = `https://peacekeeping.example.org/verbs/confirmed-${make.uuid()}`;
+  const passed = `https://peacekeeping.example.org/verbs/passed-${make.uuid()}`;
+  /** Andrew confirms the statement with this id. */
+  const confirms = (id: string) =>
+    make.statement({ actor: andrew, verb: { id: confirmed }, object: make.ref(id) });
+  /** Carol notes the statement with this id. */
+  const notes = (id: string) => make.statement({ actor: carol, object: make.ref(id) });
+  const a = make.statement({
     actor: ben,
     verb: { id: passed },
     object: { id: activity },
     context: { registration },
   });
-  const b = statement({ actor: andrew, verb: { id: confirmed }, object: ref(a.id) });
-  const c = statement({
-    actor: carol,
-    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
-    object: ref(b.id),
-  });
+  const b = confirms(a.id);
+  const c = notes(b.id);
   let stored: Record<string, string> = {};
 
   const query = (params: string) => lrs.statementIds(params);
@@ -50,12 +39,12 @@ describeEachStore('StatementRef filter conditions', (lrs) => {
     return seen;
   };
   /** POSTs statements one request each, in order. */
-  const sendEach = async (statements: TestStatement[]) => {
+  const sendEach = async (statements: object[]) => {
     for (const s of statements) await lrs.send(s);
   };
 
   beforeAll(async () => {
-    for (const s of [a, b, c, statement()]) {
+    for (const s of [a, b, c, make.statement()]) {
       await lrs.send(s);
       // Distinct stored times, so that since and until can fall between them.
       await sleep(5);
@@ -102,22 +91,22 @@ describeEachStore('StatementRef filter conditions', (lrs) => {
   });
 
   it('never returns a voided statement but still returns what targets it, the voiding statement included', async () => {
-    const d = statement({ actor: ben, verb: { id: passed }, object: { id: `${activity}/d` } });
-    const e = statement({ actor: andrew, verb: { id: confirmed }, object: ref(d.id) });
-    const voiding = statement({ actor: andrew, verb: { id: VOIDED }, object: ref(e.id) });
+    const d = make.statement({ actor: ben, verb: { id: passed }, object: { id: `${activity}/d` } });
+    const e = confirms(d.id);
+    const voiding = make.statement({ actor: andrew, verb: { id: VOIDED }, object: make.ref(e.id) });
     await sendEach([d, e, voiding]);
     expect(await query(`activity=${q(`${activity}/d`)}`)).toEqual([voiding.id, d.id]);
     expect(await query(`verb=${q(VOIDED)}&agent=${q(andrew)}`)).toEqual([voiding.id]);
   });
 
   it('pages through own matches and targeting statements together, both ways', async () => {
-    const hana = newAgent('hana');
-    const first = statement({ actor: hana });
-    const confirm = statement({ actor: andrew, verb: { id: confirmed }, object: ref(first.id) });
-    const note = statement({ actor: carol, object: ref(confirm.id) });
-    const second = statement({ actor: hana });
-    const third = statement({ actor: hana });
-    const last = statement({ actor: andrew, verb: { id: confirmed }, object: ref(second.id) });
+    const hana = make.agent('hana');
+    const first = make.statement({ actor: hana });
+    const confirm = confirms(first.id);
+    const note = notes(confirm.id);
+    const second = make.statement({ actor: hana });
+    const third = make.statement({ actor: hana });
+    const last = confirms(second.id);
     await sendEach([first, confirm, note, second, third, last]);
     const all = [last, third, second, note, confirm, first].map((s) => s.id);
     for (const [order, expected] of [
@@ -129,23 +118,23 @@ describeEachStore('StatementRef filter conditions', (lrs) => {
   });
 
   it('links a chain sent in one batch in any order', async () => {
-    const gina = newAgent('gina');
-    const root = statement({ actor: gina });
-    const middle = statement({ actor: andrew, verb: { id: confirmed }, object: ref(root.id) });
-    const top = statement({ actor: carol, object: ref(middle.id) });
+    const gina = make.agent('gina');
+    const root = make.statement({ actor: gina });
+    const middle = confirms(root.id);
+    const top = notes(middle.id);
     await lrs.send([top, middle, root]);
     expect(await query(`agent=${q(gina)}`)).toEqual([root.id, middle.id, top.id]);
     expect(await query(`agent=${q(gina)}&verb=${q(confirmed)}`)).toEqual([middle.id, top.id]);
   });
 
   it('finds a targeting statement stored before its target once the target arrives', async () => {
-    const frank = newAgent('frank');
-    const targetId = randomUUID();
-    const early = statement({ actor: andrew, verb: { id: confirmed }, object: ref(targetId) });
-    const earlier = statement({ actor: carol, object: ref(early.id) });
+    const frank = make.agent('frank');
+    const targetId = make.uuid();
+    const early = confirms(targetId);
+    const earlier = notes(early.id);
     await sendEach([early, earlier]);
     expect(await query(`agent=${q(frank)}`)).toEqual([]);
-    const target = { ...statement({ actor: frank }), id: targetId };
+    const target = { ...make.statement({ actor: frank }), id: targetId };
     await lrs.send(target);
     expect(await query(`agent=${q(frank)}`)).toEqual([targetId, earlier.id, early.id]);
     expect(await query(`agent=${q(carol)}&verb=${q(confirmed)}`)).toContain(earlier.id);

@@ -1,14 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   describeEachStore,
-  messageOf,
-  newActivityId,
-  newAgent,
+  make,
   q,
-  randomUUID,
   sleep,
-  statement,
-  voiding,
   withoutId,
   type StatementPage,
   type TestStatement,
@@ -21,7 +16,7 @@ describeEachStore('statements', (lrs) => {
   const put = (id: string, body: unknown) => lrs.request(byId(id), { method: 'PUT', body });
 
   it('stores a POSTed statement and returns it with stored, authority and version set', async () => {
-    const s = statement();
+    const s = make.statement();
     const posted = await post(s);
     expect(posted.status).toBe(200);
     expect(posted.json).toEqual([s.id]);
@@ -44,41 +39,41 @@ describeEachStore('statements', (lrs) => {
   });
 
   it('assigns an id when the statement has none', async () => {
-    const [id] = await lrs.send(withoutId(statement()));
+    const [id] = await lrs.send(withoutId(make.statement()));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await lrs.request(byId(id))).json as { id: string }).id).toBe(id);
   });
 
   it('stores a batch atomically and returns the ids in order', async () => {
-    const batch = [statement(), statement(), statement()];
+    const batch = [make.statement(), make.statement(), make.statement()];
     expect(await lrs.send(batch)).toEqual(batch.map((s) => s.id));
 
     // One bad statement rejects the whole batch: none of it is stored.
-    const mixed = [statement(), { ...statement(), verb: { id: 'not an iri' } }];
+    const mixed = [make.statement(), { ...make.statement(), verb: { id: 'not an iri' } }];
     const bad = await post(mixed);
     expect(bad.status).toBe(400);
-    expect(messageOf(bad)).toContain('statements[1].verb.id');
+    expect(bad.message).toContain('statements[1].verb.id');
     expect(await lrs.status(byId(mixed[0]?.id))).toBe(404);
   });
 
   it('PUTs a statement under statementId and rejects a mismatching id', async () => {
-    const s = statement();
+    const s = make.statement();
     expect((await put(s.id, s)).status).toBe(204);
-    const id = randomUUID();
-    expect((await put(id, withoutId(statement()))).status).toBe(204);
+    const id = make.uuid();
+    expect((await put(id, withoutId(make.statement()))).status).toBe(204);
     expect(await lrs.status(byId(id))).toBe(200);
 
-    const other = statement();
-    const mismatch = await put(randomUUID(), other);
+    const other = make.statement();
+    const mismatch = await put(make.uuid(), other);
     expect(mismatch.status).toBe(400);
-    expect(messageOf(mismatch)).toContain('differs from statementId');
+    expect(mismatch.message).toContain('differs from statementId');
     const missing = await lrs.request('/xapi/statements', { method: 'PUT', body: other });
     expect(missing.status).toBe(400);
-    expect(messageOf(missing)).toContain('statementId');
+    expect(missing.message).toContain('statementId');
   });
 
   it('accepts an identical re-send and rejects different content under an existing id', async () => {
-    const s = statement();
+    const s = make.statement();
     await lrs.send(s);
     const before = await lrs.request(byId(s.id));
 
@@ -88,11 +83,11 @@ describeEachStore('statements', (lrs) => {
     const changed = { ...s, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } };
     const conflict = await post(changed);
     expect(conflict.status).toBe(409);
-    expect(messageOf(conflict)).toContain(s.id);
+    expect(conflict.message).toContain(s.id);
     expect((await put(s.id, changed)).status).toBe(409);
 
     // A batch with a conflicting member stores nothing, not even its new statements.
-    const fresh = statement();
+    const fresh = make.statement();
     expect((await post([fresh, changed])).status).toBe(409);
     expect(await lrs.status(byId(fresh.id))).toBe(404);
 
@@ -100,17 +95,17 @@ describeEachStore('statements', (lrs) => {
   });
 
   it('rejects a batch that holds one id twice', async () => {
-    const s = statement();
+    const s = make.statement();
     const res = await post([s, s]);
     expect(res.status).toBe(400);
-    expect(messageOf(res)).toContain('more than once');
+    expect(res.message).toContain('more than once');
   });
 
   describe('voiding', () => {
     it('voids a statement: hidden from statementId and queries, found by voidedStatementId', async () => {
-      const actor = newAgent();
-      const target = statement({ actor });
-      const voidingIt = voiding(target.id, { actor });
+      const actor = make.agent();
+      const target = make.statement({ actor });
+      const voidingIt = make.voiding(target.id, { actor });
       await lrs.send(target);
       await lrs.send(voidingIt);
 
@@ -127,53 +122,53 @@ describeEachStore('statements', (lrs) => {
     });
 
     it('rejects a statement that voids a voiding statement, and changes nothing', async () => {
-      const target = statement();
-      const first = voiding(target.id);
+      const target = make.statement();
+      const first = make.voiding(target.id);
       await lrs.send([target, first]);
-      const second = voiding(first.id);
+      const second = make.voiding(first.id);
       const res = await post(second);
       expect(res.status).toBe(400);
-      expect(messageOf(res)).toContain('cannot be voided');
+      expect(res.message).toContain('cannot be voided');
       expect(await lrs.status(byId(second.id))).toBe(404);
       expect(await lrs.status(byId(first.id))).toBe(200);
 
       // Also when both come in one batch.
-      const a = voiding(randomUUID());
-      const b = voiding(a.id);
+      const a = make.voiding(make.uuid());
+      const b = make.voiding(a.id);
       expect((await post([b, a])).status).toBe(400);
     });
 
     it('voids a statement that arrives after its voiding statement', async () => {
-      const target = statement();
-      await lrs.send(voiding(target.id));
+      const target = make.statement();
+      await lrs.send(make.voiding(target.id));
       await lrs.send(target);
       expect(await lrs.status(byId(target.id))).toBe(404);
       expect(await lrs.status(byVoidedId(target.id))).toBe(200);
     });
 
     it('requires a StatementRef as the object of a voiding statement', async () => {
-      const res = await post(voiding(randomUUID(), { object: { id: newActivityId() } }));
+      const res = await post(make.voiding(make.uuid(), { object: { id: make.activity() } }));
       expect(res.status).toBe(400);
-      expect(messageOf(res)).toContain('StatementRef');
+      expect(res.message).toContain('StatementRef');
     });
   });
 
   describe('queries', () => {
-    const learner = newAgent('learner');
-    const trainer = newAgent('trainer');
-    const course = newActivityId('course');
-    const registration = randomUUID();
-    const verbA = `https://peacekeeping.example.org/verbs/${randomUUID()}`;
+    const learner = make.agent('learner');
+    const trainer = make.agent('trainer');
+    const course = make.activity('course');
+    const registration = make.uuid();
+    const verbA = `https://peacekeeping.example.org/verbs/${make.uuid()}`;
     const made: TestStatement[] = [];
     let middle = '';
 
     beforeAll(async () => {
       for (let i = 0; i < 7; i++) {
-        const s = statement({
+        const s = make.statement({
           actor: learner,
           verb: { id: i % 2 === 0 ? verbA : 'http://adlnet.gov/expapi/verbs/attempted' },
           context: {
-            registration: i < 3 ? registration : randomUUID(),
+            registration: i < 3 ? registration : make.uuid(),
             instructor: trainer,
             contextActivities: { parent: [{ id: course }] },
           },

@@ -15,147 +15,86 @@ function issues(quiz: unknown) {
   return result.success ? [] : result.error.issues;
 }
 
-/** A change to the valid fixture quiz, the messages it must get and the path of the first one. */
-type Change = [name: string, change: (quiz: RawQuiz) => void, expected: string[], path?: unknown[]];
-
-const scenarioFollowUp: Record<string, unknown> = {
-  id: 'q6-follow',
-  type: 'single-choice',
-  outcomes: ['refer'],
-  prompt: 'Who do you call?',
-  explanation: 'The adviser.',
-  options: [
-    { id: 'a', text: 'The adviser' },
-    { id: 'a', text: 'The press' },
-  ],
+/** A change to one option of a question of the fixture quiz. */
+const correct = (id: string, index: number, value: boolean) => (quiz: RawQuiz) =>
+  Object.assign(nth(rawQuestion(quiz, id).options, index), { correct: value });
+/** No option of a question marked correct. */
+const noneCorrect = (id: string) => (quiz: RawQuiz) => {
+  for (const option of rawQuestion(quiz, id).options) option.correct = false;
 };
+/** The first `count` steps of an ordering question only. */
+const steps = (id: string, count: number) => (quiz: RawQuiz) =>
+  Object.assign(rawQuestion(quiz, id), { steps: rawQuestion(quiz, id).steps.slice(0, count) });
 
 describe('quizDataSchema', () => {
   it('accepts a valid quiz with every question type and applies defaults', () => {
     const result = quizDataSchema.safeParse(rawQuiz());
     expect(result.success).toBe(true);
-    expect(result.data?.shuffleQuestions).toBe(true);
-    expect(result.data?.display).toBe('one-at-a-time');
+    if (!result.success) return;
+    expect(result.data.shuffleQuestions).toBe(true);
+    expect(result.data.display).toBe('one-at-a-time');
     // One question of each of the six types, in the fixture's order.
-    const types = result.data?.questions.map((question) => question.type) ?? [];
+    const types = result.data.questions.map((question) => question.type);
     expect(types).toEqual(rawQuiz().questions.map((question) => question.type));
     expect(new Set(types).size).toBe(6);
   });
 
-  it.each<Change>([
-    [
-      'rejects a single-choice question with no correct option',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q1').options, 0).correct = false;
-      },
-      ['question "q1" (single-choice): no option is marked correct'],
-      ['questions', 0, 'options'],
-    ],
-    [
-      'rejects a single-choice question with two correct options',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q1').options, 1).correct = true;
-      },
-      ['question "q1" (single-choice): 2 options are marked correct; exactly one must be'],
-      ['questions', 0, 'options'],
-    ],
-    [
-      'rejects a multiple-response question with no correct option',
-      (quiz) => {
-        for (const option of rawQuestion(quiz, 'q2').options) option.correct = false;
-      },
-      ['question "q2" (multiple-response): no option is marked correct'],
-      ['questions', 1, 'options'],
-    ],
-    [
-      'accepts a multiple-response question with a single correct option',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q2').options, 1).correct = false;
-      },
-      [],
-    ],
-    [
-      'rejects a scenario with no correct decision',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q6').options, 1).correct = false;
-      },
-      ['question "q6" (scenario): no option is marked correct'],
-      ['questions', 5, 'options'],
-    ],
-    [
-      'rejects a scenario with two correct decisions',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q6').options, 0).correct = true;
-      },
-      ['question "q6" (scenario): 2 options are marked correct; exactly one must be'],
-      ['questions', 5, 'options'],
-    ],
-    [
-      'checks a scenario follow-up too',
-      (quiz) => {
-        rawQuestion(quiz, 'q6').followUp = structuredClone(scenarioFollowUp);
-      },
-      [
-        'question "q6" follow-up "q6-follow" (single-choice): duplicate option id "a"',
-        'question "q6" follow-up "q6-follow" (single-choice): no option is marked correct',
-      ],
-      ['questions', 5, 'followUp', 'options'],
-    ],
-    [
-      'rejects a duplicate question id',
-      (quiz) => {
-        rawQuestion(quiz, 'q3').id = 'q1';
-      },
-      ['question "q1" (true-false): duplicate question id "q1"'],
-      ['questions', 2, 'id'],
-    ],
-    [
-      'rejects a follow-up whose id repeats a question id',
-      (quiz) => {
-        (rawQuestion(quiz, 'q6').followUp as RawQuestion).id = 'q2';
-      },
-      ['question "q6" follow-up "q2" (true-false): duplicate question id "q2"'],
-      ['questions', 5, 'followUp', 'id'],
-    ],
-    [
-      'rejects a matching item whose target does not exist',
-      (quiz) => {
-        nth(rawQuestion(quiz, 'q4').items, 1).target = 'un-agencies';
-      },
-      [
-        'question "q4" (matching): item "unicef" points at target "un-agencies", which is not one of its targets (mission, agencies, government)',
-      ],
-      ['questions', 3, 'items', 1, 'target'],
-    ],
-    [
-      'accepts a matching target that no item points at',
-      (quiz) => {
-        rawQuestion(quiz, 'q4').targets.push({ id: 'donors', text: 'Donors' });
-      },
-      [],
-    ],
-    [
-      'rejects an ordering question with one step',
-      (quiz) => {
-        rawQuestion(quiz, 'q5').steps = [{ id: 'safe', text: 'Make the child safe' }];
-      },
-      ['question "q5" (ordering): has 1 step; an ordering question needs at least two'],
-      ['questions', 4, 'steps'],
-    ],
-    [
-      'rejects an ordering question with none',
-      (quiz) => {
-        rawQuestion(quiz, 'q5').steps = [];
-      },
-      ['question "q5" (ordering): has 0 steps; an ordering question needs at least two'],
-      ['questions', 4, 'steps'],
-    ],
-  ])('%s', (_name, change, expected, path) => {
+  it.each<[string, string, (quiz: RawQuiz) => unknown, string]>([
+    ['q1', 'no option is marked correct', correct('q1', 0, false), 'options'],
+    ['q1', '2 options are marked correct; exactly one must be', correct('q1', 1, true), 'options'],
+    ['q2', 'no option is marked correct', noneCorrect('q2'), 'options'],
+    ['q6', 'no option is marked correct', correct('q6', 1, false), 'options'],
+    ['q6', '2 options are marked correct; exactly one must be', correct('q6', 0, true), 'options'],
+    ['q5', 'has 1 step; an ordering question needs at least two', steps('q5', 1), 'steps'],
+    ['q5', 'has 0 steps; an ordering question needs at least two', steps('q5', 0), 'steps'],
+  ])('rejects question "%s": %s', (id, text, change, field) => {
     const quiz = rawQuiz();
+    const index = quiz.questions.findIndex((question) => question.id === id);
+    const type = rawQuestion(quiz, id).type;
     change(quiz);
-    expect(messages(quiz)).toEqual(expected);
-    // A valid quiz has no issue, hence no path.
-    expect(issues(quiz)[0]?.path).toEqual(path);
+    expect(messages(quiz)).toEqual([`question "${id}" (${type}): ${text}`]);
+    expect(issues(quiz)[0]?.path).toEqual(['questions', index, field]);
+  });
+
+  it('accepts a multiple-response question with a single correct option', () => {
+    const quiz = rawQuiz();
+    nth(rawQuestion(quiz, 'q2').options, 1).correct = false;
+    expect(messages(quiz)).toEqual([]);
+  });
+
+  it('checks a scenario follow-up too', () => {
+    const quiz = rawQuiz();
+    rawQuestion(quiz, 'q6').followUp = {
+      id: 'q6-follow',
+      type: 'single-choice',
+      outcomes: ['refer'],
+      prompt: 'Who do you call?',
+      explanation: 'The adviser.',
+      options: [
+        { id: 'a', text: 'The adviser' },
+        { id: 'a', text: 'The press' },
+      ],
+    };
+    expect(messages(quiz)).toEqual([
+      'question "q6" follow-up "q6-follow" (single-choice): duplicate option id "a"',
+      'question "q6" follow-up "q6-follow" (single-choice): no option is marked correct',
+    ]);
+    expect(issues(quiz)[1]?.path).toEqual(['questions', 5, 'followUp', 'options']);
+  });
+
+  it('rejects a duplicate question id', () => {
+    const quiz = rawQuiz();
+    rawQuestion(quiz, 'q3').id = 'q1';
+    expect(messages(quiz)).toEqual(['question "q1" (true-false): duplicate question id "q1"']);
+    expect(issues(quiz)[0]?.path).toEqual(['questions', 2, 'id']);
+  });
+
+  it('rejects a follow-up whose id repeats a question id', () => {
+    const quiz = rawQuiz();
+    (rawQuestion(quiz, 'q6').followUp as RawQuestion).id = 'q2';
+    expect(messages(quiz)).toEqual([
+      'question "q6" follow-up "q2" (true-false): duplicate question id "q2"',
+    ]);
   });
 
   it('rejects duplicate option, item, target and step ids', () => {
@@ -169,6 +108,21 @@ describe('quizDataSchema', () => {
     expect(found).toContain('question "q4" (matching): duplicate item id "unicef"');
     expect(found).toContain('question "q4" (matching): duplicate target id "agencies"');
     expect(found).toContain('question "q5" (ordering): duplicate step id "safe"');
+  });
+
+  it('rejects a matching item whose target does not exist', () => {
+    const quiz = rawQuiz();
+    nth(rawQuestion(quiz, 'q4').items, 1).target = 'un-agencies';
+    expect(messages(quiz)).toEqual([
+      'question "q4" (matching): item "unicef" points at target "un-agencies", which is not one of its targets (mission, agencies, government)',
+    ]);
+    expect(issues(quiz)[0]?.path).toEqual(['questions', 3, 'items', 1, 'target']);
+  });
+
+  it('accepts a matching target that no item points at', () => {
+    const quiz = rawQuiz();
+    rawQuestion(quiz, 'q4').targets.push({ id: 'donors', text: 'Donors' });
+    expect(messages(quiz)).toEqual([]);
   });
 
   it.each([1.5, -0.1, 80])('rejects a mastery score of %s', (masteryScore) => {
