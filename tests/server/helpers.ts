@@ -34,17 +34,6 @@ export const POSTGRES_MISSING_IN_CI =
   'CI is set but DATABASE_URL is not: the PostgreSQL half of the LRS tests cannot run. ' +
   `Run \`${POSTGRES_SETUP}\` before the tests (.ci/run does).`;
 
-/**
- * The PostgreSQL to test against: DATABASE_URL, or undefined when it is unset outside CI. In CI
- * a missing PostgreSQL is an error, so that half of the suite is never skipped in silence.
- */
-export function postgresUrl(): string | undefined {
-  const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') return url;
-  if (inCi()) throw new Error(POSTGRES_MISSING_IN_CI);
-  return undefined;
-}
-
 /** A PostgreSQL schema name of its own, so that parallel test files stay apart on one database. */
 export function newSchema(prefix = 'lrs_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -366,7 +355,10 @@ export interface Lrs {
   statementIds(query: string, as?: TestCredential): Promise<string[]>;
 }
 
-/** Where a suite's service comes from: a fresh store, or one opened by the test itself. */
+/**
+ * Starts the real service on a fresh store of the given kind, with an all-scopes admin; close()
+ * stops it and removes the store. describeEachStore does this per suite.
+ */
 export async function startLrs(
   kind: StoreKind,
   options: TestServerOptions = {},
