@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, readMigrations, splitSql } from '../../src/server/db/migrate.ts';
 import { openPgDatabase } from '../../src/server/db/pg-database.ts';
@@ -11,6 +8,14 @@ import { openPgliteDatabase } from '../../src/server/db/pglite-database.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { LRS_MIGRATIONS } from '../../src/server/lrs/store/open-store.ts';
 import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/schema.ts';
+import {
+  dropSchema,
+  inCi,
+  newSchema,
+  newTempDir,
+  POSTGRES_MISSING_IN_CI,
+  removeDir,
+} from './helpers.ts';
 
 interface Opened {
   db: SqlDatabase;
@@ -21,13 +26,13 @@ const databases: { name: string; open: () => Promise<Opened> }[] = [
   {
     name: 'embedded',
     async open() {
-      const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
+      const dir = await newTempDir('lrs-migrate-');
       const db = await openPgliteDatabase(dir);
       return {
         db,
         async cleanup() {
           await db.close();
-          await rm(dir, { recursive: true, force: true });
+          await removeDir(dir);
         },
       };
     },
@@ -38,25 +43,24 @@ if (url !== undefined && url !== '') {
   databases.push({
     name: 'postgres',
     async open() {
-      const schema = `lrs_migrate_${randomBytes(6).toString('hex')}`;
+      const schema = newSchema('lrs_migrate');
       const db = await openPgDatabase({ connectionString: url, schema });
       return {
         db,
         async cleanup() {
           await db.close();
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          await client.query(`DROP SCHEMA ${schema} CASCADE`);
-          await client.end();
+          await dropSchema(url, schema);
         },
       };
     },
   });
+} else if (inCi()) {
+  throw new Error(POSTGRES_MISSING_IN_CI);
 }
 
 /** A copy of the LRS migrations folder that a test may change. */
 async function copyOfLrsMigrations(): Promise<{ dir: string; url: URL }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrations-copy-'));
+  const dir = await newTempDir('lrs-migrations-copy-');
   await cp(LRS_MIGRATIONS, dir, { recursive: true });
   return { dir, url: pathToFileURL(`${dir}/`) };
 }
@@ -107,7 +111,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([3, 4, 5]);
       expect(await opened.db.query('SELECT n FROM migration_probe')).toEqual([{ n: 5 }]);
     } finally {
-      await rm(copy.dir, { recursive: true, force: true });
+      await removeDir(copy.dir);
     }
   });
 
@@ -123,7 +127,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       });
       expect((await migrate(opened.db, 'lrs', copy.url)).functions).toEqual([]);
     } finally {
-      await rm(copy.dir, { recursive: true, force: true });
+      await removeDir(copy.dir);
     }
   });
 
@@ -141,7 +145,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       await writeFile(file, 'CREATE TABLE half_done (n integer);\n');
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([5]);
     } finally {
-      await rm(copy.dir, { recursive: true, force: true });
+      await removeDir(copy.dir);
     }
   });
 
@@ -162,7 +166,7 @@ describe('migration files', () => {
         /add-things\.sql: a migration is named/,
       );
     } finally {
-      await rm(copy.dir, { recursive: true, force: true });
+      await removeDir(copy.dir);
     }
   });
 
