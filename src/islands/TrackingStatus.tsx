@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type enTracking from '../i18n/en/tracking.json';
 import { format } from '../quiz/client.ts';
-import { loadLearner } from '../xapi/learner.ts';
-import { startSync, type Sync, type SyncStatus } from '../xapi/sync.ts';
+import { loadLearner } from '../client/learner.ts';
+import { startSync, type Sync, type SyncStatus } from '../client/sync.ts';
 
 /** The tracking UI strings: the shape of src/i18n/en/tracking.json. */
 export type TrackingStrings = typeof enTracking;

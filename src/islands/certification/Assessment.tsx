@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type strings from '../../i18n/en/assessment.json';
-import { loadLearner, type Learner } from '../../xapi/learner.ts';
+import { loadLearner, type Learner } from '../../client/learner.ts';
 import '../quiz/quiz.css';
 
 /** Props of the graded assessment island. */

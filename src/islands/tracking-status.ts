@@ -11,8 +11,8 @@ import {
   saved,
 } from '../i18n/en/tracking.json';
 import * as fr from '../i18n/fr/tracking.json';
-import TrackingStatus, { type StatusStrings } from '../islands/TrackingStatus.tsx';
-import './status.css';
+import TrackingStatus, { type StatusStrings } from './TrackingStatus.tsx';
+import './tracking-status.css';
 
 // Only the status's own strings: named imports let the bundler leave the enrolment form's out.
 const en: StatusStrings = {
@@ -30,8 +30,10 @@ const en: StatusStrings = {
 let shown = false;
 
 /**
- * Shows the tracking status in the page header once per page. Mounted from a script rather than
- * as an island so that the layout needs one line only; tracking is JavaScript-only anyway.
+ * Shows the tracking status in the page header once per page. Mounted from the page's script
+ * rather than as an Astro island so that the layout needs one line only and pages without a
+ * learner load no Preact; tracking is JavaScript-only anyway. It lives beside the island, not in
+ * src/client, because src/client never imports an island.
  */
 export function showStatus(): void {
   if (shown) return;
