@@ -1,6 +1,6 @@
 // The enrolment page: enrols with the project's service (or, where the site points at another
 // LRS, on this device), signs the learner in, and signs them out when the device changes hands.
-import { format } from '../quiz/client.ts';
+import { format } from '../i18n/format.ts';
 import { IdbStorage } from './idb-storage.ts';
 import { newUuid } from '../xapi/ids.ts';
 import {

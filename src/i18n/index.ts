@@ -10,6 +10,7 @@ import frQuiz from './fr/quiz.json';
 import frSearch from './fr/search.json';
 import frTracking from './fr/tracking.json';
 import frUi from './fr/ui.json';
+import { format, type FormatParams } from './format.ts';
 
 /** Languages the site is published in, each under its own prefix (/en/, /fr/). */
 export const languages = ['en', 'fr'] as const;
@@ -46,10 +47,8 @@ export function translatePath(pathname: string, to: Lang): string {
  */
 export function useTranslations(lang: Lang) {
   const strings = ui[lang];
-  return function t(key: UiKey, params: Record<string, string | number> = {}): string {
-    return strings[key].replace(/\{(\w+)\}/g, (match, name: string) =>
-      name in params ? String(params[name]) : match,
-    );
+  return function t(key: UiKey, params: FormatParams = {}): string {
+    return format(strings[key], params);
   };
 }
 

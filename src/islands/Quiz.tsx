@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Question } from '../schemas/quiz.ts';
-import { format, percent, staticQuizId, storageKey } from '../quiz/client.ts';
+import { format } from '../i18n/format.ts';
+import { percent, staticQuizId, storageKey } from '../quiz/client.ts';
 import type { QuizIslandProps } from '../quiz/client.ts';
 import { planAttempt } from '../quiz/draw.ts';
 import { dispatchQuizEvent } from '../quiz/events.ts';

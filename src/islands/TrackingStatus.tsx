@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type enTracking from '../i18n/en/tracking.json';
-import { format } from '../quiz/client.ts';
+import { format } from '../i18n/format.ts';
 import { loadLearner } from '../client/learner.ts';
 import { startSync, type Sync, type SyncStatus } from '../client/sync.ts';
 

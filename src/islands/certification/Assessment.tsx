@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type strings from '../../i18n/en/assessment.json';
+import { format } from '../../i18n/format.ts';
 import { loadLearner, type Learner } from '../../client/learner.ts';
 import '../quiz/quiz.css';
 
@@ -59,9 +60,6 @@ type Phase =
   | { kind: 'loadFailed' }
   | { kind: 'ready'; data: Loaded }
   | { kind: 'result'; data: Loaded; outcome: Outcome };
-
-const fill = (text: string, params: Record<string, string | number>): string =>
-  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
 
 /** Whether a question has an answer worth sending; orderings always do. */
 function answered(q: Q, a: Answer | undefined): boolean {
@@ -133,7 +131,7 @@ function Ordering({
     next.splice(to, 0, id);
     onChange(next);
     setFocusKey(`${id}:${String(delta)}`);
-    announce(fill(t.moved, { step: text.get(id) ?? id, n: to + 1, total: order.length }));
+    announce(format(t.moved, { step: text.get(id) ?? id, n: to + 1, total: order.length }));
   };
   return (
     <fieldset class="cpq-field" aria-describedby={`${idBase}-hint`}>
@@ -145,7 +143,7 @@ function Ordering({
         {order.map((id, index) => (
           <li key={id} class="cpq-step" data-step-id={id}>
             <span class="cpq-step-pos">
-              {fill(t.stepOf, { n: index + 1, total: order.length })}
+              {format(t.stepOf, { n: index + 1, total: order.length })}
             </span>
             <span>{text.get(id) ?? id}</span>
             <span class="cpq-moves">
@@ -162,7 +160,7 @@ function Ordering({
                     }}
                     // Stays focusable at either end so focus is not lost when a step gets there.
                     aria-disabled={inert ? 'true' : undefined}
-                    aria-label={fill(up ? t.moveUpLabel : t.moveDownLabel, {
+                    aria-label={format(up ? t.moveUpLabel : t.moveDownLabel, {
                       step: text.get(id) ?? id,
                     })}
                     onClick={() => {
@@ -444,7 +442,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
           {t.resultTitle}
         </h2>
         <p class="cpq-score" data-testid="assessment-score">
-          {fill(t.score, {
+          {format(t.score, {
             percent: percent(outcome.score.scaled),
             raw: outcome.score.raw,
             max: outcome.score.max,
@@ -453,7 +451,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         <p data-outcome={outcome.passed ? 'passed' : 'failed'}>
           <strong>
             <span aria-hidden="true">{outcome.passed ? '✓ ' : '✗ '}</span>
-            {fill(outcome.passed ? t.passed : t.failed, {
+            {format(outcome.passed ? t.passed : t.failed, {
               percent: percent(outcome.masteryScore),
             })}
           </strong>
@@ -480,7 +478,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       .map((q, i) => (answered(q, answers[q.id]) ? null : i + 1))
       .filter((n): n is number => n !== null);
     if (missing.length > 0) {
-      setError(fill(t.unanswered, { list: missing.join(', ') }));
+      setError(format(t.unanswered, { list: missing.join(', ') }));
       return;
     }
     setError('');
@@ -515,8 +513,8 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         {live}
       </p>
       <p>
-        {fill(t.signedInAs, { name: learner.actor.name ?? '' })}{' '}
-        {fill(t.passMark, { percent: percent(data.masteryScore) })}
+        {format(t.signedInAs, { name: learner.actor.name ?? '' })}{' '}
+        {format(t.passMark, { percent: percent(data.masteryScore) })}
       </p>
       {statusView}
       {data.questions.map((q, i) => (
@@ -527,7 +525,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
           data-question-id={q.id}
         >
           <h2 class="cpq-heading" id={`aq-${q.id}-h`}>
-            {fill(t.questionOf, { n: i + 1, total: data.questions.length })}
+            {format(t.questionOf, { n: i + 1, total: data.questions.length })}
           </h2>
           <Field
             q={q}

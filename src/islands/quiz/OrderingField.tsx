@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Question } from '../../schemas/quiz.ts';
-import { format } from '../../quiz/client.ts';
+import { format } from '../../i18n/format.ts';
 import type { QuizStrings } from '../../quiz/client.ts';
 
 type Ordering = Extract<Question, { type: 'ordering' }>;

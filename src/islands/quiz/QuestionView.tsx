@@ -1,6 +1,6 @@
 import type { ComponentChildren, Ref } from 'preact';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
-import { format } from '../../quiz/client.ts';
+import { format } from '../../i18n/format.ts';
 import type { QuizStrings } from '../../quiz/client.ts';
 import type { z } from 'astro/zod';
 import type { optionSchema } from '../../schemas/quiz.ts';

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
-import { fill, type DashboardStrings } from './api.ts';
+import { format } from '../../i18n/format.ts';
+import type { DashboardStrings } from './api.ts';
 import './staff.css';
 
 /** Props of the classroom mode island. */
@@ -193,7 +194,7 @@ export default function Classroom({ t, modules }: Props) {
       }}
     >
       <p class="classroom__count" aria-live="polite">
-        {module.title} · {fill(t.questionOf, { n: index + 1, total })}
+        {module.title} · {format(t.questionOf, { n: index + 1, total })}
       </p>
       {q && (
         <div>

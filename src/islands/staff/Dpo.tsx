@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarChart } from './BarChart.tsx';
 import { StaffGate } from './StaffGate.tsx';
-import { api, fill, percent, when, type DashboardStrings } from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, percent, when, type DashboardStrings } from './api.ts';
 import './staff.css';
 
 /** Props of the DPO dashboard island. */
@@ -207,7 +208,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
         ) : data === 'failed' ? (
           <p role="alert">{t.loadFailed}</p>
         ) : (
-          <p data-testid="dpo-summary">{fill(t.summary, { ...data.completion.totals })}</p>
+          <p data-testid="dpo-summary">{format(t.summary, { ...data.completion.totals })}</p>
         )}
       </div>
       {typeof data === 'object' && (
@@ -223,7 +224,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
           >
             <table class="staff-table" data-testid="completion-table">
               <caption>
-                {fill(t.completionCaption, {
+                {format(t.completionCaption, {
                   dimension: dimension(data.completion.groupBy).toLowerCase(),
                 })}
               </caption>
@@ -287,7 +288,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
           >
             <table class="staff-table" data-testid="learners-table">
               <caption>
-                {fill(t.learnersCaption, {
+                {format(t.learnersCaption, {
                   shown: data.learners.learners.length,
                   total: data.learners.total,
                 })}
@@ -320,7 +321,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
                       <button
                         type="button"
                         class="staff-button staff-button--secondary"
-                        aria-label={fill(t.detailsFor, { name: l.name })}
+                        aria-label={format(t.detailsFor, { name: l.name })}
                         onClick={(e) => {
                           openDetail(l.learnerId, e.currentTarget);
                         }}
@@ -339,7 +340,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
       {detail !== null && (
         <section class="staff-panel" aria-labelledby="learner-detail" data-testid="learner-detail">
           <h2 id="learner-detail" tabIndex={-1} ref={detailHeading}>
-            {fill(t.learnerTitle, { name: detail.profile.name ?? '' })}
+            {format(t.learnerTitle, { name: detail.profile.name ?? '' })}
           </h2>
           <dl>
             {(['serviceNumber', 'mission', 'country', 'unit', 'cohort'] as const).map((k) => (

@@ -1,14 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffGate } from './StaffGate.tsx';
-import {
-  api,
-  fill,
-  HttpError,
-  percent,
-  when,
-  type DashboardStrings,
-  type StaffSession,
-} from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, HttpError, percent, when, type DashboardStrings, type StaffSession } from './api.ts';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
@@ -115,7 +108,7 @@ function Live({
   return (
     <section class="staff-panel" aria-labelledby="cohort-view" data-testid="cohort-view">
       <h2 id="cohort-view" tabIndex={-1} ref={heading}>
-        {view === null ? code : fill(t.cohortTitle, { name: view.name, code: view.code })}
+        {view === null ? code : format(t.cohortTitle, { name: view.name, code: view.code })}
       </h2>
       <div class="staff-actions">
         <button type="button" class="staff-button" onClick={load}>
@@ -134,17 +127,17 @@ function Live({
       </div>
       {/* Announced only on a failure: a table that reads itself out every 30 s would be noise. */}
       {failed && <p role="alert">{t.loadFailed}</p>}
-      <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
+      <p>{updated === '' ? t.loading : format(t.updatedAt, { time: updated })}</p>
       <div role="status" data-testid="sign-in-code">
         {signIn !== null && 'code' in signIn && (
           <div class="staff-signin">
-            <p>{fill(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
+            <p>{format(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
             <p class="staff-signin__value staff-mono">{signIn.code}</p>
             <p>{t.signInCodeHow}</p>
           </div>
         )}
         {signIn !== null && 'failed' in signIn && (
-          <p>{fill(t.signInCodeFailed, { name: signIn.name })}</p>
+          <p>{format(t.signInCodeFailed, { name: signIn.name })}</p>
         )}
       </div>
       {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
@@ -153,10 +146,10 @@ function Live({
           class="staff-table-wrap"
           tabIndex={0}
           role="region"
-          aria-label={fill(t.cohortTableLabel, { name: view.name, code: view.code })}
+          aria-label={format(t.cohortTableLabel, { name: view.name, code: view.code })}
         >
           <table class="staff-table">
-            <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
+            <caption>{format(t.cohortTitle, { name: view.name, code: view.code })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t.learner}</th>
@@ -182,7 +175,7 @@ function Live({
                       <td key={m}>
                         {p?.score === null || p?.score === undefined
                           ? status
-                          : fill(t.moduleScore, { status, score: percent(p.score, lang) })}
+                          : format(t.moduleScore, { status, score: percent(p.score, lang) })}
                       </td>
                     );
                   })}
@@ -191,7 +184,7 @@ function Live({
                     <button
                       type="button"
                       class="staff-button"
-                      aria-label={fill(t.signInCodeFor, { name: l.name })}
+                      aria-label={format(t.signInCodeFor, { name: l.name })}
                       onClick={() => {
                         giveCode(l.learnerId, l.name);
                       }}
@@ -306,7 +299,7 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
         <div role="status">
           {created !== null && (
             <p>
-              {fill(t.cohortCreated, { name: created.name })}{' '}
+              {format(t.cohortCreated, { name: created.name })}{' '}
               <strong class="staff-code" data-testid="cohort-code">
                 {created.code}
               </strong>
@@ -346,7 +339,7 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
                       <button
                         type="button"
                         class="staff-button staff-button--secondary"
-                        aria-label={fill(t.openCohort, { name: c.name })}
+                        aria-label={format(t.openCohort, { name: c.name })}
                         aria-pressed={open === c.code ? 'true' : 'false'}
                         onClick={() => {
                           setOpen(c.code);
