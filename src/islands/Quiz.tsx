@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Question } from '../schemas/quiz.ts';
+import type { FollowUp, Question } from '../schemas/quiz.ts';
 import { format } from '../i18n/format.ts';
 import { percent, staticQuizId, storageKey } from '../quiz/client.ts';
 import type { QuizIslandProps } from '../quiz/client.ts';
@@ -10,7 +10,8 @@ import { loadProgress, saveProgress } from '../quiz/progress.ts';
 import type { QuizProgress } from '../quiz/progress.ts';
 import { hasResponse, scoreAttempt, scoreQuestion } from '../quiz/scoring.ts';
 import type { QuestionResponse } from '../quiz/scoring.ts';
-import { QuestionView } from './quiz/QuestionView.tsx';
+import { QuestionView } from './questions/QuestionView.tsx';
+import type { Reveal } from './questions/shown.ts';
 import './quiz/quiz.css';
 
 type Focus = 'question' | 'results' | null;
@@ -61,6 +62,13 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
     () => new Map(quiz.questions.map((question) => [question.id, question])),
     [quiz],
   );
+  // A knowledge check carries its key and is scored here, so a checked question shows its
+  // verdicts, feedback per option and explanation. The renderer hands back the question it was
+  // given (or its follow-up), so the schema type holds.
+  const feedback: Reveal = {
+    strings,
+    score: (question, response) => scoreQuestion(question as Question | FollowUp, response),
+  };
 
   useEffect(() => {
     const stored = loadProgress(storage(), key);
@@ -196,7 +204,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
 
   const title = <h2 class="cpq-title">{quiz.title}</h2>;
   const live = (
-    <div class="cpq-sr-only" aria-live="polite" aria-atomic="true">
+    <div class="visually-hidden" aria-live="polite" aria-atomic="true">
       {message.text && <p key={message.serial}>{message.text}</p>}
     </div>
   );
@@ -294,7 +302,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
           onChange={(response) => {
             setResponse(question, response);
           }}
-          checked={isChecked}
+          reveal={isChecked ? feedback : undefined}
           strings={strings}
           idBase={idBase(question)}
           heading={
@@ -384,7 +392,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
                   question={question}
                   original={byId.get(question.id)}
                   response={responseFor(question, last.responses)}
-                  checked
+                  reveal={feedback}
                   strings={strings}
                   idBase={idBase(question, 'review')}
                   heading={format(strings.question, { n: index + 1 })}

@@ -21,6 +21,23 @@ export type StatusStrings = Pick<
   | 'enrolLink'
 >;
 
+const statusKeys = [
+  'saved',
+  'pendingOne',
+  'pendingMany',
+  'refusedOne',
+  'refusedMany',
+  'blocked',
+  'retry',
+  'notEnrolled',
+  'enrolLink',
+] as const satisfies readonly (keyof StatusStrings)[];
+
+/** The status's own strings out of the whole tracking file (the page passes only these). */
+export function statusStrings(strings: TrackingStrings): StatusStrings {
+  return Object.fromEntries(statusKeys.map((key) => [key, strings[key]])) as StatusStrings;
+}
+
 /** Props of the status island. */
 export interface TrackingStatusProps {
   strings: StatusStrings;
