@@ -10,6 +10,7 @@ import { loadProgress, saveProgress } from '../quiz/progress.ts';
 import type { QuizProgress } from '../quiz/progress.ts';
 import { hasResponse, scoreAttempt, scoreQuestion } from '../quiz/scoring.ts';
 import type { QuestionResponse } from '../quiz/scoring.ts';
+import { verdictOf } from './questions/QuestionField.tsx';
 import { QuestionView } from './questions/QuestionView.tsx';
 import type { Reveal } from './questions/shown.ts';
 import './quiz/quiz.css';
@@ -236,9 +237,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
         current: { ...current, responses, checked: [...current.checked, question.id] },
       });
       const score = emitAnswered(current.attempt, question, response);
-      const verdict =
-        score >= 1 ? strings.correct : score <= 0 ? strings.incorrect : strings.partlyCorrect;
-      announce(`${verdict}. ${question.explanation}`);
+      announce(`${verdictOf(score, strings)[2]}. ${question.explanation}`);
     };
     const goTo = (index: number) => {
       setAlertFor(null);

@@ -8,14 +8,18 @@ import type {
 import { OrderingField } from './OrderingField.tsx';
 import type { KeyStrings, QuestionStrings, Reveal, ShownOption, ShownQuestion } from './shown.ts';
 
+/** A score's verdict: its kind, icon and word (right, wrong, or partly right). */
+export function verdictOf(score: number, strings: KeyStrings): [string, string, string] {
+  return score >= 1
+    ? ['right', '✓', strings.correct]
+    : score <= 0
+      ? ['wrong', '✗', strings.incorrect]
+      : ['partial', '◐', strings.partlyCorrect];
+}
+
 /** A marker that never relies on colour alone: an icon character and a word. */
 export function Verdict({ score, strings }: { score: number; strings: KeyStrings }) {
-  const [kind, icon, text] =
-    score >= 1
-      ? ['right', '✓', strings.correct]
-      : score <= 0
-        ? ['wrong', '✗', strings.incorrect]
-        : ['partial', '◐', strings.partlyCorrect];
+  const [kind, icon, text] = verdictOf(score, strings);
   return (
     <span class={`cpq-verdict cpq-verdict--${kind}`}>
       <span aria-hidden="true">{icon} </span>
@@ -108,13 +112,11 @@ interface MatchingProps extends Common {
   question: Extract<ShownQuestion, { type: 'matching' }>;
   value: MatchingResponse;
   onChange: ((value: MatchingResponse) => void) | undefined;
-  /** Lists the targets under the items too, for paper, where a select shows one choice only. */
-  targetsLabel: string | undefined;
 }
 
 /** A native select per item: the keyboard and every screen reader already know how to use it. */
 function MatchingField(props: MatchingProps) {
-  const { question, value, onChange, reveal, strings, idBase, targetsLabel } = props;
+  const { question, value, onChange, reveal, strings, idBase } = props;
   const targetText = new Map(question.targets.map((target) => [target.id, target.text]));
   return (
     <fieldset class="cpq-field" aria-describedby={`${idBase}-hint`}>
@@ -163,16 +165,6 @@ function MatchingField(props: MatchingProps) {
           );
         })}
       </ul>
-      {targetsLabel && (
-        <div class="cpq-targets">
-          <p>{targetsLabel}</p>
-          <ul>
-            {question.targets.map((target) => (
-              <li key={target.id}>{target.text}</li>
-            ))}
-          </ul>
-        </div>
-      )}
     </fieldset>
   );
 }
@@ -192,8 +184,6 @@ export interface QuestionFieldProps extends Common {
   /** The right order of an ordering question's steps, shown with the answers. */
   rightOrder?: readonly string[] | undefined;
   announce: (text: string) => void;
-  /** See MatchingProps.targetsLabel. */
-  targetsLabel?: string | undefined;
 }
 
 /**
@@ -252,7 +242,6 @@ export function QuestionField(props: QuestionFieldProps) {
           question={question}
           value={record(response) as MatchingResponse}
           onChange={onChange}
-          targetsLabel={props.targetsLabel}
         />
       );
     case 'ordering': {

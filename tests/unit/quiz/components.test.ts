@@ -29,7 +29,10 @@ function view(id: string, response: QuestionResponse | undefined, checked: boole
       original: question,
       response,
       onChange: () => undefined,
-      reveal: checked ? { strings, score: scoreQuestion } : undefined,
+      // The fixture's questions are as written, which is what scoreQuestion takes.
+      reveal: checked
+        ? { strings, score: (shown, answer) => scoreQuestion(shown as Question, answer) }
+        : undefined,
       strings,
       idBase: `t-${id}`,
       heading: 'Question 1 of 6',
