@@ -1,10 +1,12 @@
 import enAssessment from './en/assessment.json';
+import enCertification from './en/certification.json';
 import enDashboard from './en/dashboard.json';
 import enQuiz from './en/quiz.json';
 import enSearch from './en/search.json';
 import enTracking from './en/tracking.json';
 import enUi from './en/ui.json';
 import frAssessment from './fr/assessment.json';
+import frCertification from './fr/certification.json';
 import frDashboard from './fr/dashboard.json';
 import frQuiz from './fr/quiz.json';
 import frSearch from './fr/search.json';
@@ -25,6 +27,11 @@ export const defaultLang: Lang = 'en';
 export type UiKey = keyof typeof enUi;
 
 const ui: Record<Lang, Record<UiKey, string>> = { en: enUi, fr: frUi };
+
+/** The paths of a page that exists once per language (getStaticPaths of src/pages/[lang]/...). */
+export function languagePaths(): { params: { lang: Lang } }[] {
+  return languages.map((lang) => ({ params: { lang } }));
+}
 
 /** Whether a string is a published language code. */
 export function isLang(value: string | undefined): value is Lang {
@@ -64,6 +71,7 @@ export function localePath(lang: Lang, path = ''): string {
 /** The strings an island needs, by namespace: islands get them as props, never import them all. */
 const islandStrings = {
   assessment: { en: enAssessment, fr: frAssessment },
+  certification: { en: enCertification, fr: frCertification },
   dashboard: { en: enDashboard, fr: frDashboard },
   quiz: { en: enQuiz, fr: frQuiz },
   search: { en: enSearch, fr: frSearch },

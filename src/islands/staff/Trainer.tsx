@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffGate } from './StaffGate.tsx';
 import { format } from '../../i18n/format.ts';
 import { api, HttpError, percent, when, type DashboardStrings, type StaffSession } from './api.ts';
+import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
@@ -142,61 +143,48 @@ function Live({
       </div>
       {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
       {view !== null && view.learners.length > 0 && (
-        <div
-          class="staff-table-wrap"
-          tabIndex={0}
-          role="region"
-          aria-label={format(t.cohortTableLabel, { name: view.name, code: view.code })}
+        <StaffTable
+          region={format(t.cohortTableLabel, { name: view.name, code: view.code })}
+          caption={format(t.cohortTitle, { name: view.name, code: view.code })}
+          columns={[
+            t.learner,
+            t.started,
+            ...view.modules.map((m) => modules[m] ?? m),
+            t.certified,
+            t.signInCode,
+          ]}
         >
-          <table class="staff-table">
-            <caption>{format(t.cohortTitle, { name: view.name, code: view.code })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.learner}</th>
-                <th scope="col">{t.started}</th>
-                {view.modules.map((m) => (
-                  <th scope="col" key={m}>
-                    {modules[m] ?? m}
-                  </th>
-                ))}
-                <th scope="col">{t.certified}</th>
-                <th scope="col">{t.signInCode}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.learners.map((l) => (
-                <tr key={l.learnerId} data-learner-id={l.learnerId}>
-                  <th scope="row">{l.name}</th>
-                  <td>{l.started ? t.yes : t.no}</td>
-                  {view.modules.map((m) => {
-                    const p = l.modules.find((x) => x.module === m);
-                    const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
-                    return (
-                      <td key={m}>
-                        {p?.score === null || p?.score === undefined
-                          ? status
-                          : format(t.moduleScore, { status, score: percent(p.score, lang) })}
-                      </td>
-                    );
-                  })}
-                  <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
-                  <td>
-                    <button
-                      type="button"
-                      class="staff-button"
-                      aria-label={format(t.signInCodeFor, { name: l.name })}
-                      onClick={() => {
-                        giveCode(l.learnerId, l.name);
-                      }}
-                    >
-                      {t.signInCode}
-                    </button>
+          {view.learners.map((l) => (
+            <tr key={l.learnerId} data-learner-id={l.learnerId}>
+              <th scope="row">{l.name}</th>
+              <td>{l.started ? t.yes : t.no}</td>
+              {view.modules.map((m) => {
+                const p = l.modules.find((x) => x.module === m);
+                const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
+                return (
+                  <td key={m}>
+                    {p?.score === null || p?.score === undefined
+                      ? status
+                      : format(t.moduleScore, { status, score: percent(p.score, lang) })}
                   </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                );
+              })}
+              <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
+              <td>
+                <button
+                  type="button"
+                  class="staff-button"
+                  aria-label={format(t.signInCodeFor, { name: l.name })}
+                  onClick={() => {
+                    giveCode(l.learnerId, l.name);
+                  }}
+                >
+                  {t.signInCode}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </StaffTable>
       )}
     </section>
   );
@@ -314,45 +302,34 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
         ) : list.length === 0 ? (
           <p>{t.noCohorts}</p>
         ) : (
-          <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={t.myCohorts}>
-            <table class="staff-table">
-              <caption>{t.myCohorts}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.cohortName}</th>
-                  <th scope="col">{t.code}</th>
-                  <th scope="col">{t.track}</th>
-                  <th scope="col">{t.learners}</th>
-                  <th scope="col">{t.created}</th>
-                  <th scope="col">{t.open}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.code}>
-                    <th scope="row">{c.name}</th>
-                    <td class="staff-mono">{c.code}</td>
-                    <td>{tracks[c.track] ?? c.track}</td>
-                    <td class="num">{c.learners}</td>
-                    <td>{when(c.createdAt, lang)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="staff-button staff-button--secondary"
-                        aria-label={format(t.openCohort, { name: c.name })}
-                        aria-pressed={open === c.code ? 'true' : 'false'}
-                        onClick={() => {
-                          setOpen(c.code);
-                        }}
-                      >
-                        {t.open}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StaffTable
+            region={t.myCohorts}
+            caption={t.myCohorts}
+            columns={[t.cohortName, t.code, t.track, t.learners, t.created, t.open]}
+          >
+            {list.map((c) => (
+              <tr key={c.code}>
+                <th scope="row">{c.name}</th>
+                <td class="staff-mono">{c.code}</td>
+                <td>{tracks[c.track] ?? c.track}</td>
+                <td class="num">{c.learners}</td>
+                <td>{when(c.createdAt, lang)}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="staff-button staff-button--secondary"
+                    aria-label={format(t.openCohort, { name: c.name })}
+                    aria-pressed={open === c.code ? 'true' : 'false'}
+                    onClick={() => {
+                      setOpen(c.code);
+                    }}
+                  >
+                    {t.open}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
         )}
       </div>
       {open !== null && (
