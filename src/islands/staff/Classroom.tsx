@@ -27,18 +27,20 @@ function Body({
   revealed: boolean;
   t: DashboardStrings;
 }) {
+  // Lettered options, as a room answers "B".
+  const choices = (options: readonly { id: string; text: string; correct: boolean }[]) => (
+    <ol type="A">
+      {options.map((o) => (
+        <li key={o.id}>
+          {o.text} {revealed && o.correct && <Right t={t} />}
+        </li>
+      ))}
+    </ol>
+  );
   switch (q.type) {
     case 'single-choice':
     case 'multiple-response':
-      return (
-        <ol type="A">
-          {q.options.map((o) => (
-            <li key={o.id}>
-              {o.text} {revealed && o.correct && <Right t={t} />}
-            </li>
-          ))}
-        </ol>
-      );
+      return choices(q.options);
     case 'true-false':
       return (
         <ul>
@@ -95,13 +97,7 @@ function Body({
             <strong>{t.scenario}: </strong>
             {q.scenario}
           </p>
-          <ol type="A">
-            {q.options.map((o) => (
-              <li key={o.id}>
-                {o.text} {revealed && o.correct && <Right t={t} />}
-              </li>
-            ))}
-          </ol>
+          {choices(q.options)}
           {q.followUp && (
             <div>
               <p>
