@@ -5,22 +5,16 @@
 //   npm run seeds:hash              reads ../shared/seeds (or SEEDS_DIR), writes the file
 //
 // Run it after the seeds, the normalisation or the allowed names change, and commit the file.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeSeedIndex, SEED_HASHES_FILE } from '../src/content/checks/seed-overlap.ts';
+import {
+  encodeSeedIndex,
+  SEED_HASHES_FILE,
+  listSeedFiles,
+} from '../src/content/checks/seed-overlap.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const seedsDir = path.resolve(root, process.env.SEEDS_DIR ?? '../shared/seeds');
-
-/** Every file under a folder, recursively, sorted. */
-function listFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const full = path.join(dir, entry);
-      return statSync(full).isDirectory() ? listFiles(full) : [full];
-    });
-}
 
 if (!existsSync(seedsDir)) {
   console.error(
@@ -28,7 +22,7 @@ if (!existsSync(seedsDir)) {
   );
   process.exit(1);
 }
-const files = listFiles(seedsDir);
+const files = listSeedFiles(seedsDir);
 const bytes = encodeSeedIndex(files.map((file) => readFileSync(file, 'utf8')));
 const out = path.join(root, SEED_HASHES_FILE);
 writeFileSync(out, bytes);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { load } from 'js-yaml';
 
 /**
@@ -16,6 +17,16 @@ export const MIN_RUN = 12;
 
 /** The committed hashes of the seeds' runs, relative to the project root. */
 export const SEED_HASHES_FILE = 'src/content/checks/seed-runs.bin';
+
+/** Every file under a folder of seeds, recursively and sorted: the order the hashes are made in. */
+export function listSeedFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const full = path.join(dir, entry);
+      return statSync(full).isDirectory() ? listSeedFiles(full) : [full];
+    });
+}
 
 /**
  * Names of bodies, titles of instruments and terms of art that the course must quote exactly. Each one counts

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   overlapMessage,
   readSeedIndex,
   SEED_HASHES_FILE,
+  listSeedFiles,
 } from '../../../src/content/checks/seed-overlap.ts';
 import { SEED_SENTENCE } from './fixture-course.ts';
 
@@ -113,19 +114,9 @@ describe(`the committed seed hashes (${SEED_HASHES_FILE})`, () => {
     ]);
   });
 
-  /** Every file under a directory, recursively, sorted, as the hashing script reads them. */
-  function listFiles(dir: string): string[] {
-    return readdirSync(dir)
-      .sort()
-      .flatMap((entry) => {
-        const full = path.join(dir, entry);
-        return statSync(full).isDirectory() ? listFiles(full) : [full];
-      });
-  }
-
   // Only where ../shared/seeds exists (not on a fresh clone): the file must match the seeds.
   it.skipIf(!existsSync(seedsDir))('match the seeds in ../shared/seeds (npm run seeds:hash)', () => {
-    const expected = encodeSeedIndex(listFiles(seedsDir).map((file) => readFileSync(file, 'utf8')));
+    const expected = encodeSeedIndex(listSeedFiles(seedsDir).map((file) => readFileSync(file, 'utf8')));
     const committed = readFileSync(path.join(repoRoot, SEED_HASHES_FILE));
     expect(committed.equals(expected), `${SEED_HASHES_FILE} is stale: run npm run seeds:hash`).toBe(
       true,
