@@ -206,7 +206,7 @@ async function messageOf(response: Response): Promise<{ message: string; reason?
 
 /**
  * Sign-in codes: a signed-in learner gets a short single-use code here; on another device, the
- * code form exchanges one for a new credential of the same learner (src/server/routes/sign-in.ts).
+ * code form exchanges one for a new credential of the same learner (src/server/platform/sign-in/routes.ts).
  */
 function setUpCodes(options: {
   t: (key: string, params?: Record<string, string | number>) => string;

@@ -53,7 +53,7 @@ function Live({
   csrf: string;
 }) {
   const [view, setView] = useState<CohortView | null>(null);
-  // A sign-in code for a learner who lost their device (src/server/routes/sign-in.ts).
+  // A sign-in code for a learner who lost their device (src/server/platform/sign-in/routes.ts).
   const [signIn, setSignIn] = useState<
     { name: string; code: string; time: string } | { name: string; failed: true } | null
   >(null);
