@@ -58,11 +58,17 @@ if (url !== undefined && url !== '') {
   throw new Error(POSTGRES_MISSING_IN_CI);
 }
 
-/** A copy of the LRS migrations folder that a test may change. */
-async function copyOfLrsMigrations(): Promise<{ dir: string; url: URL }> {
+/** Runs `test` on a copy of the LRS migrations folder that it may change, then removes it. */
+async function withCopyOfLrsMigrations(
+  test: (copy: { dir: string; url: URL }) => Promise<void>,
+): Promise<void> {
   const dir = await newTempDir('lrs-migrations-copy-');
-  await cp(LRS_MIGRATIONS, dir, { recursive: true });
-  return { dir, url: pathToFileURL(`${dir}/`) };
+  try {
+    await cp(LRS_MIGRATIONS, dir, { recursive: true });
+    await test({ dir, url: pathToFileURL(`${dir}/`) });
+  } finally {
+    await removeDir(dir);
+  }
 }
 
 describe.each(databases)('migrations on the $name database', (database) => {
@@ -101,8 +107,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
   });
 
   it('applies only the versions above the ones already applied, up to a limit when given', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       expect((await migrate(opened.db, 'lrs', copy.url, 2)).applied).toEqual([1, 2]);
       await writeFile(
         path.join(copy.dir, '005-a-test-table.sql'),
@@ -110,14 +115,11 @@ describe.each(databases)('migrations on the $name database', (database) => {
       );
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([3, 4, 5]);
       expect(await opened.db.query('SELECT n FROM migration_probe')).toEqual([{ n: 5 }]);
-    } finally {
-      await removeDir(copy.dir);
-    }
+    });
   });
 
   it('defines a function again when, and only when, its one file changes', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await migrate(opened.db, 'lrs', copy.url);
       const file = path.join(copy.dir, 'functions', 'own-keys.sql');
       await writeFile(file, `${await readFile(file, 'utf8')}\n-- changed\n`);
@@ -126,14 +128,11 @@ describe.each(databases)('migrations on the $name database', (database) => {
         functions: ['own-keys'],
       });
       expect((await migrate(opened.db, 'lrs', copy.url)).functions).toEqual([]);
-    } finally {
-      await removeDir(copy.dir);
-    }
+    });
   });
 
   it('rolls a failing version back whole and applies it on the next start once mended', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await migrate(opened.db, 'lrs', copy.url);
       const file = path.join(copy.dir, '005-broken.sql');
       await writeFile(file, 'CREATE TABLE half_done (n integer);\nSELECT no_such_function();\n');
@@ -144,9 +143,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       expect(half[0]?.t).toBeNull();
       await writeFile(file, 'CREATE TABLE half_done (n integer);\n');
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([5]);
-    } finally {
-      await removeDir(copy.dir);
-    }
+    });
   });
 
   it('refuses a database made by the first version of the schema, saying what to do', async () => {
@@ -159,15 +156,12 @@ describe.each(databases)('migrations on the $name database', (database) => {
 
 describe('migration files', () => {
   it('refuses a file that is not named NNN-name.sql, naming it', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await writeFile(path.join(copy.dir, 'add-things.sql'), 'SELECT 1;\n');
       await expect(readMigrations(copy.url)).rejects.toThrow(
         /add-things\.sql: a migration is named/,
       );
-    } finally {
-      await removeDir(copy.dir);
-    }
+    });
   });
 
   it('splits statements at line-final semicolons, keeping function bodies whole', () => {
