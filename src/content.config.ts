@@ -1,31 +1,25 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
+import type { ZodType } from 'astro/zod';
 import { glossarySchema } from './schemas/glossary.ts';
 import { moduleSchema } from './schemas/module.ts';
 import { quizDataSchema } from './quiz/validate.ts';
 import { trackSchema } from './schemas/track.ts';
 import { trainerNotesSchema } from './schemas/trainer-notes.ts';
 
-// Course content lives at the repository root (content/), apart from the code that renders it.
+// Course content lives at the repository root (content/<folder>/<lang>/), apart from the code
+// that renders it.
+function fromContent<S extends ZodType>(folder: string, extension: 'mdx' | 'yaml', schema: S) {
+  return defineCollection({
+    loader: glob({ pattern: `*/*.${extension}`, base: `./content/${folder}` }),
+    schema,
+  });
+}
+
 export const collections = {
-  modules: defineCollection({
-    loader: glob({ pattern: '*/*.mdx', base: './content/modules' }),
-    schema: moduleSchema,
-  }),
-  quizzes: defineCollection({
-    loader: glob({ pattern: '*/*.yaml', base: './content/quizzes' }),
-    schema: quizDataSchema,
-  }),
-  glossary: defineCollection({
-    loader: glob({ pattern: '*/*.yaml', base: './content/glossary' }),
-    schema: glossarySchema,
-  }),
-  tracks: defineCollection({
-    loader: glob({ pattern: '*/*.yaml', base: './content/tracks' }),
-    schema: trackSchema,
-  }),
-  trainerNotes: defineCollection({
-    loader: glob({ pattern: '*/*.mdx', base: './content/trainer-notes' }),
-    schema: trainerNotesSchema,
-  }),
+  modules: fromContent('modules', 'mdx', moduleSchema),
+  quizzes: fromContent('quizzes', 'yaml', quizDataSchema),
+  glossary: fromContent('glossary', 'yaml', glossarySchema),
+  tracks: fromContent('tracks', 'yaml', trackSchema),
+  trainerNotes: fromContent('trainer-notes', 'mdx', trainerNotesSchema),
 };

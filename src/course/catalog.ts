@@ -1,6 +1,6 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Lang } from '../i18n/index.ts';
-import { checkQuizAgainstModule } from '../quiz/validate.ts';
+import { checkCourseLinks } from '../content/checks/links.ts';
 
 /** A module entry of the content collection. */
 export type ModuleEntry = CollectionEntry<'modules'>;
@@ -58,54 +58,31 @@ export function glossaryId(entry: CollectionEntry<'glossary'>): string {
 }
 
 /**
- * Checks the links between content files that no single schema can see, and throws one error
- * listing every broken link with its file: unknown prerequisites, duplicate module ids, tracks
- * naming unknown modules, quizzes or trainer notes for unknown modules, and quiz questions
- * assessing outcomes their module does not define.
+ * Checks the links between content files that no single schema can see (src/content/checks/links.ts),
+ * on the collections as the pages read them, and throws one error listing every broken link with
+ * its file. The build runs the same checks on the files before any page renders; this keeps a page
+ * from rendering a broken course in `astro dev`, where those build checks do not run.
  */
 export async function assertCourseIntegrity(lang: Lang): Promise<void> {
   const modules = await getModules(lang);
-  const ids = new Map<string, ModuleEntry>();
-  const problems: string[] = [];
-  for (const module of modules) {
-    const clash = ids.get(module.data.id);
-    if (clash) {
-      problems.push(
-        `${entryFile(module)}: module id "${module.data.id}" is already used by ${entryFile(clash)}`,
-      );
-    }
-    ids.set(module.data.id, module);
-  }
-  for (const module of modules) {
-    for (const prerequisite of module.data.prerequisites) {
-      if (!ids.has(prerequisite)) {
-        problems.push(`${entryFile(module)}: prerequisites: unknown module "${prerequisite}"`);
-      }
-    }
-  }
-  for (const track of await getTracks(lang)) {
-    for (const moduleId of track.data.modules) {
-      if (!ids.has(moduleId)) {
-        problems.push(`${entryFile(track)}: modules: unknown module "${moduleId}"`);
-      }
-    }
-  }
   const quizzes = await getCollection('quizzes', (entry) => entry.data.lang === lang);
-  for (const quiz of quizzes) {
-    const module = ids.get(quiz.data.module);
-    if (!module) {
-      problems.push(`${entryFile(quiz)}: module: unknown module "${quiz.data.module}"`);
-      continue;
-    }
-    const outcomeIds = module.data.outcomes.map((outcome) => outcome.id);
-    problems.push(...checkQuizAgainstModule(quiz.data, outcomeIds, entryFile(quiz)));
-  }
   const notes = await getCollection('trainerNotes', (entry) => entry.data.lang === lang);
-  for (const note of notes) {
-    if (!ids.has(note.data.module)) {
-      problems.push(`${entryFile(note)}: module: unknown module "${note.data.module}"`);
-    }
-  }
+  const problems = checkCourseLinks({
+    modules: modules.map((module) => ({ ...module.data, file: entryFile(module) })),
+    quizzes: quizzes.map((quiz) => ({ ...quiz.data, file: entryFile(quiz) })),
+    references: [
+      ...(await getTracks(lang)).map((track) => ({
+        file: entryFile(track),
+        field: 'modules',
+        modules: track.data.modules,
+      })),
+      ...notes.map((note) => ({
+        file: entryFile(note),
+        field: 'module',
+        modules: [note.data.module],
+      })),
+    ],
+  });
   if (problems.length > 0) {
     throw new Error(`Course content has broken links:\n  ${problems.join('\n  ')}`);
   }

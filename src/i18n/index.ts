@@ -1,15 +1,18 @@
 import enAssessment from './en/assessment.json';
+import enCertification from './en/certification.json';
 import enDashboard from './en/dashboard.json';
 import enQuiz from './en/quiz.json';
 import enSearch from './en/search.json';
 import enTracking from './en/tracking.json';
 import enUi from './en/ui.json';
 import frAssessment from './fr/assessment.json';
+import frCertification from './fr/certification.json';
 import frDashboard from './fr/dashboard.json';
 import frQuiz from './fr/quiz.json';
 import frSearch from './fr/search.json';
 import frTracking from './fr/tracking.json';
 import frUi from './fr/ui.json';
+import { format, type FormatParams } from './format.ts';
 
 /** Languages the site is published in, each under its own prefix (/en/, /fr/). */
 export const languages = ['en', 'fr'] as const;
@@ -24,6 +27,11 @@ export const defaultLang: Lang = 'en';
 export type UiKey = keyof typeof enUi;
 
 const ui: Record<Lang, Record<UiKey, string>> = { en: enUi, fr: frUi };
+
+/** The paths of a page that exists once per language (getStaticPaths of src/pages/[lang]/...). */
+export function languagePaths(): { params: { lang: Lang } }[] {
+  return languages.map((lang) => ({ params: { lang } }));
+}
 
 /** Whether a string is a published language code. */
 export function isLang(value: string | undefined): value is Lang {
@@ -46,10 +54,8 @@ export function translatePath(pathname: string, to: Lang): string {
  */
 export function useTranslations(lang: Lang) {
   const strings = ui[lang];
-  return function t(key: UiKey, params: Record<string, string | number> = {}): string {
-    return strings[key].replace(/\{(\w+)\}/g, (match, name: string) =>
-      name in params ? String(params[name]) : match,
-    );
+  return function t(key: UiKey, params: FormatParams = {}): string {
+    return format(strings[key], params);
   };
 }
 
@@ -65,6 +71,7 @@ export function localePath(lang: Lang, path = ''): string {
 /** The strings an island needs, by namespace: islands get them as props, never import them all. */
 const islandStrings = {
   assessment: { en: enAssessment, fr: frAssessment },
+  certification: { en: enCertification, fr: frCertification },
   dashboard: { en: enDashboard, fr: frDashboard },
   quiz: { en: enQuiz, fr: frQuiz },
   search: { en: enSearch, fr: frSearch },

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Question } from '../schemas/quiz.ts';
-import { format, percent, staticQuizId, storageKey } from '../quiz/client.ts';
+import type { FollowUp, Question } from '../schemas/quiz.ts';
+import { format } from '../i18n/format.ts';
+import { percent, staticQuizId, storageKey } from '../quiz/client.ts';
 import type { QuizIslandProps } from '../quiz/client.ts';
 import { planAttempt } from '../quiz/draw.ts';
 import { dispatchQuizEvent } from '../quiz/events.ts';
@@ -9,7 +10,9 @@ import { loadProgress, saveProgress } from '../quiz/progress.ts';
 import type { QuizProgress } from '../quiz/progress.ts';
 import { hasResponse, scoreAttempt, scoreQuestion } from '../quiz/scoring.ts';
 import type { QuestionResponse } from '../quiz/scoring.ts';
-import { QuestionView } from './quiz/QuestionView.tsx';
+import { verdictOf } from './questions/QuestionField.tsx';
+import { QuestionView } from './questions/QuestionView.tsx';
+import type { Reveal } from './questions/shown.ts';
 import './quiz/quiz.css';
 
 type Focus = 'question' | 'results' | null;
@@ -60,6 +63,13 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
     () => new Map(quiz.questions.map((question) => [question.id, question])),
     [quiz],
   );
+  // A knowledge check carries its key and is scored here, so a checked question shows its
+  // verdicts, feedback per option and explanation. The renderer hands back the question it was
+  // given (or its follow-up), so the schema type holds.
+  const feedback: Reveal = {
+    strings,
+    score: (question, response) => scoreQuestion(question as Question | FollowUp, response),
+  };
 
   useEffect(() => {
     const stored = loadProgress(storage(), key);
@@ -195,7 +205,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
 
   const title = <h2 class="cpq-title">{quiz.title}</h2>;
   const live = (
-    <div class="cpq-sr-only" aria-live="polite" aria-atomic="true">
+    <div class="visually-hidden" aria-live="polite" aria-atomic="true">
       {message.text && <p key={message.serial}>{message.text}</p>}
     </div>
   );
@@ -227,9 +237,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
         current: { ...current, responses, checked: [...current.checked, question.id] },
       });
       const score = emitAnswered(current.attempt, question, response);
-      const verdict =
-        score >= 1 ? strings.correct : score <= 0 ? strings.incorrect : strings.partlyCorrect;
-      announce(`${verdict}. ${question.explanation}`);
+      announce(`${verdictOf(score, strings)[2]}. ${question.explanation}`);
     };
     const goTo = (index: number) => {
       setAlertFor(null);
@@ -293,7 +301,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
           onChange={(response) => {
             setResponse(question, response);
           }}
-          checked={isChecked}
+          reveal={isChecked ? feedback : undefined}
           strings={strings}
           idBase={idBase(question)}
           heading={
@@ -383,7 +391,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
                   question={question}
                   original={byId.get(question.id)}
                   response={responseFor(question, last.responses)}
-                  checked
+                  reveal={feedback}
                   strings={strings}
                   idBase={idBase(question, 'review')}
                   heading={format(strings.question, { n: index + 1 })}

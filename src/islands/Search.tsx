@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchBundle } from '../search/index-builder.ts';
 import type { SearchResult, Searcher } from '../search/query.ts';
 import type strings from '../i18n/en/search.json';
+import { format } from '../i18n/format.ts';
 
 /** Search UI strings, one file per language in src/i18n/<lang>/search.json. */
 export type SearchStrings = typeof strings;
@@ -66,12 +67,6 @@ async function loadSearcher(lang: 'en' | 'fr', url: string): Promise<Searcher> {
   return createSearcher(bundle);
 }
 
-function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in values ? String(values[key]) : match,
-  );
-}
-
 /** The search form and its results, with keyboard navigation and announcements. */
 export default function Search({ lang, indexUrl, strings }: Props) {
   const [query, setQuery] = useState('');
@@ -97,8 +92,8 @@ export default function Search({ lang, indexUrl, strings }: Props) {
       const shown = text.trim().slice(0, 60);
       setStatus(
         found.length === 0
-          ? fill(strings.none, { query: shown })
-          : fill(found.length === 1 ? strings.oneResult : strings.results, {
+          ? format(strings.none, { query: shown })
+          : format(found.length === 1 ? strings.oneResult : strings.results, {
               count: found.length,
               query: shown,
             }),

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type enTracking from '../i18n/en/tracking.json';
-import { format } from '../quiz/client.ts';
-import { loadLearner } from '../xapi/learner.ts';
-import { startSync, type Sync, type SyncStatus } from '../xapi/sync.ts';
+import { format } from '../i18n/format.ts';
+import { loadLearner } from '../client/learner.ts';
+import { startSync, type Sync, type SyncStatus } from '../client/sync.ts';
 
 /** The tracking UI strings: the shape of src/i18n/en/tracking.json. */
 export type TrackingStrings = typeof enTracking;
@@ -20,6 +20,23 @@ export type StatusStrings = Pick<
   | 'notEnrolled'
   | 'enrolLink'
 >;
+
+const statusKeys = [
+  'saved',
+  'pendingOne',
+  'pendingMany',
+  'refusedOne',
+  'refusedMany',
+  'blocked',
+  'retry',
+  'notEnrolled',
+  'enrolLink',
+] as const satisfies readonly (keyof StatusStrings)[];
+
+/** The status's own strings out of the whole tracking file (the page passes only these). */
+export function statusStrings(strings: TrackingStrings): StatusStrings {
+  return Object.fromEntries(statusKeys.map((key) => [key, strings[key]])) as StatusStrings;
+}
 
 /** Props of the status island. */
 export interface TrackingStatusProps {

@@ -17,13 +17,6 @@ export interface QuizIslandProps {
   lang: 'en' | 'fr';
 }
 
-/** Fills `{name}` placeholders in a UI string; an unknown placeholder stays visible. */
-export function format(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in params ? String(params[name]) : match,
-  );
-}
-
 /**
  * Id of the no-JavaScript rendering of a quiz: the island hides that element once it runs, so
  * the page shows one quiz, not two.

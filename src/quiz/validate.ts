@@ -175,32 +175,3 @@ export const quizDataSchema = quizSchema.superRefine((quiz, ctx) => {
 
 /** The parsed quiz data, as the content collection returns it. */
 export type QuizData = z.infer<typeof quizDataSchema>;
-
-/**
- * Checks the outcome ids a quiz assesses against the outcomes its module defines; returns one
- * message per unknown id, each naming the file, so the page build can throw with all of them.
- */
-export function checkQuizAgainstModule(
-  quiz: Quiz,
-  outcomeIds: readonly string[],
-  file: string,
-): string[] {
-  const known = new Set(outcomeIds);
-  const messages: string[] = [];
-  const check = (question: Question | FollowUp, name: string) => {
-    for (const outcome of question.outcomes) {
-      if (!known.has(outcome)) {
-        messages.push(
-          `${file}: ${name} assesses outcome "${outcome}", which module "${quiz.module}" does not define`,
-        );
-      }
-    }
-  };
-  for (const question of quiz.questions) {
-    check(question, `question "${question.id}"`);
-    if (question.type === 'scenario' && question.followUp) {
-      check(question.followUp, `question "${question.id}" follow-up "${question.followUp.id}"`);
-    }
-  }
-  return messages;
-}

@@ -1,3 +1,4 @@
+import type { APIRoute } from 'astro';
 import { getGlossary, getModules, getTrainerNotes, glossaryId } from '../course/catalog.ts';
 import { localePath, useTranslations, type Lang } from '../i18n/index.ts';
 import { glossaryDocs, moduleDocs, trainerNotesDocs, type SearchDoc } from './documents.ts';
@@ -28,4 +29,15 @@ export async function courseSearchBundle(lang: Lang, trainer: boolean): Promise<
     ),
   );
   return buildSearchBundle(lang, docs);
+}
+
+/**
+ * The GET handler of a search index page (src/pages/[lang]/search-index.json.ts and its trainer
+ * twin): the bundle of the page's language as JSON, with the trainer notes when `trainer` is set.
+ */
+export function searchIndexRoute(trainer: boolean): APIRoute {
+  return async ({ params }) =>
+    new Response(JSON.stringify(await courseSearchBundle(params.lang as Lang, trainer)), {
+      headers: { 'Content-Type': 'application/json' },
+    });
 }

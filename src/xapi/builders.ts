@@ -40,31 +40,30 @@ export interface BuildOptions {
   id?: string;
 }
 
-const module = (ctx: TrackingContext): Activity => ({
+/** An activity of the course, named in the page's language when it has a name. */
+const activity = (ctx: TrackingContext, id: string, type: string, name?: string): Activity => ({
   objectType: 'Activity',
-  id: activityIris(ctx.site).module(ctx.moduleId),
-  definition: {
-    type: ACTIVITY_TYPES.module,
-    ...(ctx.moduleTitle === undefined ? {} : { name: { [ctx.lang]: ctx.moduleTitle } }),
-  },
+  id,
+  definition: { type, ...(name === undefined ? {} : { name: { [ctx.lang]: name } }) },
 });
+
+const module = (ctx: TrackingContext): Activity =>
+  activity(
+    ctx,
+    activityIris(ctx.site).module(ctx.moduleId),
+    ACTIVITY_TYPES.module,
+    ctx.moduleTitle,
+  );
 
 const grouping = (ctx: TrackingContext, withModule: boolean): Activity[] => {
   const iris = activityIris(ctx.site);
-  const list: Activity[] = withModule ? [module(ctx)] : [];
-  if (ctx.trackId !== undefined) {
-    list.push({
-      objectType: 'Activity',
-      id: iris.track(ctx.trackId),
-      definition: { type: ACTIVITY_TYPES.track },
-    });
-  }
-  list.push({
-    objectType: 'Activity',
-    id: iris.course,
-    definition: { type: ACTIVITY_TYPES.course },
-  });
-  return list;
+  return [
+    ...(withModule ? [module(ctx)] : []),
+    ...(ctx.trackId === undefined
+      ? []
+      : [activity(ctx, iris.track(ctx.trackId), ACTIVITY_TYPES.track)]),
+    activity(ctx, iris.course, ACTIVITY_TYPES.course),
+  ];
 };
 
 const category = (ids: string[]): Activity[] => ids.map((id) => ({ objectType: 'Activity', id }));
@@ -120,19 +119,27 @@ function statement(
   };
 }
 
+/** A cmi5-defined statement about the module itself (the AU), the object of most verbs. */
+function onModule(
+  ctx: TrackingContext,
+  verb: VerbName,
+  cmi5: 'defined' | 'moveon',
+  options: BuildOptions,
+  parts: Omit<Parts, 'object' | 'cmi5'> = {},
+): Statement {
+  return statement(ctx, verb, { object: module(ctx), cmi5, ...parts }, options);
+}
+
 /** "launched": the learner opened the module (the site launches itself, as a cmi5 LMS would). */
 export function launched(ctx: TrackingContext, options: BuildOptions = {}): Statement {
-  return statement(
-    ctx,
-    'launched',
-    { object: module(ctx), cmi5: 'defined', extensions: { [CMI5.launchMode]: 'Normal' } },
-    options,
-  );
+  return onModule(ctx, 'launched', 'defined', options, {
+    extensions: { [CMI5.launchMode]: 'Normal' },
+  });
 }
 
 /** "initialized": the module is ready and its session has begun. */
 export function initialized(ctx: TrackingContext, options: BuildOptions = {}): Statement {
-  return statement(ctx, 'initialized', { object: module(ctx), cmi5: 'defined' }, options);
+  return onModule(ctx, 'initialized', 'defined', options);
 }
 
 /** A section of a module: its position among the body's headings (or key messages) and title. */
@@ -151,22 +158,20 @@ export function experienced(
     ctx,
     'experienced',
     {
-      object: {
-        objectType: 'Activity',
-        id: activityIris(ctx.site).section(ctx.moduleId, section.section),
-        definition: { type: ACTIVITY_TYPES.section, name: { [ctx.lang]: section.title } },
-      },
+      object: activity(
+        ctx,
+        activityIris(ctx.site).section(ctx.moduleId, section.section),
+        ACTIVITY_TYPES.section,
+        section.title,
+      ),
       parent: [module(ctx)],
     },
     options,
   );
 }
 
-const quizActivity = (ctx: TrackingContext, quizId: string): Activity => ({
-  objectType: 'Activity',
-  id: activityIris(ctx.site).quiz(quizId),
-  definition: { type: ACTIVITY_TYPES.assessment },
-});
+const quizActivity = (ctx: TrackingContext, quizId: string): Activity =>
+  activity(ctx, activityIris(ctx.site).quiz(quizId), ACTIVITY_TYPES.assessment);
 
 /**
  * "answered": one statement per checked question, with its cmi.interaction definition, the
@@ -249,22 +254,15 @@ export function judged(
   event: AttemptFinishedEvent,
   options: BuildOptions = {},
 ): Statement {
-  return statement(
-    ctx,
-    event.success ? 'passed' : 'failed',
-    {
-      object: module(ctx),
-      result: {
-        score: { raw: event.raw, min: event.min, max: event.max, scaled: event.scaled },
-        success: event.success,
-        duration: isoDuration(event.durationMs),
-      },
-      other: [quizActivity(ctx, event.quizId)],
-      cmi5: 'moveon',
-      extensions: { [CMI5.masteryScore]: event.masteryScore },
+  return onModule(ctx, event.success ? 'passed' : 'failed', 'moveon', options, {
+    result: {
+      score: { raw: event.raw, min: event.min, max: event.max, scaled: event.scaled },
+      success: event.success,
+      duration: isoDuration(event.durationMs),
     },
-    options,
-  );
+    other: [quizActivity(ctx, event.quizId)],
+    extensions: { [CMI5.masteryScore]: event.masteryScore },
+  });
 }
 
 /** "completed": every section of the module was read and its knowledge check passed. */
@@ -273,16 +271,9 @@ export function completed(
   durationMs: number,
   options: BuildOptions = {},
 ): Statement {
-  return statement(
-    ctx,
-    'completed',
-    {
-      object: module(ctx),
-      result: { completion: true, duration: isoDuration(durationMs) },
-      cmi5: 'moveon',
-    },
-    options,
-  );
+  return onModule(ctx, 'completed', 'moveon', options, {
+    result: { completion: true, duration: isoDuration(durationMs) },
+  });
 }
 
 /** "terminated": the learner left the module page; the duration is the session's. */
@@ -291,10 +282,7 @@ export function terminated(
   durationMs: number,
   options: BuildOptions = {},
 ): Statement {
-  return statement(
-    ctx,
-    'terminated',
-    { object: module(ctx), result: { duration: isoDuration(durationMs) }, cmi5: 'defined' },
-    options,
-  );
+  return onModule(ctx, 'terminated', 'defined', options, {
+    result: { duration: isoDuration(durationMs) },
+  });
 }

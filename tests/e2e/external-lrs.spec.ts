@@ -11,7 +11,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { quizDataSchema } from '../../src/quiz/validate.ts';
-import { byVerb, enrol, expectAllSaved, statementsOf } from './support/tracking.ts';
+import {
+  answerShownQuestion,
+  byVerb,
+  enrol,
+  expectAllSaved,
+  startQuiz,
+  statementsOf,
+} from './support/tracking.ts';
 
 // External-LRS mode: the site built with PUBLIC_LRS_ENDPOINT, PUBLIC_LRS_KEY and
 // PUBLIC_LRS_SECRET records to another LRS. Here that is a second instance of the project's own
@@ -129,23 +136,9 @@ test.afterAll(async () => {
 });
 
 async function answerQuiz(page: Page): Promise<void> {
-  await page.locator('#knowledge-check h2').first().scrollIntoViewIfNeeded();
-  await page.getByRole('button', { name: 'Start the knowledge check' }).click();
-  const quizRoot = page.locator('.cpq');
+  await startQuiz(page);
   for (const question of quiz.questions) {
-    await test.step(`question ${question.id}`, async () => {
-      for (const field of await quizRoot.locator('fieldset.cpq-field:not([disabled])').all()) {
-        const radio = field.locator('input[type=radio]').first();
-        if ((await radio.count()) > 0) await radio.check();
-        const box = field.locator('input[type=checkbox]').first();
-        if ((await box.count()) > 0) await box.check();
-        for (const select of await field.locator('select').all()) {
-          await select.selectOption({ index: 1 });
-        }
-      }
-      await quizRoot.getByRole('button', { name: 'Check answer' }).click();
-      await quizRoot.getByRole('button', { name: /Next question|See your score/ }).click();
-    });
+    await test.step(`question ${question.id}`, () => answerShownQuestion(page));
   }
   await expect(page.locator('.cpq-score')).toBeVisible();
 }

@@ -381,7 +381,8 @@ test('without JavaScript the questions are readable and give no answer away', as
     const item = block.locator(`[data-static-question-id="${question.id}"]`);
     await expect(item).toContainText(question.prompt);
     if (question.type === 'ordering') {
-      const shown = await item.locator('li').allTextContents();
+      const shown = await item.locator('[data-step-id] .cpq-step-text').allTextContents();
+      expect(shown).toHaveLength(question.steps.length);
       expect(shown).not.toEqual(question.steps.map((step) => step.text));
     }
     if (question.type === 'matching') {
@@ -391,6 +392,8 @@ test('without JavaScript the questions are readable and give no answer away', as
     }
   }
   await expect(block).not.toContainText(question(quiz).explanation);
+  await expect(block.getByText(strings.correctAnswer)).toHaveCount(0);
+  await expect(block.getByText(strings.correctOrder)).toHaveCount(0);
   await context.close();
 });
 

@@ -5,12 +5,14 @@ import type { QuestionAnsweredEvent } from '../../src/quiz/events.ts';
 import { quizDataSchema } from '../../src/quiz/validate.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import {
+  answerShownQuestion,
   byVerb,
   enrol,
   expectAllSaved,
   getSignInCode,
   signInWithCode,
   outboxIds,
+  startQuiz,
   startService,
   statementsOf,
   type TrackingService,
@@ -51,31 +53,6 @@ async function waitForServiceWorker(page: Page): Promise<void> {
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
     .toBe(true);
-}
-
-/** Brings the knowledge check into view (the island hydrates when visible) and starts it. */
-async function startQuiz(page: Page): Promise<void> {
-  // The island's root sits just above the static check's heading: bring that heading into view.
-  await page.locator('#knowledge-check h2').first().scrollIntoViewIfNeeded();
-  await page.getByRole('button', { name: 'Start the knowledge check' }).click();
-}
-
-/** Answers the question shown with its first choices, checks it and moves on. */
-async function answerShownQuestion(page: Page): Promise<void> {
-  const quizRoot = page.locator('.cpq');
-  const fields = quizRoot.locator('fieldset.cpq-field:not([disabled])');
-  for (const field of await fields.all()) {
-    const radio = field.locator('input[type=radio]').first();
-    if ((await radio.count()) > 0) await radio.check();
-    const box = field.locator('input[type=checkbox]').first();
-    if ((await box.count()) > 0) await box.check();
-    for (const select of await field.locator('select').all()) {
-      await select.selectOption({ index: 1 });
-    }
-  }
-  await quizRoot.getByRole('button', { name: 'Check answer' }).click();
-  const next = quizRoot.getByRole('button', { name: /Next question|See your score/ });
-  await next.click();
 }
 
 /** A question-answered report as the quiz island dispatches it, for a question of the quiz. */

@@ -1,46 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCredential,
-  q,
-  randomUUID,
-  startServer,
-  statement,
-  storeKinds,
-  xapi,
-  type TestCredential,
-  type TestServer,
-} from './helpers.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachStore, make, q, type TestCredential } from './helpers.ts';
 
-describe.each(storeKinds())('activities and agents resources on $name', (kind) => {
-  let server: TestServer;
-  let admin: TestCredential;
+describeEachStore('activities and agents resources', (lrs) => {
   let writer: TestCredential;
   let noRead: TestCredential;
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    server = await startServer(opened.store);
-    admin = await createCredential(opened.store, ['all']);
-    writer = await createCredential(opened.store, ['statements/write', 'statements/read']);
-    noRead = await createCredential(opened.store, ['statements/write']);
+    writer = await lrs.credential(['statements/write', 'statements/read']);
+    noRead = await lrs.credential(['statements/write']);
   });
 
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
-  });
-
-  const post = async (credential: TestCredential, body: unknown) => {
-    const res = await xapi(server, credential, '/xapi/statements', { body });
-    expect(res.status).toBe(200);
-  };
+  const activity = (id: string) => `/xapi/activities?activityId=${q(id)}`;
+  const person = (agent: unknown) => `/xapi/agents?agent=${q(agent)}`;
 
   it('returns the canonical Activity: newest values win, language maps merge', async () => {
-    const id = `https://peacekeeping.example.org/modules/${randomUUID()}`;
-    await post(admin, [
-      statement({
+    const id = make.activity();
+    await lrs.send([
+      make.statement({
         object: {
           id,
           definition: {
@@ -50,12 +26,9 @@ describe.each(storeKinds())('activities and agents resources on $name', (kind) =
         },
       }),
     ]);
-    await post(admin, [
-      statement({
-        object: {
-          id: `https://peacekeeping.example.org/lessons/${randomUUID()}`,
-          definition: { name: { 'en-US': 'Lesson' } },
-        },
+    await lrs.send([
+      make.statement({
+        object: { id: make.activity('lessons'), definition: { name: { 'en-US': 'Lesson' } } },
         // The activity arrives again as a context parent, with a newer English name.
         context: {
           contextActivities: {
@@ -66,7 +39,7 @@ describe.each(storeKinds())('activities and agents resources on $name', (kind) =
         },
       }),
     ]);
-    const res = await xapi(server, writer, `/xapi/activities?activityId=${q(id)}`);
+    const res = await lrs.request(activity(id), { as: writer });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       objectType: 'Activity',
@@ -78,20 +51,20 @@ describe.each(storeKinds())('activities and agents resources on $name', (kind) =
       },
     });
     expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{40}"$/);
-    const head = await xapi(server, writer, `/xapi/activities?activityId=${q(id)}`, {
-      method: 'HEAD',
-    });
+    const head = await lrs.request(activity(id), { as: writer, method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.text).toBe('');
     expect(head.headers.get('etag')).toBe(res.headers.get('etag'));
   });
 
   it('does not let a credential without the define scope redefine an Activity', async () => {
-    const id = `https://peacekeeping.example.org/modules/${randomUUID()}`;
-    await post(admin, [statement({ object: { id, definition: { name: { en: 'Trusted' } } } })]);
-    await post(writer, [statement({ object: { id, definition: { name: { en: 'Untrusted' } } } })]);
-    const res = await xapi(server, admin, `/xapi/activities?activityId=${q(id)}`);
-    expect(res.json).toEqual({
+    const id = make.activity();
+    await lrs.send([make.statement({ object: { id, definition: { name: { en: 'Trusted' } } } })]);
+    await lrs.send(
+      [make.statement({ object: { id, definition: { name: { en: 'Untrusted' } } } })],
+      writer,
+    );
+    expect((await lrs.request(activity(id))).json).toEqual({
       objectType: 'Activity',
       id,
       definition: { name: { en: 'Trusted' } },
@@ -99,55 +72,49 @@ describe.each(storeKinds())('activities and agents resources on $name', (kind) =
   });
 
   it('answers an unknown Activity with the Activity itself and refuses bad requests', async () => {
-    const id = `https://peacekeeping.example.org/modules/${randomUUID()}`;
-    const res = await xapi(server, admin, `/xapi/activities?activityId=${q(id)}`);
+    const id = make.activity();
+    const res = await lrs.request(activity(id));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ objectType: 'Activity', id });
-    expect((await xapi(server, admin, '/xapi/activities')).status).toBe(400);
-    expect((await xapi(server, admin, '/xapi/activities?activityId=nope')).status).toBe(400);
-    const extra = await xapi(server, admin, `/xapi/activities?activityId=${q(id)}&agent=x`);
-    expect(extra.status).toBe(400);
-    const scope = await xapi(server, noRead, `/xapi/activities?activityId=${q(id)}`);
-    expect(scope.status).toBe(403);
+    expect(await lrs.status('/xapi/activities')).toBe(400);
+    expect(await lrs.status('/xapi/activities?activityId=nope')).toBe(400);
+    expect(await lrs.status(`${activity(id)}&agent=x`)).toBe(400);
+    expect(await lrs.status(activity(id), { as: noRead })).toBe(403);
   });
 
   it('returns the Person object for an agent, with the names statements gave it', async () => {
-    const mbox = `mailto:${randomUUID()}@example.org`;
-    await post(admin, [
-      statement({ actor: { mbox, name: 'A. Learner' } }),
-      statement({ actor: { mbox, name: 'Alex Learner' } }),
+    const { mbox } = make.agent();
+    await lrs.send([
+      make.statement({ actor: { mbox, name: 'A. Learner' } }),
+      make.statement({ actor: { mbox, name: 'Alex Learner' } }),
     ]);
-    const res = await xapi(server, writer, `/xapi/agents?agent=${q({ mbox })}`);
+    const res = await lrs.request(person({ mbox }), { as: writer });
     expect(res.status).toBe(200);
-    const person = res.json as { objectType: string; name: string[]; mbox: string[] };
-    expect(person.objectType).toBe('Person');
-    expect(person.mbox).toEqual([mbox]);
-    expect([...person.name].sort()).toEqual(['A. Learner', 'Alex Learner']);
-    expect(Object.keys(person).sort()).toEqual(['mbox', 'name', 'objectType']);
-    const head = await xapi(server, writer, `/xapi/agents?agent=${q({ mbox })}`, {
-      method: 'HEAD',
-    });
+    const found = res.json as { objectType: string; name: string[]; mbox: string[] };
+    expect(found.objectType).toBe('Person');
+    expect(found.mbox).toEqual([mbox]);
+    expect([...found.name].sort()).toEqual(['A. Learner', 'Alex Learner']);
+    expect(Object.keys(found).sort()).toEqual(['mbox', 'name', 'objectType']);
+    const head = await lrs.request(person({ mbox }), { as: writer, method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.text).toBe('');
   });
 
   it('answers an unknown agent with a Person of what was asked', async () => {
-    const account = { homePage: 'https://peacekeeping.example.org', name: randomUUID() };
-    const res = await xapi(server, admin, `/xapi/agents?agent=${q({ account, name: 'Sam' })}`);
+    const account = { homePage: 'https://peacekeeping.example.org', name: make.uuid() };
+    const res = await lrs.request(person({ account, name: 'Sam' }));
     expect(res.json).toEqual({ objectType: 'Person', name: ['Sam'], account: [account] });
   });
 
   it('refuses Groups, bad agents, missing scopes and other learners', async () => {
     const group = { objectType: 'Group', mbox: 'mailto:team@example.org' };
-    expect((await xapi(server, admin, `/xapi/agents?agent=${q(group)}`)).status).toBe(400);
-    expect((await xapi(server, admin, `/xapi/agents?agent=${q({ name: 'x' })}`)).status).toBe(400);
-    expect((await xapi(server, admin, '/xapi/agents')).status).toBe(400);
-    const someone = { mbox: `mailto:${randomUUID()}@example.org` };
-    expect((await xapi(server, noRead, `/xapi/agents?agent=${q(someone)}`)).status).toBe(403);
-    const me = { mbox: `mailto:${randomUUID()}@example.org` };
-    const learner = await createCredential(server.store, ['statements/read/mine'], me);
-    expect((await xapi(server, learner, `/xapi/agents?agent=${q(me)}`)).status).toBe(200);
-    const other = await xapi(server, learner, `/xapi/agents?agent=${q(someone)}`);
-    expect(other.status).toBe(403);
+    expect(await lrs.status(person(group))).toBe(400);
+    expect(await lrs.status(person({ name: 'x' }))).toBe(400);
+    expect(await lrs.status('/xapi/agents')).toBe(400);
+    const someone = make.agent();
+    expect(await lrs.status(person(someone), { as: noRead })).toBe(403);
+    const learner = await lrs.learner(['statements/read/mine']);
+    expect(await lrs.status(person(learner.agent), { as: learner })).toBe(200);
+    expect(await lrs.status(person(someone), { as: learner })).toBe(403);
   });
 });

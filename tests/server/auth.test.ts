@@ -1,79 +1,55 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/server/lrs/store/types.ts';
+import { beforeAll, expect, it } from 'vitest';
 import {
-  createCredential,
+  basicAuth,
+  describeEachStore,
+  make,
   q,
-  randomUUID,
+  sleep,
   startServer,
-  statement,
-  storeKinds,
+  wrongSecret,
   xapi,
   type TestCredential,
-  type TestServer,
+  type TestLearner,
 } from './helpers.ts';
 
-describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
-  let server: TestServer;
-  let store: Store;
-  let admin: TestCredential;
-  let cleanup: () => Promise<void>;
-  const learnerAgent = { mbox: `mailto:${randomUUID()}@example.org` };
-  const otherAgent = { mbox: `mailto:${randomUUID()}@example.org` };
-  let learner: TestCredential;
+describeEachStore('credentials and scopes', (lrs) => {
+  const otherAgent = make.agent('other');
+  let learner: TestLearner;
 
   beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    store = opened.store;
-    server = await startServer(store);
-    admin = await createCredential(store, ['all']);
-    learner = await createCredential(
-      store,
-      ['statements/write', 'statements/read/mine', 'state'],
-      learnerAgent,
-    );
+    learner = await lrs.learner(['statements/write', 'statements/read/mine', 'state']);
   });
 
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
-  });
+  const stateOf = (agent: unknown) =>
+    `/xapi/activities/state?activityId=${q(make.activity())}&agent=${q(agent)}&stateId=s`;
 
   it('answers 401 without credentials, with a wrong secret, and after revocation', async () => {
-    const none = await xapi(server, null, '/xapi/statements');
+    const none = await lrs.request('/xapi/statements', { as: null });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Basic');
-    const wrong = await xapi(
-      server,
-      { ...admin, authorization: `Basic ${Buffer.from(`${admin.key}:nope`).toString('base64')}` },
-      '/xapi/statements',
-    );
+    const wrong = await lrs.request('/xapi/statements', { as: wrongSecret(lrs.admin) });
     expect(wrong.status).toBe(401);
-    expect((wrong.json as { message: string }).message).toContain('wrong secret');
+    expect(wrong.message).toContain('wrong secret');
 
-    const temp = await createCredential(store, ['all']);
-    expect((await xapi(server, temp, '/xapi/statements?limit=1')).status).toBe(200);
-    expect(await store.revokeCredential(temp.key)).toBe(true);
-    const revoked = await xapi(server, temp, '/xapi/statements?limit=1');
-    expect(revoked.status).toBe(401);
+    const temp = await lrs.credential(['all']);
+    expect(await lrs.status('/xapi/statements?limit=1', { as: temp })).toBe(200);
+    expect(await lrs.store.revokeCredential(temp.key)).toBe(true);
+    expect(await lrs.status('/xapi/statements?limit=1', { as: temp })).toBe(401);
   });
 
   it('stores secrets only as salted hashes', async () => {
-    const record = await store.findCredential(admin.key);
+    const record = await lrs.store.findCredential(lrs.admin.key);
     expect(record?.secretHash).toMatch(/^scrypt\$/);
-    expect(record?.secretHash).not.toContain(admin.secret);
+    expect(record?.secretHash).not.toContain(lrs.admin.secret);
   });
 
   it('answers 429 with Retry-After to an address that keeps failing authentication', async () => {
     // A server of its own, so that other tests' failures do not count here.
-    const guarded = await startServer(store, {
+    const guarded = await startServer(lrs.store, {
       throttle: { freeFailures: 2, baseDelayMs: 800, maxDelayMs: 800 },
     });
     try {
-      const bad = {
-        ...admin,
-        authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}`,
-      };
+      const bad = { ...lrs.admin, authorization: basicAuth('nobody', 'nothing') };
       const call = (credential: TestCredential) =>
         xapi(guarded, credential, '/xapi/statements?limit=1');
       expect((await call(bad)).status).toBe(401);
@@ -84,12 +60,12 @@ describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
       expect(Date.now() - started).toBeLessThan(700);
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('1');
-      expect((limited.json as { message: string }).message).toContain('too many failed');
+      expect(limited.message).toContain('too many failed');
       // Credentials are not even checked while the address waits, good ones included.
-      expect((await call(admin)).status).toBe(429);
-      await new Promise((resolve) => setTimeout(resolve, 850));
+      expect((await call(lrs.admin)).status).toBe(429);
+      await sleep(850);
       // After the wait a success clears the record: the next failure is a plain 401 again.
-      expect((await call(admin)).status).toBe(200);
+      expect((await call(lrs.admin)).status).toBe(200);
       expect((await call(bad)).status).toBe(401);
       expect((await call(bad)).status).toBe(401);
       expect((await call(bad)).status).toBe(429);
@@ -99,68 +75,49 @@ describe.each(storeKinds())('credentials and scopes on $name', (kind) => {
   });
 
   it('enforces scopes with 403', async () => {
-    const reader = await createCredential(store, ['statements/read']);
-    const write = await xapi(server, reader, '/xapi/statements', { body: statement() });
+    const post = { method: 'POST', body: make.statement() };
+    const reader = await lrs.credential(['statements/read']);
+    const write = await lrs.request('/xapi/statements', { ...post, as: reader });
     expect(write.status).toBe(403);
-    expect((write.json as { message: string }).message).toContain('statements/write');
+    expect(write.message).toContain('statements/write');
 
-    const writer = await createCredential(store, ['statements/write']);
-    expect((await xapi(server, writer, '/xapi/statements', { body: statement() })).status).toBe(
-      200,
-    );
-    expect((await xapi(server, writer, '/xapi/statements')).status).toBe(403);
-    const stateUrl = `/xapi/activities/state?activityId=${q('http://x.org/a')}&agent=${q(learnerAgent)}&stateId=s`;
-    expect((await xapi(server, writer, stateUrl)).status).toBe(403);
+    const writer = await lrs.credential(['statements/write']);
+    expect(await lrs.status('/xapi/statements', { ...post, as: writer })).toBe(200);
+    expect(await lrs.status('/xapi/statements', { as: writer })).toBe(403);
+    expect(await lrs.status(stateOf(learner.agent), { as: writer })).toBe(403);
 
-    const allRead = await createCredential(store, ['all/read']);
-    expect((await xapi(server, allRead, '/xapi/statements?limit=1')).status).toBe(200);
-    expect((await xapi(server, allRead, '/xapi/statements', { body: statement() })).status).toBe(
-      403,
-    );
+    const allRead = await lrs.credential(['all/read']);
+    expect(await lrs.status('/xapi/statements?limit=1', { as: allRead })).toBe(200);
+    expect(await lrs.status('/xapi/statements', { ...post, as: allRead })).toBe(403);
   });
 
   it('confines a learner credential to its own statements', async () => {
-    const own = statement({ actor: learnerAgent });
-    expect((await xapi(server, learner, '/xapi/statements', { body: own })).status).toBe(200);
+    const [own] = await lrs.send(make.statement({ actor: learner.agent }), learner);
 
-    const foreign = await xapi(server, learner, '/xapi/statements', {
-      body: statement({ actor: otherAgent }),
+    const foreign = await lrs.request('/xapi/statements', {
+      body: make.statement({ actor: otherAgent }),
+      as: learner,
     });
     expect(foreign.status).toBe(403);
-    expect((foreign.json as { message: string }).message).toContain('its own statements');
+    expect(foreign.message).toContain('its own statements');
 
-    const others = statement({ actor: otherAgent });
-    expect((await xapi(server, admin, '/xapi/statements', { body: others })).status).toBe(200);
+    const [others] = await lrs.send(make.statement({ actor: otherAgent }));
     // Statements about the learner stored by someone else are the learner's too.
-    const aboutLearner = statement({ actor: learnerAgent });
-    expect((await xapi(server, admin, '/xapi/statements', { body: aboutLearner })).status).toBe(
-      200,
-    );
+    const [aboutLearner] = await lrs.send(make.statement({ actor: learner.agent }));
 
-    const list = await xapi(server, learner, '/xapi/statements');
-    const ids = (list.json as { statements: { id: string }[] }).statements.map((s) => s.id);
-    expect(ids).toContain(own.id);
-    expect(ids).toContain(aboutLearner.id);
-    expect(ids).not.toContain(others.id);
-    const asking = await xapi(server, learner, `/xapi/statements?agent=${q(otherAgent)}`);
-    expect((asking.json as { statements: unknown[] }).statements).toEqual([]);
-    expect((await xapi(server, learner, `/xapi/statements?statementId=${others.id}`)).status).toBe(
-      404,
-    );
+    const ids = await lrs.statementIds('', learner);
+    expect(ids).toContain(own);
+    expect(ids).toContain(aboutLearner);
+    expect(ids).not.toContain(others);
+    expect(await lrs.statementIds(`agent=${q(otherAgent)}`, learner)).toEqual([]);
+    expect(await lrs.status(`/xapi/statements?statementId=${others}`, { as: learner })).toBe(404);
 
     // Voiding another learner's statement is refused.
-    const voiding = statement({
-      actor: learnerAgent,
-      verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
-      object: { objectType: 'StatementRef', id: others.id },
-    });
-    expect((await xapi(server, learner, '/xapi/statements', { body: voiding })).status).toBe(403);
-    expect((await xapi(server, admin, `/xapi/statements?statementId=${others.id}`)).status).toBe(
-      200,
-    );
+    const refused = make.voiding(others ?? '', { actor: learner.agent });
+    expect(await lrs.status('/xapi/statements', { body: refused, as: learner })).toBe(403);
+    expect(await lrs.status(`/xapi/statements?statementId=${others}`)).toBe(200);
 
     // And its state.
-    const otherState = `/xapi/activities/state?activityId=${q('http://x.org/a')}&agent=${q(otherAgent)}&stateId=s`;
-    expect((await xapi(server, learner, otherState)).status).toBe(403);
+    expect(await lrs.status(stateOf(otherAgent), { as: learner })).toBe(403);
   });
 });

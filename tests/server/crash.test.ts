@@ -1,30 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { basicAuth, make, q, sleep, storeKinds, type ServiceEnv } from './helpers.ts';
 import { exited, startService, type ServiceProcess } from './process-helpers.ts';
 
 // The embedded store is the one whose durability is the LRS's own; with DATABASE_URL the same
 // test checks that a killed instance loses nothing that PostgreSQL acknowledged.
-const targets = [
-  { name: 'pglite', env: { DATABASE_URL: '' } as Record<string, string> },
-  ...(process.env.DATABASE_URL
-    ? [
-        {
-          name: 'postgres',
-          env: {
-            DATABASE_URL: process.env.DATABASE_URL,
-            DATABASE_SCHEMA: `lrs_crash_${randomUUID().slice(0, 8)}`,
-          },
-        },
-      ]
-    : []),
-];
-
-describe.each(targets)('crash safety on $name', ({ env }) => {
-  let dataDir = '';
+describe.each(storeKinds())('crash safety on $name', (kind) => {
+  let setup: ServiceEnv | undefined;
   let service: ServiceProcess | undefined;
 
   afterAll(async () => {
@@ -32,42 +13,37 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
       service.child.kill('SIGKILL');
       await exited(service.child);
     }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (env.DATABASE_URL && env.DATABASE_SCHEMA !== undefined) {
-      const client = new pg.Client({ connectionString: env.DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${env.DATABASE_SCHEMA} CASCADE`);
-      await client.end();
-    }
+    await setup?.cleanup();
   });
 
   // Starting a service twice and creating a data folder take long on a busy machine.
   it('keeps every acknowledged statement after SIGKILL mid-ingest', async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lrs-crash-'));
-    const fullEnv = { DATA_DIR: dataDir, ...env };
-    service = await startService(fullEnv);
-    const key = /key:\s+(\S+)/.exec(service.output())?.[1];
-    const secret = /secret:\s+(\S+)/.exec(service.output())?.[1];
-    expect(key).toBeDefined();
+    setup = await kind.serviceEnv();
+    service = await startService(setup.env);
+    // The first start prints the credential it made.
+    const key = /key:\s+(\S+)/.exec(service.output())?.[1] ?? '';
+    const secret = /secret:\s+(\S+)/.exec(service.output())?.[1] ?? '';
+    expect(key).not.toBe('');
+    expect(secret).not.toBe('');
     const headers = {
-      Authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+      Authorization: basicAuth(key, secret),
       'X-Experience-API-Version': '1.0.3',
       'Content-Type': 'application/json',
     };
-    const actor = { mbox: `mailto:${randomUUID()}@example.org` };
+    const actor = make.agent();
     const acked = new Map<string, Record<string, unknown>>();
-    const make = () => ({
-      id: randomUUID(),
+    const answer = () => ({
+      id: make.uuid(),
       actor,
       verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
-      object: { id: `https://peacekeeping.example.org/q/${randomUUID()}` },
-      result: { response: randomUUID() },
+      object: { id: make.activity('q') },
+      result: { response: make.uuid() },
     });
     const url = service.url;
     let stop = false;
     const writer = async (batch: number) => {
       while (!stop) {
-        const list = Array.from({ length: batch }, make);
+        const list = Array.from({ length: batch }, answer);
         try {
           const res = await fetch(`${url}/xapi/statements`, {
             method: 'POST',
@@ -84,19 +60,17 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
     // Kill at a random moment once ingest is well under way: after the first 50 acknowledgements
     // (however slow a loaded machine makes them), then up to 1.2 s more.
     const underWay = Date.now() + 60_000;
-    while (acked.size <= 50 && Date.now() < underWay) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1200)));
+    while (acked.size <= 50 && Date.now() < underWay) await sleep(20);
+    await sleep(Math.floor(Math.random() * 1200));
     service.child.kill('SIGKILL');
     await exited(service.child);
     stop = true;
     await Promise.all(writers);
     expect(acked.size).toBeGreaterThan(50);
 
-    service = await startService(fullEnv);
+    service = await startService(setup.env);
     const found = new Map<string, Record<string, unknown>>();
-    let next = `/xapi/statements?agent=${encodeURIComponent(JSON.stringify(actor))}&limit=500`;
+    let next = `/xapi/statements?agent=${q(actor)}&limit=500`;
     while (next !== '') {
       const res = await fetch(`${service.url}${next}`, { headers });
       expect(res.status).toBe(200);
@@ -104,11 +78,11 @@ describe.each(targets)('crash safety on $name', ({ env }) => {
       for (const s of page.statements) found.set(String(s.id), s);
       next = page.more;
     }
+    const missing = [...acked.keys()].filter((id) => !found.has(id));
+    expect(missing, 'acknowledged statements missing after the crash').toEqual([]);
     for (const [id, sent] of acked) {
-      const got = found.get(id);
-      expect(got, `acknowledged statement ${id} is missing`).toBeDefined();
-      expect(got?.result).toEqual(sent.result);
-      expect(got?.object).toEqual(sent.object);
+      expect(found.get(id)?.result, id).toEqual(sent.result);
+      expect(found.get(id)?.object, id).toEqual(sent.object);
     }
     service.child.kill('SIGTERM');
     await exited(service.child);

@@ -1,33 +1,31 @@
 // The embedded store's own machinery: parameters sent as quoted literals (one PGlite call per
 // query instead of five), and planner statistics refreshed as statements arrive.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newStoreStatement } from './helpers.ts';
-import { openStore } from '../../src/server/lrs/store/open-store.ts';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import { inlineParams, sqlLiteral } from '../../src/server/db/sql-literal.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
+import { agentIfi } from '../../src/server/lrs/xapi/statement-index.ts';
+import { newStoreStatement, openEmbeddedStore, randomUUID, type OpenedStore } from './helpers.ts';
 
-let dir: string;
+let opened: OpenedStore;
 let store: Store;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'lrs-embedded-'));
-  store = await openStore({ dataDir: dir });
+  opened = await openEmbeddedStore();
+  store = opened.store;
 });
 afterAll(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
+  await opened.cleanup();
 });
 
-function newStatement(i: number) {
-  return newStoreStatement(
-    { account: { homePage: 'https://example.org', name: `l-${i}` } },
-    `https://example.org/activity/${i % 7}`,
-  );
+function newStatement(i: number, account = { homePage: 'https://example.org', name: `l-${i}` }) {
+  return newStoreStatement({ account }, `https://example.org/activity/${i % 7}`);
+}
+
+/** Waits until the store has applied all it acknowledged: a read waits for that. */
+async function applied(): Promise<void> {
+  await store.consistentThrough();
+  await store.getStatement(randomUUID(), false);
 }
 
 describe('query parameters as literals (embedded store)', () => {
@@ -49,10 +47,31 @@ describe('query parameters as literals (embedded store)', () => {
       );
       expect(row).toEqual({ v: value, n: 7 });
     }
-    const [count] = await store.database.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM statements',
+  });
+
+  it('finds rows by a parameter that looks like SQL, and only those', async () => {
+    // Learners whose account names are the tricky strings, two statements each.
+    const homePage = 'https://example.org/tricky';
+    const statements = tricky.flatMap((name, i) => [
+      newStatement(i, { homePage, name }),
+      newStatement(i, { homePage, name }),
+    ]);
+    await store.insertStatements(statements);
+    await applied();
+    for (const name of tricky) {
+      const ifi = agentIfi({ account: { homePage, name } });
+      const [count] = await store.database.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM statements WHERE actor_ifi = $1',
+        [ifi],
+      );
+      expect(count?.n, JSON.stringify(name)).toBe(2);
+    }
+    // Every statement went in, and the injection attempt dropped nothing.
+    const [all] = await store.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM statements WHERE actor_ifi LIKE $1',
+      [`agent|account|${homePage}|%`],
     );
-    expect(count?.n).toBeGreaterThanOrEqual(0);
+    expect(all?.n).toBe(statements.length);
   });
 
   it('round-trips bytes, booleans, nulls, dates and text arrays', async () => {
@@ -119,8 +138,7 @@ describe('journaled group writes (embedded store)', () => {
   // Commits of statement writes, counted once the store has applied what it acknowledged (a
   // read waits for that).
   const commits = async (): Promise<number> => {
-    await store.consistentThrough();
-    await store.getStatement(randomUUID(), false);
+    await applied();
     return store instanceof SqlStore ? ((await store.statementCommits()) ?? 0) : 0;
   };
 

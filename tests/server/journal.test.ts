@@ -1,28 +1,21 @@
 // The embedded store's statement journal: statements are acknowledged once journaled, applied
 // afterwards, and applied again on start-up if the process died in between.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IdFilter } from '../../src/server/db/id-filter.ts';
 import { Journal, readJournal } from '../../src/server/db/journal.ts';
-import { newStoreStatement } from './helpers.ts';
 import { openStore } from '../../src/server/lrs/store/open-store.ts';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import { WorkerDatabase } from '../../src/server/db/worker-database.ts';
+import { newAgent, newStoreStatement, randomUUID, useTempDir } from './helpers.ts';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'lrs-journal-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('each', 'lrs-journal-');
 
 describe('journal file', () => {
   it('reads back what was appended, across appends and reopening', async () => {
-    const file = path.join(dir, 'j.log');
+    const file = path.join(tempDir(), 'j.log');
     const first = Journal.open(file);
     expect(first.contents).toEqual({ records: [], tornBytes: 0 });
     first.journal.append(['[{"a":1}]', '[{"b":"é ü \'quote\'"}]']);
@@ -37,7 +30,7 @@ describe('journal file', () => {
   });
 
   it('keeps the whole records before a write cut short, and drops the rest', async () => {
-    const file = path.join(dir, 'j.log');
+    const file = path.join(tempDir(), 'j.log');
     const { journal } = Journal.open(file);
     journal.append(['[1]', '[2,2]']);
     journal.append(['[3,3,3]']);
@@ -50,7 +43,7 @@ describe('journal file', () => {
   });
 
   it('stops at a record whose checksum does not match', async () => {
-    const file = path.join(dir, 'j.log');
+    const file = path.join(tempDir(), 'j.log');
     const { journal } = Journal.open(file);
     journal.append(['[1]', '[2]']);
     journal.close();
@@ -63,21 +56,28 @@ describe('journal file', () => {
 });
 
 function newStatement() {
-  return newStoreStatement(
-    { mbox: `mailto:${randomUUID()}@example.org` },
-    'https://example.org/activity/journal',
-  );
+  return newStoreStatement(newAgent(), 'https://example.org/activity/journal');
+}
+
+/** The embedded store's files in the test's folder. */
+function files() {
+  const dir = tempDir();
+  return {
+    dataDir: path.join(dir, 'pglite'),
+    journalFile: path.join(dir, 'journal.log'),
+    ownJournalFile: path.join(dir, 'journal-service.log'),
+  };
 }
 
 describe('acknowledged, not yet applied (embedded store)', () => {
   it('applies on start-up what a crash left in the journal, keeping its stored time', async () => {
     // Applying waits a minute here, so the statements stay in the journal only.
-    const store = await openStore({ dataDir: dir, applyAfterMs: 60_000 });
+    const store = await openStore({ dataDir: tempDir(), applyAfterMs: 60_000 });
     const statements = [newStatement(), newStatement(), newStatement()];
     const { consistentThrough } = await store.insertStatements(statements.slice(0, 2));
     await store.insertStatements(statements.slice(2));
     // In the service's journal, or the database thread's while the id filter is being read.
-    const journals = [path.join(dir, 'journal.log'), path.join(dir, 'journal-service.log')];
+    const journals = [files().journalFile, files().ownJournalFile];
     const records = async () =>
       (await Promise.all(journals.map(async (f) => readJournal(await readFile(f)).records))).flat()
         .length;
@@ -88,7 +88,7 @@ describe('acknowledged, not yet applied (embedded store)', () => {
       await store.database.kill();
     }
 
-    const reopened = await openStore({ dataDir: dir });
+    const reopened = await openStore({ dataDir: tempDir() });
     try {
       expect(await records()).toBe(0);
       const stored = await Promise.all(statements.map((s) => reopened.getStatement(s.id, false)));
@@ -109,39 +109,25 @@ describe('acknowledged, not yet applied (embedded store)', () => {
 
   it('reports a database thread that stops, and fails every request after it', async () => {
     const failures: Error[] = [];
-    const db = await WorkerDatabase.open(
-      {
-        dataDir: path.join(dir, 'pglite'),
-        journalFile: path.join(dir, 'journal.log'),
-        ownJournalFile: path.join(dir, 'journal-service.log'),
-      },
-      (error) => failures.push(error),
-    );
+    const db = await WorkerDatabase.open(files(), (error) => failures.push(error));
     expect(await db.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await db.kill();
     await expect(db.query('SELECT 1')).rejects.toThrow(/database thread exited/);
     expect(failures).toHaveLength(1);
     // A deliberate close is not a failure.
-    const again = await WorkerDatabase.open(
-      {
-        dataDir: path.join(dir, 'pglite'),
-        journalFile: path.join(dir, 'journal.log'),
-        ownJournalFile: path.join(dir, 'journal-service.log'),
-      },
-      (error) => failures.push(error),
-    );
+    const again = await WorkerDatabase.open(files(), (error) => failures.push(error));
     await again.close();
     expect(failures).toHaveLength(1);
   });
 
   it('shows a statement to a query sent right after its acknowledgement', async () => {
-    const store = await openStore({ dataDir: dir, applyAfterMs: 60_000 });
+    const store = await openStore({ dataDir: tempDir(), applyAfterMs: 60_000 });
     try {
       const s = newStatement();
       await store.insertStatements([s]);
       expect((await store.getStatement(s.id, false))?.statement.id).toBe(s.id);
-      for (const f of ['journal.log', 'journal-service.log']) {
-        expect((await stat(path.join(dir, f))).size).toBe(0);
+      for (const f of [files().journalFile, files().ownJournalFile]) {
+        expect((await stat(f)).size, f).toBe(0);
       }
     } finally {
       await store.close();
@@ -169,11 +155,11 @@ describe('id filter', () => {
 
 describe('conflicts the id filter must not hide (embedded store)', () => {
   it('refuses a different statement under an id stored before a restart', async () => {
-    const first = await openStore({ dataDir: dir });
+    const first = await openStore({ dataDir: tempDir() });
     const taken = newStatement();
     await first.insertStatements([taken]);
     await first.close();
-    const store = await openStore({ dataDir: dir });
+    const store = await openStore({ dataDir: tempDir() });
     try {
       const rival = { ...newStatement(), id: taken.id };
       await expect(store.insertStatements([rival])).rejects.toMatchObject({ status: 409 });
@@ -185,7 +171,7 @@ describe('conflicts the id filter must not hide (embedded store)', () => {
   });
 
   it('refuses a different statement under an id stored with an attachment', async () => {
-    const store = await openStore({ dataDir: dir });
+    const store = await openStore({ dataDir: tempDir() });
     try {
       const taken = newStatement();
       const content = new TextEncoder().encode('certificate');

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, readMigrations, splitSql } from '../../src/server/db/migrate.ts';
 import { openPgDatabase } from '../../src/server/db/pg-database.ts';
@@ -11,6 +8,14 @@ import { openPgliteDatabase } from '../../src/server/db/pglite-database.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { LRS_MIGRATIONS } from '../../src/server/lrs/store/open-store.ts';
 import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/schema.ts';
+import {
+  dropSchema,
+  inCi,
+  newSchema,
+  newTempDir,
+  POSTGRES_MISSING_IN_CI,
+  removeDir,
+} from './helpers.ts';
 
 interface Opened {
   db: SqlDatabase;
@@ -21,13 +26,13 @@ const databases: { name: string; open: () => Promise<Opened> }[] = [
   {
     name: 'embedded',
     async open() {
-      const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrate-'));
+      const dir = await newTempDir('lrs-migrate-');
       const db = await openPgliteDatabase(dir);
       return {
         db,
         async cleanup() {
           await db.close();
-          await rm(dir, { recursive: true, force: true });
+          await removeDir(dir);
         },
       };
     },
@@ -38,27 +43,32 @@ if (url !== undefined && url !== '') {
   databases.push({
     name: 'postgres',
     async open() {
-      const schema = `lrs_migrate_${randomBytes(6).toString('hex')}`;
+      const schema = newSchema('lrs_migrate');
       const db = await openPgDatabase({ connectionString: url, schema });
       return {
         db,
         async cleanup() {
           await db.close();
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          await client.query(`DROP SCHEMA ${schema} CASCADE`);
-          await client.end();
+          await dropSchema(url, schema);
         },
       };
     },
   });
+} else if (inCi()) {
+  throw new Error(POSTGRES_MISSING_IN_CI);
 }
 
-/** A copy of the LRS migrations folder that a test may change. */
-async function copyOfLrsMigrations(): Promise<{ dir: string; url: URL }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'lrs-migrations-copy-'));
-  await cp(LRS_MIGRATIONS, dir, { recursive: true });
-  return { dir, url: pathToFileURL(`${dir}/`) };
+/** Runs `test` on a copy of the LRS migrations folder that it may change, then removes it. */
+async function withCopyOfLrsMigrations(
+  test: (copy: { dir: string; url: URL }) => Promise<void>,
+): Promise<void> {
+  const dir = await newTempDir('lrs-migrations-copy-');
+  try {
+    await cp(LRS_MIGRATIONS, dir, { recursive: true });
+    await test({ dir, url: pathToFileURL(`${dir}/`) });
+  } finally {
+    await removeDir(dir);
+  }
 }
 
 describe.each(databases)('migrations on the $name database', (database) => {
@@ -97,8 +107,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
   });
 
   it('applies only the versions above the ones already applied, up to a limit when given', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       expect((await migrate(opened.db, 'lrs', copy.url, 2)).applied).toEqual([1, 2]);
       await writeFile(
         path.join(copy.dir, '005-a-test-table.sql'),
@@ -106,14 +115,11 @@ describe.each(databases)('migrations on the $name database', (database) => {
       );
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([3, 4, 5]);
       expect(await opened.db.query('SELECT n FROM migration_probe')).toEqual([{ n: 5 }]);
-    } finally {
-      await rm(copy.dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('defines a function again when, and only when, its one file changes', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await migrate(opened.db, 'lrs', copy.url);
       const file = path.join(copy.dir, 'functions', 'own-keys.sql');
       await writeFile(file, `${await readFile(file, 'utf8')}\n-- changed\n`);
@@ -122,14 +128,11 @@ describe.each(databases)('migrations on the $name database', (database) => {
         functions: ['own-keys'],
       });
       expect((await migrate(opened.db, 'lrs', copy.url)).functions).toEqual([]);
-    } finally {
-      await rm(copy.dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('rolls a failing version back whole and applies it on the next start once mended', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await migrate(opened.db, 'lrs', copy.url);
       const file = path.join(copy.dir, '005-broken.sql');
       await writeFile(file, 'CREATE TABLE half_done (n integer);\nSELECT no_such_function();\n');
@@ -140,9 +143,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       expect(half[0]?.t).toBeNull();
       await writeFile(file, 'CREATE TABLE half_done (n integer);\n');
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([5]);
-    } finally {
-      await rm(copy.dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a database made by the first version of the schema, saying what to do', async () => {
@@ -155,15 +156,12 @@ describe.each(databases)('migrations on the $name database', (database) => {
 
 describe('migration files', () => {
   it('refuses a file that is not named NNN-name.sql, naming it', async () => {
-    const copy = await copyOfLrsMigrations();
-    try {
+    await withCopyOfLrsMigrations(async (copy) => {
       await writeFile(path.join(copy.dir, 'add-things.sql'), 'SELECT 1;\n');
       await expect(readMigrations(copy.url)).rejects.toThrow(
         /add-things\.sql: a migration is named/,
       );
-    } finally {
-      await rm(copy.dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('splits statements at line-final semicolons, keeping function bodies whole', () => {

@@ -8,18 +8,9 @@ import {
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CompactSign } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCredential,
-  startServer,
-  statement,
-  storeKinds,
-  xapi,
-  type TestCredential,
-  type TestServer,
-  type TestStatement,
-} from './helpers.ts';
+import { expect, it } from 'vitest';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
+import { describeEachStore, make, type TestStatement } from './helpers.ts';
 import { attachmentObject, getMultipart, sendMultipart, sha256 } from './multipart-helpers.ts';
 
 const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
@@ -59,37 +50,23 @@ function signed(s: TestStatement, jws: Buffer, extra: JsonObject = {}): TestStat
   };
 }
 
-describe.each(storeKinds())('signed statements on $name', (kind) => {
-  let server: TestServer;
-  let admin: TestCredential;
-  let cleanup: () => Promise<void>;
+describeEachStore('signed statements', (lrs) => {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-  beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    server = await startServer(opened.store);
-    admin = await createCredential(opened.store, ['all']);
-  });
-
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
-  });
-
-  const status = async (id: string) =>
-    (await xapi(server, admin, `/xapi/statements?statementId=${id}`)).status;
+  const status = (id: string) => lrs.status(`/xapi/statements?statementId=${id}`);
+  /** Sends the statement with its signature attachment and the JWS as the part. */
+  const sendSigned = (s: TestStatement, jws: Buffer, extra: { contentType?: string } = {}) =>
+    sendMultipart(lrs.server, lrs.admin, '/xapi/statements', signed(s, jws, extra), [
+      { content: jws, ...extra },
+    ]);
 
   it('accepts an RS256 signature without x5c and returns the JWS with attachments=true', async () => {
-    const s = statement();
+    const s = make.statement();
     const jws = await sign(s, privateKey);
-    const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
-      { content: jws },
-    ]);
-    expect(res.status).toBe(200);
+    expect((await sendSigned(s, jws)).status).toBe(200);
     const got = await getMultipart(
-      server,
-      admin,
+      lrs.server,
+      lrs.admin,
       `/xapi/statements?statementId=${s.id}&attachments=true`,
     );
     expect(got.parts).toHaveLength(2);
@@ -100,12 +77,9 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
   it('verifies RS384 and RS512 signatures against the x5c certificate', async () => {
     const key = createPrivateKey(signerKey);
     for (const alg of ['RS384', 'RS512']) {
-      const s = statement();
+      const s = make.statement();
       const jws = await sign(s, key, { alg, x5c: [der(signerCert)] });
-      const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
-        { content: jws },
-      ]);
-      expect(res.status, alg).toBe(200);
+      expect((await sendSigned(s, jws)).status, alg).toBe(200);
       expect(await status(s.id)).toBe(200);
     }
   });
@@ -113,7 +87,7 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
   it('ignores what the exceptions to immutability allow to differ', async () => {
     // Signed without id, with another serialisation of the timestamp and another verb display;
     // the LRS adds stored, authority and version.
-    const s = statement({
+    const s = make.statement({
       timestamp: '2026-11-25T12:00:00.000+02:00',
       verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { fr: 'a terminé' } },
     });
@@ -124,10 +98,8 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
     };
     delete payload.id;
     const jws = await sign(payload, privateKey);
-    const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
-      { content: jws },
-    ]);
-    expect(res.status).toBe(200);
+    expect((await sendSigned(s, jws)).status).toBe(200);
+    expect(await status(s.id)).toBe(200);
   });
 
   it('refuses malformed signatures, wrong algorithms, mismatching payloads and bad signatures', async () => {
@@ -182,31 +154,26 @@ describe.each(storeKinds())('signed statements on $name', (kind) => {
         'not a usable RSA X.509 certificate',
       ],
     ];
-    for (const [name, make, message] of cases) {
-      const s = statement();
-      const jws = await make(s);
-      const res = await sendMultipart(server, admin, '/xapi/statements', signed(s, jws), [
-        { content: jws },
-      ]);
+    for (const [name, signature, message] of cases) {
+      const s = make.statement();
+      const jws = await signature(s);
+      const res = await sendSigned(s, jws);
       expect(res.status, name).toBe(400);
-      expect((res.json as { message: string }).message, name).toContain(message);
+      expect(res.message, name).toContain(message);
       expect(await status(s.id), name).toBe(404);
     }
   });
 
   it('refuses a signature attachment without its part or with another content type', async () => {
-    const s = statement();
+    const s = make.statement();
     const jws = await sign(s, privateKey);
     const fileOnly = signed(s, jws, { fileUrl: 'https://example.org/signature.jws' });
-    const res = await xapi(server, admin, '/xapi/statements', { body: fileOnly });
+    const res = await lrs.request('/xapi/statements', { body: fileOnly });
     expect(res.status).toBe(400);
-    expect((res.json as { message: string }).message).toContain('must be sent as a multipart part');
-    const wrongType = signed(s, jws, { contentType: 'text/plain' });
-    const res2 = await sendMultipart(server, admin, '/xapi/statements', wrongType, [
-      { content: jws, contentType: 'text/plain' },
-    ]);
-    expect(res2.status).toBe(400);
-    expect((res2.json as { message: string }).message).toContain('application/octet-stream');
+    expect(res.message).toContain('must be sent as a multipart part');
+    const wrongType = await sendSigned(s, jws, { contentType: 'text/plain' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.message).toContain('application/octet-stream');
     expect(await status(s.id)).toBe(404);
   });
 });

@@ -1,84 +1,58 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCredential,
-  q,
-  randomUUID,
-  startServer,
-  statement,
-  storeKinds,
-  xapi,
-  type TestCredential,
-  type TestServer,
-  type TestStatement,
-} from './helpers.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachStore, make, q, sleep, VOIDED, type StatementPage } from './helpers.ts';
 
-const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
-
-interface Result {
-  statements: { id: string; stored: string }[];
-  more: string;
-}
-
-function ref(id: string) {
-  return { objectType: 'StatementRef', id };
-}
-
-function agent(name: string) {
-  return { objectType: 'Agent', name, mbox: `mailto:${name}-${randomUUID()}@example.org` };
-}
-
-describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) => {
-  let server: TestServer;
-  let admin: TestCredential;
-  let cleanup: () => Promise<void>;
+describeEachStore('StatementRef filter conditions', (lrs) => {
   // Ben passed explosives training (a); Andrew confirmed it (b); Carol noted the confirmation (c).
-  const ben = agent('ben');
-  const andrew = agent('andrew');
-  const carol = agent('carol');
-  const activity = `https://peacekeeping.example.org/activities/${randomUUID()}`;
-  const registration = randomUUID();
-  const confirmed = `https://peacekeeping.example.org/verbs/confirmed-${randomUUID()}`;
-  const passed = `https://peacekeeping.example.org/verbs/passed-${randomUUID()}`;
-  let a: TestStatement;
-  let b: TestStatement;
-  let c: TestStatement;
+  const ben = make.agent('ben');
+  const andrew = make.agent('andrew');
+  const carol = make.agent('carol');
+  const activity = make.activity('activities');
+  const registration = make.uuid();
+  const confirmed = `https://peacekeeping.example.org/verbs/confirmed-${make.uuid()}`;
+  const passed = `https://peacekeeping.example.org/verbs/passed-${make.uuid()}`;
+  /** Andrew confirms the statement with this id. */
+  const confirms = (id: string) =>
+    make.statement({ actor: andrew, verb: { id: confirmed }, object: make.ref(id) });
+  /** Carol notes the statement with this id. */
+  const notes = (id: string) => make.statement({ actor: carol, object: make.ref(id) });
+  const a = make.statement({
+    actor: ben,
+    verb: { id: passed },
+    object: { id: activity },
+    context: { registration },
+  });
+  const b = confirms(a.id);
+  const c = notes(b.id);
   let stored: Record<string, string> = {};
 
-  const query = async (params: string): Promise<string[]> => {
-    const res = await xapi(server, admin, `/xapi/statements?${params}`);
-    expect(res.status, params).toBe(200);
-    return (res.json as Result).statements.map((s) => s.id);
+  const query = (params: string) => lrs.statementIds(params);
+  /** Every id of a query, following `more` page by page, each page at most `limit` long. */
+  const allPages = async (params: string, limit: number): Promise<string[]> => {
+    const seen: string[] = [];
+    let next = `/xapi/statements?${params}&limit=${String(limit)}`;
+    while (next !== '') {
+      const page = (await lrs.request(next)).json as StatementPage;
+      expect(page.statements.length).toBeLessThanOrEqual(limit);
+      seen.push(...page.statements.map((s) => s.id));
+      next = page.more;
+    }
+    return seen;
+  };
+  /** POSTs statements one request each, in order. */
+  const sendEach = async (statements: object[]) => {
+    for (const s of statements) await lrs.send(s);
   };
 
   beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    server = await startServer(opened.store);
-    admin = await createCredential(opened.store, ['all']);
-    a = statement({
-      actor: ben,
-      verb: { id: passed },
-      object: { id: activity },
-      context: { registration },
-    });
-    b = statement({ actor: andrew, verb: { id: confirmed }, object: ref(a.id) });
-    c = statement({
-      actor: carol,
-      verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
-      object: ref(b.id),
-    });
-    for (const s of [a, b, c, statement()]) {
-      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
+    for (const s of [a, b, c, make.statement()]) {
+      await lrs.send(s);
       // Distinct stored times, so that since and until can fall between them.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
-    const res = await xapi(server, admin, `/xapi/statements?activity=${q(activity)}`);
-    stored = Object.fromEntries((res.json as Result).statements.map((s) => [s.id, s.stored]));
-  });
-
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
+    const res = await lrs.request(`/xapi/statements?activity=${q(activity)}`);
+    stored = Object.fromEntries(
+      (res.json as StatementPage).statements.map((s) => [s.id, s.stored]),
+    );
   });
 
   it('returns statements that target a matching statement, through chains, for every filter', async () => {
@@ -113,83 +87,59 @@ describe.each(storeKinds())('StatementRef filter conditions on $name', (kind) =>
       b.id,
       a.id,
     ]);
-    const seen: string[] = [];
-    let next = `/xapi/statements?activity=${q(activity)}&limit=1`;
-    while (next !== '') {
-      const res = await xapi(server, admin, next);
-      const page = res.json as Result;
-      expect(page.statements.length).toBeLessThanOrEqual(1);
-      seen.push(...page.statements.map((s) => s.id));
-      next = page.more;
-    }
-    expect(seen).toEqual([c.id, b.id, a.id]);
+    expect(await allPages(`activity=${q(activity)}`, 1)).toEqual([c.id, b.id, a.id]);
   });
 
   it('never returns a voided statement but still returns what targets it, the voiding statement included', async () => {
-    const d = statement({ actor: ben, verb: { id: passed }, object: { id: `${activity}/d` } });
-    const e = statement({ actor: andrew, verb: { id: confirmed }, object: ref(d.id) });
-    const voiding = statement({ actor: andrew, verb: { id: VOIDED }, object: ref(e.id) });
-    for (const s of [d, e, voiding]) {
-      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
-    }
+    const d = make.statement({ actor: ben, verb: { id: passed }, object: { id: `${activity}/d` } });
+    const e = confirms(d.id);
+    const voiding = make.statement({ actor: andrew, verb: { id: VOIDED }, object: make.ref(e.id) });
+    await sendEach([d, e, voiding]);
     expect(await query(`activity=${q(`${activity}/d`)}`)).toEqual([voiding.id, d.id]);
     expect(await query(`verb=${q(VOIDED)}&agent=${q(andrew)}`)).toEqual([voiding.id]);
   });
 
   it('pages through own matches and targeting statements together, both ways', async () => {
-    const hana = agent('hana');
-    const first = statement({ actor: hana });
-    const confirm = statement({ actor: andrew, verb: { id: confirmed }, object: ref(first.id) });
-    const note = statement({ actor: carol, object: ref(confirm.id) });
-    const second = statement({ actor: hana });
-    const third = statement({ actor: hana });
-    const last = statement({ actor: andrew, verb: { id: confirmed }, object: ref(second.id) });
-    for (const s of [first, confirm, note, second, third, last]) {
-      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
-    }
+    const hana = make.agent('hana');
+    const first = make.statement({ actor: hana });
+    const confirm = confirms(first.id);
+    const note = notes(confirm.id);
+    const second = make.statement({ actor: hana });
+    const third = make.statement({ actor: hana });
+    const last = confirms(second.id);
+    await sendEach([first, confirm, note, second, third, last]);
     const all = [last, third, second, note, confirm, first].map((s) => s.id);
     for (const [order, expected] of [
       ['false', all],
       ['true', [...all].reverse()],
     ] as const) {
-      const seen: string[] = [];
-      let next = `/xapi/statements?agent=${q(hana)}&limit=2&ascending=${order}`;
-      while (next !== '') {
-        const page = (await xapi(server, admin, next)).json as Result;
-        expect(page.statements.length).toBeLessThanOrEqual(2);
-        seen.push(...page.statements.map((s) => s.id));
-        next = page.more;
-      }
-      expect(seen).toEqual(expected);
+      expect(await allPages(`agent=${q(hana)}&ascending=${order}`, 2)).toEqual(expected);
     }
   });
 
   it('links a chain sent in one batch in any order', async () => {
-    const gina = agent('gina');
-    const root = statement({ actor: gina });
-    const middle = statement({ actor: andrew, verb: { id: confirmed }, object: ref(root.id) });
-    const top = statement({ actor: carol, object: ref(middle.id) });
-    const post = await xapi(server, admin, '/xapi/statements', { body: [top, middle, root] });
-    expect(post.status).toBe(200);
+    const gina = make.agent('gina');
+    const root = make.statement({ actor: gina });
+    const middle = confirms(root.id);
+    const top = notes(middle.id);
+    await lrs.send([top, middle, root]);
     expect(await query(`agent=${q(gina)}`)).toEqual([root.id, middle.id, top.id]);
     expect(await query(`agent=${q(gina)}&verb=${q(confirmed)}`)).toEqual([middle.id, top.id]);
   });
 
   it('finds a targeting statement stored before its target once the target arrives', async () => {
-    const frank = agent('frank');
-    const targetId = randomUUID();
-    const early = statement({ actor: andrew, verb: { id: confirmed }, object: ref(targetId) });
-    const earlier = statement({ actor: carol, object: ref(early.id) });
-    for (const s of [early, earlier]) {
-      expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
-    }
+    const frank = make.agent('frank');
+    const targetId = make.uuid();
+    const early = confirms(targetId);
+    const earlier = notes(early.id);
+    await sendEach([early, earlier]);
     expect(await query(`agent=${q(frank)}`)).toEqual([]);
-    const target = { ...statement({ actor: frank }), id: targetId };
-    expect((await xapi(server, admin, '/xapi/statements', { body: target })).status).toBe(200);
+    const target = { ...make.statement({ actor: frank }), id: targetId };
+    await lrs.send(target);
     expect(await query(`agent=${q(frank)}`)).toEqual([targetId, earlier.id, early.id]);
     expect(await query(`agent=${q(carol)}&verb=${q(confirmed)}`)).toContain(earlier.id);
     // A single statement is read by its own id only: no rule applies to statementId.
-    const single = await xapi(server, admin, `/xapi/statements?statementId=${early.id}`);
+    const single = await lrs.request(`/xapi/statements?statementId=${early.id}`);
     expect((single.json as { id: string }).id).toBe(early.id);
   });
 });

@@ -1,49 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  createCredential,
+  describeEachStore,
+  make,
   q,
-  randomUUID,
-  startServer,
-  statement,
-  storeKinds,
+  sleep,
   withoutId,
-  xapi,
-  type TestCredential,
-  type TestServer,
+  type StatementPage,
+  type TestStatement,
 } from './helpers.ts';
 
-const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
-
-interface Result {
-  statements: Record<string, unknown>[];
-  more: string;
-}
-
-describe.each(storeKinds())('statements on $name', (kind) => {
-  let server: TestServer;
-  let admin: TestCredential;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    server = await startServer(opened.store);
-    admin = await createCredential(opened.store, ['all']);
-  });
-
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
-  });
+describeEachStore('statements', (lrs) => {
+  const byId = (id: string | undefined) => `/xapi/statements?statementId=${id ?? ''}`;
+  const byVoidedId = (id: string) => `/xapi/statements?voidedStatementId=${id}`;
+  const post = (body: unknown) => lrs.request('/xapi/statements', { body });
+  const put = (id: string, body: unknown) => lrs.request(byId(id), { method: 'PUT', body });
 
   it('stores a POSTed statement and returns it with stored, authority and version set', async () => {
-    const s = statement();
-    const post = await xapi(server, admin, '/xapi/statements', { body: s });
-    expect(post.status).toBe(200);
-    expect(post.json).toEqual([s.id]);
-    expect(post.headers.get('x-experience-api-version')).toBe('1.0.3');
+    const s = make.statement();
+    const posted = await post(s);
+    expect(posted.status).toBe(200);
+    expect(posted.json).toEqual([s.id]);
+    expect(posted.headers.get('x-experience-api-version')).toBe('1.0.3');
 
-    const get = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`);
+    const get = await lrs.request(byId(s.id));
     expect(get.status).toBe(200);
     expect(get.headers.get('x-experience-api-consistent-through')).toMatch(/^\d{4}-/);
     const stored = get.json as Record<string, unknown>;
@@ -51,361 +30,229 @@ describe.each(storeKinds())('statements on $name', (kind) => {
     expect(stored.actor).toEqual(s.actor);
     expect(stored.object).toEqual(s.object);
     expect(stored.version).toBe('1.0.0');
-    expect(typeof stored.stored).toBe('string');
+    expect(stored.stored).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(stored.timestamp).toBe(stored.stored);
     expect(stored.authority).toMatchObject({
       objectType: 'Agent',
-      account: { name: admin.key },
+      account: { name: lrs.admin.key },
     });
   });
 
   it('assigns an id when the statement has none', async () => {
-    const s = withoutId(statement());
-    const post = await xapi(server, admin, '/xapi/statements', { body: s });
-    expect(post.status).toBe(200);
-    const [id] = post.json as string[];
+    const [id] = await lrs.send(withoutId(make.statement()));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const get = await xapi(server, admin, `/xapi/statements?statementId=${id}`);
-    expect((get.json as Record<string, unknown>).id).toBe(id);
+    expect(((await lrs.request(byId(id))).json as { id: string }).id).toBe(id);
   });
 
   it('stores a batch atomically and returns the ids in order', async () => {
-    const batch = [statement(), statement(), statement()];
-    const post = await xapi(server, admin, '/xapi/statements', { body: batch });
-    expect(post.status).toBe(200);
-    expect(post.json).toEqual(batch.map((s) => s.id));
+    const batch = [make.statement(), make.statement(), make.statement()];
+    expect(await lrs.send(batch)).toEqual(batch.map((s) => s.id));
 
     // One bad statement rejects the whole batch: none of it is stored.
-    const mixed = [statement(), { ...statement(), verb: { id: 'not an iri' } }];
-    const bad = await xapi(server, admin, '/xapi/statements', { body: mixed });
+    const mixed = [make.statement(), { ...make.statement(), verb: { id: 'not an iri' } }];
+    const bad = await post(mixed);
     expect(bad.status).toBe(400);
-    expect((bad.json as { message: string }).message).toContain('statements[1].verb.id');
-    const first = await xapi(server, admin, `/xapi/statements?statementId=${mixed[0]?.id}`);
-    expect(first.status).toBe(404);
+    expect(bad.message).toContain('statements[1].verb.id');
+    expect(await lrs.status(byId(mixed[0]?.id))).toBe(404);
   });
 
   it('PUTs a statement under statementId and rejects a mismatching id', async () => {
-    const s = statement();
-    const put = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`, {
-      method: 'PUT',
-      body: s,
-    });
-    expect(put.status).toBe(204);
-    const noId = withoutId(statement());
-    const id = randomUUID();
-    const put2 = await xapi(server, admin, `/xapi/statements?statementId=${id}`, {
-      method: 'PUT',
-      body: noId,
-    });
-    expect(put2.status).toBe(204);
-    expect((await xapi(server, admin, `/xapi/statements?statementId=${id}`)).status).toBe(200);
+    const s = make.statement();
+    expect((await put(s.id, s)).status).toBe(204);
+    const id = make.uuid();
+    expect((await put(id, withoutId(make.statement()))).status).toBe(204);
+    expect(await lrs.status(byId(id))).toBe(200);
 
-    const other = statement();
-    const mismatch = await xapi(server, admin, `/xapi/statements?statementId=${randomUUID()}`, {
-      method: 'PUT',
-      body: other,
-    });
+    const other = make.statement();
+    const mismatch = await put(make.uuid(), other);
     expect(mismatch.status).toBe(400);
-    expect((mismatch.json as { message: string }).message).toContain('differs from statementId');
-    const missing = await xapi(server, admin, '/xapi/statements', { method: 'PUT', body: other });
+    expect(mismatch.message).toContain('differs from statementId');
+    const missing = await lrs.request('/xapi/statements', { method: 'PUT', body: other });
     expect(missing.status).toBe(400);
-    expect((missing.json as { message: string }).message).toContain('statementId');
+    expect(missing.message).toContain('statementId');
   });
 
   it('accepts an identical re-send and rejects different content under an existing id', async () => {
-    const s = statement();
-    expect((await xapi(server, admin, '/xapi/statements', { body: s })).status).toBe(200);
-    const before = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`);
+    const s = make.statement();
+    await lrs.send(s);
+    const before = await lrs.request(byId(s.id));
 
-    const again = await xapi(server, admin, '/xapi/statements', { body: s });
-    expect(again.status).toBe(200);
-    expect(again.json).toEqual([s.id]);
-    const put = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`, {
-      method: 'PUT',
-      body: s,
-    });
-    expect(put.status).toBe(204);
+    expect(await lrs.send(s)).toEqual([s.id]);
+    expect((await put(s.id, s)).status).toBe(204);
 
     const changed = { ...s, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } };
-    const conflict = await xapi(server, admin, '/xapi/statements', { body: changed });
+    const conflict = await post(changed);
     expect(conflict.status).toBe(409);
-    expect((conflict.json as { message: string }).message).toContain(s.id);
-    const putConflict = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`, {
-      method: 'PUT',
-      body: changed,
-    });
-    expect(putConflict.status).toBe(409);
+    expect(conflict.message).toContain(s.id);
+    expect((await put(s.id, changed)).status).toBe(409);
 
     // A batch with a conflicting member stores nothing, not even its new statements.
-    const fresh = statement();
-    const batch = await xapi(server, admin, '/xapi/statements', { body: [fresh, changed] });
-    expect(batch.status).toBe(409);
-    expect((await xapi(server, admin, `/xapi/statements?statementId=${fresh.id}`)).status).toBe(
-      404,
-    );
+    const fresh = make.statement();
+    expect((await post([fresh, changed])).status).toBe(409);
+    expect(await lrs.status(byId(fresh.id))).toBe(404);
 
-    const after = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`);
-    expect(after.json).toEqual(before.json);
+    expect((await lrs.request(byId(s.id))).json).toEqual(before.json);
   });
 
   it('rejects a batch that holds one id twice', async () => {
-    const s = statement();
-    const res = await xapi(server, admin, '/xapi/statements', { body: [s, s] });
+    const s = make.statement();
+    const res = await post([s, s]);
     expect(res.status).toBe(400);
-    expect((res.json as { message: string }).message).toContain('more than once');
+    expect(res.message).toContain('more than once');
   });
 
   describe('voiding', () => {
     it('voids a statement: hidden from statementId and queries, found by voidedStatementId', async () => {
-      const target = statement();
-      await xapi(server, admin, '/xapi/statements', { body: target });
-      const voiding = statement({
-        actor: target.actor as Record<string, string>,
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: target.id },
-      });
-      expect((await xapi(server, admin, '/xapi/statements', { body: voiding })).status).toBe(200);
+      const actor = make.agent();
+      const target = make.statement({ actor });
+      const voidingIt = make.voiding(target.id, { actor });
+      await lrs.send(target);
+      await lrs.send(voidingIt);
 
-      const byId = await xapi(server, admin, `/xapi/statements?statementId=${target.id}`);
-      expect(byId.status).toBe(404);
-      const byVoided = await xapi(server, admin, `/xapi/statements?voidedStatementId=${target.id}`);
-      expect(byVoided.status).toBe(200);
-      expect((byVoided.json as Record<string, unknown>).id).toBe(target.id);
+      expect(await lrs.status(byId(target.id))).toBe(404);
+      const found = await lrs.request(byVoidedId(target.id));
+      expect(found.status).toBe(200);
+      expect((found.json as { id: string }).id).toBe(target.id);
       // The voiding statement itself is an ordinary statement.
-      const voidingGet = await xapi(
-        server,
-        admin,
-        `/xapi/statements?voidedStatementId=${voiding.id}`,
-      );
-      expect(voidingGet.status).toBe(404);
+      expect(await lrs.status(byVoidedId(voidingIt.id))).toBe(404);
 
-      const list = await xapi(server, admin, `/xapi/statements?agent=${q(target.actor)}`);
-      const ids = (list.json as Result).statements.map((s) => s.id);
-      expect(ids).toContain(voiding.id);
+      const ids = await lrs.statementIds(`agent=${q(actor)}`);
+      expect(ids).toContain(voidingIt.id);
       expect(ids).not.toContain(target.id);
     });
 
     it('rejects a statement that voids a voiding statement, and changes nothing', async () => {
-      const target = statement();
-      const voiding = statement({
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: target.id },
-      });
-      await xapi(server, admin, '/xapi/statements', { body: [target, voiding] });
-      const second = statement({
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: voiding.id },
-      });
-      const res = await xapi(server, admin, '/xapi/statements', { body: second });
+      const target = make.statement();
+      const first = make.voiding(target.id);
+      await lrs.send([target, first]);
+      const second = make.voiding(first.id);
+      const res = await post(second);
       expect(res.status).toBe(400);
-      expect((res.json as { message: string }).message).toContain('cannot be voided');
-      expect((await xapi(server, admin, `/xapi/statements?statementId=${second.id}`)).status).toBe(
-        404,
-      );
-      expect((await xapi(server, admin, `/xapi/statements?statementId=${voiding.id}`)).status).toBe(
-        200,
-      );
+      expect(res.message).toContain('cannot be voided');
+      expect(await lrs.status(byId(second.id))).toBe(404);
+      expect(await lrs.status(byId(first.id))).toBe(200);
 
       // Also when both come in one batch.
-      const a = statement({
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: randomUUID() },
-      });
-      const b = statement({
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: a.id },
-      });
-      const batch = await xapi(server, admin, '/xapi/statements', { body: [b, a] });
-      expect(batch.status).toBe(400);
+      const a = make.voiding(make.uuid());
+      const b = make.voiding(a.id);
+      expect((await post([b, a])).status).toBe(400);
     });
 
     it('voids a statement that arrives after its voiding statement', async () => {
-      const target = statement();
-      const voiding = statement({
-        verb: { id: VOIDED },
-        object: { objectType: 'StatementRef', id: target.id },
-      });
-      await xapi(server, admin, '/xapi/statements', { body: voiding });
-      await xapi(server, admin, '/xapi/statements', { body: target });
-      expect((await xapi(server, admin, `/xapi/statements?statementId=${target.id}`)).status).toBe(
-        404,
-      );
-      expect(
-        (await xapi(server, admin, `/xapi/statements?voidedStatementId=${target.id}`)).status,
-      ).toBe(200);
+      const target = make.statement();
+      await lrs.send(make.voiding(target.id));
+      await lrs.send(target);
+      expect(await lrs.status(byId(target.id))).toBe(404);
+      expect(await lrs.status(byVoidedId(target.id))).toBe(200);
     });
 
     it('requires a StatementRef as the object of a voiding statement', async () => {
-      const res = await xapi(server, admin, '/xapi/statements', {
-        body: statement({ verb: { id: VOIDED } }),
-      });
+      const res = await post(make.voiding(make.uuid(), { object: { id: make.activity() } }));
       expect(res.status).toBe(400);
-      expect((res.json as { message: string }).message).toContain('StatementRef');
+      expect(res.message).toContain('StatementRef');
     });
   });
 
   describe('queries', () => {
-    const learner = { mbox: `mailto:${randomUUID()}@example.org` };
-    const trainer = { mbox: `mailto:${randomUUID()}@example.org` };
-    const course = `https://peacekeeping.example.org/course/${randomUUID()}`;
-    const registration = randomUUID();
-    const verbA = `https://peacekeeping.example.org/verbs/${randomUUID()}`;
-    const made: Record<string, unknown>[] = [];
+    const learner = make.agent('learner');
+    const trainer = make.agent('trainer');
+    const course = make.activity('course');
+    const registration = make.uuid();
+    const verbA = `https://peacekeeping.example.org/verbs/${make.uuid()}`;
+    const made: TestStatement[] = [];
     let middle = '';
 
     beforeAll(async () => {
       for (let i = 0; i < 7; i++) {
-        const s = statement({
+        const s = make.statement({
           actor: learner,
           verb: { id: i % 2 === 0 ? verbA : 'http://adlnet.gov/expapi/verbs/attempted' },
           context: {
-            registration: i < 3 ? registration : randomUUID(),
+            registration: i < 3 ? registration : make.uuid(),
             instructor: trainer,
             contextActivities: { parent: [{ id: course }] },
           },
         });
         made.push(s);
-        const res = await xapi(server, admin, '/xapi/statements', { body: s });
-        expect(res.status).toBe(200);
+        await lrs.send(s);
         if (i === 3) {
-          await new Promise((r) => setTimeout(r, 20));
-          const got = await xapi(server, admin, `/xapi/statements?statementId=${s.id}`);
-          middle = String((got.json as Record<string, unknown>).stored);
-          await new Promise((r) => setTimeout(r, 20));
+          await sleep(20);
+          middle = ((await lrs.request(byId(s.id))).json as { stored: string }).stored;
+          await sleep(20);
         }
       }
     });
 
-    const ids = (res: { json: unknown }) => (res.json as Result).statements.map((s) => s.id);
+    const idsOfMade = (...indexes: number[]) => indexes.map((i) => made[i]?.id);
+    const query = (params: string) => lrs.statementIds(params);
 
     it('filters by agent (actor or object), newest first', async () => {
-      const res = await xapi(server, admin, `/xapi/statements?agent=${q(learner)}`);
+      const res = await lrs.request(`/xapi/statements?agent=${q(learner)}`);
       expect(res.status).toBe(200);
-      expect(ids(res)).toEqual(made.map((s) => s.id).reverse());
-      expect((res.json as Result).more).toBe('');
+      const page = res.json as StatementPage;
+      expect(page.statements.map((s) => s.id)).toEqual(idsOfMade(6, 5, 4, 3, 2, 1, 0));
+      expect(page.more).toBe('');
       // The instructor is related, not the actor.
-      expect(ids(await xapi(server, admin, `/xapi/statements?agent=${q(trainer)}`))).toEqual([]);
-      expect(
-        ids(await xapi(server, admin, `/xapi/statements?agent=${q(trainer)}&related_agents=true`)),
-      ).toHaveLength(7);
+      expect(await query(`agent=${q(trainer)}`)).toEqual([]);
+      expect(await query(`agent=${q(trainer)}&related_agents=true`)).toHaveLength(7);
     });
 
     it('filters by verb, activity, related activities and registration', async () => {
-      expect(ids(await xapi(server, admin, `/xapi/statements?verb=${q(verbA)}`))).toHaveLength(4);
-      expect(ids(await xapi(server, admin, `/xapi/statements?activity=${q(course)}`))).toEqual([]);
-      expect(
-        ids(
-          await xapi(
-            server,
-            admin,
-            `/xapi/statements?activity=${q(course)}&related_activities=true`,
-          ),
-        ),
-      ).toHaveLength(7);
-      const object = (made[2]?.object as Record<string, string>).id;
-      expect(ids(await xapi(server, admin, `/xapi/statements?activity=${q(object)}`))).toEqual([
-        made[2]?.id,
-      ]);
-      expect(
-        ids(await xapi(server, admin, `/xapi/statements?registration=${registration}`)),
-      ).toEqual(
-        made
-          .slice(0, 3)
-          .map((s) => s.id)
-          .reverse(),
-      );
-      expect(
-        ids(
-          await xapi(
-            server,
-            admin,
-            `/xapi/statements?registration=${registration}&verb=${q(verbA)}`,
-          ),
-        ),
-      ).toEqual([made[2]?.id, made[0]?.id]);
+      expect(await query(`verb=${q(verbA)}`)).toEqual(idsOfMade(6, 4, 2, 0));
+      expect(await query(`activity=${q(course)}`)).toEqual([]);
+      expect(await query(`activity=${q(course)}&related_activities=true`)).toHaveLength(7);
+      const object = (made[2]?.object as { id: string }).id;
+      expect(await query(`activity=${q(object)}`)).toEqual(idsOfMade(2));
+      expect(await query(`registration=${registration}`)).toEqual(idsOfMade(2, 1, 0));
+      expect(await query(`registration=${registration}&verb=${q(verbA)}`)).toEqual(idsOfMade(2, 0));
     });
 
     it('filters by since and until on stored, and sorts ascending', async () => {
-      const since = ids(
-        await xapi(server, admin, `/xapi/statements?agent=${q(learner)}&since=${q(middle)}`),
+      expect(await query(`agent=${q(learner)}&since=${q(middle)}`)).toEqual(idsOfMade(6, 5, 4));
+      expect(await query(`agent=${q(learner)}&until=${q(middle)}&ascending=true`)).toEqual(
+        idsOfMade(0, 1, 2, 3),
       );
-      expect(since).toEqual(
-        made
-          .slice(4)
-          .map((s) => s.id)
-          .reverse(),
-      );
-      const until = ids(
-        await xapi(
-          server,
-          admin,
-          `/xapi/statements?agent=${q(learner)}&until=${q(middle)}&ascending=true`,
-        ),
-      );
-      expect(until).toEqual(made.slice(0, 4).map((s) => s.id));
     });
 
     it('pages with limit and more, following the links to the end', async () => {
-      const seen: unknown[] = [];
-      let res = await xapi(
-        server,
-        admin,
-        `/xapi/statements?agent=${q(learner)}&limit=3&ascending=true`,
-      );
-      for (;;) {
+      const seen: string[] = [];
+      let pages = 0;
+      let next = `/xapi/statements?agent=${q(learner)}&limit=3&ascending=true`;
+      while (next !== '') {
+        pages += 1;
+        const res = await lrs.request(next);
         expect(res.status).toBe(200);
-        const page = res.json as Result;
+        const page = res.json as StatementPage;
+        expect(page.more).toMatch(/^$|^\/xapi\/statements\/more\//);
         seen.push(...page.statements.map((s) => s.id));
-        if (page.more === '') break;
-        expect(page.more).toMatch(/^\/xapi\/statements\/more\//);
-        res = await xapi(server, admin, page.more);
+        next = page.more;
       }
-      expect(seen).toEqual(made.map((s) => s.id));
-      const forged = await xapi(server, admin, '/xapi/statements/more/not-a-token');
-      expect(forged.status).toBe(400);
+      expect(seen).toEqual(idsOfMade(0, 1, 2, 3, 4, 5, 6));
+      expect(pages).toBe(3);
+      expect(await lrs.status('/xapi/statements/more/not-a-token')).toBe(400);
     });
 
     it('formats as ids and canonical', async () => {
-      const res = await xapi(
-        server,
-        admin,
-        `/xapi/statements?statementId=${String(made[0]?.id)}&format=ids`,
-      );
-      const s = res.json as Record<string, Record<string, unknown>>;
+      const asIds = await lrs.request(`${byId(made[0]?.id)}&format=ids`);
+      const s = asIds.json as Record<string, Record<string, unknown>>;
       expect(s.verb).toEqual({ id: verbA });
       expect(s.object?.definition).toBeUndefined();
       expect(s.actor).toEqual(learner);
 
-      const canon = await xapi(
-        server,
-        admin,
-        `/xapi/statements?statementId=${String(made[0]?.id)}&format=canonical`,
-        {
-          headers: { 'Accept-Language': 'fr;q=0.9, de;q=0.5' },
-        },
-      );
-      const c = canon.json as Record<string, Record<string, Record<string, unknown>>>;
-      expect(c.object?.definition?.name).toEqual({ fr: 'Module' });
-      const other = await xapi(
-        server,
-        admin,
-        `/xapi/statements?statementId=${String(made[1]?.id)}&format=canonical`,
-        {
-          headers: { 'Accept-Language': 'de' },
-        },
-      );
+      const canonical = async (i: number, languages: string) => {
+        const res = await lrs.request(`${byId(made[i]?.id)}&format=canonical`, {
+          headers: { 'Accept-Language': languages },
+        });
+        return (res.json as { object: { definition: { name: Record<string, string> } } }).object
+          .definition.name;
+      };
+      expect(await canonical(0, 'fr;q=0.9, de;q=0.5')).toEqual({ fr: 'Module' });
       // No accepted language is available, so one language is picked rather than none.
-      const o = other.json as Record<string, Record<string, Record<string, unknown>>>;
-      expect(Object.keys(o.object?.definition?.name ?? {})).toHaveLength(1);
+      expect(Object.keys(await canonical(1, 'de'))).toHaveLength(1);
     });
 
     it('rejects filters combined with statementId', async () => {
-      const res = await xapi(
-        server,
-        admin,
-        `/xapi/statements?statementId=${String(made[0]?.id)}&verb=${q(verbA)}`,
-      );
-      expect(res.status).toBe(400);
+      expect(await lrs.status(`${byId(made[0]?.id)}&verb=${q(verbA)}`)).toBe(400);
     });
   });
 });

@@ -1,6 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type strings from '../../i18n/en/assessment.json';
-import { loadLearner, type Learner } from '../../xapi/learner.ts';
+import { format } from '../../i18n/format.ts';
+import { loadLearner, type Learner } from '../../client/learner.ts';
+import type {
+  FollowUpResponse,
+  MatchingResponse,
+  QuestionResponse,
+  ScenarioResponse,
+} from '../../quiz/scoring.ts';
+import { QuestionView } from '../questions/QuestionView.tsx';
+import type { ShownQuestion } from '../questions/shown.ts';
 import '../quiz/quiz.css';
 
 /** Props of the graded assessment island. */
@@ -12,29 +21,11 @@ export interface Props {
   t: typeof strings;
 }
 
-interface Choice {
-  id: string;
-  text: string;
-}
-
-type Q =
-  | { id: string; type: 'single-choice' | 'multiple-response'; prompt: string; options: Choice[] }
-  | { id: string; type: 'true-false'; prompt: string }
-  | { id: string; type: 'matching'; prompt: string; targets: Choice[]; items: Choice[] }
-  | { id: string; type: 'ordering'; prompt: string; steps: Choice[] }
-  | {
-      id: string;
-      type: 'scenario';
-      prompt: string;
-      scenario: string;
-      options: Choice[];
-      followUp?: Q;
-    };
-
 interface Loaded {
   title: string;
   masteryScore: number;
-  questions: Q[];
+  /** The service's questions: shuffled, without their key. */
+  questions: ShownQuestion[];
 }
 
 interface Status {
@@ -49,9 +40,6 @@ interface Outcome {
   masteryScore: number;
 }
 
-type Answer =
-  string[] | boolean | Record<string, string> | { decision?: string; followUp?: Answer };
-
 type Phase =
   | { kind: 'loading' }
   | { kind: 'noLearner' }
@@ -60,27 +48,22 @@ type Phase =
   | { kind: 'ready'; data: Loaded }
   | { kind: 'result'; data: Loaded; outcome: Outcome };
 
-const fill = (text: string, params: Record<string, string | number>): string =>
-  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-
 /** Whether a question has an answer worth sending; orderings always do. */
-function answered(q: Q, a: Answer | undefined): boolean {
+function answered(q: ShownQuestion, a: QuestionResponse | undefined): boolean {
   switch (q.type) {
     case 'single-choice':
     case 'multiple-response':
       return Array.isArray(a) && a.length > 0;
     case 'true-false':
       return typeof a === 'boolean';
-    case 'matching':
-      return (
-        typeof a === 'object' &&
-        !Array.isArray(a) &&
-        q.items.every((i) => ((a as Record<string, string>)[i.id] ?? '') !== '')
-      );
+    case 'matching': {
+      const map = (a ?? {}) as MatchingResponse;
+      return typeof a === 'object' && !Array.isArray(a) && q.items.every((i) => map[i.id]);
+    }
     case 'ordering':
       return true;
     case 'scenario': {
-      const s = a as { decision?: string; followUp?: Answer } | undefined;
+      const s = a as ScenarioResponse | undefined;
       return (
         typeof s?.decision === 'string' &&
         (q.followUp === undefined || answered(q.followUp, s.followUp))
@@ -90,228 +73,16 @@ function answered(q: Q, a: Answer | undefined): boolean {
 }
 
 /** The response to send: an untouched ordering goes in its shown order. */
-function responseOf(q: Q, a: Answer | undefined): Answer | undefined {
+function responseOf(
+  q: ShownQuestion,
+  a: QuestionResponse | undefined,
+): QuestionResponse | undefined {
   if (q.type === 'ordering') return a ?? q.steps.map((s) => s.id);
   if (q.type === 'scenario' && q.followUp?.type === 'ordering') {
-    const s = (a ?? {}) as { decision?: string; followUp?: Answer };
-    return { ...s, followUp: responseOf(q.followUp, s.followUp) ?? [] };
+    const s = (a ?? {}) as ScenarioResponse;
+    return { ...s, followUp: (responseOf(q.followUp, s.followUp) ?? []) as FollowUpResponse };
   }
   return a;
-}
-
-interface FieldProps {
-  q: Q;
-  value: Answer | undefined;
-  onChange: (value: Answer) => void;
-  idBase: string;
-  t: typeof strings;
-  announce: (text: string) => void;
-}
-
-function Ordering({
-  q,
-  value,
-  onChange,
-  idBase,
-  t,
-  announce,
-}: FieldProps & { q: Q & { type: 'ordering' } }) {
-  const order = Array.isArray(value) ? value : q.steps.map((s) => s.id);
-  const text = new Map(q.steps.map((s) => [s.id, s.text]));
-  const buttons = useRef(new Map<string, HTMLButtonElement>());
-  const [focusKey, setFocusKey] = useState<string | null>(null);
-  useEffect(() => {
-    // Reordering re-inserts the list item, which drops focus: put it back on the moved step.
-    if (focusKey !== null) buttons.current.get(focusKey)?.focus();
-  }, [focusKey, value]);
-  const move = (index: number, delta: -1 | 1) => {
-    const to = index + delta;
-    const id = order[index];
-    if (id === undefined || to < 0 || to >= order.length) return;
-    const next = [...order];
-    next.splice(index, 1);
-    next.splice(to, 0, id);
-    onChange(next);
-    setFocusKey(`${id}:${String(delta)}`);
-    announce(fill(t.moved, { step: text.get(id) ?? id, n: to + 1, total: order.length }));
-  };
-  return (
-    <fieldset class="cpq-field" aria-describedby={`${idBase}-hint`}>
-      <legend class="cpq-prompt">{q.prompt}</legend>
-      <p class="cpq-hint" id={`${idBase}-hint`}>
-        {t.orderHint}
-      </p>
-      <ol class="cpq-steps">
-        {order.map((id, index) => (
-          <li key={id} class="cpq-step" data-step-id={id}>
-            <span class="cpq-step-pos">
-              {fill(t.stepOf, { n: index + 1, total: order.length })}
-            </span>
-            <span>{text.get(id) ?? id}</span>
-            <span class="cpq-moves">
-              {([-1, 1] as const).map((delta) => {
-                const up = delta < 0;
-                const inert = up ? index === 0 : index === order.length - 1;
-                return (
-                  <button
-                    key={delta}
-                    type="button"
-                    class="cpq-move"
-                    ref={(el) => {
-                      if (el) buttons.current.set(`${id}:${String(delta)}`, el);
-                    }}
-                    // Stays focusable at either end so focus is not lost when a step gets there.
-                    aria-disabled={inert ? 'true' : undefined}
-                    aria-label={fill(up ? t.moveUpLabel : t.moveDownLabel, {
-                      step: text.get(id) ?? id,
-                    })}
-                    onClick={() => {
-                      move(index, delta);
-                    }}
-                  >
-                    <span aria-hidden="true">{up ? '↑ ' : '↓ '}</span>
-                    {up ? t.moveUp : t.moveDown}
-                  </button>
-                );
-              })}
-            </span>
-          </li>
-        ))}
-      </ol>
-    </fieldset>
-  );
-}
-
-function Field(props: FieldProps) {
-  const { q, value, onChange, idBase, t } = props;
-  switch (q.type) {
-    case 'single-choice':
-    case 'multiple-response':
-    case 'true-false': {
-      const multi = q.type === 'multiple-response';
-      const options =
-        q.type === 'true-false'
-          ? [
-              { id: 'true', text: t.true },
-              { id: 'false', text: t.false },
-            ]
-          : q.options;
-      const chosen =
-        q.type === 'true-false'
-          ? typeof value === 'boolean'
-            ? [String(value)]
-            : []
-          : Array.isArray(value)
-            ? value
-            : [];
-      return (
-        <fieldset class="cpq-field" aria-describedby={`${idBase}-hint`}>
-          <legend class="cpq-prompt">{q.prompt}</legend>
-          <p class="cpq-hint" id={`${idBase}-hint`}>
-            {q.type === 'true-false' ? t.trueFalse : multi ? t.chooseMany : t.chooseOne}
-          </p>
-          <ul class="cpq-options">
-            {options.map((o) => {
-              const id = `${idBase}-${o.id}`;
-              return (
-                <li key={o.id} class="cpq-option">
-                  <input
-                    id={id}
-                    type={multi ? 'checkbox' : 'radio'}
-                    name={idBase}
-                    value={o.id}
-                    data-option-id={o.id}
-                    checked={chosen.includes(o.id)}
-                    onChange={(event) => {
-                      if (q.type === 'true-false') onChange(o.id === 'true');
-                      else if (!multi) onChange([o.id]);
-                      else
-                        onChange(
-                          event.currentTarget.checked
-                            ? [...chosen, o.id]
-                            : chosen.filter((c) => c !== o.id),
-                        );
-                    }}
-                  />
-                  <label for={id}>{o.text}</label>
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
-      );
-    }
-    case 'matching': {
-      const map = (value ?? {}) as Record<string, string>;
-      return (
-        <fieldset class="cpq-field" aria-describedby={`${idBase}-hint`}>
-          <legend class="cpq-prompt">{q.prompt}</legend>
-          <p class="cpq-hint" id={`${idBase}-hint`}>
-            {t.matchHint}
-          </p>
-          <ul class="cpq-match">
-            {q.items.map((item) => {
-              const id = `${idBase}-${item.id}`;
-              return (
-                <li key={item.id} class="cpq-match-item" data-item-id={item.id}>
-                  <label for={id}>{item.text}</label>
-                  <select
-                    id={id}
-                    value={map[item.id] ?? ''}
-                    onChange={(event) => {
-                      onChange({ ...map, [item.id]: event.currentTarget.value });
-                    }}
-                  >
-                    <option value="">{t.selectPlaceholder}</option>
-                    {q.targets.map((target) => (
-                      <option key={target.id} value={target.id}>
-                        {target.text}
-                      </option>
-                    ))}
-                  </select>
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
-      );
-    }
-    case 'ordering':
-      return <Ordering {...props} q={q} />;
-    case 'scenario': {
-      const s = (value ?? {}) as { decision?: string; followUp?: Answer };
-      return (
-        <div>
-          <div class="cpq-case">
-            <p class="cpq-case-label">{t.scenario}</p>
-            <p>{q.scenario}</p>
-          </div>
-          <Field
-            {...props}
-            q={{ id: q.id, type: 'single-choice', prompt: q.prompt, options: q.options }}
-            value={s.decision === undefined ? undefined : [s.decision]}
-            onChange={(v) => {
-              onChange({ ...s, decision: (v as string[])[0] ?? '' });
-            }}
-          />
-          {q.followUp && (
-            <div class="cpq-followup">
-              <p class="cpq-case-label">{t.followUp}</p>
-              <Field
-                {...props}
-                q={q.followUp}
-                idBase={`${idBase}-f`}
-                value={s.followUp}
-                onChange={(v) => {
-                  onChange({ ...s, followUp: v });
-                }}
-              />
-            </div>
-          )}
-        </div>
-      );
-    }
-  }
 }
 
 /**
@@ -322,7 +93,7 @@ function Field(props: FieldProps) {
 export default function Assessment({ track, lang, modules, t }: Props) {
   const [learner, setLearner] = useState<Learner | undefined>(undefined);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
-  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [answers, setAnswers] = useState<Record<string, QuestionResponse>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<Status | 'checking' | 'failed' | null>(null);
@@ -444,7 +215,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
           {t.resultTitle}
         </h2>
         <p class="cpq-score" data-testid="assessment-score">
-          {fill(t.score, {
+          {format(t.score, {
             percent: percent(outcome.score.scaled),
             raw: outcome.score.raw,
             max: outcome.score.max,
@@ -453,7 +224,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         <p data-outcome={outcome.passed ? 'passed' : 'failed'}>
           <strong>
             <span aria-hidden="true">{outcome.passed ? '✓ ' : '✗ '}</span>
-            {fill(outcome.passed ? t.passed : t.failed, {
+            {format(outcome.passed ? t.passed : t.failed, {
               percent: percent(outcome.masteryScore),
             })}
           </strong>
@@ -480,7 +251,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       .map((q, i) => (answered(q, answers[q.id]) ? null : i + 1))
       .filter((n): n is number => n !== null);
     if (missing.length > 0) {
-      setError(fill(t.unanswered, { list: missing.join(', ') }));
+      setError(format(t.unanswered, { list: missing.join(', ') }));
       return;
     }
     setError('');
@@ -511,35 +282,28 @@ export default function Assessment({ track, lang, modules, t }: Props) {
 
   return (
     <form class="cpq" onSubmit={(e) => void submit(e)} noValidate>
-      <p class="cpq-sr-only" aria-live="polite">
+      <p class="visually-hidden" aria-live="polite">
         {live}
       </p>
       <p>
-        {fill(t.signedInAs, { name: learner.actor.name ?? '' })}{' '}
-        {fill(t.passMark, { percent: percent(data.masteryScore) })}
+        {format(t.signedInAs, { name: learner.actor.name ?? '' })}{' '}
+        {format(t.passMark, { percent: percent(data.masteryScore) })}
       </p>
       {statusView}
       {data.questions.map((q, i) => (
-        <section
+        <QuestionView
           key={q.id}
-          class="cpq-question"
-          aria-labelledby={`aq-${q.id}-h`}
-          data-question-id={q.id}
-        >
-          <h2 class="cpq-heading" id={`aq-${q.id}-h`}>
-            {fill(t.questionOf, { n: i + 1, total: data.questions.length })}
-          </h2>
-          <Field
-            q={q}
-            idBase={`aq-${q.id}`}
-            value={answers[q.id]}
-            onChange={(v) => {
-              setAnswers((prev) => ({ ...prev, [q.id]: v }));
-            }}
-            t={t}
-            announce={setLive}
-          />
-        </section>
+          question={q}
+          response={answers[q.id]}
+          onChange={(v) => {
+            setAnswers((prev) => ({ ...prev, [q.id]: v }));
+          }}
+          strings={t}
+          idBase={`aq-${q.id}`}
+          heading={format(t.questionOf, { n: i + 1, total: data.questions.length })}
+          level={2}
+          announce={setLive}
+        />
       ))}
       <div role="alert" class="cpq-alert">
         {error}

@@ -1,3 +1,4 @@
+import { StaffTable } from './StaffTable.tsx';
 import type { DashboardStrings } from './api.ts';
 
 /** Props of an SVG bar chart. */
@@ -60,23 +61,14 @@ export function BarChart({ id, title, labelHeader, valueHeader, data, t }: BarCh
       {data.length > 0 && (
         <details>
           <summary>{t.showTable}</summary>
-          <table class="staff-table">
-            <caption>{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{labelHeader}</th>
-                <th scope="col">{valueHeader}</th>
+          <StaffTable caption={title} columns={[labelHeader, valueHeader]}>
+            {data.map((d) => (
+              <tr key={d.label}>
+                <th scope="row">{d.label}</th>
+                <td class="num">{d.value}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.map((d) => (
-                <tr key={d.label}>
-                  <th scope="row">{d.label}</th>
-                  <td class="num">{d.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </StaffTable>
         </details>
       )}
     </figure>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
-import { fill, type DashboardStrings } from './api.ts';
+import { format } from '../../i18n/format.ts';
+import type { DashboardStrings } from './api.ts';
 import './staff.css';
 
 /** Props of the classroom mode island. */
@@ -26,18 +27,20 @@ function Body({
   revealed: boolean;
   t: DashboardStrings;
 }) {
+  // Lettered options, as a room answers "B".
+  const choices = (options: readonly { id: string; text: string; correct: boolean }[]) => (
+    <ol type="A">
+      {options.map((o) => (
+        <li key={o.id}>
+          {o.text} {revealed && o.correct && <Right t={t} />}
+        </li>
+      ))}
+    </ol>
+  );
   switch (q.type) {
     case 'single-choice':
     case 'multiple-response':
-      return (
-        <ol type="A">
-          {q.options.map((o) => (
-            <li key={o.id}>
-              {o.text} {revealed && o.correct && <Right t={t} />}
-            </li>
-          ))}
-        </ol>
-      );
+      return choices(q.options);
     case 'true-false':
       return (
         <ul>
@@ -94,13 +97,7 @@ function Body({
             <strong>{t.scenario}: </strong>
             {q.scenario}
           </p>
-          <ol type="A">
-            {q.options.map((o) => (
-              <li key={o.id}>
-                {o.text} {revealed && o.correct && <Right t={t} />}
-              </li>
-            ))}
-          </ol>
+          {choices(q.options)}
           {q.followUp && (
             <div>
               <p>
@@ -193,7 +190,7 @@ export default function Classroom({ t, modules }: Props) {
       }}
     >
       <p class="classroom__count" aria-live="polite">
-        {module.title} · {fill(t.questionOf, { n: index + 1, total })}
+        {module.title} · {format(t.questionOf, { n: index + 1, total })}
       </p>
       {q && (
         <div>

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarChart } from './BarChart.tsx';
 import { StaffGate } from './StaffGate.tsx';
-import { api, fill, percent, when, type DashboardStrings } from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, percent, when, type DashboardStrings } from './api.ts';
+import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
 /** Props of the DPO dashboard island. */
@@ -103,6 +105,12 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
   }, [detail]);
 
   const dimension = (g: Group) => t[g];
+  const completionCaption =
+    typeof data === 'object'
+      ? format(t.completionCaption, {
+          dimension: dimension(data.completion.groupBy).toLowerCase(),
+        })
+      : '';
   const keyLabel = (g: Group, key: string) =>
     key === ''
       ? t.none
@@ -207,57 +215,42 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
         ) : data === 'failed' ? (
           <p role="alert">{t.loadFailed}</p>
         ) : (
-          <p data-testid="dpo-summary">{fill(t.summary, { ...data.completion.totals })}</p>
+          <p data-testid="dpo-summary">{format(t.summary, { ...data.completion.totals })}</p>
         )}
       </div>
       {typeof data === 'object' && (
         <>
-          <div
-            class="staff-table-wrap"
-            tabIndex={0}
-            role="region"
-            aria-label={t.completionCaption.replace(
-              '{dimension}',
-              dimension(data.completion.groupBy).toLowerCase(),
-            )}
+          <StaffTable
+            region={completionCaption}
+            caption={completionCaption}
+            columns={[
+              dimension(data.completion.groupBy),
+              t.enrolled,
+              t.started,
+              t.completedCol,
+              t.certified,
+              t.rate,
+            ]}
+            testId="completion-table"
           >
-            <table class="staff-table" data-testid="completion-table">
-              <caption>
-                {fill(t.completionCaption, {
-                  dimension: dimension(data.completion.groupBy).toLowerCase(),
-                })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{dimension(data.completion.groupBy)}</th>
-                  <th scope="col">{t.enrolled}</th>
-                  <th scope="col">{t.started}</th>
-                  <th scope="col">{t.completedCol}</th>
-                  <th scope="col">{t.certified}</th>
-                  <th scope="col">{t.rate}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.completion.groups.length === 0 && (
-                  <tr>
-                    <td colSpan={6}>{t.noRows}</td>
-                  </tr>
-                )}
-                {data.completion.groups.map((g) => (
-                  <tr key={g.key}>
-                    <th scope="row">{keyLabel(data.completion.groupBy, g.key)}</th>
-                    <td class="num">{g.enrolled}</td>
-                    <td class="num">{g.started}</td>
-                    <td class="num">{g.completed}</td>
-                    <td class="num">{g.certified}</td>
-                    <td class="num">
-                      {percent(g.enrolled === 0 ? 0 : g.certified / g.enrolled, lang)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {data.completion.groups.length === 0 && (
+              <tr>
+                <td colSpan={6}>{t.noRows}</td>
+              </tr>
+            )}
+            {data.completion.groups.map((g) => (
+              <tr key={g.key}>
+                <th scope="row">{keyLabel(data.completion.groupBy, g.key)}</th>
+                <td class="num">{g.enrolled}</td>
+                <td class="num">{g.started}</td>
+                <td class="num">{g.completed}</td>
+                <td class="num">{g.certified}</td>
+                <td class="num">
+                  {percent(g.enrolled === 0 ? 0 : g.certified / g.enrolled, lang)}
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
           <div class="staff-charts">
             <BarChart
               id="chart-months"
@@ -279,67 +272,57 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               t={t}
             />
           </div>
-          <div
-            class="staff-table-wrap"
-            tabIndex={0}
-            role="region"
-            aria-label={t.learnersCaption.replace(/ \(.*\)/, '')}
+          <StaffTable
+            region={t.learnersCaption.replace(/ \(.*\)/, '')}
+            caption={format(t.learnersCaption, {
+              shown: data.learners.learners.length,
+              total: data.learners.total,
+            })}
+            columns={[
+              t.name,
+              t.serviceNumber,
+              t.mission,
+              t.country,
+              t.unit,
+              t.cohort,
+              t.modules,
+              t.certificate,
+              t.details,
+            ]}
+            testId="learners-table"
           >
-            <table class="staff-table" data-testid="learners-table">
-              <caption>
-                {fill(t.learnersCaption, {
-                  shown: data.learners.learners.length,
-                  total: data.learners.total,
-                })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.name}</th>
-                  <th scope="col">{t.serviceNumber}</th>
-                  <th scope="col">{t.mission}</th>
-                  <th scope="col">{t.country}</th>
-                  <th scope="col">{t.unit}</th>
-                  <th scope="col">{t.cohort}</th>
-                  <th scope="col">{t.modules}</th>
-                  <th scope="col">{t.certificate}</th>
-                  <th scope="col">{t.details}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.learners.learners.map((l) => (
-                  <tr key={l.learnerId} data-learner-id={l.learnerId}>
-                    <th scope="row">{l.name}</th>
-                    <td>{l.serviceNumber}</td>
-                    <td>{l.mission}</td>
-                    <td>{l.country}</td>
-                    <td>{l.unit}</td>
-                    <td>{l.cohort ?? ''}</td>
-                    <td class="num">{`${String(l.modulesDone)} / ${String(l.modulesRequired)}`}</td>
-                    <td>{l.certificateCode ?? t.no}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="staff-button staff-button--secondary"
-                        aria-label={fill(t.detailsFor, { name: l.name })}
-                        onClick={(e) => {
-                          openDetail(l.learnerId, e.currentTarget);
-                        }}
-                      >
-                        {t.details}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {data.learners.learners.map((l) => (
+              <tr key={l.learnerId} data-learner-id={l.learnerId}>
+                <th scope="row">{l.name}</th>
+                <td>{l.serviceNumber}</td>
+                <td>{l.mission}</td>
+                <td>{l.country}</td>
+                <td>{l.unit}</td>
+                <td>{l.cohort ?? ''}</td>
+                <td class="num">{`${String(l.modulesDone)} / ${String(l.modulesRequired)}`}</td>
+                <td>{l.certificateCode ?? t.no}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="staff-button staff-button--secondary"
+                    aria-label={format(t.detailsFor, { name: l.name })}
+                    onClick={(e) => {
+                      openDetail(l.learnerId, e.currentTarget);
+                    }}
+                  >
+                    {t.details}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
         </>
       )}
       <div role="alert">{detailFailed && <p>{t.loadFailed}</p>}</div>
       {detail !== null && (
         <section class="staff-panel" aria-labelledby="learner-detail" data-testid="learner-detail">
           <h2 id="learner-detail" tabIndex={-1} ref={detailHeading}>
-            {fill(t.learnerTitle, { name: detail.profile.name ?? '' })}
+            {format(t.learnerTitle, { name: detail.profile.name ?? '' })}
           </h2>
           <dl>
             {(['serviceNumber', 'mission', 'country', 'unit', 'cohort'] as const).map((k) => (
@@ -351,31 +334,21 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
             <dt>{t.track}</dt>
             <dd>{detail.track === null ? '' : (tracks[detail.track] ?? detail.track)}</dd>
           </dl>
-          <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={t.modules}>
-            <table class="staff-table">
-              <caption>{t.modules}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.module}</th>
-                  <th scope="col">{t.status}</th>
-                  <th scope="col">{t.score}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.modules.map((m) => (
-                  <tr key={m.module}>
-                    <th scope="row">{modules[m.module] ?? m.module}</th>
-                    <td>
-                      {m.completedAt === null
-                        ? t.notDone
-                        : `${t.done} (${when(m.completedAt, lang)})`}
-                    </td>
-                    <td>{m.score === null ? '' : percent(m.score, lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StaffTable
+            region={t.modules}
+            caption={t.modules}
+            columns={[t.module, t.status, t.score]}
+          >
+            {detail.modules.map((m) => (
+              <tr key={m.module}>
+                <th scope="row">{modules[m.module] ?? m.module}</th>
+                <td>
+                  {m.completedAt === null ? t.notDone : `${t.done} (${when(m.completedAt, lang)})`}
+                </td>
+                <td>{m.score === null ? '' : percent(m.score, lang)}</td>
+              </tr>
+            ))}
+          </StaffTable>
           <h3>{t.attempts}</h3>
           {detail.attempts.length === 0 ? (
             <p>{t.noAttempts}</p>

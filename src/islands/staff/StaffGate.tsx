@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, currentSession, fill, type DashboardStrings, type StaffSession } from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, currentSession, type DashboardStrings, type StaffSession } from './api.ts';
 
 /** Props of the gate that every staff page sits behind. */
 export interface GateProps {
@@ -44,7 +45,7 @@ export function StaffGate({ lang, t, role, children }: GateProps) {
   return (
     <div>
       <p class="staff-bar">
-        {fill(t.signedInAs, { name: state.name, role: t[`role.${state.role}`] })}{' '}
+        {format(t.signedInAs, { name: state.name, role: t[`role.${state.role}`] })}{' '}
         <button
           type="button"
           class="staff-button staff-button--secondary"

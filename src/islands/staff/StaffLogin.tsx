@@ -1,12 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  api,
-  currentSession,
-  fill,
-  HttpError,
-  type DashboardStrings,
-  type StaffSession,
-} from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, currentSession, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
 import './staff.css';
 
 /** Props of the staff sign-in island. */
@@ -32,7 +26,7 @@ export default function StaffLogin({ lang, t }: Props) {
   if (session !== null) {
     return (
       <p role="status">
-        {fill(t.signedInAs, { name: session.name, role: t[`role.${session.role}`] })}{' '}
+        {format(t.signedInAs, { name: session.name, role: t[`role.${session.role}`] })}{' '}
         <a href={home(session.role)}>{session.role === 'dpo' ? t.goDpo : t.goTrainer}</a>
       </p>
     );

@@ -1,14 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffGate } from './StaffGate.tsx';
-import {
-  api,
-  fill,
-  HttpError,
-  percent,
-  when,
-  type DashboardStrings,
-  type StaffSession,
-} from './api.ts';
+import { format } from '../../i18n/format.ts';
+import { api, HttpError, percent, when, type DashboardStrings, type StaffSession } from './api.ts';
+import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
@@ -59,7 +53,7 @@ function Live({
   csrf: string;
 }) {
   const [view, setView] = useState<CohortView | null>(null);
-  // A sign-in code for a learner who lost their device (src/server/routes/sign-in.ts).
+  // A sign-in code for a learner who lost their device (src/server/platform/sign-in/routes.ts).
   const [signIn, setSignIn] = useState<
     { name: string; code: string; time: string } | { name: string; failed: true } | null
   >(null);
@@ -115,7 +109,7 @@ function Live({
   return (
     <section class="staff-panel" aria-labelledby="cohort-view" data-testid="cohort-view">
       <h2 id="cohort-view" tabIndex={-1} ref={heading}>
-        {view === null ? code : fill(t.cohortTitle, { name: view.name, code: view.code })}
+        {view === null ? code : format(t.cohortTitle, { name: view.name, code: view.code })}
       </h2>
       <div class="staff-actions">
         <button type="button" class="staff-button" onClick={load}>
@@ -134,76 +128,63 @@ function Live({
       </div>
       {/* Announced only on a failure: a table that reads itself out every 30 s would be noise. */}
       {failed && <p role="alert">{t.loadFailed}</p>}
-      <p>{updated === '' ? t.loading : fill(t.updatedAt, { time: updated })}</p>
+      <p>{updated === '' ? t.loading : format(t.updatedAt, { time: updated })}</p>
       <div role="status" data-testid="sign-in-code">
         {signIn !== null && 'code' in signIn && (
           <div class="staff-signin">
-            <p>{fill(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
+            <p>{format(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
             <p class="staff-signin__value staff-mono">{signIn.code}</p>
             <p>{t.signInCodeHow}</p>
           </div>
         )}
         {signIn !== null && 'failed' in signIn && (
-          <p>{fill(t.signInCodeFailed, { name: signIn.name })}</p>
+          <p>{format(t.signInCodeFailed, { name: signIn.name })}</p>
         )}
       </div>
       {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
       {view !== null && view.learners.length > 0 && (
-        <div
-          class="staff-table-wrap"
-          tabIndex={0}
-          role="region"
-          aria-label={fill(t.cohortTableLabel, { name: view.name, code: view.code })}
+        <StaffTable
+          region={format(t.cohortTableLabel, { name: view.name, code: view.code })}
+          caption={format(t.cohortTitle, { name: view.name, code: view.code })}
+          columns={[
+            t.learner,
+            t.started,
+            ...view.modules.map((m) => modules[m] ?? m),
+            t.certified,
+            t.signInCode,
+          ]}
         >
-          <table class="staff-table">
-            <caption>{fill(t.cohortTitle, { name: view.name, code: view.code })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.learner}</th>
-                <th scope="col">{t.started}</th>
-                {view.modules.map((m) => (
-                  <th scope="col" key={m}>
-                    {modules[m] ?? m}
-                  </th>
-                ))}
-                <th scope="col">{t.certified}</th>
-                <th scope="col">{t.signInCode}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.learners.map((l) => (
-                <tr key={l.learnerId} data-learner-id={l.learnerId}>
-                  <th scope="row">{l.name}</th>
-                  <td>{l.started ? t.yes : t.no}</td>
-                  {view.modules.map((m) => {
-                    const p = l.modules.find((x) => x.module === m);
-                    const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
-                    return (
-                      <td key={m}>
-                        {p?.score === null || p?.score === undefined
-                          ? status
-                          : fill(t.moduleScore, { status, score: percent(p.score, lang) })}
-                      </td>
-                    );
-                  })}
-                  <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
-                  <td>
-                    <button
-                      type="button"
-                      class="staff-button"
-                      aria-label={fill(t.signInCodeFor, { name: l.name })}
-                      onClick={() => {
-                        giveCode(l.learnerId, l.name);
-                      }}
-                    >
-                      {t.signInCode}
-                    </button>
+          {view.learners.map((l) => (
+            <tr key={l.learnerId} data-learner-id={l.learnerId}>
+              <th scope="row">{l.name}</th>
+              <td>{l.started ? t.yes : t.no}</td>
+              {view.modules.map((m) => {
+                const p = l.modules.find((x) => x.module === m);
+                const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
+                return (
+                  <td key={m}>
+                    {p?.score === null || p?.score === undefined
+                      ? status
+                      : format(t.moduleScore, { status, score: percent(p.score, lang) })}
                   </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                );
+              })}
+              <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
+              <td>
+                <button
+                  type="button"
+                  class="staff-button"
+                  aria-label={format(t.signInCodeFor, { name: l.name })}
+                  onClick={() => {
+                    giveCode(l.learnerId, l.name);
+                  }}
+                >
+                  {t.signInCode}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </StaffTable>
       )}
     </section>
   );
@@ -306,7 +287,7 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
         <div role="status">
           {created !== null && (
             <p>
-              {fill(t.cohortCreated, { name: created.name })}{' '}
+              {format(t.cohortCreated, { name: created.name })}{' '}
               <strong class="staff-code" data-testid="cohort-code">
                 {created.code}
               </strong>
@@ -321,45 +302,34 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
         ) : list.length === 0 ? (
           <p>{t.noCohorts}</p>
         ) : (
-          <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={t.myCohorts}>
-            <table class="staff-table">
-              <caption>{t.myCohorts}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.cohortName}</th>
-                  <th scope="col">{t.code}</th>
-                  <th scope="col">{t.track}</th>
-                  <th scope="col">{t.learners}</th>
-                  <th scope="col">{t.created}</th>
-                  <th scope="col">{t.open}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.code}>
-                    <th scope="row">{c.name}</th>
-                    <td class="staff-mono">{c.code}</td>
-                    <td>{tracks[c.track] ?? c.track}</td>
-                    <td class="num">{c.learners}</td>
-                    <td>{when(c.createdAt, lang)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="staff-button staff-button--secondary"
-                        aria-label={fill(t.openCohort, { name: c.name })}
-                        aria-pressed={open === c.code ? 'true' : 'false'}
-                        onClick={() => {
-                          setOpen(c.code);
-                        }}
-                      >
-                        {t.open}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StaffTable
+            region={t.myCohorts}
+            caption={t.myCohorts}
+            columns={[t.cohortName, t.code, t.track, t.learners, t.created, t.open]}
+          >
+            {list.map((c) => (
+              <tr key={c.code}>
+                <th scope="row">{c.name}</th>
+                <td class="staff-mono">{c.code}</td>
+                <td>{tracks[c.track] ?? c.track}</td>
+                <td class="num">{c.learners}</td>
+                <td>{when(c.createdAt, lang)}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="staff-button staff-button--secondary"
+                    aria-label={format(t.openCohort, { name: c.name })}
+                    aria-pressed={open === c.code ? 'true' : 'false'}
+                    onClick={() => {
+                      setOpen(c.code);
+                    }}
+                  >
+                    {t.open}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
         )}
       </div>
       {open !== null && (

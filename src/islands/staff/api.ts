@@ -19,11 +19,6 @@ export class HttpError extends Error {
   }
 }
 
-/** Fills `{name}` placeholders. */
-export function fill(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-}
-
 /** A JSON API call with the session cookie; changes carry the CSRF token in x-csrf-token. */
 export async function api<T>(
   path: string,

@@ -93,6 +93,24 @@ async function run(tx: SqlClient, sql: string): Promise<void> {
   for (const statement of splitSql(sql)) await tx.query(statement);
 }
 
+// What has been applied, per scope: the versions, and the checksum of each function file.
+const BOOKKEEPING = `
+CREATE TABLE IF NOT EXISTS schema_versions (
+  scope text NOT NULL,
+  version integer NOT NULL,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, version)
+);
+CREATE TABLE IF NOT EXISTS schema_functions (
+  scope text NOT NULL,
+  name text NOT NULL,
+  checksum text NOT NULL,
+  defined_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, name)
+);
+`;
+
 /** What migrate did: the versions it applied and the functions it (re)defined. */
 export interface MigrateResult {
   applied: number[];
@@ -127,20 +145,7 @@ export async function migrate(
           'or database',
       );
     }
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_versions (
-      scope text NOT NULL,
-      version integer NOT NULL,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (scope, version)
-    )`);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_functions (
-      scope text NOT NULL,
-      name text NOT NULL,
-      checksum text NOT NULL,
-      defined_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (scope, name)
-    )`);
+    await run(tx, BOOKKEEPING);
     const defined = new Map(
       (
         await tx.query<{ name: string; checksum: string }>(

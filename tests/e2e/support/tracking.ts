@@ -160,3 +160,28 @@ export async function signInWithCode(page: Page, base: string, code: string): Pr
   await page.getByLabel('Sign-in code').fill(code);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
+
+/** Brings the knowledge check into view (the island hydrates when visible) and starts it. */
+export async function startQuiz(page: Page): Promise<void> {
+  // The island's root sits just above the static check's heading: bring that heading into view.
+  await page.locator('#knowledge-check h2').first().scrollIntoViewIfNeeded();
+  await page.getByRole('button', { name: 'Start the knowledge check' }).click();
+}
+
+/** Answers the question shown with its first choices, checks it and moves on. */
+export async function answerShownQuestion(page: Page): Promise<void> {
+  const quizRoot = page.locator('.cpq');
+  const fields = quizRoot.locator('fieldset.cpq-field:not([disabled])');
+  for (const field of await fields.all()) {
+    const radio = field.locator('input[type=radio]').first();
+    if ((await radio.count()) > 0) await radio.check();
+    const box = field.locator('input[type=checkbox]').first();
+    if ((await box.count()) > 0) await box.check();
+    for (const select of await field.locator('select').all()) {
+      await select.selectOption({ index: 1 });
+    }
+  }
+  await quizRoot.getByRole('button', { name: 'Check answer' }).click();
+  const next = quizRoot.getByRole('button', { name: /Next question|See your score/ });
+  await next.click();
+}

@@ -4,18 +4,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureCourse, SEED_SENTENCE } from '../content/fixture-course.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
 
 /**
- * Builds a copy of the site whose content/ holds only the given files, and returns what the build
- * printed and whether it failed. The copy shares src/ and node_modules/ with the repository.
+ * Builds a copy of the site whose content holds only the given files (paths from the project root),
+ * and returns what the build printed and whether it failed. The copy shares src/ and node_modules/ with the repository.
  */
 async function buildWith(root: string, files: Record<string, string>) {
   rmSync(join(root, 'content'), { recursive: true, force: true });
+  rmSync(join(root, 'assessments'), { recursive: true, force: true });
   for (const [path, text] of Object.entries(files)) {
-    const full = join(root, 'content', path);
+    const full = join(root, path);
     mkdirSync(resolve(full, '..'), { recursive: true });
     writeFileSync(full, text);
   }
@@ -35,29 +37,14 @@ async function buildWith(root: string, files: Record<string, string>) {
   }
 }
 
-const goodModule = `---
-id: sample
-title: Sample module
-summary: A module used to check what the build says about content.
-audience: all
-minutes: 5
-outcomes:
-  - id: do-something
-    text: Do something useful with the sample.
-version: 1.0.0
-lang: en
-sources:
-  - title: Report of the Secretary-General
-    symbol: A/68/257
-order: 1
-keyMessages:
-  - Samples are for tests.
----
+const enModule = 'content/modules/en/coordination.mdx';
 
-## A section
-
-Text.
-`;
+/** The fixture course with one file changed. */
+function courseWith(file: string, edit: (text: string) => string): Record<string, string> {
+  const files = fixtureCourse();
+  files[file] = edit(files[file] ?? '');
+  return files;
+}
 
 describe('the build reports bad content by file and field', () => {
   let root: string;
@@ -79,31 +66,48 @@ describe('the build reports bad content by file and field', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('builds a valid module', async () => {
-    const result = await buildWith(root, { 'modules/en/sample.mdx': goodModule });
+  it('builds a valid course', async () => {
+    const result = await buildWith(root, fixtureCourse());
     expect(result.output).not.toContain('[ERROR]');
     expect(result.failed).toBe(false);
+    expect(result.output).toMatch(/\[cp-content-checks\] checked 8 content files/);
   });
 
   it('fails on a module with no title, naming the file and the field', async () => {
-    const result = await buildWith(root, {
-      'modules/en/sample.mdx': goodModule.replace('title: Sample module\n', ''),
-    });
+    const result = await buildWith(
+      root,
+      courseWith(enModule, (text) => text.replace(/^title: .*\n/m, '')),
+    );
     expect(result.failed).toBe(true);
-    expect(result.output).toContain('sample.mdx');
+    expect(result.output).toContain('coordination.mdx');
     expect(result.output).toMatch(/\btitle\b/);
   });
 
-  it('fails on a prerequisite that names no module, naming the file', async () => {
-    const result = await buildWith(root, {
-      'modules/en/sample.mdx': goodModule.replace(
-        'version: 1.0.0',
-        'prerequisites: [missing-module]\nversion: 1.0.0',
+  it('fails before any page renders on a prerequisite that names no module', async () => {
+    const result = await buildWith(
+      root,
+      courseWith(enModule, (text) =>
+        text.replace('version: 1.0.0', 'prerequisites: [missing-module]\nversion: 1.0.0'),
       ),
-    });
+    );
     expect(result.failed).toBe(true);
     expect(result.output).toContain(
-      'content/modules/en/sample.mdx: prerequisites: unknown module "missing-module"',
+      'content/modules/en/coordination.mdx: prerequisites: unknown module "missing-module"',
+    );
+    expect(result.output).not.toContain('generating static routes');
+  });
+
+  it('fails on a sentence copied from a seed, naming the file and the words', async () => {
+    const result = await buildWith(
+      root,
+      courseWith(enModule, (text) => `${text}\n${SEED_SENTENCE}.\n`),
+    );
+    expect(result.failed).toBe(true);
+    expect(result.output).toContain(
+      'content/modules/en/coordination.mdx: shares 1 run(s) of 12 or more words with a seed text',
+    );
+    expect(result.output).toContain(
+      '"understand coordination on child protection in un peacekeeping missions including the role of the un police"',
     );
   });
 });

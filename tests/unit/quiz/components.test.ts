@@ -1,3 +1,4 @@
+import preactRenderer from '@astrojs/preact/server.js';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -5,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import QuizStatic from '../../../src/components/QuizStatic.astro';
 import strings from '../../../src/i18n/en/quiz.json';
 import Quiz from '../../../src/islands/Quiz.tsx';
-import { QuestionView } from '../../../src/islands/quiz/QuestionView.tsx';
+import { QuestionView } from '../../../src/islands/questions/QuestionView.tsx';
 import type { Question } from '../../../src/schemas/quiz.ts';
 import { staticQuizId } from '../../../src/quiz/client.ts';
-import type { QuestionResponse } from '../../../src/quiz/scoring.ts';
+import { scoreQuestion, type QuestionResponse } from '../../../src/quiz/scoring.ts';
 import { quizDataSchema } from '../../../src/quiz/validate.ts';
 import { rawQuiz } from './fixture.ts';
 
@@ -28,7 +29,10 @@ function view(id: string, response: QuestionResponse | undefined, checked: boole
       original: question,
       response,
       onChange: () => undefined,
-      checked,
+      // The fixture's questions are as written, which is what scoreQuestion takes.
+      reveal: checked
+        ? { strings, score: (shown, answer) => scoreQuestion(shown as Question, answer) }
+        : undefined,
       strings,
       idBase: `t-${id}`,
       heading: 'Question 1 of 6',
@@ -126,11 +130,17 @@ describe('Quiz island on the server', () => {
 });
 
 describe('QuizStatic', () => {
-  it('lists every question readably without giving answers away', async () => {
+  async function renderStatic(answers: boolean): Promise<string> {
     const container = await AstroContainer.create();
+    // The fallback renders the island's Preact question renderer at build, with no script.
+    container.addServerRenderer({ name: '@astrojs/preact', renderer: preactRenderer });
     // Type-aware lint cannot follow an .astro import from TypeScript; astro check types it instead.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
-    const html = await container.renderToString(QuizStatic, { props: { quiz, strings } });
+    return container.renderToString(QuizStatic, { props: { quiz, strings, answers } });
+  }
+
+  it('lists every question readably without giving answers away', async () => {
+    const html = await renderStatic(false);
     expect(html).toContain(`id="${staticQuizId(quiz)}"`);
     expect(html.match(/data-static-question-id=/g)).toHaveLength(6);
     expect(html).not.toContain('data-question-id=');
@@ -145,5 +155,26 @@ describe('QuizStatic', () => {
     const positions = steps.map((step) => html.indexOf(step));
     expect(positions.every((position) => position > 0)).toBe(true);
     expect(positions).not.toEqual([...positions].sort((a, b) => a - b));
+    for (const key of [strings.correctAnswer, strings.correctOrder, 'Correct group:', '✓']) {
+      expect(html).not.toContain(key);
+    }
+  });
+
+  it('renders the same labelled controls as the island, read-only, with nothing to move', async () => {
+    const html = await renderStatic(false);
+    const base = 'cpqs-1';
+    expect(html).toMatch(/<fieldset[^>]*disabled[^>]*><legend class="cpq-prompt">Who leads/);
+    expect(html).toContain(`<label for="${base}-cpa">`);
+    expect(html.match(/<select[^>]*disabled/g)).toHaveLength(4);
+    expect(html).not.toContain('aria-label="Move up');
+  });
+
+  it("marks the right answers in the trainer's key, without verdicts or explanations", async () => {
+    const html = await renderStatic(true);
+    expect(html).toContain(strings.correctAnswer);
+    expect(html).toContain(strings.correctOrder);
+    expect(html).toContain('Correct group: UN agencies and NGOs');
+    expect(html).not.toContain(strings.yourAnswer);
+    for (const question of quiz.questions) expect(html).not.toContain(question.explanation);
   });
 });

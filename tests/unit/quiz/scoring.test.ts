@@ -13,133 +13,103 @@ function question<T extends Question['type']>(id: string, type: T): Extract<Ques
   return found as Extract<Question, { type: T }>;
 }
 
+type Response = QuestionResponse | undefined;
+/** A case: its name, one or more responses, and the score each of them gets. */
+type Case = [name: string, responses: [Response, ...Response[]], score: number];
+
+/** Checks the score of each response of each case, one test per case. */
+function scores(questionToScore: Question, cases: Case[]): void {
+  it.each(cases)('%s', (_name, responses, score) => {
+    for (const response of responses) {
+      expect(scoreQuestion(questionToScore, response), JSON.stringify(response)).toBeCloseTo(
+        score,
+        9,
+      );
+    }
+  });
+}
+
 describe('single choice (all or nothing)', () => {
-  const q1 = question('q1', 'single-choice');
-  it('scores the right option 1', () => {
-    expect(scoreQuestion(q1, ['cpa'])).toBe(1);
-  });
-  it('scores a wrong option 0', () => {
-    expect(scoreQuestion(q1, ['ops'])).toBe(0);
-  });
-  it('gives no partial credit for picking the right one with a wrong one', () => {
-    expect(scoreQuestion(q1, ['cpa', 'ops'])).toBe(0);
-  });
-  it('scores an empty or missing response 0', () => {
-    expect(scoreQuestion(q1, [])).toBe(0);
-    expect(scoreQuestion(q1, undefined)).toBe(0);
-  });
+  scores(question('q1', 'single-choice'), [
+    ['scores the right option 1', [['cpa']], 1],
+    ['scores a wrong option 0', [['ops']], 0],
+    ['gives no partial credit for picking the right one with a wrong one', [['cpa', 'ops']], 0],
+    ['scores an empty or missing response 0', [[], undefined], 0],
+  ]);
 });
 
 describe('multiple response ((right - wrong) / correct, floored at 0)', () => {
-  const q2 = question('q2', 'multiple-response');
-  it('scores every right option and no wrong one 1', () => {
-    expect(scoreQuestion(q2, ['abduct', 'recruit'])).toBe(1);
-  });
-  it('scores one of two right options 0.5', () => {
-    expect(scoreQuestion(q2, ['recruit'])).toBe(0.5);
-  });
-  it('takes a wrong pick off a right one', () => {
-    expect(scoreQuestion(q2, ['recruit', 'abduct', 'truancy'])).toBe(0.5);
-  });
-  it('floors at 0 when wrong picks outnumber right ones', () => {
-    expect(scoreQuestion(q2, ['recruit', 'truancy', 'curfew'])).toBe(0);
-  });
-  it('earns nothing for ticking every box', () => {
-    expect(scoreQuestion(q2, ['recruit', 'abduct', 'truancy', 'curfew'])).toBe(0);
-  });
-  it('counts a repeated pick once', () => {
-    expect(scoreQuestion(q2, ['recruit', 'recruit'])).toBe(0.5);
-  });
-  it('scores only wrong picks 0, and an empty response 0', () => {
-    expect(scoreQuestion(q2, ['truancy'])).toBe(0);
-    expect(scoreQuestion(q2, [])).toBe(0);
-    expect(scoreQuestion(q2, undefined)).toBe(0);
-  });
+  scores(question('q2', 'multiple-response'), [
+    ['scores every right option and no wrong one 1', [['abduct', 'recruit']], 1],
+    ['scores one of two right options 0.5', [['recruit']], 0.5],
+    ['takes a wrong pick off a right one', [['recruit', 'abduct', 'truancy']], 0.5],
+    ['floors at 0 when wrong picks outnumber right ones', [['recruit', 'truancy', 'curfew']], 0],
+    ['earns nothing for ticking every box', [['recruit', 'abduct', 'truancy', 'curfew']], 0],
+    ['counts a repeated pick once', [['recruit', 'recruit']], 0.5],
+    ['scores only wrong picks 0, and an empty response 0', [['truancy'], [], undefined], 0],
+  ]);
 });
 
 describe('true/false (all or nothing)', () => {
-  const q3 = question('q3', 'true-false');
-  it('scores the right answer 1', () => {
-    expect(scoreQuestion(q3, false)).toBe(1);
-  });
-  it('scores the wrong answer 0', () => {
-    expect(scoreQuestion(q3, true)).toBe(0);
-  });
-  it('scores a missing or malformed response 0', () => {
-    expect(scoreQuestion(q3, undefined)).toBe(0);
-    expect(scoreQuestion(q3, [] as QuestionResponse)).toBe(0);
-  });
+  scores(question('q3', 'true-false'), [
+    ['scores the right answer 1', [false], 1],
+    ['scores the wrong answer 0', [true], 0],
+    ['scores a missing or malformed response 0', [undefined, [] as QuestionResponse], 0],
+  ]);
 });
 
 describe('matching (share of items matched right)', () => {
-  const q4 = question('q4', 'matching');
   const right = { cpa: 'mission', unicef: 'agencies', social: 'government', ngo: 'agencies' };
-  it('scores every item right 1', () => {
-    expect(scoreQuestion(q4, right)).toBe(1);
-  });
-  it('scores three of four items right 0.75', () => {
-    expect(scoreQuestion(q4, { ...right, ngo: 'government' })).toBe(0.75);
-  });
-  it('counts an unmatched item as wrong', () => {
-    expect(scoreQuestion(q4, { cpa: 'mission', unicef: 'agencies' })).toBe(0.5);
-  });
-  it('scores every item wrong 0', () => {
-    expect(
-      scoreQuestion(q4, {
-        cpa: 'government',
-        unicef: 'mission',
-        social: 'agencies',
-        ngo: 'mission',
-      }),
-    ).toBe(0);
-  });
-  it('scores an empty or missing response 0', () => {
-    expect(scoreQuestion(q4, {})).toBe(0);
-    expect(scoreQuestion(q4, undefined)).toBe(0);
-  });
+  const allWrong = { cpa: 'government', unicef: 'mission', social: 'agencies', ngo: 'mission' };
+  scores(question('q4', 'matching'), [
+    ['scores every item right 1', [right], 1],
+    ['scores three of four items right 0.75', [{ ...right, ngo: 'government' }], 0.75],
+    ['counts an unmatched item as wrong', [{ cpa: 'mission', unicef: 'agencies' }], 0.5],
+    ['scores every item wrong 0', [allWrong], 0],
+    ['scores an empty or missing response 0', [{}, undefined], 0],
+  ]);
 });
 
 describe('ordering (share of adjacent pairs in the right relative order)', () => {
-  const q5 = question('q5', 'ordering');
-  it('scores the right order 1', () => {
-    expect(scoreQuestion(q5, ['safe', 'inform', 'refer', 'record'])).toBe(1);
-  });
-  it('scores a reversed order 0', () => {
-    expect(scoreQuestion(q5, ['record', 'refer', 'inform', 'safe'])).toBe(0);
-  });
-  it('gives two of three pairs when two neighbours are swapped', () => {
-    expect(scoreQuestion(q5, ['inform', 'safe', 'refer', 'record'])).toBeCloseTo(2 / 3);
-  });
-  it('gives two of three pairs when the first step is moved to the end', () => {
-    expect(scoreQuestion(q5, ['inform', 'refer', 'record', 'safe'])).toBeCloseTo(2 / 3);
-  });
-  it('gives less for an incomplete sequence and ignores unknown and repeated ids', () => {
-    expect(scoreQuestion(q5, ['safe', 'safe', 'nope', 'inform'])).toBeCloseTo(1 / 3);
-  });
-  it('scores an empty or missing response 0', () => {
-    expect(scoreQuestion(q5, [])).toBe(0);
-    expect(scoreQuestion(q5, undefined)).toBe(0);
-  });
+  scores(question('q5', 'ordering'), [
+    ['scores the right order 1', [['safe', 'inform', 'refer', 'record']], 1],
+    ['scores a reversed order 0', [['record', 'refer', 'inform', 'safe']], 0],
+    [
+      'gives two of three pairs when two neighbours are swapped',
+      [['inform', 'safe', 'refer', 'record']],
+      2 / 3,
+    ],
+    [
+      'gives two of three pairs when the first step is moved to the end',
+      [['inform', 'refer', 'record', 'safe']],
+      2 / 3,
+    ],
+    [
+      'gives less for an incomplete sequence and ignores unknown and repeated ids',
+      [['safe', 'safe', 'nope', 'inform']],
+      1 / 3,
+    ],
+    ['scores an empty or missing response 0', [[], undefined], 0],
+  ]);
 });
 
 describe('scenario (decision and follow-up, half each)', () => {
   const q6 = question('q6', 'scenario');
-  it('scores the right decision and follow-up 1', () => {
-    expect(scoreQuestion(q6, { decision: 'handover', followUp: false })).toBe(1);
-  });
-  it('scores the right decision with a wrong follow-up 0.5', () => {
-    expect(scoreQuestion(q6, { decision: 'handover', followUp: true })).toBe(0.5);
-  });
-  it('scores a wrong decision with a right follow-up 0.5', () => {
-    expect(scoreQuestion(q6, { decision: 'detain', followUp: false })).toBe(0.5);
-  });
-  it('scores both wrong 0', () => {
-    expect(scoreQuestion(q6, { decision: 'detain', followUp: true })).toBe(0);
-  });
-  it('scores an empty or missing response 0', () => {
-    expect(scoreQuestion(q6, {})).toBe(0);
-    expect(scoreQuestion(q6, undefined)).toBe(0);
-  });
+  scores(q6, [
+    ['scores the right decision and follow-up 1', [{ decision: 'handover', followUp: false }], 1],
+    [
+      'scores the right decision with a wrong follow-up 0.5',
+      [{ decision: 'handover', followUp: true }],
+      0.5,
+    ],
+    [
+      'scores a wrong decision with a right follow-up 0.5',
+      [{ decision: 'detain', followUp: false }],
+      0.5,
+    ],
+    ['scores both wrong 0', [{ decision: 'detain', followUp: true }], 0],
+    ['scores an empty or missing response 0', [{}, undefined], 0],
+  ]);
   it('lets the decision carry the whole score without a follow-up', () => {
     const alone = { ...q6 };
     delete alone.followUp;

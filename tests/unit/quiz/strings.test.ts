@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../../src/i18n/en/quiz.json';
 import fr from '../../../src/i18n/fr/quiz.json';
-import { format } from '../../../src/quiz/client.ts';
+import { format } from '../../../src/i18n/format.ts';
 
 const placeholders = (text: string) =>
   [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();

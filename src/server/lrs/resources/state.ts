@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { requireState, type Principal } from '../auth/authenticate.ts';
 import type { DocumentWrite, StateKey, Store, StoredDocument } from '../store/types.ts';
-import { isObject } from '../xapi/validate.ts';
 import {
   checkPreconditions as checkDocumentPreconditions,
+  mergeDocument,
   sendDocument,
   sendJson,
 } from './documents.ts';
@@ -80,24 +80,7 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     const next = incoming(request);
     await store.writeState(key, stateId, (current) => {
       checkPreconditions(request, current);
-      if (!merge || current === null) return next;
-      if (!isJsonType(current.contentType) || !isJsonType(next.contentType)) {
-        throw badRequest(
-          'POST merges JSON documents only: both the stored and the sent document must be application/json',
-        );
-      }
-      const before = parseJson(
-        Buffer.from(current.content).toString('utf8'),
-        'the stored document',
-      );
-      const after = parseJson(Buffer.from(next.content).toString('utf8'), 'the document');
-      if (!isObject(before) || !isObject(after)) {
-        throw badRequest('POST merges JSON objects only; use PUT to replace the document');
-      }
-      return {
-        contentType: 'application/json',
-        content: Buffer.from(JSON.stringify({ ...before, ...after })),
-      };
+      return merge ? mergeDocument(current, next) : next;
     });
   };
 

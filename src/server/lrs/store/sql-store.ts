@@ -61,6 +61,16 @@ interface DocumentRow {
   updated: Date | string;
 }
 
+// The newest update time of a listing, which its Last-Modified header reports.
+function latestOf(rows: readonly { updated: Date | string }[]): string | null {
+  let latest: string | null = null;
+  for (const r of rows) {
+    const at = iso(r.updated);
+    if (latest === null || at > latest) latest = at;
+  }
+  return latest;
+}
+
 function iso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 }
@@ -510,12 +520,7 @@ export class SqlStore implements Store {
        ORDER BY state_id`,
       [key.activityId, key.agentIfi, key.registration ?? '', since],
     );
-    let latest: string | null = null;
-    for (const r of rows) {
-      const at = iso(r.updated);
-      if (latest === null || at > latest) latest = at;
-    }
-    return { ids: rows.map((r) => r.state_id), updated: latest };
+    return { ids: rows.map((r) => r.state_id), updated: latestOf(rows) };
   }
 
   async writeState(
@@ -571,12 +576,7 @@ export class SqlStore implements Store {
        ORDER BY profile_id`,
       [key.kind, key.subject, since],
     );
-    let latest: string | null = null;
-    for (const r of rows) {
-      const at = iso(r.updated);
-      if (latest === null || at > latest) latest = at;
-    }
-    return { ids: rows.map((r) => r.profile_id), updated: latest };
+    return { ids: rows.map((r) => r.profile_id), updated: latestOf(rows) };
   }
 
   async writeProfile(

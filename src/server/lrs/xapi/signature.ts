@@ -3,6 +3,7 @@ import { badRequest } from '../../http/errors.ts';
 import { isUuid, parseTimestamp } from './formats.ts';
 import type { Json, JsonObject } from './types.ts';
 import { isObject } from './validate.ts';
+import { canonicalJson } from './statement-index.ts';
 
 /** The usageType that marks an attachment as a statement signature (xAPI Data 2.6). */
 export const SIGNATURE_USAGE = 'http://adlnet.gov/expapi/attachments/signature';
@@ -17,7 +18,7 @@ function comparable(value: Json, key: string): Json {
   if (Array.isArray(value)) {
     const items = value.map((v) => comparable(v, ''));
     return key === 'member'
-      ? items.sort((a, b) => canonical(a).localeCompare(canonical(b)))
+      ? items.sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
       : items;
   }
   if (!isObject(value)) {
@@ -43,20 +44,11 @@ function comparable(value: Json, key: string): Json {
   return out;
 }
 
-function canonical(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k] as Json)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function statementForComparison(s: JsonObject, keepId: boolean): string {
   const ignored = new Set(['attachments', 'stored', 'authority', 'version']);
   if (!keepId) ignored.add('id');
   const rest: JsonObject = Object.fromEntries(Object.entries(s).filter(([k]) => !ignored.has(k)));
-  return canonical(comparable(rest, ''));
+  return canonicalJson(comparable(rest, ''));
 }
 
 function derToPem(der: string): string {

@@ -115,7 +115,8 @@ export function indexStatement(s: JsonObject): StatementIndex {
   return index;
 }
 
-function canonicalJson(value: Json): string {
+/** JSON with object keys sorted at every depth, so equal values give equal text. */
+export function canonicalJson(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isObject(value)) {
     const keys = Object.keys(value).sort();

@@ -2,7 +2,7 @@ import { IdbStorage } from './idb-storage.ts';
 import type { Learner } from './learner.ts';
 import { toRecords, type OutboxRecord, type SenderState, type WithLock } from './outbox.ts';
 import type { Sender } from './sender.ts';
-import type { Statement } from './types.ts';
+import type { Statement } from '../xapi/types.ts';
 
 /** What the status shows: the outbox's counts and what the sender is doing. */
 export interface SyncStatus {

@@ -1,4 +1,4 @@
-import type { Statement } from './types.ts';
+import type { Statement } from '../xapi/types.ts';
 
 /** A statement waiting in the outbox; `refused` holds the record store's reason once it said no. */
 export interface OutboxRecord {

@@ -1,5 +1,5 @@
 import type { Learner } from './learner.ts';
-import { activityIris } from './vocabulary.ts';
+import { activityIris } from '../xapi/vocabulary.ts';
 
 /** A section's place: its position among the module body's headings, or the key messages. */
 export type SectionKey = number | 'key-messages';

@@ -7,8 +7,8 @@ import {
   type Transport,
   type TransportResponse,
   type WithLock,
-} from '../../../src/xapi/outbox.ts';
-import { Sender } from '../../../src/xapi/sender.ts';
+} from '../../../src/client/outbox.ts';
+import { Sender } from '../../../src/client/sender.ts';
 import type { Statement } from '../../../src/xapi/types.ts';
 
 const site = 'https://training.example.org';

@@ -1,21 +1,21 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Question } from '../../schemas/quiz.ts';
-import { format } from '../../quiz/client.ts';
-import type { QuizStrings } from '../../quiz/client.ts';
+import { format } from '../../i18n/format.ts';
+import type { QuestionStrings, Reveal, ShownQuestion } from './shown.ts';
 
-type Ordering = Extract<Question, { type: 'ordering' }>;
+type Ordering = Extract<ShownQuestion, { type: 'ordering' }>;
 
 interface Props {
   /** The question as shown (steps in their shown order). */
   question: Ordering;
-  /** The right order, to show after checking. */
+  /** The right order, shown with the answers. */
   rightOrder: readonly string[];
   /** Step ids in the learner's order. */
   order: readonly string[];
   /** Called with the new order; absent when the question is read-only. */
   onChange: ((order: string[]) => void) | undefined;
-  checked: boolean;
-  strings: QuizStrings;
+  /** What to show of the answers; absent, nothing. The steps are locked once answers show. */
+  reveal: Reveal | undefined;
+  strings: QuestionStrings;
   idBase: string;
   announce: (text: string) => void;
 }
@@ -25,7 +25,7 @@ interface Props {
  * dragging only. Focus follows the moved step, and the live region says where it went.
  */
 export function OrderingField(props: Props) {
-  const { question, order, onChange, checked, strings, idBase, announce } = props;
+  const { question, order, onChange, reveal, strings, idBase, announce } = props;
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const text = new Map(question.steps.map((step) => [step.id, step.text]));
@@ -88,7 +88,7 @@ export function OrderingField(props: Props) {
           <li key={id} class="cpq-step" data-step-id={id}>
             <span class="cpq-step-pos">{format(strings.stepOf, { n: index + 1, total })}</span>
             <span class="cpq-step-text">{text.get(id) ?? id}</span>
-            {onChange && !checked && (
+            {onChange && !reveal && (
               <span class="cpq-moves">
                 {button(id, index, -1)}
                 {button(id, index, 1)}
@@ -97,9 +97,9 @@ export function OrderingField(props: Props) {
           </li>
         ))}
       </ol>
-      {checked && (
+      {reveal && (
         <div class="cpq-answer">
-          <p>{strings.correctOrder}</p>
+          <p>{reveal.strings.correctOrder}</p>
           <ol>
             {props.rightOrder.map((id) => (
               <li key={id}>{text.get(id) ?? id}</li>

@@ -1,8 +1,8 @@
 // The enrolment page: enrols with the project's service (or, where the site points at another
 // LRS, on this device), signs the learner in, and signs them out when the device changes hands.
-import { format } from '../quiz/client.ts';
+import { format } from '../i18n/format.ts';
 import { IdbStorage } from './idb-storage.ts';
-import { newUuid } from './ids.ts';
+import { newUuid } from '../xapi/ids.ts';
 import {
   basicAuth,
   clearLocalData,
@@ -13,7 +13,7 @@ import {
   type Learner,
 } from './learner.ts';
 import { startSync } from './sync.ts';
-import type { AccountAgent } from './types.ts';
+import type { AccountAgent } from '../xapi/types.ts';
 
 const root = document.getElementById('enrol');
 const form = document.querySelector<HTMLFormElement>('#enrol-form');
@@ -206,7 +206,7 @@ async function messageOf(response: Response): Promise<{ message: string; reason?
 
 /**
  * Sign-in codes: a signed-in learner gets a short single-use code here; on another device, the
- * code form exchanges one for a new credential of the same learner (src/server/routes/sign-in.ts).
+ * code form exchanges one for a new credential of the same learner (src/server/platform/sign-in/routes.ts).
  */
 function setUpCodes(options: {
   t: (key: string, params?: Record<string, string | number>) => string;

@@ -1,4 +1,4 @@
-import type { AccountAgent } from './types.ts';
+import type { AccountAgent } from '../xapi/types.ts';
 
 /** What the browser keeps about the signed-in learner (their own, agent-bound credential). */
 export interface Learner {

@@ -9,8 +9,8 @@ import {
   launched,
   terminated,
   type TrackingContext,
-} from './builders.ts';
-import { newUuid } from './ids.ts';
+} from '../xapi/builders.ts';
+import { newUuid } from '../xapi/ids.ts';
 import { siteOrigin, type Learner } from './learner.ts';
 import {
   fetchProgress,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeProgress, parseModuleProgress, quizRank } from '../../../src/xapi/state.ts';
+import { mergeProgress, parseModuleProgress, quizRank } from '../../../src/client/state.ts';
 
 const attempt = (used: number, checked: string[] | null) => ({
   used,

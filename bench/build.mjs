@@ -1,0 +1,276 @@
+// Build benchmark: generates a course of N modules (the real modules in rotation, both languages,
+// each with its quiz, ids made unique) in a temporary copy of the project, builds it, and reports
+// the build time, the precompress step's time and the search index size per language. With
+// --starlight it also builds the same text as a Starlight docs site, installed in its own temporary
+// folder (never in this project's dependencies), and prints both times and their ratio.
+//
+//   npm run bench:build                      100 modules (median of 3) and 1,000 modules (1 run)
+//   npm run bench:build -- --modules 100,500 --runs 3 --starlight
+//
+// Figures go to stdout and to bench/build.json.
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { generateCourse, generated, LANGS, realModules } from './generate-course.mjs';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '..');
+
+const { values: args } = parseArgs({
+  options: {
+    modules: { type: 'string', default: '100,1000' },
+    // Runs per size; sizes of 1,000 modules and more run once unless --runs says otherwise.
+    runs: { type: 'string' },
+    starlight: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const sizes = args.modules.split(',').map(Number);
+
+/** The median of a list of numbers. */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function runsFor(size) {
+  if (args.runs !== undefined) return Number(args.runs);
+  return size >= 1000 ? 1 : 3;
+}
+
+/** Copies what a build needs into a fresh folder; node_modules is linked, not copied. */
+function copyProject(root) {
+  for (const file of ['astro.config.mjs', 'tsconfig.json', 'package.json']) {
+    cpSync(join(repo, file), join(root, file));
+  }
+  // Copies, not links: Vite resolves links to their real path and would leave the copy's root.
+  for (const folder of ['src', 'integrations', 'public', 'content', 'assessments']) {
+    cpSync(join(repo, folder), join(root, folder), { recursive: true });
+  }
+  // A real node_modules of links, not one link: Astro keeps its content cache in
+  // node_modules/.astro, and the copy must neither reuse nor clear the repository's.
+  mkdirSync(join(root, 'node_modules'));
+  for (const entry of readdirSync(join(repo, 'node_modules'))) {
+    if (entry !== '.astro')
+      symlinkSync(join(repo, 'node_modules', entry), join(root, 'node_modules', entry));
+  }
+}
+
+/** Runs `astro build` in a folder; returns the wall time in ms and what it printed. */
+async function astroBuild(root) {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, 'node_modules/.astro'), { recursive: true, force: true });
+  const started = performance.now();
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'],
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  return { ms: performance.now() - started, output: stdout + stderr };
+}
+
+/** The precompress step's own time, from the line the integration logs. */
+function precompressMs(output) {
+  const match = /\[cp-precompress\].* in (\d+) ms/.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
+/** The content checks' own time, from the line their integration logs. */
+function checksMs(output) {
+  const match = /\[cp-content-checks\].* in (\d+) ms/.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * When the checks' worker had its answer, from the start of the build: while this is shorter than
+ * Astro's own content sync and bundling, the checks cost the build no time.
+ */
+function checksReadyMs(output) {
+  const match = /\[cp-content-checks\].* ready (\d+) ms after/.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
+function searchIndexSizes(root) {
+  const sizes = {};
+  for (const lang of LANGS) {
+    const file = join(root, 'dist', lang, 'search-index.json');
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file);
+    sizes[lang] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+  return sizes;
+}
+
+// Starlight: the same module text as Markdown pages of a docs site in English and French.
+
+const STARLIGHT_DIR = join(tmpdir(), 'cp-bench-starlight');
+
+/** Installs Astro (our version) and Starlight once in a temporary folder, reused by later runs. */
+async function installStarlight() {
+  const astroVersion = JSON.parse(
+    readFileSync(join(repo, 'node_modules/astro/package.json'), 'utf8'),
+  ).version;
+  const marker = join(STARLIGHT_DIR, `installed-${astroVersion}`);
+  if (existsSync(marker)) return;
+  rmSync(STARLIGHT_DIR, { recursive: true, force: true });
+  mkdirSync(STARLIGHT_DIR, { recursive: true });
+  writeFileSync(
+    join(STARLIGHT_DIR, 'package.json'),
+    JSON.stringify({ name: 'cp-bench-starlight', private: true, type: 'module' }),
+  );
+  console.log(`installing astro@${astroVersion} and @astrojs/starlight in ${STARLIGHT_DIR}`);
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', `astro@${astroVersion}`, '@astrojs/starlight'],
+    {
+      cwd: STARLIGHT_DIR,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  writeFileSync(marker, '');
+}
+
+/** The module as plain Markdown: frontmatter reduced to a title, MDX components to their text. */
+function toMarkdown(text) {
+  const title = /^title: (.*)$/m.exec(text)?.[1] ?? 'Module';
+  const body = text
+    .replace(/^---\n[\s\S]*?\n---\n/, '')
+    .replace(/^(import|export) .*$/gm, '')
+    .replace(/<\/?[A-Z][^>]*>/g, '');
+  return `---\ntitle: ${JSON.stringify(title.replace(/^['"]|['"]$/g, ''))}\n---\n${body}`;
+}
+
+async function starlightBuild(size, runs) {
+  await installStarlight();
+  // The site lives beside its own node_modules: through a link, Vite would resolve Starlight's
+  // virtual modules from outside the root and fail.
+  const root = STARLIGHT_DIR;
+  rmSync(join(root, 'src'), { recursive: true, force: true });
+  mkdirSync(join(root, 'src/content/docs'), { recursive: true });
+  writeFileSync(
+    join(root, 'astro.config.mjs'),
+    `import starlight from '@astrojs/starlight';
+import { defineConfig } from 'astro/config';
+export default defineConfig({
+  integrations: [starlight({
+    title: 'Child protection',
+    defaultLocale: 'en',
+    locales: { en: { label: 'English' }, fr: { label: 'Français', lang: 'fr' } },
+  })],
+});
+`,
+  );
+  writeFileSync(
+    join(root, 'src/content.config.ts'),
+    `import { defineCollection } from 'astro:content';
+import { docsLoader } from '@astrojs/starlight/loaders';
+import { docsSchema } from '@astrojs/starlight/schema';
+export const collections = { docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }) };
+`,
+  );
+  for (const lang of LANGS) {
+    const real = realModules(lang);
+    const dir = join(root, 'src/content/docs', lang);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.md'), '---\ntitle: Course\n---\n\nThe course.\n');
+    for (let i = 0; i < size; i += 1) {
+      const { id, module } = generated(real, i);
+      writeFileSync(join(dir, `${id}.md`), toMarkdown(module));
+    }
+  }
+  const times = [];
+  for (let r = 0; r < runs; r += 1) {
+    const build = await astroBuild(root);
+    console.log(
+      `${size} modules, Starlight run ${r + 1}/${runs}: ${(build.ms / 1000).toFixed(1)} s`,
+    );
+    times.push(build.ms);
+  }
+  return times;
+}
+
+const results = [];
+for (const size of sizes) {
+  const runs = runsFor(size);
+  const root = mkdtempSync(join(tmpdir(), 'cp-bench-build-'));
+  try {
+    copyProject(root);
+    generateCourse(root, size);
+    const builds = [];
+    for (let r = 0; r < runs; r += 1) {
+      const build = await astroBuild(root);
+      builds.push({
+        ms: build.ms,
+        precompressMs: precompressMs(build.output),
+        checksMs: checksMs(build.output),
+        checksReadyMs: checksReadyMs(build.output),
+      });
+      console.log(
+        `${size} modules, run ${r + 1}/${runs}: build ${(build.ms / 1000).toFixed(1)} s, precompress ${precompressMs(build.output)} ms, checks ${checksMs(build.output)} ms`,
+      );
+    }
+    const result = {
+      modules: size,
+      languages: LANGS.length,
+      runs,
+      buildMs: Math.round(median(builds.map((build) => build.ms))),
+      buildMsRuns: builds.map((build) => Math.round(build.ms)),
+      precompressMs: median(builds.map((build) => build.precompressMs ?? 0)),
+      checksMs: median(builds.map((build) => build.checksMs ?? 0)),
+      checksReadyMs: median(builds.map((build) => build.checksReadyMs ?? 0)),
+      searchIndexBytes: searchIndexSizes(root),
+    };
+    if (args.starlight) {
+      const times = await starlightBuild(size, runs);
+      result.starlightMs = Math.round(median(times));
+      result.starlightMsRuns = times.map(Math.round);
+      result.ratio = Number((result.buildMs / result.starlightMs).toFixed(2));
+      console.log(
+        `${size} modules: ours ${(result.buildMs / 1000).toFixed(1)} s, Starlight ${(result.starlightMs / 1000).toFixed(1)} s, ratio ${result.ratio}`,
+      );
+    }
+    console.log(JSON.stringify(result));
+    results.push(result);
+  } finally {
+    if (args.keep) console.log(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const out = join(repo, 'bench/build.json');
+const previous =
+  existsSync(out) && statSync(out).isFile() ? JSON.parse(readFileSync(out, 'utf8')) : {};
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      ...previous,
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      command: `node bench/build.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+      results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`wrote ${out}`);

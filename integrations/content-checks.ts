@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AstroIntegration } from 'astro';
+import { contentCheckError, type ContentCheckReport } from '../src/content/checks/index.ts';
+
+/** Runs src/content/checks/ on the project under root in a worker thread. */
+function checkInWorker(root: string): Promise<ContentCheckReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(root, 'src/content/checks/worker.ts'), { workerData: root });
+    worker.once('message', (report: ContentCheckReport) => {
+      resolve(report);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      reject(new Error(`the content checks worker stopped with code ${code} before reporting`));
+    });
+  });
+}
+
+/**
+ * Runs the cross-file content checks (src/content/checks/) during `astro build`: they start with
+ * the build, in a worker thread beside Astro's own work, and the build waits for them when it
+ * starts rendering pages (after Astro has validated each file against its schema). A broken course
+ * fails the build with every problem listed by file and field, before any page renders.
+ */
+export default function contentChecks(): AstroIntegration {
+  let checks: Promise<ContentCheckReport> | undefined;
+  let started = 0;
+  return {
+    name: 'cp-content-checks',
+    hooks: {
+      'astro:config:setup': ({ config, command }) => {
+        // Builds only: a dev server keeps serving while a writer fixes a file.
+        if (command !== 'build') return;
+        started = performance.now();
+        checks = checkInWorker(fileURLToPath(config.root));
+        // Handled when the build awaits it; until then a rejection is not unhandled.
+        checks.catch(() => undefined);
+      },
+      'astro:build:start': async ({ logger }) => {
+        const report = await (checks ?? Promise.reject(new Error('content checks did not start')));
+        if (report.problems.length > 0) throw contentCheckError(report.problems);
+        const waited = Math.round(performance.now() - started);
+        const detail = Object.entries(report.timings)
+          .map(([name, time]) => `${name} ${time}`)
+          .join(', ');
+        // The checks' own time goes in the log line so that bench/build.mjs can report it.
+        const ms = Object.values(report.timings).reduce((sum, time) => sum + time, 0);
+        logger.info(
+          `checked ${report.files} content files in ${ms} ms (${detail}); ready ${waited} ms after the build started`,
+        );
+      },
+    },
+  };
+}
