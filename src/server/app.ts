@@ -48,12 +48,6 @@ export interface ServerOptions {
   /** The service's rate limits (see http/rate-limits.ts for the defaults). */
   rateLimits?: RateLimits;
   /**
-   * The failed-authentication limit in its former shape, kept while tests/server/auth.test.ts
-   * passes it: `freeFailures` failures per address in a window of `baseDelayMs`. Prefer
-   * `rateLimits.failedAuth`.
-   */
-  throttle?: { freeFailures?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /**
    * The course site's public origin. When given, the platform is served under /api: learners
    * enrol and sign in on another device with a code, take graded assessments, and staff see the
    * reports. The origin is the homePage of learner accounts and must match the site the tracker
@@ -68,12 +62,6 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const attachmentBodyLimit = options.attachmentBodyLimit ?? DEFAULT_ATTACHMENT_BODY_LIMIT;
   const authorityHomePage = options.authorityHomePage ?? 'http://localhost/xapi';
   const limits: Required<RateLimits> = { ...DEFAULT_LIMITS, ...options.rateLimits };
-  if (options.throttle !== undefined && options.rateLimits?.failedAuth === undefined) {
-    limits.failedAuth = {
-      max: options.throttle.freeFailures ?? DEFAULT_LIMITS.failedAuth.max,
-      windowMs: options.throttle.baseDelayMs ?? DEFAULT_LIMITS.failedAuth.windowMs,
-    };
-  }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, parseMultipart } from '../../src/server/lrs/xapi/multipart.ts';
+import { databaseOf } from '../../src/server/lrs/store/open-store.ts';
 import { describeEachStore, make, q, type XapiResponse } from './helpers.ts';
 import {
   attachmentObject,
@@ -41,7 +42,7 @@ describeEachStore(
   'attachments',
   (lrs) => {
     const storedContents = async (sha2: string): Promise<number> => {
-      const rows = await lrs.store.database.query<{ n: number }>(
+      const rows = await databaseOf(lrs.store).query<{ n: number }>(
         'SELECT count(*)::int AS n FROM attachments WHERE sha2 = $1',
         [sha2],
       );

@@ -46,7 +46,7 @@ describeEachStore('credentials and scopes', (lrs) => {
   it('answers 429 with Retry-After to an address that keeps failing authentication', async () => {
     // A server of its own, so that other tests' failures do not count here.
     const guarded = await startServer(lrs.store, {
-      throttle: { freeFailures: 2, baseDelayMs: 800, maxDelayMs: 800 },
+      rateLimits: { failedAuth: { max: 2, windowMs: 800 } },
     });
     try {
       const bad = { ...lrs.admin, authorization: basicAuth('nobody', 'nothing') };

@@ -2,6 +2,7 @@
 // query instead of five), and planner statistics refreshed as statements arrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
+import { databaseOf } from '../../src/server/lrs/store/open-store.ts';
 import { inlineParams, sqlLiteral } from '../../src/server/db/sql-literal.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
 import { agentIfi } from '../../src/server/lrs/xapi/statement-index.ts';
@@ -41,7 +42,7 @@ describe('query parameters as literals (embedded store)', () => {
 
   it('round-trips strings that look like SQL, quotes, backslashes and placeholders', async () => {
     for (const value of tricky) {
-      const [row] = await store.database.query<{ v: string; n: number }>(
+      const [row] = await databaseOf(store).query<{ v: string; n: number }>(
         'SELECT $1::text AS v, $2::int AS n',
         [value, 7],
       );
@@ -60,14 +61,14 @@ describe('query parameters as literals (embedded store)', () => {
     await applied();
     for (const name of tricky) {
       const ifi = agentIfi({ account: { homePage, name } });
-      const [count] = await store.database.query<{ n: number }>(
+      const [count] = await databaseOf(store).query<{ n: number }>(
         'SELECT count(*)::int AS n FROM statements WHERE actor_ifi = $1',
         [ifi],
       );
       expect(count?.n, JSON.stringify(name)).toBe(2);
     }
     // Every statement went in, and the injection attempt dropped nothing.
-    const [all] = await store.database.query<{ n: number }>(
+    const [all] = await databaseOf(store).query<{ n: number }>(
       'SELECT count(*)::int AS n FROM statements WHERE actor_ifi LIKE $1',
       [`agent|account|${homePage}|%`],
     );
@@ -78,7 +79,7 @@ describe('query parameters as literals (embedded store)', () => {
     const bytes = new Uint8Array([0, 1, 39, 92, 255]);
     const when = new Date('2026-01-02T03:04:05.678Z');
     const list = ['a', 'b,c', 'd"e', 'f\\g', "h'i", 'NULL'];
-    const [row] = await store.database.query<{
+    const [row] = await databaseOf(store).query<{
       b: Uint8Array;
       t: boolean;
       f: boolean;
@@ -114,7 +115,7 @@ describe('query parameters as literals (embedded store)', () => {
 describe('planner statistics (embedded store)', () => {
   it('analyses the statements table as it grows, as autovacuum would', async () => {
     const reltuples = async (): Promise<number> => {
-      const [row] = await store.database.query<{ n: number }>(
+      const [row] = await databaseOf(store).query<{ n: number }>(
         "SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('statements')",
       );
       return row?.n ?? -1;
@@ -126,7 +127,7 @@ describe('planner statistics (embedded store)', () => {
       await store.insertStatements(Array.from({ length: 100 }, (_, i) => newStatement(i)));
     }
     // The ANALYZE runs in the background; a query waits behind it in PGlite's queue.
-    await store.database.query('SELECT 1');
+    await databaseOf(store).query('SELECT 1');
     await new Promise((r) => setTimeout(r, 50));
     const after = await reltuples();
     expect(before).toBeLessThan(50);

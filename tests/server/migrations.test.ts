@@ -85,7 +85,6 @@ describe.each(databases)('migrations on the $name database', (database) => {
     const first = await migrate(opened.db, 'lrs', LRS_MIGRATIONS);
     expect(first.applied).toEqual(versions);
     expect(first.functions).toEqual([
-      'enrolment-fields',
       'insert-statements',
       'link-refs',
       'own-keys',

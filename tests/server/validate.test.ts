@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LrsError } from '../../src/server/http/errors.ts';
+import { HttpError } from '../../src/server/http/errors.ts';
 import {
   isDuration,
   isIri,
@@ -21,9 +21,9 @@ function errorOf(s: unknown): string {
   try {
     validateStatement(s);
   } catch (error) {
-    expect(error).toBeInstanceOf(LrsError);
-    expect((error as LrsError).status).toBe(400);
-    return (error as LrsError).message;
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(400);
+    return (error as HttpError).message;
   }
   throw new Error('expected the statement to be rejected');
 }

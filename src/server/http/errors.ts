@@ -55,11 +55,6 @@ export class HttpError extends Error {
   }
 }
 
-/** The former name of HttpError, kept while tests/server/validate.test.ts imports it. */
-export const LrsError = HttpError;
-/** The former name of HttpError. */
-export type LrsError = HttpError;
-
 /** Builds a 400 Bad Request error. */
 export function badRequest(message: string, code?: string): HttpError {
   return new HttpError(400, message, code);

@@ -449,7 +449,7 @@ function rejectUnstorableText(value: Json, path: string): void {
   }
 }
 
-/** Validates one statement as xAPI 1.0.3 defines it; throws a 400 LrsError naming the field. */
+/** Validates one statement as xAPI 1.0.3 defines it; throws a 400 HttpError naming the field. */
 export function validateStatement(value: unknown, path = 'statement'): JsonObject {
   const s = object(value, path);
   rejectNulls(s, path);
