@@ -9,7 +9,9 @@ import {
   openPlatformStore,
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
-import { startServer, xapi, type TestServer } from './helpers.ts';
+import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, xapi, type StoreKind, type TestServer } from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */
 export const SITE = 'https://peacekeeping.example.org';
@@ -31,6 +33,35 @@ export async function startPlatform(
   const platform = await openPlatformStore(db);
   const server = await startServer(store, { siteUrl: SITE, ...options, platform });
   return { server, platform, db };
+}
+
+/** The password of the staff accounts usePlatform makes. */
+export const STAFF_PASSWORD = 'correct horse battery staple';
+
+/**
+ * Starts the service with the platform on a fresh store of `kind` before the suite's tests, with
+ * these staff accounts (password STAFF_PASSWORD), hands it to `use`, and stops it after them.
+ */
+export function usePlatform(
+  kind: StoreKind,
+  staff: readonly (readonly [string, StaffRole])[],
+  use: (started: PlatformServer) => void,
+): void {
+  let started: PlatformServer | undefined;
+  let cleanup = (): Promise<void> => Promise.resolve();
+  beforeAll(async () => {
+    const opened = await kind.open();
+    cleanup = () => opened.cleanup();
+    started = await startPlatform(opened.store);
+    for (const [name, role] of staff) {
+      await createStaffUser(started.platform.staff, name, role, STAFF_PASSWORD);
+    }
+    use(started);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.server.close();
+    await cleanup();
+  });
 }
 
 /** The right response to a question, read from its answer key. */

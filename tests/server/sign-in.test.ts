@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, normaliseCode } from '../../src/server/platform/sign-in/codes.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { api, enrol, SITE, startPlatform } from './certification-helpers.ts';
+import { api, enrol, SITE, STAFF_PASSWORD, usePlatform } from './certification-helpers.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
-
-const PASSWORD = 'correct horse battery staple';
 
 interface SignedIn {
   key: string;
@@ -26,7 +23,7 @@ const asCredential = (key: string, secret: string) => ({
 });
 
 async function login(server: TestServer, name: string) {
-  const res = await api(server, '/api/staff/login', { body: { name, password: PASSWORD } });
+  const res = await api(server, '/api/staff/login', { body: { name, password: STAFF_PASSWORD } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
 }
@@ -54,20 +51,17 @@ for (const kind of storeKinds()) {
   describe(`sign-in codes (${kind.name})`, () => {
     let server: TestServer;
     let db: SqlDatabase;
-    let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      const opened = await kind.open();
-      cleanup = () => opened.cleanup();
-      const started = await startPlatform(opened.store);
-      ({ server, db } = started);
-      await createStaffUser(started.platform.staff, 'trainer-sign', 'trainer', PASSWORD);
-      await createStaffUser(started.platform.staff, 'trainer-other', 'trainer', PASSWORD);
-    }, 60_000);
-    afterAll(async () => {
-      await server.close();
-      await cleanup();
-    });
+    usePlatform(
+      kind,
+      [
+        ['trainer-sign', 'trainer'],
+        ['trainer-other', 'trainer'],
+      ],
+      (started) => {
+        ({ server, db } = started);
+      },
+    );
 
     it('gives a signed-in learner a short code that another device exchanges for a new credential of the same learner', async () => {
       const learner = await enrol(server, { name: 'Fatou Ndiaye', language: 'fr' });
@@ -265,16 +259,9 @@ for (const kind of storeKinds()) {
   describe(`enrolment is atomic (${kind.name})`, () => {
     let server: TestServer;
     let db: SqlDatabase;
-    let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      const opened = await kind.open();
-      cleanup = () => opened.cleanup();
-      ({ server, db } = await startPlatform(opened.store));
-    }, 60_000);
-    afterAll(async () => {
-      await server.close();
-      await cleanup();
+    usePlatform(kind, [], (started) => {
+      ({ server, db } = started);
     });
 
     it('leaves no usable credential behind when the learner cannot be recorded', async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { createCredential, startServer, storeKinds, type TestServer } from './helpers.ts';
 import {
   api,
@@ -9,13 +8,12 @@ import {
   enrol,
   rightAnswers,
   SITE,
-  startPlatform,
+  STAFF_PASSWORD,
+  usePlatform,
   type EnrolledLearner,
 } from './certification-helpers.ts';
 
-const PASSWORD = 'correct horse battery staple';
-
-async function login(server: TestServer, name: string, password = PASSWORD) {
+async function login(server: TestServer, name: string, password = STAFF_PASSWORD) {
   const res = await api(server, '/api/staff/login', { body: { name, password } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
@@ -34,20 +32,17 @@ for (const kind of storeKinds()) {
   describe(`staff and reports (${kind.name})`, () => {
     let server: TestServer;
     let db: SqlDatabase;
-    let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      const opened = await kind.open();
-      cleanup = () => opened.cleanup();
-      const started = await startPlatform(opened.store);
-      ({ server, db } = started);
-      await createStaffUser(started.platform.staff, 'dpo-ana', 'dpo', PASSWORD);
-      await createStaffUser(started.platform.staff, 'trainer-ben', 'trainer', PASSWORD);
-    }, 60_000);
-    afterAll(async () => {
-      await server.close();
-      await cleanup();
-    });
+    usePlatform(
+      kind,
+      [
+        ['dpo-ana', 'dpo'],
+        ['trainer-ben', 'trainer'],
+      ],
+      (started) => {
+        ({ server, db } = started);
+      },
+    );
 
     it('signs in with an HttpOnly, SameSite=Strict cookie and refuses wrong passwords', async () => {
       const bad = await login(server, 'dpo-ana', 'wrong password!!');

@@ -5,6 +5,12 @@ import { format } from '../../i18n/format.ts';
 import { api, percent, when, type DashboardStrings } from './api.ts';
 import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
+import type {
+  ModuleProgress,
+  ReportGroup,
+  ReportLearner,
+  ReportTotals,
+} from '../../api/reports.ts';
 
 /** Props of the DPO dashboard island. */
 export interface Props {
@@ -22,33 +28,15 @@ const GROUPS = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as cons
 type Group = (typeof GROUPS)[number];
 const TEXT_FILTERS = ['mission', 'country', 'unit', 'cohort'] as const;
 
-interface Totals {
-  enrolled: number;
-  started: number;
-  completed: number;
-  certified: number;
-}
 interface Completion {
   groupBy: Group;
-  totals: Totals;
-  groups: (Totals & { key: string })[];
-}
-interface Learner {
-  learnerId: string;
-  name: string;
-  serviceNumber: string;
-  mission: string;
-  country: string;
-  unit: string;
-  cohort: string | null;
-  modulesDone: number;
-  modulesRequired: number;
-  certificateCode: string | null;
+  totals: ReportTotals;
+  groups: ReportGroup[];
 }
 interface Detail {
   profile: Record<string, string | null>;
   track: string | null;
-  modules: { module: string; completedAt: string | null; score: number | null }[];
+  modules: ModuleProgress[];
   attempts: { passed: boolean; scaled: number | null; at: string }[];
   certificates: { code: string; issuedAt: string; expiresAt: string; valid: boolean }[];
 }
@@ -56,7 +44,7 @@ interface Data {
   completion: Completion;
   byCountry: Completion;
   months: { month: string; certified: number }[];
-  learners: { total: number; learners: Learner[] };
+  learners: { total: number; learners: ReportLearner[] };
 }
 
 type Filters = Record<string, string>;

@@ -1,48 +1,12 @@
 import { VERBS } from '../../../xapi/vocabulary.ts';
 import { groupCode } from '../certification/codes.ts';
 import type { CertificationService } from '../certification/service.ts';
+import type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
 import type { GroupBy, ReportFilters } from '../store/report-queries.ts';
 
+export type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
+
 export { GROUP_BY, type GroupBy, type ReportFilters } from '../store/report-queries.ts';
-
-/** Counts for one group of learners. */
-export interface ReportGroup {
-  key: string;
-  enrolled: number;
-  started: number;
-  completed: number;
-  certified: number;
-}
-
-/** One learner's line in a report. */
-export interface ReportLearner {
-  learnerId: string;
-  name: string;
-  serviceNumber: string;
-  mission: string;
-  country: string;
-  unit: string;
-  role: string;
-  cohort: string | null;
-  track: string | null;
-  enrolledAt: string;
-  started: boolean;
-  modulesDone: number;
-  modulesRequired: number;
-  completed: boolean;
-  certificateCode: string | null;
-  certifiedAt: string | null;
-  expiresAt: string | null;
-}
-
-/** A learner's progress through one required module. */
-export interface ModuleProgress {
-  module: string;
-  /** When the learner first completed it, or null. */
-  completedAt: string | null;
-  /** The latest scaled score of its knowledge check, or null. */
-  score: number | null;
-}
 
 /**
  * The DPO reports. Learners, cohorts, attempts and certificates come from the platform's tables;

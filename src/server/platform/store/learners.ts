@@ -1,14 +1,9 @@
+import type { ServiceRecord } from '../../../api/reports.ts';
 import type { SqlClient } from '../../db/sql-database.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 
 /** What a learner gave at enrolment, and the track it puts them on. */
-export interface LearnerProfile {
-  name: string;
-  serviceNumber: string;
-  mission: string;
-  country: string;
-  unit: string;
-  role: string;
+export interface LearnerProfile extends ServiceRecord {
   language: string;
   /** The cohort code a trainer gave them, if any. */
   cohort: string | null;

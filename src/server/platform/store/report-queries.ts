@@ -1,4 +1,5 @@
 import type { SqlClient } from '../../db/sql-database.ts';
+import type { ServiceRecord } from '../../../api/reports.ts';
 
 /** The dimensions a report can be grouped by. */
 export const GROUP_BY = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
@@ -23,15 +24,9 @@ export interface ReportFilters {
 }
 
 /** A learner in a report, with their current certificate for their track. */
-export interface ReportedLearner {
+export interface ReportedLearner extends ServiceRecord {
   learnerId: string;
   agentIfi: string;
-  name: string;
-  serviceNumber: string;
-  mission: string;
-  country: string;
-  unit: string;
-  role: string;
   cohort: string | null;
   trackId: string | null;
   enrolledAt: string;
