@@ -42,12 +42,19 @@ export function startService(env: Record<string, string>): Promise<ServiceProces
   });
 }
 
-/** Runs the credentials CLI and returns its exit code and output. */
+/** The command-line tools: the LRS's credentials and the platform's staff accounts. */
+export const CLI = {
+  credentials: 'src/server/credentials-cli.ts',
+  staff: 'src/server/staff-cli.ts',
+} as const;
+
+/** Runs a command-line tool (the credentials one unless named) and returns its exit code and output. */
 export function runCli(
   args: string[],
   env: Record<string, string>,
+  tool: keyof typeof CLI = 'credentials',
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(NODE, ['src/server/credentials-cli.ts', ...args], {
+  const child = spawn(NODE, [CLI[tool], ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,12 @@ import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { api, enrol, SITE, STAFF_PASSWORD, usePlatform } from './certification-helpers.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 
+/** The staff accounts the suite signs in with. */
+const TRAINERS = [
+  ['trainer-sign', 'trainer'],
+  ['trainer-other', 'trainer'],
+] as const;
+
 interface SignedIn {
   key: string;
   secret: string;
@@ -52,16 +58,9 @@ for (const kind of storeKinds()) {
     let server: TestServer;
     let db: SqlDatabase;
 
-    usePlatform(
-      kind,
-      [
-        ['trainer-sign', 'trainer'],
-        ['trainer-other', 'trainer'],
-      ],
-      (started) => {
-        ({ server, db } = started);
-      },
-    );
+    usePlatform(kind, TRAINERS, (started) => {
+      ({ server, db } = started);
+    });
 
     it('gives a signed-in learner a short code that another device exchanges for a new credential of the same learner', async () => {
       const learner = await enrol(server, { name: 'Fatou Ndiaye', language: 'fr' });

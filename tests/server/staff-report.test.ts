@@ -13,6 +13,12 @@ import {
   type EnrolledLearner,
 } from './certification-helpers.ts';
 
+/** The staff accounts the suite signs in with. */
+const STAFF = [
+  ['dpo-ana', 'dpo'],
+  ['trainer-ben', 'trainer'],
+] as const;
+
 async function login(server: TestServer, name: string, password = STAFF_PASSWORD) {
   const res = await api(server, '/api/staff/login', { body: { name, password } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -33,16 +39,9 @@ for (const kind of storeKinds()) {
     let server: TestServer;
     let db: SqlDatabase;
 
-    usePlatform(
-      kind,
-      [
-        ['dpo-ana', 'dpo'],
-        ['trainer-ben', 'trainer'],
-      ],
-      (started) => {
-        ({ server, db } = started);
-      },
-    );
+    usePlatform(kind, STAFF, (started) => {
+      ({ server, db } = started);
+    });
 
     it('signs in with an HttpOnly, SameSite=Strict cookie and refuses wrong passwords', async () => {
       const bad = await login(server, 'dpo-ana', 'wrong password!!');

@@ -24,17 +24,33 @@ export interface Learner extends LearnerProfile {
   enrolledAt: string;
 }
 
-interface LearnerRow {
-  learner_id: string;
-  agent_ifi: string;
-  actor: JsonObject;
-  registration: string;
+/** The service record's columns of a learners row. */
+export interface ServiceRecordRow {
   name: string;
   service_number: string;
   mission: string;
   country: string;
   unit: string;
   role: string;
+}
+
+/** The service record of a learners row, as reports and the learner's own record show it. */
+export function serviceRecordOf(row: ServiceRecordRow): ServiceRecord {
+  return {
+    name: row.name,
+    serviceNumber: row.service_number,
+    mission: row.mission,
+    country: row.country,
+    unit: row.unit,
+    role: row.role,
+  };
+}
+
+interface LearnerRow extends ServiceRecordRow {
+  learner_id: string;
+  agent_ifi: string;
+  actor: JsonObject;
+  registration: string;
   track_id: string | null;
   language: string;
   cohort: string | null;
@@ -52,12 +68,7 @@ export function toLearner(row: LearnerRow): Learner {
     agentIfi: row.agent_ifi,
     actor: row.actor,
     registration: row.registration,
-    name: row.name,
-    serviceNumber: row.service_number,
-    mission: row.mission,
-    country: row.country,
-    unit: row.unit,
-    role: row.role,
+    ...serviceRecordOf(row),
     trackId: row.track_id,
     language: row.language,
     cohort: row.cohort,

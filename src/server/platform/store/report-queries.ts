@@ -1,5 +1,6 @@
 import type { SqlClient } from '../../db/sql-database.ts';
 import type { ServiceRecord } from '../../../api/reports.ts';
+import { serviceRecordOf, type ServiceRecordRow } from './learners.ts';
 
 /** The dimensions a report can be grouped by. */
 export const GROUP_BY = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
@@ -125,23 +126,19 @@ export class ReportQueries {
     const params: unknown[] = [];
     const where = this.#where(filters, params);
     params.push(limit, offset);
-    const rows = await this.#db.query<{
-      learner_id: string;
-      agent_ifi: string;
-      name: string;
-      service_number: string;
-      mission: string;
-      country: string;
-      unit: string;
-      role: string;
-      cohort: string | null;
-      track_id: string | null;
-      enrolled_at: Date | string;
-      code: string | null;
-      issued_at: Date | string | null;
-      expires_at: Date | string | null;
-      total: number;
-    }>(
+    const rows = await this.#db.query<
+      ServiceRecordRow & {
+        learner_id: string;
+        agent_ifi: string;
+        cohort: string | null;
+        track_id: string | null;
+        enrolled_at: Date | string;
+        code: string | null;
+        issued_at: Date | string | null;
+        expires_at: Date | string | null;
+        total: number;
+      }
+    >(
       `WITH ${CURRENT_CERTIFICATES}
        SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
          l.role, l.cohort, l.track_id, l.enrolled_at, c.code, c.issued_at, c.expires_at,
@@ -159,12 +156,7 @@ export class ReportQueries {
       learners: rows.map((r) => ({
         learnerId: r.learner_id,
         agentIfi: r.agent_ifi,
-        name: r.name,
-        serviceNumber: r.service_number,
-        mission: r.mission,
-        country: r.country,
-        unit: r.unit,
-        role: r.role,
+        ...serviceRecordOf(r),
         cohort: r.cohort,
         trackId: r.track_id,
         enrolledAt: iso(r.enrolled_at),
