@@ -98,6 +98,17 @@ export interface EnrolledLearner {
   registration: string;
 }
 
+/** The enrolment form of the tests' default learner. */
+export const PROFILE = {
+  name: 'Aminata Diallo',
+  serviceNumber: 'SN-1001',
+  role: 'police',
+  country: 'Senegal',
+  unit: 'FPU 3',
+  mission: 'MINUSCA',
+  language: 'en',
+};
+
 /** Enrols a learner through the real endpoint. */
 export async function enrol(
   server: TestServer,
@@ -106,16 +117,7 @@ export async function enrol(
   const res = await fetch(`${server.url}/api/enrol`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Aminata Diallo',
-      serviceNumber: 'SN-1001',
-      role: 'police',
-      country: 'Senegal',
-      unit: 'FPU 3',
-      mission: 'MINUSCA',
-      language: 'en',
-      ...profile,
-    }),
+    body: JSON.stringify({ ...PROFILE, ...profile }),
   });
   if (res.status !== 201) throw new Error(`enrol: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, normaliseCode } from '../../src/server/platform/sign-in/codes.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
-import { api, enrol, SITE, STAFF_PASSWORD, usePlatform } from './certification-helpers.ts';
+import { api, enrol, PROFILE, SITE, STAFF_PASSWORD, usePlatform } from './certification-helpers.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 
 /** The staff accounts the suite signs in with. */
@@ -277,21 +277,11 @@ for (const kind of storeKinds()) {
         'CREATE TRIGGER refuse_learner BEFORE INSERT ON learners FOR EACH ROW EXECUTE FUNCTION refuse_learner()',
       );
       const before = await usable(server);
-      const failed = await fetch(`${server.url}/api/enrol`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          name: 'Refused Profile',
-          serviceNumber: 'SN-1',
-          role: 'military',
-          country: 'Nepal',
-          unit: 'NEPBATT',
-          mission: 'UNIFIL',
-          language: 'en',
-        }),
+      const failed = await api(server, '/api/enrol', {
+        body: { ...PROFILE, name: 'Refused Profile' },
       });
       expect(failed.status).toBe(500);
-      expect(await failed.json()).toEqual({
+      expect(failed.json).toEqual({
         error: 'Internal Server Error',
         code: 'internal_server_error',
         message: 'internal error',
