@@ -7,7 +7,7 @@ import { openPgDatabase } from '../../src/server/db/pg-database.ts';
 import { openPgliteDatabase } from '../../src/server/db/pglite-database.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { LRS_MIGRATIONS } from '../../src/server/lrs/store/open-store.ts';
-import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/schema.ts';
+import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/platform-store.ts';
 import {
   dropSchema,
   inCi,

@@ -2,6 +2,7 @@ import { VERBS } from '../../../xapi/vocabulary.ts';
 import { groupCode } from '../certification/codes.ts';
 import type { CertificationService } from '../certification/service.ts';
 import type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
+import { serviceRecord } from '../store/learners.ts';
 import type { GroupBy, ReportFilters } from '../store/report-queries.ts';
 
 export type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
@@ -97,12 +98,7 @@ export class Reports {
         const modules = this.#modules(l.trackId, counts);
         return {
           learnerId: l.learnerId,
-          name: l.name,
-          serviceNumber: l.serviceNumber,
-          mission: l.mission,
-          country: l.country,
-          unit: l.unit,
-          role: l.role,
+          ...serviceRecord(l),
           cohort: l.cohort,
           track: l.trackId,
           enrolledAt: l.enrolledAt,
@@ -158,12 +154,7 @@ export class Reports {
     return {
       profile: {
         learnerId,
-        name: learner.name,
-        serviceNumber: learner.serviceNumber,
-        mission: learner.mission,
-        country: learner.country,
-        unit: learner.unit,
-        role: learner.role,
+        ...serviceRecord(learner),
         cohort: learner.cohort,
         enrolledAt: learner.enrolledAt,
       },

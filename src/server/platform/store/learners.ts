@@ -46,6 +46,12 @@ export function serviceRecordOf(row: ServiceRecordRow): ServiceRecord {
   };
 }
 
+/** Just the service record of a learner or a report line, for answers that show no more. */
+export function serviceRecord(from: ServiceRecord): ServiceRecord {
+  const { name, serviceNumber, mission, country, unit, role } = from;
+  return { name, serviceNumber, mission, country, unit, role };
+}
+
 interface LearnerRow extends ServiceRecordRow {
   learner_id: string;
   agent_ifi: string;

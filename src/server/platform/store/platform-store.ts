@@ -1,12 +1,15 @@
+import { migrate } from '../../db/migrate.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import { Attempts } from './attempts.ts';
 import { Certificates } from './certificates.ts';
 import { Cohorts } from './cohorts.ts';
 import { Learners } from './learners.ts';
 import { ReportQueries } from './report-queries.ts';
-import { migratePlatform } from './schema.ts';
 import { SignInCodes } from './sign-in-codes.ts';
 import { Staff } from './staff.ts';
+
+/** The platform schema's migrations (SQL files, applied in version order). */
+export const PLATFORM_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
 /**
  * The platform's repository: its own tables, one module per kind of record. Nothing else in the
@@ -34,6 +37,6 @@ export class PlatformStore {
 
 /** Brings the platform's tables up to date on a database and opens its repository there. */
 export async function openPlatformStore(db: SqlDatabase): Promise<PlatformStore> {
-  await migratePlatform(db);
+  await migrate(db, 'platform', PLATFORM_MIGRATIONS);
   return new PlatformStore(db);
 }
