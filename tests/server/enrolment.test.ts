@@ -213,6 +213,9 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
 
   it.each([
     ['name', { name: '' }],
+    ['name', { name: 'a\u0000b' }],
+    ['name', { name: 'a\ud800b' }],
+    ['unit', { unit: 'FPU \udc00' }],
     ['serviceNumber', { serviceNumber: undefined }],
     ['role', { role: 'pilot' }],
     ['country', { country: 42 }],

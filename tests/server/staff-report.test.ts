@@ -137,6 +137,13 @@ for (const kind of storeKinds()) {
       expect((await get('?track=unknown')).status).toBe(404);
       expect((await get('?country=a&country=b')).status).toBe(400);
       expect((await get('?drop=1')).status).toBe(400);
+      // Text PostgreSQL cannot store (a NUL) is refused before any query.
+      expect((await get('?mission=%00')).status).toBe(400);
+      expect((await get('?cohort=a%00')).status).toBe(400);
+      const nul = await api(server, '/api/staff/login', {
+        body: { name: 'dpo-ana\u0000', password: STAFF_PASSWORD },
+      });
+      expect(nul.status).toBe(400);
     });
 
     it('reports figures that match a generated data set, and the cohort view and CSV agree', async () => {

@@ -5,6 +5,14 @@ import { badRequest } from './errors.ts';
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Whether text is fit to store and show as given: no control characters (U+0000 among them,
+ * which PostgreSQL refuses in text) and no unpaired surrogates (not Unicode at all).
+ */
+export function isPlainText(value: string): boolean {
+  return !/[\p{Cc}\p{Cs}]/u.test(value);
+}
+
 /** Reads query parameters: only `allowed` ones, each once, at most 120 characters. */
 export function queryParams(
   request: FastifyRequest,
@@ -16,6 +24,7 @@ export function queryParams(
     if (!allowed.includes(key)) throw badRequest(`unknown parameter ${key}`);
     if (typeof value !== 'string') throw badRequest(`${key}: give it once`);
     if (value.length > 120) throw badRequest(`${key}: at most 120 characters`);
+    if (!isPlainText(value)) throw badRequest(`${key}: control characters or broken Unicode`);
     if (value.trim() !== '') out[key] = value.trim();
   }
   return out;

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, tooManyRequests } from '../../http/errors.ts';
+import { isPlainText } from '../../http/params.ts';
 import type { Limit } from '../../http/rate-limits.ts';
 import { newCredential, type Scope } from '../../lrs/auth/credentials.ts';
 import type { Store } from '../../lrs/store/types.ts';
@@ -59,8 +60,10 @@ function text(body: Record<string, unknown>, field: string, max: number): string
   }
   const trimmed = value.trim();
   if (trimmed.length > max) throw invalid(`${field}: at most ${max} characters`);
-  // Control characters have no place in a name or a unit and would corrupt CSV exports.
-  if (/\p{Cc}/u.test(trimmed)) throw invalid(`${field}: contains control characters`);
+  // Control characters have no place in a name or a unit and would corrupt CSV exports; an
+  // unpaired surrogate is not text at all.
+  if (!isPlainText(trimmed))
+    throw invalid(`${field}: contains control characters or broken Unicode`);
   return trimmed;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, unauthorized } from '../../http/errors.ts';
+import { isPlainText } from '../../http/params.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { Staff } from '../store/staff.ts';
 import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
@@ -46,7 +47,13 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
     const body = request.body as { name?: unknown; password?: unknown } | null;
     const name = nameOf(body);
     const password = typeof body?.password === 'string' ? body.password : '';
-    if (name === '' || password === '' || name.length > 80 || password.length > 200) {
+    if (
+      name === '' ||
+      password === '' ||
+      name.length > 80 ||
+      password.length > 200 ||
+      !isPlainText(name)
+    ) {
       throw badRequest('name and password are required');
     }
     await perAddress.check(request);
