@@ -1,21 +1,20 @@
 // Starts one process that serves the built site and the LRS: `npm run lrs`.
 import { buildServer, XAPI_PREFIX } from './app.ts';
+import { ConfigError, describeStore, loadConfig, type ServiceConfig } from './config.ts';
 import { newCredential } from './lrs/auth/credentials.ts';
-import { describeStore, setting, storeConfigFromEnv } from './config.ts';
 import { openStore } from './lrs/store/open-store.ts';
 
-const env = process.env;
-const port = Number(env.PORT ?? 4321);
-const host = setting(env, 'HOST', '127.0.0.1');
-const siteDir = setting(env, 'SITE_DIR', './dist');
-const config = storeConfigFromEnv(env);
-const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
-  .split(',')
-  .map((o) => o.trim())
-  .filter((o) => o !== '');
+let config: ServiceConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 const store = await openStore({
-  ...config,
+  ...config.store,
   onFailure: (error) => {
     // Nothing can be stored any more; a restart applies the journal and serves again.
     console.error(
@@ -42,17 +41,18 @@ if (!existing.some((c) => c.revokedAt === null)) {
 
 const app = await buildServer({
   store,
-  staticDir: siteDir,
-  corsOrigins,
-  logger: env.LRS_LOG === '1',
-  authorityHomePage: setting(env, 'LRS_AUTHORITY_HOMEPAGE', `http://${host}:${port}${XAPI_PREFIX}`),
+  staticDir: config.siteDir,
+  corsOrigins: config.corsOrigins,
+  logLevel: config.logLevel,
+  trustProxy: config.trustProxy,
+  authorityHomePage: config.authorityHomePage,
   // The origin the site was built for (astro.config's `site`): learner accounts live there.
-  siteUrl: setting(env, 'SITE_URL', 'http://localhost:4321'),
+  siteUrl: config.siteUrl,
 });
 
-const url = await app.listen({ port, host });
+const url = await app.listen({ port: config.port, host: config.host });
 console.log(
-  `LRS listening on ${url} (${describeStore(config)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
+  `LRS listening on ${url} (${describeStore(config.store)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
 );
 
 let closing = false;

@@ -184,3 +184,10 @@ export async function api(
   }
   return { status: res.status, json, text, headers: res.headers };
 }
+
+/** Signs a staff account in: the answer, its session cookie ("name=value") and CSRF token. */
+export async function staffLogin(server: TestServer, name: string, password = STAFF_PASSWORD) {
+  const res = await api(server, '/api/staff/login', { body: { name, password } });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}

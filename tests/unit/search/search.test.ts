@@ -53,7 +53,8 @@ describe('search over the English course', () => {
     ['ICRC', 'police-coordination-cp-actors'],
     ['unpol', 'police-coordination-cp-actors'],
     ['action plans', 'monitoring-reporting-mechanism'],
-    ['Paris Principles', 'un-system-child-protection'],
+    ['Paris Principles', 'children-in-military-operations'],
+    ['Paris Commitments', 'un-system-child-protection'],
   ])('finds the right module first for "%s"', (query, module) => {
     const results = searcher.search(query);
     // The glossary entry of an acronym may rank above every module; among modules, the right one leads.
