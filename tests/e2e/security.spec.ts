@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { builtPages } from './support/pages.ts';
 
 test('every page runs only its own hashed scripts, and cannot be framed', async ({ page }) => {
   const violations: string[] = [];
@@ -29,4 +30,18 @@ test('every page runs only its own hashed scripts, and cannot be framed', async 
     return (window as { __injected?: boolean }).__injected === true;
   });
   expect(ran).toBe(false);
+});
+
+test('no page of the course trips its own Content-Security-Policy', async ({ page }) => {
+  test.setTimeout(120_000);
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) {
+      violations.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+  const pages = builtPages().filter((path) => /^\/(en|fr)\/(modules|glossary)\//.test(path));
+  expect(pages.length).toBeGreaterThan(4);
+  for (const path of pages) await page.goto(path, { waitUntil: 'load' });
+  expect(violations).toEqual([]);
 });
