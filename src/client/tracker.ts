@@ -1,5 +1,5 @@
 import { storageKey } from '../quiz/client.ts';
-import { onQuizEvent } from '../quiz/events.ts';
+import { offerQuizProgress, onQuizEvent } from '../quiz/events.ts';
 import {
   answered,
   completed,
@@ -161,8 +161,13 @@ export function startTracker(learner: Learner, sync: Sync): void {
         localStorage.setItem(quizKey, JSON.stringify(merged.value));
       }
     } else if (hydrated) {
-      // The island already read its storage: keep its copy rather than one it cannot show.
-      captureQuiz();
+      // The island already read its storage: it takes the State's copy if the learner has not
+      // touched the quiz on this page yet; otherwise its own copy stays.
+      const taken =
+        quizKey !== undefined &&
+        merged?.key === quizKey &&
+        offerQuizProgress(document, { key: quizKey, value: merged.value });
+      if (!taken) captureQuiz();
     }
     const place = remote?.section;
     if (place && before.section?.at !== place.at && window.scrollY === 0 && !location.hash) {

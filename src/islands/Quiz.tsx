@@ -4,9 +4,9 @@ import { format } from '../i18n/format.ts';
 import { percent, staticQuizId, storageKey } from '../quiz/client.ts';
 import type { QuizIslandProps } from '../quiz/client.ts';
 import { planAttempt } from '../quiz/draw.ts';
-import { dispatchQuizEvent } from '../quiz/events.ts';
+import { dispatchQuizEvent, onQuizRestore } from '../quiz/events.ts';
 import type { QuizEventDetail } from '../quiz/events.ts';
-import { loadProgress, saveProgress } from '../quiz/progress.ts';
+import { loadProgress, parseProgress, saveProgress } from '../quiz/progress.ts';
 import type { QuizProgress } from '../quiz/progress.ts';
 import { hasResponse, scoreAttempt, scoreQuestion } from '../quiz/scoring.ts';
 import type { QuestionResponse } from '../quiz/scoring.ts';
@@ -71,12 +71,29 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
     score: (question, response) => scoreQuestion(question as Question | FollowUp, response),
   };
 
+  // The progress as loaded, and as it is now: a restore from another device replaces only
+  // progress the learner has not changed on this page.
+  const loaded = useRef<QuizProgress | null>(null);
+  const latest = useRef<QuizProgress>(progress);
+  latest.current = progress;
+
   useEffect(() => {
     const stored = loadProgress(storage(), key);
+    loaded.current = stored;
+    latest.current = stored;
     setProgress(stored);
     setResumed(stored.current !== undefined);
     setMounted(true);
     document.getElementById(staticQuizId(quiz))?.setAttribute('hidden', '');
+    return onQuizRestore(document, (offer) => {
+      if (offer.key !== key || latest.current !== loaded.current) return false;
+      const restored = parseProgress(JSON.stringify(offer.value));
+      loaded.current = restored;
+      latest.current = restored;
+      setProgress(restored);
+      setResumed(restored.current !== undefined);
+      return true;
+    });
   }, [key, quiz]);
 
   useEffect(() => {

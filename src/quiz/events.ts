@@ -96,3 +96,41 @@ export function onQuizEvent(
     target.removeEventListener(QUIZ_EVENT, listener);
   };
 }
+
+/**
+ * The other way round: the tracking layer offers the quiz a learner's progress brought from
+ * another device (the State resource) after the island has started. The island takes it only if
+ * the learner has not touched the quiz on this page yet, and says so by cancelling the event.
+ */
+export const QUIZ_RESTORE_EVENT = 'cp-quiz-restore';
+
+/** What a restore offers: the quiz's storage key and its stored progress (as saved). */
+export interface QuizRestoreDetail {
+  key: string;
+  value: unknown;
+}
+
+/** Offers progress to the quiz islands on the page; true if one took it. */
+export function offerQuizProgress(target: EventTarget, detail: QuizRestoreDetail): boolean {
+  const event = new CustomEvent<QuizRestoreDetail>(QUIZ_RESTORE_EVENT, {
+    detail,
+    cancelable: true,
+  });
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+/** Listens for offered progress; the handler returns true to take it. */
+export function onQuizRestore(
+  target: EventTarget,
+  handler: (detail: QuizRestoreDetail) => boolean,
+): () => void {
+  const listener = (event: Event) => {
+    const custom = event as CustomEvent<QuizRestoreDetail>;
+    if (handler(custom.detail)) custom.preventDefault();
+  };
+  target.addEventListener(QUIZ_RESTORE_EVENT, listener);
+  return () => {
+    target.removeEventListener(QUIZ_RESTORE_EVENT, listener);
+  };
+}
