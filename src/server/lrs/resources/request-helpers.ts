@@ -51,6 +51,18 @@ export function checkIdLength(value: string, name: string): void {
 
 /** Reads the query string, rejecting parameters the resource does not define. */
 export function readParams(request: FastifyRequest, allowed: readonly string[]): Params {
+  // The query parser keeps a percent-encoding it cannot decode as the raw text; such a query
+  // is refused rather than read as something the client did not send.
+  const raw = request.url.split('?')[1] ?? '';
+  for (const part of raw.split('&')) {
+    try {
+      decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      throw badRequest(
+        `the query string has a percent-encoding that is not UTF-8: ${part.slice(0, 80)}`,
+      );
+    }
+  }
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   return checkParams(query, allowed);
 }
