@@ -113,7 +113,7 @@ describeEachStore('hostile input', (lrs) => {
       `/xapi/agents/profile?agent=${agent}&profileId=%ED%A0%80`,
       `/xapi/activities?activityId=${q(`http://x.org/${'a'.repeat(800)}`)}`,
       `/xapi/agents?agent=${q({ mbox: `mailto:${'a'.repeat(800)}@x.org` })}`,
-      `/xapi/statements?${'%00'}=1`,
+      `/xapi/statements?%00=1`,
     ];
     for (const url of urls) {
       for (const method of ['GET', 'PUT']) {
@@ -135,7 +135,7 @@ describeEachStore('hostile input', (lrs) => {
 
   it('refuses overlong or repeated headers it reads, naming the header', async () => {
     const res = await lrs.request('/xapi/statements', {
-      headers: { 'Accept-Language': `${'x'.repeat(300)}` },
+      headers: { 'Accept-Language': 'x'.repeat(300) },
     });
     expect(res.status).toBe(400);
     expect(res.message).toContain('accept-language');
