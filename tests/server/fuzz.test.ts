@@ -120,7 +120,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     node = node[key] as Record<string, unknown>;
   }
   const last = path[path.length - 1] ?? 'x';
-  if (value === undefined) delete node[last];
+  if (value === undefined) Reflect.deleteProperty(node, last);
   else node[last] = value;
 }
 
@@ -338,8 +338,7 @@ describeEachStore(
       const failures: string[] = [];
       let next = 0;
       const worker = async () => {
-        for (let i = next++; i < cases.length; i = next++) {
-          const c = cases[i] as Case;
+        for (let i = next++, c = cases[i]; c !== undefined; i = next++, c = cases[i]) {
           try {
             outcomes.push(await send(lrs, c));
           } catch (error) {
