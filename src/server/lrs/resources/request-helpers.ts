@@ -32,7 +32,9 @@ export function checkParam(name: string, value: string): void {
     );
   }
   if (/\p{Cc}/u.test(value)) {
-    throw badRequest(`query parameter "${name}" contains a control character (U+0000 to U+001F)`);
+    throw badRequest(
+      `query parameter "${name}" contains a control character (U+0000 to U+001F or U+007F to U+009F)`,
+    );
   }
   if (!value.isWellFormed() || value.includes('\uFFFD')) {
     throw badRequest(`query parameter "${name}" is not valid UTF-8 or has an unpaired surrogate`);

@@ -75,7 +75,7 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
 export function parseJson(text: string, what: string): Json {
   if (jsonTextDepth(text) > MAX_JSON_DEPTH) {
     throw badRequest(
-      `${what} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (the limit is ${MAX_JSON_DEPTH})`,
+      `${what} nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`,
     );
   }
   try {
