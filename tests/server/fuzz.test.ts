@@ -167,7 +167,7 @@ const enc = (text: string) =>
 
 function hostileCase(r: Rng, lrs: Lrs): Case {
   const json = { 'Content-Type': 'application/json' };
-  const kind = r.int(10);
+  const kind = r.int(12);
   if (kind <= 3) {
     // Statements: one, a batch, or a PUT; sometimes sent as raw broken bytes.
     const list = Array.from({ length: r.pick([1, 1, 2, 5]) }, () => hostileStatement(r));
@@ -272,6 +272,72 @@ function hostileCase(r: Rng, lrs: Lrs): Case {
       headers,
       ...(method === 'PUT' || method === 'POST' ? { body, documentUrl: resource } : {}),
       statementIds: [],
+    };
+  }
+  if (kind === 10) {
+    // The alternate request syntax, its form fields standing for headers, parameters and body.
+    const s = hostileStatement(r);
+    const id = typeof s.id === 'string' ? s.id : randomUUID();
+    const target = r.pick([
+      { path: '/xapi/statements', method: 'PUT', ids: [id] },
+      { path: '/xapi/statements', method: 'POST', ids: [id] },
+      { path: '/xapi/statements', method: 'GET', ids: [] },
+      { path: '/xapi/activities/state', method: 'PUT', ids: [] },
+    ]);
+    const fields = new URLSearchParams({
+      Authorization: r.int(6) === 0 ? hostileString(r).toWellFormed() : lrs.admin.authorization,
+      'X-Experience-API-Version': r.int(6) === 0 ? hostileString(r).toWellFormed() : '1.0.3',
+      content: JSON.stringify(s).toWellFormed(),
+    });
+    if (target.method === 'PUT' && target.path === '/xapi/statements')
+      fields.set('statementId', id);
+    if (target.path.endsWith('state')) {
+      fields.set('activityId', make.activity());
+      fields.set('agent', JSON.stringify(make.agent()));
+      fields.set('stateId', hostileString(r).toWellFormed());
+    }
+    if (r.int(3) === 0)
+      fields.set(
+        r.pick(['Content-Type', 'If-Match', 'verb', 'method']),
+        hostileString(r).toWellFormed(),
+      );
+    const body =
+      r.int(5) === 0 ? `${fields.toString()}&x=%FF%00&${enc(hostileString(r))}` : fields.toString();
+    return {
+      what: `alternate ${target.method}`,
+      method: 'POST',
+      path: `${target.path}?method=${r.int(8) === 0 ? enc(hostileString(r)) : target.method}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      statementIds: target.ids,
+    };
+  }
+  if (kind === 11) {
+    // multipart/mixed with broken boundaries, parts and hashes.
+    const s = make.statement({
+      attachments: [
+        {
+          usageType: 'http://adlnet.gov/expapi/attachments/signature',
+          display: { en: 'x' },
+          contentType: 'application/octet-stream',
+          length: 3,
+          sha2: r.pick(['0'.repeat(64), hostileString(r)]),
+        },
+      ],
+    });
+    const boundary = 'b0undary';
+    const parts = [
+      `--${boundary}\r\nContent-Type: application/json\r\n\r\n${r.int(3) === 0 ? nestedText(5000) : JSON.stringify(s)}\r\n`,
+      `--${boundary}\r\nContent-Type: application/octet-stream\r\nX-Experience-API-Hash: ${'0'.repeat(64)}\r\n\r\n${r.pick(['abc', 'a.b.c', `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(nestedText(3000)).toString('base64url')}.x`])}\r\n`,
+      r.int(3) === 0 ? '' : `--${boundary}--\r\n`,
+    ];
+    return {
+      what: 'multipart POST',
+      method: 'POST',
+      path: '/xapi/statements',
+      headers: { 'Content-Type': `multipart/mixed; boundary=${r.pick([boundary, '', 'other'])}` },
+      body: parts.join(''),
+      statementIds: [s.id],
     };
   }
   // Headers: credentials, versions and negotiation gone wrong.
