@@ -48,7 +48,8 @@ function checkHeaders(request: FastifyRequest): void {
         `the ${name} header is ${value.length} characters long; the limit is ${limit}`,
       );
     }
-    if (/[\p{Cc}\p{Cs}]/u.test(value)) {
+    // Any control character but the tab HTTP allows between words.
+    if (/(?!\t)[\p{Cc}\p{Cs}]/u.test(value)) {
       throw badRequest(`the ${name} header contains a control character or broken Unicode`);
     }
   }
