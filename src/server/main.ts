@@ -14,17 +14,7 @@ const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
   .map((o) => o.trim())
   .filter((o) => o !== '');
 
-const store = await openStore({
-  ...config,
-  onFailure: (error) => {
-    // Nothing can be stored any more; a restart applies the journal and serves again.
-    console.error(
-      'The embedded store stopped; exiting so that the service can be restarted:',
-      error,
-    );
-    process.exit(1);
-  },
-});
+const store = await openStore(config);
 // A fresh install gets one administrator credential, shown once; its secret is stored hashed.
 const existing = await store.listCredentials();
 if (!existing.some((c) => c.revokedAt === null)) {
