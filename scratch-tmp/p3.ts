@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openPgliteDatabase } from '../src/server/db/pglite-database.ts';
+const dir = '/tmp/pgl-probe/d3';
+let t = performance.now();
+let db = await openPgliteDatabase(dir); await db.close();
+console.log('create durable', performance.now() - t);
+t = performance.now();
+db = await openPgliteDatabase(dir); await db.close();
+console.log('reopen durable', performance.now() - t);
+t = performance.now();
+const p = await PGlite.create({ dataDir: dir }); await p.close();
+console.log('reopen plain', performance.now() - t);

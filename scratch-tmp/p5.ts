@@ -1,0 +1,12 @@
+import { openPgliteDatabase } from '../src/server/db/pglite-database.ts';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const orig = fs.fsyncSync; let n = 0;
+(fs as any).fsyncSync = (fd: number) => { n++; return orig(fd); }; syncBuiltinESMExports();
+const dir = '/tmp/pgl-probe/d5';
+let t = performance.now();
+const db = await openPgliteDatabase(dir);
+console.log('create durable', performance.now() - t, 'fsyncs', n);
+t = performance.now(); n = 0;
+await db.close();
+console.log('close durable', performance.now() - t, 'fsyncs', n);
