@@ -2,6 +2,7 @@
 // POST: committed before the platform answers, and under the same id rules (a different
 // statement under an existing id gets 409; nothing is overwritten).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { createCredential, make, q, storeKinds, xapi, type TestServer } from './helpers.ts';
 import { api, enrol, rightAnswers, startPlatform } from './certification-helpers.ts';
@@ -42,7 +43,7 @@ describe.each(storeKinds())('platform statements on $name', (kind) => {
     if (recorded === undefined) throw new Error('the attempt is not in the LRS');
 
     // A client's different statement under the platform's id: refused, nothing overwritten.
-    const rival = make.statement({ id: recorded.id, actor: learner.actor });
+    const rival = make.statement({ id: recorded.id, actor: learner.actor as JsonObject });
     const refused = await xapi(server, admin, '/xapi/statements', { body: rival });
     expect(refused.status, refused.text).toBe(409);
     const put = await xapi(server, admin, `/xapi/statements?statementId=${recorded.id}`, {

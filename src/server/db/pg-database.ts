@@ -59,9 +59,9 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
   return {
     kind: 'postgres',
     query,
-    // Each statement commits on a connection of its own; the server flushes the WAL of commits
-    // that arrive together in one write (its own group commit).
-    groupCommit: query,
+    // Each call commits on a connection of its own; the server flushes the WAL of commits that
+    // arrive together in one write (its own group commit).
+    groupCommit: (text, rows) => query(text, [rows]),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
       try {

@@ -98,7 +98,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
   return {
     kind: 'pglite',
     query: (text, params) => client.query(text, params),
-    groupCommit: (text, params) => client.query(text, params),
+    groupCommit: (text, rows) => client.query(text, [rows]),
     transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       return db.transaction(async (tx) =>
         fn({

@@ -9,8 +9,11 @@ export interface WorkerOptions {
 
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params?: unknown[] | undefined; tx?: number }
-  /** One statement that may share its transaction with other `group` requests (group commit). */
-  | { id: number; op: 'group'; sql: string; params?: unknown[] | undefined }
+  /**
+   * `sql` with $1 = `rows` (a JSON array), sharing its transaction with other `group` requests
+   * waiting with it, and joined with those of the same `sql` and no `keys` in common.
+   */
+  | { id: number; op: 'group'; sql: string; rows: string; keys: string[] }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   /** Commits of group transactions so far (for tests). */
   | { id: number; op: 'commits' }

@@ -196,7 +196,10 @@ export class WorkerDatabase implements SqlDatabase {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#outbox.push({ ...request, id });
-      if (this.#outbox.length === 1) queueMicrotask(() => { this.#flush(); });
+      if (this.#outbox.length === 1)
+        queueMicrotask(() => {
+          this.#flush();
+        });
     });
   }
 
@@ -222,8 +225,9 @@ export class WorkerDatabase implements SqlDatabase {
     return ((await this.#call({ op: 'query', sql: text, params })).rows ?? []) as T[];
   }
 
-  async groupCommit<T>(text: string, params?: unknown[]): Promise<T[]> {
-    return ((await this.#call({ op: 'group', sql: text, params })).rows ?? []) as T[];
+  async groupCommit<T>(text: string, rows: string, keys: readonly string[]): Promise<T[]> {
+    return ((await this.#call({ op: 'group', sql: text, rows, keys: [...keys] })).rows ??
+      []) as T[];
   }
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {

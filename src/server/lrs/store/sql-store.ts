@@ -106,7 +106,7 @@ function storeRefusal(error: unknown): unknown {
 
 // A B-tree index entry holds at most about 2,700 bytes, and the widest index (migration 2)
 // holds a statement's verb, object id and actor together. Longer keys would fail in the
-// database, after the embedded store has acknowledged the statement; they are refused first.
+// database with an error that is no fault of the store; they are refused first, with a 400.
 const MAX_KEY_BYTES = 700;
 
 function checkIndexable(s: NewStatement): void {
@@ -143,6 +143,8 @@ export class SqlStore implements Store {
   // and the cache cannot go stale; it saves a query on every request. PostgreSQL instances
   // share their database with other processes, so they always ask it.
   readonly #credentials: Map<string, CredentialRecord> | undefined;
+  // Rows are numbered across requests, so that writes joined by group commit keep their order.
+  #ord = 0;
 
   /**
    * `autoAnalyze` keeps planner statistics fresh as statements and state documents arrive, for a database without
@@ -254,12 +256,13 @@ export class SqlStore implements Store {
   ): Promise<string | undefined> {
     // The answer's consistent-through comes with the insert, in the same round trip.
     const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
-      ${this.#consistentThroughSql('$2')} AS t`;
-    const params = [JSON.stringify(rows.map((row, ord) => ({ ord, ...row }))), APPLICATION_NAME];
+      ${this.#consistentThroughSql(`'${APPLICATION_NAME}'`)} AS t`;
+    const batch = JSON.stringify(rows.map((row) => ({ ord: this.#ord++, ...row })));
     let through: string | undefined;
     try {
       if (attachments.length === 0) {
-        through = (await this.#db.groupCommit<{ t: string }>(insert, params))[0]?.t;
+        const ids = rows.map((r) => r.id.toLowerCase());
+        through = (await this.#db.groupCommit<{ t: string }>(insert, batch, ids))[0]?.t;
       } else {
         // Contents first, in the statements' transaction: both are stored or neither is.
         await this.#db.transaction(async (tx) => {
@@ -270,7 +273,7 @@ export class SqlStore implements Store {
               [a.sha2.toLowerCase(), a.contentType, a.content],
             );
           }
-          through = (await tx.query<{ t: string }>(insert, params))[0]?.t;
+          through = (await tx.query<{ t: string }>(insert, [batch]))[0]?.t;
         });
       }
     } catch (error) {
@@ -292,7 +295,7 @@ export class SqlStore implements Store {
   // still to be committed is stored before the oldest transaction the service's connections
   // have open, on any instance. The embedded store runs one transaction at a time on its one
   // connection, so nothing else is in flight while this runs. `name` is the placeholder of
-  // APPLICATION_NAME. Truncated to milliseconds, as stored times are.
+  // APPLICATION_NAME (or the name as a literal). Truncated to milliseconds, as stored times are.
   #consistentThroughSql(name: string): string {
     const inFlight =
       this.kind === 'postgres'
