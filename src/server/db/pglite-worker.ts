@@ -54,8 +54,18 @@ try {
   throw error;
 }
 
+// An answer that cannot be sent (rows too deeply nested to copy, say) becomes that request's
+// error, rather than an answer that never comes.
 function reply(message: WorkerReply): void {
-  port?.postMessage(message);
+  try {
+    port?.postMessage(message);
+  } catch (error) {
+    port?.postMessage({
+      id: message.id,
+      ok: false,
+      error: { message: `the answer could not be sent: ${errorOf(error).message}` },
+    } satisfies WorkerReply);
+  }
 }
 
 let commits = 0;
