@@ -6,7 +6,9 @@
 //   LRS_BENCH_ROUNDS=3                      ingest rounds per batch size (the median is kept)
 //
 // Ingest is timed for one sequential client in batches of 1, 10 and 100, and for 20 clients at
-// once each sending one statement at a time (a classroom syncing together).
+// once each sending batches of 1 and of 100 (a classroom syncing together). Every answer comes
+// after the write is committed and on disk (fsync on, both stores); after each round the last
+// statement answered is read back by id at once, and must be there.
 //
 // The service runs as its own process (src/server/main.ts), as in production (on the embedded
 // store it has two busy threads: HTTP, and the database); this process is the client, with
@@ -33,7 +35,14 @@ const sizes = (process.env.LRS_BENCH_SIZES ?? '10000,100000,1000000')
 const rounds = Number(process.env.LRS_BENCH_ROUNDS ?? 3);
 const wanted = (process.env.LRS_BENCH_STORES ?? 'pglite,postgres').split(',');
 const QUERY_RUNS = 60;
-const CLIENTS = 20;
+// [clients, statements per request, statements per round]
+const INGEST_RUNS = [
+  [1, 1, 1000],
+  [1, 10, 3000],
+  [1, 100, 10000],
+  [20, 1, 2000],
+  [20, 100, 20000],
+];
 
 const VERBS = [
   'launched',
@@ -153,22 +162,23 @@ function payloads(requests, batch, counter, learners) {
   });
 }
 
-// One client at a time, as one browser outbox would send.
-async function ingestRate(service, batch, statements, counter, learners) {
-  const bodies = payloads(Math.ceil(statements / batch), batch, counter, learners);
-  const conn = new Connection(service.url);
-  try {
-    const started = performance.now();
-    for (const body of bodies) await post(conn, service, body);
-    return (bodies.length * batch) / ((performance.now() - started) / 1000);
-  } finally {
-    conn.close();
-  }
+// The last statement of a body, read back by id the moment its answer has come: an answer
+// means the statement is stored and queryable.
+async function checkQueryable(conn, service, body) {
+  const parsed = JSON.parse(body);
+  const last = Array.isArray(parsed) ? parsed[parsed.length - 1] : parsed;
+  const res = await conn.request('GET', `/xapi/statements?statementId=${last.id}`, {
+    Authorization: service.auth,
+    'X-Experience-API-Version': '1.0.3',
+  });
+  if (res.status !== 200)
+    throw new Error(`statement ${last.id} answered but not found: ${res.status}`);
 }
 
-// A classroom syncing at once: `clients` senders, each posting one statement at a time.
-async function ingestConcurrent(service, clients, statements, counter, learners) {
-  const bodies = payloads(statements, 1, counter, learners);
+// `clients` senders at once (one: as one browser outbox would send), each posting `batch`
+// statements a request.
+async function ingest(service, clients, batch, statements, counter, learners) {
+  const bodies = payloads(Math.ceil(statements / batch), batch, counter, learners);
   const conns = Array.from({ length: clients }, () => new Connection(service.url));
   try {
     const started = performance.now();
@@ -177,7 +187,9 @@ async function ingestConcurrent(service, clients, statements, counter, learners)
       while (next < bodies.length) await post(conn, service, bodies[next++]);
     };
     await Promise.all(conns.map(sender));
-    return statements / ((performance.now() - started) / 1000);
+    const rate = (bodies.length * batch) / ((performance.now() - started) / 1000);
+    await checkQueryable(conns[0], service, bodies[bodies.length - 1]);
+    return rate;
   } finally {
     for (const c of conns) c.close();
   }
@@ -210,6 +222,8 @@ function queries(learners) {
   return {
     agent: (i) => `agent=${agent(i)}&limit=50`,
     'agent+verb': (i) => `agent=${agent(i)}&verb=${enc(VERBS[4])}&limit=50`,
+    'agent+verb+activity': (i) =>
+      `agent=${agent(i)}&verb=${enc(VERBS[2])}&activity=${enc(`${MODULES[((i * 7919) % learners) % 4]}/question-${i % 20}`)}&limit=50`,
     verb: () => `verb=${enc(VERBS[4])}&limit=50`,
     activity: (i) => `activity=${enc(`${MODULES[i % 4]}/question-${i % 20}`)}&limit=50`,
     'related activity (course)': () => `activity=${enc(COURSE)}&related_activities=true&limit=50`,
@@ -254,7 +268,12 @@ let currentSchema = 'public';
 // Ingest is measured on a fresh store, then a second fresh store is loaded to each size for the
 // query timings, so the sizes are exact.
 async function runStore(name, makeEnv) {
-  console.log(`\n== ${name} ==`);
+  console.log(
+    `\n== ${name} == (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')})`,
+  );
   const result = { store: name, startupSeconds: 0, ingest: {}, queries: [] };
   const learners = learnerCount(sizes[sizes.length - 1] ?? 10000);
 
@@ -265,32 +284,19 @@ async function runStore(name, makeEnv) {
   console.log(`service ready in ${result.startupSeconds} s (creates the store)`);
   try {
     const counter = { next: 0 };
-    for (const [batch, statements] of [
-      [1, 1000],
-      [10, 3000],
-      [100, 10000],
-    ]) {
+    for (const [clients, batch, statements] of INGEST_RUNS) {
       const rates = [];
       for (let r = 0; r < rounds; r++)
-        rates.push(await ingestRate(service, batch, statements, counter, learners));
-      result.ingest[`batch${batch}`] = {
+        rates.push(await ingest(service, clients, batch, statements, counter, learners));
+      const name = clients === 1 ? `batch${batch}` : `batch${batch}x${clients}clients`;
+      result.ingest[name] = {
         medianStatementsPerSecond: Math.round(median(rates)),
         rounds: rates.map(Math.round),
       };
       console.log(
-        `ingest, batches of ${batch}: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
+        `ingest, ${clients} client(s), batches of ${batch}: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
       );
     }
-    const rates = [];
-    for (let r = 0; r < rounds; r++)
-      rates.push(await ingestConcurrent(service, CLIENTS, 2000, counter, learners));
-    result.ingest[`batch1x${CLIENTS}clients`] = {
-      medianStatementsPerSecond: Math.round(median(rates)),
-      rounds: rates.map(Math.round),
-    };
-    console.log(
-      `ingest, ${CLIENTS} clients one at a time: median ${Math.round(median(rates))} statements/s (${rates.map(Math.round).join(', ')})`,
-    );
   } finally {
     await stopService(service);
     await cleanup();
@@ -328,9 +334,11 @@ const results = {
     cpu: os.cpus()[0]?.model,
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
+    // The machine may be shared: its load average (1, 5, 15 min) when the run started.
+    loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
   },
   date: new Date().toISOString(),
-  note: 'Client: bench/http-client.mjs (one keep-alive connection per sender, bodies made before timing). Ingest: one client sending sequentially over HTTP, and 20 clients at once sending one statement at a time. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
+  note: 'Client: bench/http-client.mjs (one keep-alive connection per sender, bodies made before timing). Ingest: one client sending sequentially over HTTP, and 20 clients at once, in batches of 1 and 100; every answer after commit and fsync, the last statement of each round read back by id at once. Queries: limit=50, 60 runs per query kind after a warm-up, latency measured by the client over HTTP.',
   stores: [],
 };
 

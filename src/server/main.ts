@@ -13,17 +13,7 @@ try {
   process.exit(1);
 }
 
-const store = await openStore({
-  ...config.store,
-  onFailure: (error) => {
-    // Nothing can be stored any more; a restart applies the journal and serves again.
-    console.error(
-      'The embedded store stopped; exiting so that the service can be restarted:',
-      error,
-    );
-    process.exit(1);
-  },
-});
+const store = await openStore(config.store);
 // A fresh install gets one administrator credential, shown once; its secret is stored hashed.
 const existing = await store.listCredentials();
 if (!existing.some((c) => c.revokedAt === null)) {

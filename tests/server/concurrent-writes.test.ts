@@ -5,7 +5,7 @@ import { SqlStore } from '../../src/server/lrs/store/sql-store.ts';
 import { describeEachStore, make, q } from './helpers.ts';
 
 describeEachStore('concurrent statement writes', (lrs) => {
-  // Commits of statement writes so far: counted on the embedded store's journal, none elsewhere.
+  // Commits of statement writes so far: counted by the embedded store's thread, none elsewhere.
   const commits = async () =>
     lrs.store instanceof SqlStore ? await lrs.store.statementCommits() : null;
 
@@ -54,7 +54,7 @@ describeEachStore('concurrent statement writes', (lrs) => {
 
     const after = await commits();
     if (lrs.kind === 'postgres') {
-      // PostgreSQL commits each request itself; the service keeps no journal to count.
+      // PostgreSQL commits each request on a connection of its own; the service counts none.
       expect([before, after]).toEqual([null, null]);
     } else {
       // 57 requests reach the store; one transaction each would be 57. How many share one

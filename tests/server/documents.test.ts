@@ -42,6 +42,9 @@ describeEachStore('document resources', (lrs) => {
 
   const put = (url: string, body: unknown, req: LrsRequest = {}) =>
     lrs.status(url, { method: 'PUT', body, ...req });
+  // A profile document PUT says it creates (Communication 3.1: without a header it is a 409).
+  const create = (url: string, body: unknown, req: LrsRequest = {}) =>
+    put(url, body, { headers: { 'If-None-Match': '*' }, ...req });
   const post = (url: string, body: unknown, req: LrsRequest = {}) =>
     lrs.status(url, { method: 'POST', body, ...req });
   const json = async (url: string, req: LrsRequest = {}) => (await lrs.request(url, req)).json;
@@ -91,7 +94,7 @@ describeEachStore('document resources', (lrs) => {
       expect(res.headers.get('etag')).toBe(etagOf(bytes));
 
       const textUrl = `${resource.base()}&profileId=note`;
-      const plain = { 'Content-Type': 'text/plain; charset=utf-8' };
+      const plain = { 'Content-Type': 'text/plain; charset=utf-8', 'If-None-Match': '*' };
       expect(await lrs.status(textUrl, { method: 'PUT', raw: 'plain words', headers: plain })).toBe(
         204,
       );
@@ -124,7 +127,7 @@ describeEachStore('document resources', (lrs) => {
       expect(await json(url)).toEqual(merged);
 
       const binaryUrl = `${resource.base()}&profileId=blob`;
-      const octets = { 'Content-Type': 'application/octet-stream' };
+      const octets = { 'Content-Type': 'application/octet-stream', 'If-None-Match': '*' };
       expect(await lrs.status(binaryUrl, { method: 'PUT', raw: 'abc', headers: octets })).toBe(204);
       expect(await post(binaryUrl, { a: 1 })).toBe(400);
       expect((await lrs.request(binaryUrl)).text).toBe('abc');
@@ -132,7 +135,7 @@ describeEachStore('document resources', (lrs) => {
 
     it('enforces concurrency: 409 without a header, 412 on a stale or missing ETag', async () => {
       const url = `${resource.base()}&profileId=guarded`;
-      expect(await put(url, { v: 1 })).toBe(204);
+      expect(await create(url, { v: 1 })).toBe(204);
       const etag = (await lrs.request(url)).headers.get('etag') ?? '';
       const ifMatch = (tag: string) => ({ headers: { 'If-Match': tag } });
       const zeros = ifMatch('"0000000000000000000000000000000000000000"');
@@ -155,11 +158,11 @@ describeEachStore('document resources', (lrs) => {
 
     it('lists profileIds with since, with an ETag and Last-Modified', async () => {
       const base = resource.base();
-      expect(await put(`${base}&profileId=one`, { n: 1 })).toBe(204);
+      expect(await create(`${base}&profileId=one`, { n: 1 })).toBe(204);
       await sleep(30);
       const between = new Date().toISOString();
       await sleep(30);
-      expect(await put(`${base}&profileId=two`, { n: 2 })).toBe(204);
+      expect(await create(`${base}&profileId=two`, { n: 2 })).toBe(204);
       const all = await lrs.request(base, { as: reader });
       expect(all.status).toBe(200);
       expect(all.json).toEqual(['one', 'two']);
@@ -228,10 +231,10 @@ describeEachStore('document resources', (lrs) => {
     const me = { account: { homePage: 'https://peacekeeping.example.org', name: make.uuid() } };
     const learner = await lrs.learner(['profile'], me);
     const mine = `/xapi/agents/profile?agent=${q(me)}&profileId=p`;
-    expect(await put(mine, { a: 1 }, { as: learner })).toBe(204);
+    expect(await create(mine, { a: 1 }, { as: learner })).toBe(204);
     expect(await json(mine, { as: learner })).toEqual({ a: 1 });
     const theirs = `/xapi/agents/profile?agent=${q(make.agent())}&profileId=p`;
-    expect(await put(theirs, { secret: true })).toBe(204);
+    expect(await create(theirs, { secret: true })).toBe(204);
     for (const method of ['GET', 'PUT', 'POST', 'DELETE']) {
       const body = method === 'PUT' || method === 'POST' ? { body: { b: 2 } } : {};
       expect(await lrs.status(theirs, { method, ...body, as: learner }), method).toBe(403);
@@ -240,7 +243,7 @@ describeEachStore('document resources', (lrs) => {
 
     // Activity profiles are shared by all learners: readable, not writable, by one of them.
     const activity = `/xapi/activities/profile?activityId=${q(make.activity())}&profileId=p`;
-    expect(await put(activity, { course: 1 })).toBe(204);
+    expect(await create(activity, { course: 1 })).toBe(204);
     expect(await json(activity, { as: learner })).toEqual({ course: 1 });
     expect(await post(activity, { course: 2 }, { as: learner })).toBe(403);
     expect(await json(activity)).toEqual({ course: 1 });

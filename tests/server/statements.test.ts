@@ -237,7 +237,7 @@ describeEachStore('statements', (lrs) => {
       const s = asIds.json as Record<string, Record<string, unknown>>;
       expect(s.verb).toEqual({ id: verbA });
       expect(s.object?.definition).toBeUndefined();
-      expect(s.actor).toEqual(learner);
+      expect(s.actor).toEqual({ mbox: learner.mbox });
 
       const canonical = async (i: number, languages: string) => {
         const res = await lrs.request(`${byId(made[i]?.id)}&format=canonical`, {

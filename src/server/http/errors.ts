@@ -11,6 +11,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** The reason phrase of an HTTP status ("Error" for one the service does not use). */

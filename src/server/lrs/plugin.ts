@@ -23,6 +23,44 @@ export const DEFAULT_ATTACHMENT_BODY_LIMIT = 16 * 1024 * 1024;
 
 const VERSION_HEADER = 'X-Experience-API-Version';
 
+/**
+ * The request headers the LRS reads, each with the longest value it accepts (characters). A
+ * longer value, one given twice, or one with a control character is a 400 naming the header,
+ * before anything else reads it.
+ */
+export const HEADER_LIMITS: Readonly<Record<string, number>> = {
+  authorization: 1024,
+  'x-experience-api-version': 32,
+  'content-type': 256,
+  'if-match': 1024,
+  'if-none-match': 1024,
+  accept: 1024,
+  'accept-language': 256,
+};
+
+function checkHeaders(request: FastifyRequest): void {
+  for (const [name, limit] of Object.entries(HEADER_LIMITS)) {
+    const value = request.headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) throw badRequest(`the ${name} header is given more than once`);
+    if (value.length > limit) {
+      throw badRequest(
+        `the ${name} header is ${value.length} characters long; the limit is ${limit}`,
+      );
+    }
+    // Any control character but the tab HTTP allows between words.
+    if (/(?!\t)[\p{Cc}\p{Cs}]/u.test(value)) {
+      throw badRequest(`the ${name} header contains a control character or broken Unicode`);
+    }
+  }
+}
+
+// The statement GET routes, whose every answer carries X-Experience-API-Consistent-Through.
+const STATEMENT_READS = new Set([
+  `${XAPI_PREFIX}/statements`,
+  `${XAPI_PREFIX}/statements/more/:token`,
+]);
+
 // Set by the outer response itself, never copied from a dispatched one.
 const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -90,6 +128,7 @@ export async function lrsPlugin(xapi: FastifyInstance, options: LrsPluginOptions
   // check below applies to the headers and parameters carried in its form.
   xapi.addHook('onRequest', async (request, reply) => {
     reply.header(VERSION_HEADER, SUPPORTED_VERSIONS[0]);
+    checkHeaders(request);
     const alternate = await alternateRequest(request, bodyLimit);
     if (alternate === null) return;
     const response = await xapi.inject(alternate);
@@ -114,6 +153,20 @@ export async function lrsPlugin(xapi: FastifyInstance, options: LrsPluginOptions
     }
     if (route === '') return;
     principals.set(request, await auth.authenticate(request));
+  });
+  // Communication 2.1.3: GET statements answers carry Consistent-Through, errors included; the
+  // route sets it before it queries, this fills it in for answers that never reached the route.
+  xapi.addHook('onSend', async (request, reply, payload) => {
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (!read || !STATEMENT_READS.has(request.routeOptions.url ?? '')) return payload;
+    if (reply.hasHeader('X-Experience-API-Consistent-Through')) return payload;
+    try {
+      reply.header('X-Experience-API-Consistent-Through', await store.consistentThrough());
+    } catch (error) {
+      // The answer goes out without it rather than not at all.
+      request.log.warn(error);
+    }
+    return payload;
   });
   registerAbout(xapi);
   registerStatements(xapi, store, principalOf, XAPI_PREFIX);

@@ -36,7 +36,8 @@ describe('search over the English course', () => {
   });
 
   it('finds the police module first for "focal point"', () => {
-    const results = searcher.search('focal point');
+    // The glossary entry of the acronym CPFP may rank above every module; among modules, the police one leads.
+    const results = searcher.search('focal point').filter((r) => r.url.includes('/modules/'));
     expect(moduleOf(results[0]?.url ?? '')).toBe('police-coordination-cp-actors');
   });
 
@@ -79,7 +80,7 @@ describe('search over the English course', () => {
   });
 
   it('links section results to the heading anchor and marks the words in the snippet', () => {
-    const [first] = searcher.search('focal point');
+    const [first] = searcher.search('focal point').filter((r) => r.url.includes('/modules/'));
     expect(first?.url).toMatch(/^\/en\/modules\/[a-z-]+\/(#[a-z0-9-]+)?$/);
     expect(first?.snippet.some((part) => part.mark)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { HttpError, forbidden, unauthorized } from '../../http/errors.ts';
+import { HttpError, badRequest, forbidden, unauthorized } from '../../http/errors.ts';
 import type { FailureLimit } from '../../http/rate-limits.ts';
 import type { Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
@@ -47,6 +47,38 @@ export function requireState(p: Principal, write: boolean): void {
   throw forbidden(`this credential lacks the state scope${write ? '' : ' (or all/read)'}`);
 }
 
+/** The longest key and secret a Basic header may carry (the service makes 24 and 32). */
+export const MAX_KEY_LENGTH = 128;
+export const MAX_SECRET_LENGTH = 256;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes Basic credentials: UTF-8 text without control characters, within the lengths above;
+ * otherwise a 400 (not a failed sign-in: such a pair matches no credential). A NUL must never
+ * reach the secret check: scrypt's PBKDF2 pads a short password with zero bytes, so "secret"
+ * followed by NULs would derive the same key as "secret".
+ */
+function basicCredentials(base64: string): string {
+  let decoded: string;
+  try {
+    decoded = UTF8.decode(Buffer.from(base64, 'base64'));
+  } catch {
+    throw badRequest('Basic credentials must be UTF-8 text');
+  }
+  if (/[\p{Cc}\p{Cs}]/u.test(decoded)) {
+    throw badRequest('Basic credentials must not contain control characters (U+0000 among them)');
+  }
+  const colon = decoded.indexOf(':');
+  const keyLength = colon < 0 ? decoded.length : colon;
+  if (keyLength > MAX_KEY_LENGTH || decoded.length - keyLength - 1 > MAX_SECRET_LENGTH) {
+    throw badRequest(
+      `Basic credentials: a key is at most ${MAX_KEY_LENGTH} characters and a secret at most ${MAX_SECRET_LENGTH}`,
+    );
+  }
+  return decoded;
+}
+
 /**
  * Checks Basic-auth credentials against the store. A successful scrypt check is remembered per
  * (key, secret digest, stored hash), so steady traffic costs one indexed lookup, and revocation
@@ -86,7 +118,7 @@ export class Authenticator {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!match?.[1])
       throw unauthorized('the Authorization header must be "Basic <base64 key:secret>"');
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const decoded = basicCredentials(match[1]);
     const colon = decoded.indexOf(':');
     if (colon < 1) throw unauthorized('Basic credentials must be "key:secret"');
     const key = decoded.slice(0, colon);

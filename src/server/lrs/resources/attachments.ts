@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../../http/errors.ts';
 import type { AttachmentContent } from '../store/types.ts';
+import { parseJsonBytes } from '../xapi/json-text.ts';
 import { boundaryOf, parseMultipart } from '../xapi/multipart.ts';
 import { SIGNATURE_USAGE, verifyStatementSignature } from '../xapi/signature.ts';
 import type { Json, JsonObject } from '../xapi/types.ts';
@@ -18,14 +19,6 @@ function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-function parseJsonText(text: string, what: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw badRequest(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Reads the body of a statements PUT or POST (xAPI Communication 1.5): application/json, or
  * multipart/mixed whose first part is the JSON statements and whose other parts are attachment
@@ -39,7 +32,7 @@ export function readStatementsRequest(
   const parts = new Map<string, AttachmentContent>();
   if (type === 'application/json') {
     if (raw.length === 0) throw badRequest('the request body is empty');
-    return { body: parseJsonText(raw.toString('utf8'), 'the request body'), parts };
+    return { body: parseJsonBytes(raw, 'the request body'), parts };
   }
   if (type !== 'multipart/mixed') {
     throw badRequest(
@@ -56,7 +49,7 @@ export function readStatementsRequest(
       `the first multipart part must be the statements as application/json, got "${firstType || 'no Content-Type'}"`,
     );
   }
-  const body = parseJsonText(first.body.toString('utf8'), 'the first multipart part');
+  const body = parseJsonBytes(first.body, 'the first multipart part');
   rest.forEach((part, i) => {
     const where = `multipart part ${i + 1}`;
     const declared = part.headers['x-experience-api-hash']?.toLowerCase();

@@ -9,9 +9,10 @@ import {
 } from '../../http/errors.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { DocumentWrite, ProfileKey, Store, StoredDocument } from '../store/types.ts';
+import { parseJsonBytes } from '../xapi/json-text.ts';
 import { isObject } from '../xapi/validate.ts';
 import {
-  parseJson,
+  documentIdParam,
   rawBody,
   readParams,
   required,
@@ -43,8 +44,9 @@ function tags(header: string): string[] {
 
 /**
  * Applies If-Match and If-None-Match to the current document: 412 when one fails. With
- * `headerRequired` (PUT on a profile resource), overwriting an existing document without either
- * header is a 409, so a client cannot replace a document it has not seen.
+ * `headerRequired` (PUT on a profile resource), a request with neither header is a 409 whether
+ * or not the document exists (Communication 2.5, 2.6 and 3.1: the client must say whether it
+ * means to create or to replace), so a client cannot replace a document it has not seen.
  */
 export function checkPreconditions(
   request: FastifyRequest,
@@ -70,10 +72,13 @@ export function checkPreconditions(
       throw preconditionFailed('If-None-Match failed: the document exists');
     }
   }
-  if (headerRequired && current !== null && ifMatch === undefined && ifNoneMatch === undefined) {
+  if (headerRequired && ifMatch === undefined && ifNoneMatch === undefined) {
     throw conflict(
-      'the document already exists: GET it to check its current state, then send If-Match ' +
-        'with its ETag to replace it (or If-None-Match: * to create only)',
+      current === null
+        ? 'a PUT of a profile document needs If-None-Match: * to create it (or If-Match with ' +
+            'the ETag of the document it replaces)'
+        : 'the document already exists: GET it to check its current state, then send ' +
+            'If-Match with its ETag to replace it (or If-None-Match: * to create only)',
     );
   }
 }
@@ -94,7 +99,7 @@ export function incomingDocument(request: FastifyRequest): DocumentWrite {
     throw badRequest(`the Content-Type "${header}" is not a media type`);
   }
   const content = rawBody(request);
-  if (type === 'application/json') parseJson(content.toString('utf8'), 'the document');
+  if (type === 'application/json') parseJsonBytes(content, 'the document');
   return { contentType: header, content };
 }
 
@@ -112,8 +117,8 @@ export function mergeDocument(current: StoredDocument | null, next: DocumentWrit
   if (baseType(next.contentType) !== 'application/json') {
     throw badRequest('POST merges JSON documents only: send application/json, or use PUT');
   }
-  const before = parseJson(Buffer.from(current.content).toString('utf8'), 'the stored document');
-  const after = parseJson(Buffer.from(next.content).toString('utf8'), 'the document');
+  const before = parseJsonBytes(current.content, 'the stored document (replace it with PUT)');
+  const after = parseJsonBytes(next.content, 'the document');
   if (!isObject(before) || !isObject(after)) {
     throw badRequest('POST merges JSON objects only; use PUT to replace the document');
   }
@@ -175,7 +180,8 @@ export function registerProfileResource(
     requireProfile(principal, false);
     const params = readParams(request, allowed);
     const key = keyOf(params, principal, false);
-    const profileId = params.profileId;
+    const profileId =
+      params.profileId === undefined ? undefined : documentIdParam(params.profileId, 'profileId');
     if (profileId !== undefined) {
       if (params.since !== undefined) throw badRequest('"since" applies only without profileId');
       const doc = await store.getProfile(key, profileId);
@@ -194,7 +200,7 @@ export function registerProfileResource(
       const params = readParams(request, allowed);
       if (params.since !== undefined) throw badRequest('"since" applies only to GET');
       const key = keyOf(params, principal, true);
-      const profileId = required(params, 'profileId');
+      const profileId = documentIdParam(required(params, 'profileId'), 'profileId');
       const next = method === 'DELETE' ? null : incomingDocument(request);
       await store.writeProfile(key, profileId, (current) => {
         checkPreconditions(request, current, method === 'PUT');

@@ -2,24 +2,88 @@ import type { FastifyRequest } from 'fastify';
 import { badRequest, payloadTooLarge } from '../../http/errors.ts';
 import type { Json } from '../xapi/types.ts';
 import { isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
+import { parseJson } from '../xapi/json-text.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
-import { isObject, validateActor, validateAgent } from '../xapi/validate.ts';
+import { checkStorableText, isObject, validateActor, validateAgent } from '../xapi/validate.ts';
 
 /** Query parameters as plain strings, after rejecting unknown and repeated ones. */
 export type Params = Record<string, string>;
 
+/** The longest query parameter value accepted, in UTF-8 bytes. */
+export const MAX_PARAM_BYTES = 2048;
+
+/**
+ * The longest identifier the LRS keys a document or a query on (activityId, stateId, profileId,
+ * an agent's identifier), in UTF-8 bytes: the database indexes keys of at most about 2,700
+ * bytes, and a State document's key holds three of them.
+ */
+export const MAX_ID_BYTES = 700;
+
+/**
+ * Throws 400 unless a parameter value is text the LRS can keep and show: at most
+ * MAX_PARAM_BYTES, no control characters (U+0000 among them, which PostgreSQL refuses) and no
+ * unpaired surrogates or undecodable bytes (U+FFFD from a broken percent-encoding).
+ */
+export function checkParam(name: string, value: string): void {
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_PARAM_BYTES) {
+    throw badRequest(
+      `query parameter "${name}" is ${bytes} bytes long; the limit is ${MAX_PARAM_BYTES}`,
+    );
+  }
+  if (/\p{Cc}/u.test(value)) {
+    throw badRequest(
+      `query parameter "${name}" contains a control character (U+0000 to U+001F or U+007F to U+009F)`,
+    );
+  }
+  if (!value.isWellFormed() || value.includes('\uFFFD')) {
+    throw badRequest(`query parameter "${name}" is not valid UTF-8 or has an unpaired surrogate`);
+  }
+}
+
+/** Throws 400 when an identifier is longer than MAX_ID_BYTES. */
+export function checkIdLength(value: string, name: string): void {
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_ID_BYTES) {
+    throw badRequest(
+      `${name} is ${bytes} bytes long; this LRS keys values of at most ${MAX_ID_BYTES}`,
+    );
+  }
+}
+
 /** Reads the query string, rejecting parameters the resource does not define. */
 export function readParams(request: FastifyRequest, allowed: readonly string[]): Params {
+  // The query parser keeps a percent-encoding it cannot decode as the raw text; such a query
+  // is refused rather than read as something the client did not send.
+  const raw = request.url.split('?')[1] ?? '';
+  for (const part of raw.split('&')) {
+    try {
+      decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      throw badRequest(
+        `the query string has a percent-encoding that is not UTF-8: ${part.slice(0, 80)}`,
+      );
+    }
+  }
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
+  return checkParams(query, allowed);
+}
+
+/** Checks parameters by name and value (see checkParam); the query of a `more` link too. */
+export function checkParams(query: Record<string, unknown>, allowed: readonly string[]): Params {
   const out: Params = {};
   for (const [name, value] of Object.entries(query)) {
     if (!allowed.includes(name)) {
+      const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;
       throw badRequest(
-        `unknown query parameter "${name}" (this resource takes: ${allowed.join(', ')})`,
+        `unknown query parameter ${JSON.stringify(shown)} (this resource takes: ${allowed.join(', ') || 'none'})`,
       );
     }
     if (Array.isArray(value)) throw badRequest(`query parameter "${name}" is given more than once`);
-    if (value !== undefined) out[name] = value;
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw badRequest(`query parameter "${name}" must be text`);
+    checkParam(name, value);
+    out[name] = value;
   }
   return out;
 }
@@ -45,6 +109,13 @@ export function booleanParam(params: Params, name: string): boolean {
 /** Checks an IRI parameter. */
 export function iriParam(value: string, name: string): string {
   if (!isIri(value)) throw badRequest(`query parameter "${name}" must be an absolute IRI`);
+  checkIdLength(value, `query parameter "${name}"`);
+  return value;
+}
+
+/** Checks a document id parameter (stateId, profileId). */
+export function documentIdParam(value: string, name: string): string {
+  checkIdLength(value, `query parameter "${name}"`);
   return value;
 }
 
@@ -63,15 +134,6 @@ export function timestampParam(value: string, name: string): string {
   return new Date(ms).toISOString();
 }
 
-/** Parses a JSON text, turning a syntax error into a 400 that says where. */
-export function parseJson(text: string, what: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw badRequest(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 /** Parses an agent parameter (JSON) and returns the agent with its identifier string. */
 export function agentParam(
   value: string,
@@ -79,10 +141,12 @@ export function agentParam(
   allowGroup: boolean,
 ): { agent: Json; ifi: string } {
   const agent = parseJson(value, `query parameter "${name}"`);
+  checkStorableText(agent, name);
   if (allowGroup) validateActor(agent, name);
   else validateAgent(agent, name);
   const ifi = isObject(agent) ? agentIfi(agent) : null;
   if (ifi === null) throw badRequest(`${name}: must be an Agent or an identified Group`);
+  checkIdLength(ifi, `the identifier of query parameter "${name}"`);
   return { agent, ifi };
 }
 
@@ -132,6 +196,21 @@ async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise
 }
 
 /**
+ * The Content-Type of alternate-syntax content sent without one (the form field is optional,
+ * Communication 1.3): statements are JSON; a document is JSON when it parses as JSON, and
+ * application/octet-stream otherwise.
+ */
+function impliedContentType(path: string, content: string): string {
+  if (path.endsWith('/statements')) return 'application/json';
+  try {
+    parseJson(content, 'content');
+    return 'application/json';
+  } catch {
+    return 'application/octet-stream';
+  }
+}
+
+/**
  * Recognises the alternate request syntax (a POST with `?method=` and a form body carrying
  * headers, `content` and the other parameters) and rebuilds the request it stands for; null for
  * an ordinary request. Reads the body itself, so it runs before Fastify parses it.
@@ -175,6 +254,9 @@ export async function alternateRequest(
     } else params.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   }
   const path = request.url.split('?')[0] ?? '';
+  if (payload !== undefined && headers['content-type'] === undefined) {
+    headers['content-type'] = impliedContentType(path, payload);
+  }
   return {
     method: target,
     url: params.length === 0 ? path : `${path}?${params.join('&')}`,

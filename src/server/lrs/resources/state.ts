@@ -8,11 +8,12 @@ import {
   sendDocument,
   sendJson,
 } from './documents.ts';
+import { parseJsonBytes } from '../xapi/json-text.ts';
 import {
   agentParam,
+  documentIdParam,
   iriParam,
   mediaType,
-  parseJson,
   rawBody,
   readParams,
   required,
@@ -47,7 +48,7 @@ function checkPreconditions(request: FastifyRequest, current: StoredDocument | n
 function incoming(request: FastifyRequest): DocumentWrite {
   const type = mediaType(request) || 'application/octet-stream';
   const content = rawBody(request);
-  if (isJsonType(type)) parseJson(content.toString('utf8'), 'the document');
+  if (isJsonType(type)) parseJsonBytes(content, 'the document');
   return { contentType: type, content };
 }
 
@@ -58,7 +59,8 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     requireState(principal, false);
     const params = readParams(request, PARAMS);
     const key = stateKey(params, principal);
-    const stateId = params.stateId;
+    const stateId =
+      params.stateId === undefined ? undefined : documentIdParam(params.stateId, 'stateId');
     if (stateId !== undefined) {
       if (params.since !== undefined) throw badRequest('"since" applies only without stateId');
       const doc = await store.getState(key, stateId);
@@ -76,7 +78,7 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     const params = readParams(request, PARAMS);
     if (params.since !== undefined) throw badRequest('"since" applies only to GET');
     const key = stateKey(params, principal);
-    const stateId = required(params, 'stateId');
+    const stateId = documentIdParam(required(params, 'stateId'), 'stateId');
     const next = incoming(request);
     await store.writeState(key, stateId, (current) => {
       checkPreconditions(request, current);
@@ -99,10 +101,12 @@ export function registerState(app: FastifyInstance, store: Store, principalOf: P
     const params = readParams(request, PARAMS);
     if (params.since !== undefined) throw badRequest('"since" applies only to GET');
     const key = stateKey(params, principal);
-    if (request.headers['if-match'] !== undefined && params.stateId !== undefined) {
-      checkPreconditions(request, await store.getState(key, params.stateId));
+    const stateId =
+      params.stateId === undefined ? null : documentIdParam(params.stateId, 'stateId');
+    if (request.headers['if-match'] !== undefined && stateId !== null) {
+      checkPreconditions(request, await store.getState(key, stateId));
     }
-    await store.deleteState(key, params.stateId ?? null);
+    await store.deleteState(key, stateId);
     return reply.code(204).send();
   });
 }

@@ -11,12 +11,14 @@ import {
   type StatementFormat,
 } from '../xapi/statement-format.ts';
 import { agentIfi, indexStatement, statementFingerprint } from '../xapi/statement-index.ts';
-import { isObject, validateStatement } from '../xapi/validate.ts';
+import { decodeUtf8, parseJson } from '../xapi/json-text.ts';
+import { isObject, validateStatement, withContextActivityLists } from '../xapi/validate.ts';
 import { attachmentObjects, matchAttachments, readStatementsRequest } from './attachments.ts';
 import { buildMultipart } from '../xapi/multipart.ts';
 import {
   agentParam,
   booleanParam,
+  checkParams,
   iriParam,
   rawBody,
   readParams,
@@ -65,7 +67,8 @@ function prepare(
   path: string,
   idFromQuery?: string,
 ): Prepared {
-  const s = validateStatement(raw, path);
+  // Data 2.4.6.2: a single context Activity is kept, and returned, as an array of one.
+  const s = withContextActivityLists(validateStatement(raw, path));
   if (idFromQuery !== undefined && s.id !== undefined) {
     const bodyId = JSON.stringify(s.id).replace(/"/g, '');
     if (bodyId.toLowerCase() !== idFromQuery) {
@@ -103,6 +106,7 @@ function prepare(
   };
 }
 
+// Reading with statements/read/mine: what the credential stored, or what its learner did.
 function isMine(principal: Principal, credentialKey: string, actorIfi: string | null): boolean {
   return (
     credentialKey === principal.key ||
@@ -160,26 +164,25 @@ function encodeMore(params: Params, seq: number): string {
   );
 }
 
-function parseMore(token: string): MoreToken | null {
+// A token is base64url JSON { p: the query's parameters, s: the last sequence number sent };
+// anything else, or parameters that would not pass as a query string, is a 400. (A token longer
+// than the router's parameter limit, 4096 characters, is a 414 before it gets here.)
+function decodeMore(token: string): MoreToken {
+  const refuse = (why: string) => badRequest(`the "more" link is not one this LRS issued (${why})`);
+  if (!/^[A-Za-z0-9_-]*$/.test(token)) throw refuse('not base64url');
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    value = parseJson(decodeUtf8(Buffer.from(token, 'base64url'), 'it'), 'it');
   } catch {
-    return null;
+    throw refuse('not the JSON it carries');
   }
-  if (!isObject(value) || !isObject(value.p) || typeof value.s !== 'number') return null;
-  const p: Params = {};
-  for (const [k, v] of Object.entries(value.p)) {
-    if (!(QUERY_PARAMS as readonly string[]).includes(k) || typeof v !== 'string') return null;
-    p[k] = v;
+  if (!isObject(value) || !isObject(value.p)) throw refuse('no query');
+  const seq = value.s;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw refuse('no position');
   }
-  return { p, s: value.s };
-}
-
-function decodeMore(token: string): MoreToken {
-  const parsed = parseMore(token);
-  if (parsed === null) throw badRequest('the "more" link is not one this LRS issued');
-  return parsed;
+  if ('statementId' in value.p || 'voidedStatementId' in value.p) throw refuse('not a query');
+  return { p: checkParams(value.p, QUERY_PARAMS), s: seq };
 }
 
 /** Registers PUT, POST and GET /statements and the `more` pages. */
@@ -286,11 +289,13 @@ export function registerStatements(
     after?: number,
   ) => {
     const principal = principalOf(request);
+    // Read before the query, so that it never claims more than the answer holds. Errors before
+    // this point get it from the plugin's onSend hook (Communication 2.1.3: on every answer).
+    reply.header('X-Experience-API-Consistent-Through', await store.consistentThrough());
     const access = statementReadAccess(principal);
     if (access === 'none') throw forbidden('this credential lacks a statements/read scope');
     const format = formatParam(params);
     const languages = acceptedLanguages(request.headers['accept-language']);
-    reply.header('X-Experience-API-Consistent-Through', await store.consistentThrough());
     const withAttachments = booleanParam(params, 'attachments');
     const single = params.statementId ?? params.voidedStatementId;
     if (single !== undefined) {
@@ -351,20 +356,42 @@ export function registerStatements(
   });
 }
 
-// A learner may void only its own statements; a service credential may void any.
+/**
+ * Who may void what (Data 2.3.2: the LRS should refuse a voiding statement from a source not
+ * authorised to void its target, with 403). A credential may void only statements stored under
+ * its own authority: a learner cannot void the platform's record of an attempt or a
+ * certificate, and one service cannot void another's statements. A learner signed in on several
+ * devices has one credential per device; each may void what the others stored for that learner.
+ *
+ * A target the LRS does not hold is no reason to refuse (Data 2.3.2 asks the LRS not to), so the
+ * voiding statement is stored, and a statement arriving later under that id is stored voided
+ * (a statement is voided if and only if the LRS holds a voiding statement for it). The platform
+ * gives each of its statements a random id when it stores it, so none can be voided in advance.
+ */
 async function checkVoidingRights(
   store: Store,
   principal: Principal,
   statements: NewStatement[],
 ): Promise<void> {
-  if (principal.agentIfi === null) return;
+  const ownCredentials = new Map<string, boolean>([[principal.key, true]]);
+  const isOwn = async (credentialKey: string): Promise<boolean> => {
+    const known = ownCredentials.get(credentialKey);
+    if (known !== undefined) return known;
+    const record = principal.agentIfi === null ? null : await store.findCredential(credentialKey);
+    const own = record !== null && record.agentIfi === principal.agentIfi;
+    ownCredentials.set(credentialKey, own);
+    return own;
+  };
   for (const s of statements) {
     const target = s.index.voids;
     if (target === null) continue;
     const found =
       (await store.getStatement(target, false)) ?? (await store.getStatement(target, true));
-    if (found !== null && !isMine(principal, found.credentialKey, found.actorIfi)) {
-      throw forbidden(`statement ${s.id} may not void ${target}: it is not this learner's`);
+    if (found !== null && !(await isOwn(found.credentialKey))) {
+      throw forbidden(
+        `statement ${s.id} may not void ${target}: a credential may void only statements ` +
+          'stored under its own authority, and that one was stored by another',
+      );
     }
   }
 }

@@ -13,9 +13,9 @@ export type StoreConfig = DatabaseConfig;
 export const LRS_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
 /**
- * Opens the LRS store on an open database: brings the LRS schema up to date, applies what a
- * crash left in the embedded store's journals, and starts the statistics upkeep the embedded
- * store needs. `onClose` runs after the store has closed the database.
+ * Opens the LRS store on an open database: brings the LRS schema up to date and starts the
+ * statistics upkeep the embedded store needs. `onClose` runs after the store has closed the
+ * database.
  */
 export async function openLrsStore(
   db: SqlDatabase,
@@ -26,11 +26,6 @@ export async function openLrsStore(
     const store = new SqlStore(db, onClose);
     await store.settleAllVoiding();
     return store;
-  }
-  // Statements acknowledged but not yet applied when the last process stopped.
-  const replayed = await db.replayJournal();
-  if (replayed > 0) {
-    console.log(`Applied ${replayed} journaled write(s) left from the last run.`);
   }
   const autoAnalyze = new AutoAnalyze(db);
   await autoAnalyze.start();

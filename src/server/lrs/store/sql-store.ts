@@ -5,7 +5,6 @@ import type { AutoAnalyze } from '../../db/auto-analyze.ts';
 import { insertCredential, lockStateDocument, upsertStateDocument } from './record-sql.ts';
 import { APPLICATION_NAME } from '../../db/pg-database.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
-import { STAMP_MARK } from '../../db/pglite-protocol.ts';
 import { WorkerDatabase } from '../../db/worker-database.ts';
 import type {
   ActivityCountQuery,
@@ -107,7 +106,7 @@ function storeRefusal(error: unknown): unknown {
 
 // A B-tree index entry holds at most about 2,700 bytes, and the widest index (migration 2)
 // holds a statement's verb, object id and actor together. Longer keys would fail in the
-// database, after the embedded store has acknowledged the statement; they are refused first.
+// database with an error that is no fault of the store; they are refused first, with a 400.
 const MAX_KEY_BYTES = 700;
 
 function checkIndexable(s: NewStatement): void {
@@ -137,14 +136,14 @@ export class SqlStore implements Store {
   readonly #db: SqlDatabase;
   readonly #onClose: () => Promise<void>;
   readonly #autoAnalyze: AutoAnalyze | null;
-  // The embedded store's database thread, which acknowledges statement writes once they are
-  // checked and journaled (see pglite-worker.ts); null on PostgreSQL.
-  readonly #journaled: WorkerDatabase | null;
+  // The embedded store's database thread (for its commit count, in tests); null on PostgreSQL.
+  readonly #worker: WorkerDatabase | null;
   // Credentials already seen, embedded store only. Its data folder admits one process, so every
   // revocation passes through this object (the credentials command needs the service stopped)
   // and the cache cannot go stale; it saves a query on every request. PostgreSQL instances
   // share their database with other processes, so they always ask it.
   readonly #credentials: Map<string, CredentialRecord> | undefined;
+  // Rows are numbered across requests, so that writes joined by group commit keep their order.
   #ord = 0;
 
   /**
@@ -161,12 +160,15 @@ export class SqlStore implements Store {
     this.#onClose = onClose;
     this.#autoAnalyze = autoAnalyze;
     this.#credentials = db.kind === 'pglite' ? new Map() : undefined;
-    this.#journaled = db instanceof WorkerDatabase ? db : null;
+    this.#worker = db instanceof WorkerDatabase ? db : null;
   }
 
-  /** Commits of statement writes on the embedded store so far, for tests; null on PostgreSQL. */
+  /**
+   * Commits of statement writes on the embedded store's current database thread, for tests;
+   * null on PostgreSQL.
+   */
   async statementCommits(): Promise<number | null> {
-    return this.#journaled === null ? null : await this.#journaled.commits();
+    return this.#worker === null ? null : await this.#worker.commits();
   }
 
   get database(): SqlDatabase {
@@ -210,19 +212,8 @@ export class SqlStore implements Store {
       activities: s.index.activities,
       timestamp_from_stored: s.timestampFromStored === true,
     }));
-    // The embedded store acknowledges once the statements are journaled, unless the request
-    // carries attachment contents (stored in the statements' transaction).
-    let through: string | undefined;
-    if (this.#journaled !== null && attachments.length === 0) {
-      through = await this.#journaledWrite(rows);
-    } else {
-      // On the embedded store: the id filter learns the ids before they are stored, and the
-      // statements are stamped when sent, like journaled ones (see consistentThrough).
-      this.#journaled?.noteIds(rows.map((r) => r.id.toLowerCase()));
-      const sentAt = this.#journaled === null ? undefined : new Date().toISOString();
-      const inserted = await this.#insertRows(rows, attachments, sentAt);
-      through = sentAt ?? inserted;
-    }
+    // Answered once committed and on disk. Writes that arrive together share a commit.
+    const through = await this.#insertRows(rows, attachments);
     if (this.kind === 'postgres') await this.#settleVoiding(statements);
     this.#autoAnalyze?.noteWrites(statements.length);
     return {
@@ -257,49 +248,21 @@ export class SqlStore implements Store {
     );
   }
 
-  async #journaledWrite(rows: StatementRow[]): Promise<string> {
-    const journaled = this.#journaled;
-    if (journaled === null) throw new Error('no journal on this store');
-    const checks = rows.map((r) => ({
-      id: r.id.toLowerCase(),
-      fingerprint: r.fingerprint,
-      voids: r.voids,
-    }));
-    try {
-      // Rows are numbered across requests: the database thread applies consecutive writes in
-      // one call, in this order (migration 11). It stamps "stored_at" with the time it
-      // acknowledges them, which they keep as "stored".
-      const numbered = rows.map((row) => ({ ord: this.#ord++, ...row, stored_at: STAMP_MARK }));
-      return await journaled.write(JSON.stringify(numbered), checks);
-    } catch (error) {
-      throw storeRefusal(error);
-    }
-  }
-
   // Stores rows (and attachment contents) in one transaction; returns the consistent-through
   // time read in the same round trip.
   async #insertRows(
     rows: StatementRow[],
     attachments: readonly AttachmentContent[] = [],
-    storedAt?: string,
   ): Promise<string | undefined> {
-    // Requests grouped by group commit may share an id (two tabs sending the same statement);
-    // one INSERT cannot take an id twice, so such a group fails here and each request is
-    // stored on its own (identical: accepted; different: a conflict).
-    if (new Set(rows.map((r) => r.id.toLowerCase())).size !== rows.length) {
-      throw badRequest('the write holds a statement id more than once');
-    }
     // The answer's consistent-through comes with the insert, in the same round trip.
     const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
-      ${this.#consistentThroughSql('$2')} AS t`;
-    const params = [
-      JSON.stringify(rows.map((row, ord) => ({ ord, ...row, stored_at: storedAt }))),
-      APPLICATION_NAME,
-    ];
+      ${this.#consistentThroughSql(`'${APPLICATION_NAME}'`)} AS t`;
+    const batch = JSON.stringify(rows.map((row) => ({ ord: this.#ord++, ...row })));
     let through: string | undefined;
     try {
       if (attachments.length === 0) {
-        through = (await this.#db.query<{ t: string }>(insert, params))[0]?.t;
+        const ids = rows.map((r) => r.id.toLowerCase());
+        through = (await this.#db.groupCommit<{ t: string }>(insert, batch, ids))[0]?.t;
       } else {
         // Contents first, in the statements' transaction: both are stored or neither is.
         await this.#db.transaction(async (tx) => {
@@ -310,7 +273,7 @@ export class SqlStore implements Store {
               [a.sha2.toLowerCase(), a.contentType, a.content],
             );
           }
-          through = (await tx.query<{ t: string }>(insert, params))[0]?.t;
+          through = (await tx.query<{ t: string }>(insert, [batch]))[0]?.t;
         });
       }
     } catch (error) {
@@ -332,7 +295,7 @@ export class SqlStore implements Store {
   // still to be committed is stored before the oldest transaction the service's connections
   // have open, on any instance. The embedded store runs one transaction at a time on its one
   // connection, so nothing else is in flight while this runs. `name` is the placeholder of
-  // APPLICATION_NAME. Truncated to milliseconds, as stored times are.
+  // APPLICATION_NAME (or the name as a literal). Truncated to milliseconds, as stored times are.
   #consistentThroughSql(name: string): string {
     const inFlight =
       this.kind === 'postgres'
@@ -345,10 +308,6 @@ export class SqlStore implements Store {
   }
 
   async consistentThrough(): Promise<string> {
-    // The embedded store acknowledges statements before it applies them, in the order they
-    // are sent to its database thread, which applies them all before it serves a query. So
-    // the time before a query is sent is a time through which it sees every statement.
-    if (this.#journaled !== null) return new Date().toISOString();
     const rows = await this.#db.query<{ t: string }>(
       `SELECT ${this.#consistentThroughSql('$1')} AS t`,
       [APPLICATION_NAME],

@@ -2,8 +2,8 @@
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // An absolute IRI: a scheme, a colon and at least one character that is not whitespace or one
-// of the characters RFC 3987 excludes.
-const IRI = /^[a-z][a-z0-9+.-]*:[^\s<>"{}|\\^`]+$/i;
+// of the characters RFC 3987 excludes (control characters among them).
+const IRI = /^[a-z][a-z0-9+.-]*:[^\s\p{Cc}<>"{}|\\^`]+$/iu;
 const MAILTO = /^mailto:[^\s@<>"]+@[^\s@<>"]+$/i;
 const SHA1 = /^[0-9a-f]{40}$/i;
 // RFC 3339 profile of ISO 8601; a time zone is optional (the LRS reads none as UTC).
@@ -20,7 +20,7 @@ export function isUuid(value: unknown): boolean {
 
 /** Tells whether a value is an absolute IRI. */
 export function isIri(value: unknown): boolean {
-  return typeof value === 'string' && IRI.test(value);
+  return typeof value === 'string' && IRI.test(value) && value.isWellFormed();
 }
 
 /** Tells whether a value is a mailto IRI holding an email address. */

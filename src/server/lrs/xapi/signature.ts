@@ -2,7 +2,8 @@ import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
 import { badRequest } from '../../http/errors.ts';
 import { isUuid, parseTimestamp } from './formats.ts';
 import type { Json, JsonObject } from './types.ts';
-import { isObject } from './validate.ts';
+import { parseJsonBytes } from './json-text.ts';
+import { isObject, withContextActivityLists } from './validate.ts';
 import { canonicalJson } from './statement-index.ts';
 
 /** The usageType that marks an attachment as a statement signature (xAPI Data 2.6). */
@@ -47,7 +48,9 @@ function comparable(value: Json, key: string): Json {
 function statementForComparison(s: JsonObject, keepId: boolean): string {
   const ignored = new Set(['attachments', 'stored', 'authority', 'version']);
   if (!keepId) ignored.add('id');
-  const rest: JsonObject = Object.fromEntries(Object.entries(s).filter(([k]) => !ignored.has(k)));
+  const rest: JsonObject = Object.fromEntries(
+    Object.entries(withContextActivityLists(s)).filter(([k]) => !ignored.has(k)),
+  );
   return canonicalJson(comparable(rest, ''));
 }
 
@@ -88,9 +91,11 @@ export async function verifyStatementSignature(
   if (segments[2] === '') throw badRequest(`${path}: the JWS has an empty signature`);
   let payload: unknown;
   try {
-    payload = JSON.parse(Buffer.from(segments[1] ?? '', 'base64url').toString('utf8'));
-  } catch {
-    throw badRequest(`${path}: the JWS payload is not a JSON statement`);
+    payload = parseJsonBytes(Buffer.from(segments[1] ?? '', 'base64url'), 'it');
+  } catch (error) {
+    throw badRequest(
+      `${path}: the JWS payload is not a JSON statement (${(error as Error).message})`,
+    );
   }
   if (!isObject(payload)) throw badRequest(`${path}: the JWS payload is not a JSON statement`);
   const keepId = payload.id !== undefined;

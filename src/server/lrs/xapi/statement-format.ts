@@ -1,57 +1,60 @@
 import type { Json, JsonObject } from './types.ts';
-import { isObject } from './validate.ts';
+import { isObject, withContextActivityLists } from './validate.ts';
 
 /** The statement formats a client may ask for with the format parameter. */
 export type StatementFormat = 'exact' | 'ids' | 'canonical';
 
-function idsActor(actor: JsonObject): JsonObject {
+// format=ids (Communication 2.1.3): an Agent or identified Group keeps its identifier, an
+// anonymous Group its members' identifiers, an Activity and a Verb their id. objectType stays
+// only where it says something the identifier does not: on a Group, and on an Agent that is a
+// statement's object (where its absence would mean an Activity).
+function idsActor(actor: JsonObject, keepAgentType: boolean): JsonObject {
   const out: JsonObject = {};
-  if (actor.objectType !== undefined) out.objectType = actor.objectType;
+  const isGroup = actor.objectType === 'Group';
+  if (isGroup || (keepAgentType && actor.objectType !== undefined)) {
+    out.objectType = actor.objectType as Json;
+  }
+  let hasIfi = false;
   for (const key of ['mbox', 'mbox_sha1sum', 'openid', 'account']) {
     const v = actor[key];
-    if (v !== undefined) out[key] = v;
+    if (v === undefined) continue;
+    out[key] = v;
+    hasIfi = true;
   }
   // An anonymous Group is only known by its members.
   const members = actor.member;
-  const hasIfi = Object.keys(out).some((k) => k !== 'objectType');
-  if (!hasIfi && Array.isArray(members)) {
-    out.member = members.filter(isObject).map(idsActor);
+  if (isGroup && !hasIfi && Array.isArray(members)) {
+    out.member = members.filter(isObject).map((m) => idsActor(m, false));
   }
   return out;
 }
 
 function idsActivity(activity: JsonObject): JsonObject {
-  const out: JsonObject = { id: activity.id as Json };
-  if (activity.objectType !== undefined) out.objectType = activity.objectType;
-  return out;
+  return { id: activity.id as Json };
 }
 
 function idsBody(s: JsonObject): JsonObject {
   const out: JsonObject = { ...s };
-  if (isObject(s.actor)) out.actor = idsActor(s.actor);
-  if (isObject(s.authority)) out.authority = idsActor(s.authority);
+  if (isObject(s.actor)) out.actor = idsActor(s.actor, false);
+  if (isObject(s.authority)) out.authority = idsActor(s.authority, false);
   if (isObject(s.verb)) out.verb = { id: s.verb.id as Json };
   const object = s.object;
   if (isObject(object)) {
     const type = object.objectType;
     if (type === undefined || type === 'Activity') out.object = idsActivity(object);
-    else if (type === 'Agent' || type === 'Group') out.object = idsActor(object);
+    else if (type === 'Agent' || type === 'Group') out.object = idsActor(object, true);
     else if (type === 'SubStatement') out.object = idsBody(object);
   }
   const context = s.context;
   if (isObject(context)) {
     const c: JsonObject = { ...context };
-    if (isObject(context.instructor)) c.instructor = idsActor(context.instructor);
-    if (isObject(context.team)) c.team = idsActor(context.team);
+    if (isObject(context.instructor)) c.instructor = idsActor(context.instructor, false);
+    if (isObject(context.team)) c.team = idsActor(context.team, false);
     const ca = context.contextActivities;
     if (isObject(ca)) {
       const mapped: JsonObject = {};
       for (const [key, list] of Object.entries(ca)) {
-        mapped[key] = Array.isArray(list)
-          ? list.filter(isObject).map(idsActivity)
-          : isObject(list)
-            ? idsActivity(list)
-            : list;
+        mapped[key] = (Array.isArray(list) ? list : [list]).filter(isObject).map(idsActivity);
       }
       c.contextActivities = mapped;
     }
@@ -113,6 +116,8 @@ export function formatStatement(
   languages: string[],
 ): JsonObject {
   if (format === 'ids') return idsBody(s);
-  if (format === 'canonical') return canonical(s, languages, '') as JsonObject;
-  return s;
+  // Statements stored before the LRS listed every contextActivities value come out as lists too.
+  const listed = withContextActivityLists(s);
+  if (format === 'canonical') return canonical(listed, languages, '') as JsonObject;
+  return listed;
 }

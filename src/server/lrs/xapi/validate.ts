@@ -9,6 +9,7 @@ import {
   isUuid,
   parseTimestamp,
 } from './formats.ts';
+import { MAX_EXTENSION_DEPTH, valueDepth } from './json-text.ts';
 
 /** The verb that marks a statement as voiding another. */
 export const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
@@ -95,8 +96,14 @@ function languageMap(value: unknown, path: string): void {
 
 function extensions(value: unknown, path: string): void {
   const map = object(value, path);
-  for (const key of Object.keys(map)) {
+  for (const [key, v] of Object.entries(map)) {
     if (!isIri(key)) fail(path, `extension key "${key}" must be an absolute IRI`);
+    if (valueDepth(v, MAX_EXTENSION_DEPTH) > MAX_EXTENSION_DEPTH) {
+      fail(
+        `${path}["${key}"]`,
+        `an extension value may nest arrays and objects at most ${MAX_EXTENSION_DEPTH} levels deep`,
+      );
+    }
   }
 }
 
@@ -208,6 +215,10 @@ function activityDefinition(value: unknown, path: string): void {
     }
   }
   const pattern = def.correctResponsesPattern;
+  // Data 2.4.4.1: the interaction properties describe an interaction of a given type.
+  if (pattern !== undefined && interactionType === undefined) {
+    fail(`${path}.correctResponsesPattern`, 'an interaction definition needs an "interactionType"');
+  }
   if (pattern !== undefined) {
     if (!Array.isArray(pattern)) fail(`${path}.correctResponsesPattern`, 'must be an array');
     pattern.forEach((p, i) => string(p, `${path}.correctResponsesPattern[${i}]`));
@@ -428,10 +439,13 @@ function rejectNulls(value: Json, path: string): void {
   }
 }
 
-// Text PostgreSQL cannot store in jsonb: the character U+0000, and unpaired surrogates (not
-// Unicode at all). Checked everywhere, extensions and keys included, so that a statement the
-// LRS acknowledges can always be stored.
-function rejectUnstorableText(value: Json, path: string): void {
+/**
+ * Throws 400 on text PostgreSQL cannot store in jsonb: the character U+0000, and unpaired
+ * surrogates (not Unicode at all). Checked everywhere, extensions and keys included, so that a
+ * statement the LRS acknowledges can always be stored, and an agent it is asked about can be
+ * looked up.
+ */
+export function checkStorableText(value: Json, path: string): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000'))
       fail(path, 'contains the character U+0000, which cannot be stored');
@@ -439,25 +453,65 @@ function rejectUnstorableText(value: Json, path: string): void {
       fail(path, 'is not well-formed Unicode (it has an unpaired surrogate)');
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => {
-      rejectUnstorableText(v, `${path}[${i}]`);
+      checkStorableText(v, `${path}[${i}]`);
     });
   } else if (isObject(value)) {
     for (const [key, v] of Object.entries(value)) {
-      rejectUnstorableText(key, `${path} (a key)`);
-      rejectUnstorableText(v, `${path}.${key}`);
+      checkStorableText(key, `${path} (a key)`);
+      checkStorableText(v, `${path}.${key}`);
     }
   }
+}
+
+// Data 2.4.9: an authority is an Agent, or a Group of exactly two Agents (a three-legged OAuth
+// pair: the application and the user).
+function authority(value: unknown, path: string): void {
+  validateActor(value, path);
+  const a = value as JsonObject;
+  if (a.objectType !== 'Group') return;
+  const member = a.member;
+  if (!Array.isArray(member) || member.length !== 2) {
+    fail(
+      path,
+      `a Group as authority must be an OAuth pair of exactly two Agents, got ${Array.isArray(member) ? member.length : 'no'} members`,
+    );
+  }
+}
+
+const CONTEXT_ACTIVITY_KEYS = ['parent', 'grouping', 'category', 'other'];
+
+/**
+ * The statement with every contextActivities value as an array (Data 2.4.6.2: a single Activity
+ * is returned as an array of one); the same object when there is nothing to change.
+ */
+export function withContextActivityLists(s: JsonObject): JsonObject {
+  let out = s;
+  const context = s.context;
+  if (isObject(context) && isObject(context.contextActivities)) {
+    const ca = context.contextActivities;
+    if (CONTEXT_ACTIVITY_KEYS.some((k) => ca[k] !== undefined && !Array.isArray(ca[k]))) {
+      const lists: JsonObject = {};
+      for (const [k, v] of Object.entries(ca)) lists[k] = Array.isArray(v) ? v : [v];
+      out = { ...out, context: { ...context, contextActivities: lists } };
+    }
+  }
+  const object = s.object;
+  if (isObject(object) && object.objectType === 'SubStatement') {
+    const sub = withContextActivityLists(object);
+    if (sub !== object) out = { ...out, object: sub };
+  }
+  return out;
 }
 
 /** Validates one statement as xAPI 1.0.3 defines it; throws a 400 HttpError naming the field. */
 export function validateStatement(value: unknown, path = 'statement'): JsonObject {
   const s = object(value, path);
   rejectNulls(s, path);
-  rejectUnstorableText(s, path);
+  checkStorableText(s, path);
   body(s, path, false);
   if (s.id !== undefined) uuid(s.id, `${path}.id`);
   if (s.stored !== undefined) timestamp(s.stored, `${path}.stored`);
-  if (s.authority !== undefined) validateActor(s.authority, `${path}.authority`);
+  if (s.authority !== undefined) authority(s.authority, `${path}.authority`);
   if (s.version !== undefined) {
     const v = string(s.version, `${path}.version`);
     if (!/^1\.0(\.\d+)?$/.test(v)) fail(`${path}.version`, `must be 1.0.x, got "${v}"`);

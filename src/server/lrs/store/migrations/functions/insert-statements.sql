@@ -7,10 +7,8 @@
 --
 -- "stored" is the start of the inserting transaction on the database clock, so a statement
 -- not yet committed always has a stored time at or after the start of a transaction still
--- open, which is what X-Experience-API-Consistent-Through is computed from. The embedded
--- store acknowledges statements before it applies them and applies many requests' writes in
--- one call: its rows bring their own "stored_at" (the acknowledgement time), and "ord" is
--- numbered by one counter for the life of the process, so it is a bigint.
+-- open, which is what X-Experience-API-Consistent-Through is computed from. "ord" keeps the
+-- batch's order.
 CREATE OR REPLACE FUNCTION lrs_insert_statements(batch jsonb) RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -23,18 +21,18 @@ BEGIN
     SELECT * FROM jsonb_to_recordset(batch) AS x(
       ord bigint, id uuid, statement jsonb, fingerprint text, verb_id text,
       actor_ifi text, registration uuid, voids uuid, credential_key text,
-      agents jsonb, activities jsonb, timestamp_from_stored boolean, stored_at text)
+      agents jsonb, activities jsonb, timestamp_from_stored boolean)
   ),
   ins AS (
     INSERT INTO statements
       (id, statement, fingerprint, stored, verb_id, actor_ifi, registration, voids,
        credential_key)
     SELECT id,
-           statement || jsonb_build_object('stored', coalesce(stored_at, stamp))
+           statement || jsonb_build_object('stored', stamp)
              || CASE WHEN timestamp_from_stored
-                THEN jsonb_build_object('timestamp', coalesce(stored_at, stamp))
+                THEN jsonb_build_object('timestamp', stamp)
                 ELSE '{}'::jsonb END,
-           fingerprint, coalesce(stored_at, stamp)::timestamptz, verb_id, actor_ifi,
+           fingerprint, stamp::timestamptz, verb_id, actor_ifi,
            registration, voids, credential_key
     FROM input ORDER BY ord
     ON CONFLICT (id) DO NOTHING

@@ -1,0 +1,91 @@
+// Reading JSON the LRS is sent: bytes that must be UTF-8, nesting bounded before anything
+// recursive (validation, canonical forms, the database's JSON functions) sees the value.
+import { badRequest } from '../../http/errors.ts';
+import type { Json } from './types.ts';
+
+/**
+ * The deepest nesting of arrays and objects accepted in a request body, a document or a JSON
+ * parameter. A batch of statements whose SubStatement carries a context activity's definition
+ * extensions is about ten levels deep; 32 leaves room for extension values (see
+ * MAX_EXTENSION_DEPTH) and stops values deep enough to exhaust a stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of an extension value, counted from the value itself. */
+export const MAX_EXTENSION_DEPTH = 16;
+
+/**
+ * The nesting depth of a JSON text, counted without parsing or recursion: each `[` or `{`
+ * outside a string opens a level. Stops counting once past `limit` (and returns limit + 1).
+ */
+export function jsonTextDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** The nesting depth of a parsed value (a scalar is 0), stopping once past `limit`. */
+export function valueDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, d] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    const depth = d + 1;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth]);
+  }
+  return max;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes bytes that must be UTF-8 (RFC 8259 8.1), or throws 400 naming `what`. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw badRequest(`${what} is not valid UTF-8`);
+  }
+}
+
+/**
+ * Parses a JSON text after checking its depth, turning every failure into a 400 that names
+ * `what` (and the limit, when the nesting is too deep).
+ */
+export function parseJson(text: string, what: string): Json {
+  if (jsonTextDepth(text) > MAX_JSON_DEPTH) {
+    throw badRequest(
+      `${what} nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw badRequest(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Parses JSON sent as bytes: UTF-8, then parseJson. */
+export function parseJsonBytes(bytes: Uint8Array, what: string): Json {
+  return parseJson(decodeUtf8(bytes, what), what);
+}
