@@ -14,39 +14,51 @@ interface BuiltFile {
   copies: { suffix: string; bytes: Buffer }[];
 }
 
-/** Builds one language's two bundles in a worker thread (src/search/worker.ts). */
-function bundlesInWorker(root: string, lang: (typeof languages)[number]) {
-  return new Promise<{ learner: string; trainer: string }>((resolve, reject) => {
+/** The JSON of one language's two bundles, as the worker sends it. */
+interface LanguageBundles {
+  lang: string;
+  learner: string;
+  trainer: string;
+}
+
+/** A built file with the compressed copies worth serving, made on the thread pool. */
+async function withCopies(path: string, json: string): Promise<BuiltFile> {
+  const content = Buffer.from(json);
+  return { path, content, copies: await compressedCopies(content) };
+}
+
+/**
+ * Builds every language's bundles in one worker thread (src/search/worker.ts) and compresses each
+ * language's files as soon as the worker sends them.
+ */
+function searchFiles(root: string): Promise<BuiltFile[]> {
+  return new Promise((resolve, reject) => {
     const worker = new Worker(join(root, 'src/search/worker.ts'), {
-      workerData: { root, source: searchSource(lang) },
+      workerData: { root, sources: languages.map((lang) => searchSource(lang)) },
     });
-    worker.once('message', resolve);
+    const files: Promise<BuiltFile>[] = [];
+    worker.on('message', (bundles: LanguageBundles) => {
+      files.push(
+        withCopies(`${bundles.lang}/search-index.json`, bundles.learner),
+        withCopies(`${bundles.lang}/trainer/search-index.json`, bundles.trainer),
+      );
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      reject(new Error(`the search index worker for ${lang} stopped with code ${code}`));
+      if (code !== 0 || files.length !== languages.length * 2) {
+        reject(new Error(`the search index worker stopped with code ${code}`));
+      } else {
+        resolve(Promise.all(files));
+      }
     });
   });
 }
 
-/** The search index files of one language, compressed as soon as the worker answers. */
-async function languageFiles(root: string, lang: (typeof languages)[number]): Promise<BuiltFile[]> {
-  const bundles = await bundlesInWorker(root, lang);
-  return Promise.all(
-    [
-      { path: `${lang}/search-index.json`, json: bundles.learner },
-      { path: `${lang}/trainer/search-index.json`, json: bundles.trainer },
-    ].map(async ({ path, json }) => {
-      const content = Buffer.from(json);
-      return { path, content, copies: await compressedCopies(content) };
-    }),
-  );
-}
-
 /**
  * The search indexes (/<lang>/search-index.json and the trainer view's /<lang>/trainer/
- * search-index.json). In a build they are made from the course files in one worker thread per
- * language, started with the build, and compressed on the thread pool when ready, all while Astro
- * syncs the content and bundles the site; they are written, with their Brotli and gzip copies,
+ * search-index.json). In a build they are made from the course files in one worker thread,
+ * started with the build, and compressed on the thread pool as each language is ready, all while
+ * Astro syncs the content and bundles the site; they are written, with their Brotli and gzip copies,
  * when the pages are done (before the service worker lists the built files). Made as pages, the
  * four Lunr indexes took 2.4 s of a 5.5 s page generation at 100 modules, on the main thread.
  * In `astro dev` the same bundles are served by a route (src/search/route.ts).
@@ -75,9 +87,9 @@ export default function searchIndex(): AstroIntegration {
         if (command !== 'build') return;
         const root = fileURLToPath(config.root);
         started = performance.now();
-        files = Promise.all(languages.map((lang) => languageFiles(root, lang))).then((all) => {
+        files = searchFiles(root).then((built) => {
           readyAt = performance.now();
-          return all.flat();
+          return built;
         });
         // Handled when the build awaits it; until then a rejection is not unhandled.
         files.catch(() => undefined);

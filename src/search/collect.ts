@@ -54,21 +54,34 @@ const dataOf = (file: CourseFile) => record(file.data);
 const inLanguage = (files: CourseFile[], lang: string) =>
   files.filter((file) => dataOf(file).lang === lang);
 
-/** Builds the learner's and the trainer's search bundles of a language from the project's files. */
-export function courseSearchBundles(root: string, source: SearchSource): SearchBundles {
+/** The files the search indexes are made from, every language, read once. */
+export interface SearchFiles {
+  modules: CourseFile[];
+  trainerNotes: CourseFile[];
+  glossary: CourseFile[];
+}
+
+/** Reads the modules, trainer notes and glossary of every language under a project root. */
+export function readSearchFiles(root: string): SearchFiles {
+  return {
+    modules: readKind(root, 'modules', '.mdx'),
+    trainerNotes: readKind(root, 'trainer-notes', '.mdx'),
+    glossary: readKind(root, 'glossary', '.yaml'),
+  };
+}
+
+/** Builds the learner's and the trainer's search bundles of a language from the course files. */
+export function courseSearchBundles(files: SearchFiles, source: SearchSource): SearchBundles {
   const { lang, paths } = source;
   // In course order, as the course page lists them (src/course/catalog.ts, getModules).
-  const modules = inLanguage(readKind(root, 'modules', '.mdx'), lang).sort(
+  const modules = inLanguage(files.modules, lang).sort(
     (a, b) => Number(dataOf(a).order) - Number(dataOf(b).order),
   );
   const notes = new Map(
-    inLanguage(readKind(root, 'trainer-notes', '.mdx'), lang).map((file) => [
-      text(dataOf(file).module),
-      file,
-    ]),
+    inLanguage(files.trainerNotes, lang).map((file) => [text(dataOf(file).module), file]),
   );
   // Sorted by term as the glossary page shows them (getGlossary); the id is the file name.
-  const terms = inLanguage(readKind(root, 'glossary', '.yaml'), lang)
+  const terms = inLanguage(files.glossary, lang)
     .map((file) => ({ id: file.name.replace(/\.yaml$/, ''), data: dataOf(file) }))
     .sort((a, b) => text(a.data.term).localeCompare(text(b.data.term), lang));
   const glossary = glossaryDocs(
