@@ -4,6 +4,7 @@ import preact from '@astrojs/preact';
 import { defineConfig } from 'astro/config';
 import contentChecks from './integrations/content-checks.ts';
 import precompress from './integrations/precompress.ts';
+import searchIndex from './integrations/search-index.ts';
 import serviceWorker from './integrations/service-worker.ts';
 
 // The public origin of the site; used for canonical links and xAPI activity ids.
@@ -16,8 +17,17 @@ export default defineConfig({
   site,
   trailingSlash: 'ignore',
   // contentChecks fails the build on broken links between content files before pages render;
+  // searchIndex writes the search indexes before the service worker lists the built files;
   // precompress comes last so that it also compresses the service worker.
-  integrations: [mdx(), preact(), contentChecks(), serviceWorker(), precompress()],
+  integrations: [
+    mdx(),
+    // Babel only for the islands' JSX: run on every .ts module too, it cost a second per build.
+    preact({ include: [/\.tsx$/] }),
+    contentChecks(),
+    searchIndex(),
+    serviceWorker(),
+    precompress(),
+  ],
   // The course is published per language; the root sends visitors to the default one.
   redirects: { '/': '/en/' },
   // Each page carries a Content-Security-Policy <meta> element with the hashes of its scripts and

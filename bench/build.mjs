@@ -2,7 +2,10 @@
 // each with its quiz, ids made unique) in a temporary copy of the project, builds it, and reports
 // the build time, the precompress step's time and the search index size per language. With
 // --starlight it also builds the same text as a Starlight docs site, installed in its own temporary
-// folder (never in this project's dependencies), and prints both times and their ratio.
+// folder (never in this project's dependencies), and prints both times and their ratio. The two
+// builds take turns run by run, so that on a shared machine both meet the same load; the load
+// average before each run and after the last is recorded with the times, and so is each build's
+// CPU time (user and system, every thread, from GNU time), which the load moves far less.
 //
 //   npm run bench:build                      100 modules (median of 3) and 1,000 modules (1 run)
 //   npm run bench:build -- --modules 100,500 --runs 3 --starlight
@@ -21,7 +24,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -71,21 +74,29 @@ function copyProject(root) {
   }
 }
 
-/** Runs `astro build` in a folder; returns the wall time in ms and what it printed. */
+/** GNU time, when the machine has it: gives a build's CPU time, which a busy machine barely moves. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs `astro build` in a folder; returns the wall time in ms, the CPU time in ms (user and system,
+ * every thread; null without GNU time) and what it printed.
+ */
 async function astroBuild(root) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   rmSync(join(root, 'node_modules/.astro'), { recursive: true, force: true });
+  const build = [process.execPath, join(root, 'node_modules/astro/bin/astro.mjs'), 'build'];
+  const [command, ...commandArgs] =
+    GNU_TIME === undefined ? build : [GNU_TIME, '-f', 'cpu-seconds %U %S', ...build];
   const started = performance.now();
-  const { stdout, stderr } = await run(
-    process.execPath,
-    [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'],
-    {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  return { ms: performance.now() - started, output: stdout + stderr };
+  const { stdout, stderr } = await run(command, commandArgs, {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+  const cpuMs = cpu ? Math.round((Number(cpu[1]) + Number(cpu[2])) * 1000) : null;
+  return { ms, cpuMs, output: stdout + stderr };
 }
 
 /** The precompress step's own time, from the line the integration logs. */
@@ -159,7 +170,8 @@ function toMarkdown(text) {
   return `---\ntitle: ${JSON.stringify(title.replace(/^['"]|['"]$/g, ''))}\n---\n${body}`;
 }
 
-async function starlightBuild(size, runs) {
+/** Writes the Starlight site of a course size; returns its root. */
+async function prepareStarlight(size) {
   await installStarlight();
   // The site lives beside its own node_modules: through a link, Vite would resolve Starlight's
   // virtual modules from outside the root and fail.
@@ -197,16 +209,11 @@ export const collections = { docs: defineCollection({ loader: docsLoader(), sche
       writeFileSync(join(dir, `${id}.md`), toMarkdown(module));
     }
   }
-  const times = [];
-  for (let r = 0; r < runs; r += 1) {
-    const build = await astroBuild(root);
-    console.log(
-      `${size} modules, Starlight run ${r + 1}/${runs}: ${(build.ms / 1000).toFixed(1)} s`,
-    );
-    times.push(build.ms);
-  }
-  return times;
+  return root;
 }
+
+/** The load average over the last minute, as the machine reports it, rounded. */
+const load = () => Number(loadavg()[0].toFixed(1));
 
 const results = [];
 for (const size of sizes) {
@@ -215,37 +222,63 @@ for (const size of sizes) {
   try {
     copyProject(root);
     generateCourse(root, size);
+    const starlightRoot = args.starlight ? await prepareStarlight(size) : undefined;
     const builds = [];
+    const starlightTimes = [];
+    const starlightCpu = [];
+    const loads = [];
+    // Ours and Starlight take turns, run by run, so that both meet the same load on a shared machine.
     for (let r = 0; r < runs; r += 1) {
+      loads.push(load());
       const build = await astroBuild(root);
       builds.push({
         ms: build.ms,
+        cpuMs: build.cpuMs,
         precompressMs: precompressMs(build.output),
         checksMs: checksMs(build.output),
         checksReadyMs: checksReadyMs(build.output),
       });
       console.log(
-        `${size} modules, run ${r + 1}/${runs}: build ${(build.ms / 1000).toFixed(1)} s, precompress ${precompressMs(build.output)} ms, checks ${checksMs(build.output)} ms`,
+        `${size} modules, run ${r + 1}/${runs}: build ${(build.ms / 1000).toFixed(1)} s (CPU ${((build.cpuMs ?? 0) / 1000).toFixed(1)} s), precompress ${precompressMs(build.output)} ms, checks ${checksMs(build.output)} ms (load ${loads.at(-1)})`,
       );
+      if (starlightRoot !== undefined) {
+        const starlight = await astroBuild(starlightRoot);
+        starlightTimes.push(starlight.ms);
+        starlightCpu.push(starlight.cpuMs ?? 0);
+        console.log(
+          `${size} modules, Starlight run ${r + 1}/${runs}: ${(starlight.ms / 1000).toFixed(1)} s (CPU ${((starlight.cpuMs ?? 0) / 1000).toFixed(1)} s)`,
+        );
+      }
     }
+    loads.push(load());
     const result = {
       modules: size,
       languages: LANGS.length,
       runs,
+      loadAverage: loads,
       buildMs: Math.round(median(builds.map((build) => build.ms))),
       buildMsRuns: builds.map((build) => Math.round(build.ms)),
+      cpuMs: median(builds.map((build) => build.cpuMs ?? 0)),
       precompressMs: median(builds.map((build) => build.precompressMs ?? 0)),
       checksMs: median(builds.map((build) => build.checksMs ?? 0)),
       checksReadyMs: median(builds.map((build) => build.checksReadyMs ?? 0)),
       searchIndexBytes: searchIndexSizes(root),
     };
-    if (args.starlight) {
-      const times = await starlightBuild(size, runs);
-      result.starlightMs = Math.round(median(times));
-      result.starlightMsRuns = times.map(Math.round);
+    const sizesText = Object.entries(result.searchIndexBytes)
+      .map(
+        ([lang, bytes]) =>
+          `${lang} ${(bytes.raw / 1e6).toFixed(1)} MB (gzip ${(bytes.gzip / 1e6).toFixed(2)} MB)`,
+      )
+      .join(', ');
+    console.log(`${size} modules: search index ${sizesText}`);
+    if (starlightRoot !== undefined) {
+      result.starlightMs = Math.round(median(starlightTimes));
+      result.starlightMsRuns = starlightTimes.map(Math.round);
       result.ratio = Number((result.buildMs / result.starlightMs).toFixed(2));
+      result.starlightCpuMs = median(starlightCpu);
+      result.cpuRatio = Number((result.cpuMs / result.starlightCpuMs).toFixed(2));
       console.log(
-        `${size} modules: ours ${(result.buildMs / 1000).toFixed(1)} s, Starlight ${(result.starlightMs / 1000).toFixed(1)} s, ratio ${result.ratio}`,
+        `${size} modules: ours ${(result.buildMs / 1000).toFixed(1)} s, Starlight ${(result.starlightMs / 1000).toFixed(1)} s, ratio ${result.ratio} (CPU time ratio ${result.cpuRatio})`,
       );
     }
     console.log(JSON.stringify(result));

@@ -22,16 +22,35 @@ export async function getTracks(lang: Lang): Promise<CollectionEntry<'tracks'>[]
   return tracks.sort((a, b) => a.data.order - b.data.order);
 }
 
+/**
+ * The quizzes of each language by module, read once per build: each module page asking the whole
+ * collection for its own quiz made a build of n modules resolve n² quiz entries (at 1,000 modules,
+ * 8 million, and most of the build's garbage collection). `astro dev` reads the collection each
+ * time, so an edited quiz shows at once.
+ */
+const quizzesByModule = new Map<Lang, Promise<Map<string, CollectionEntry<'quizzes'>>>>();
+
+async function quizzesOf(lang: Lang): Promise<Map<string, CollectionEntry<'quizzes'>>> {
+  const quizzes = await getCollection('quizzes', (entry) => entry.data.lang === lang);
+  const byModule = new Map<string, CollectionEntry<'quizzes'>>();
+  for (const quiz of quizzes) {
+    if (!byModule.has(quiz.data.module)) byModule.set(quiz.data.module, quiz);
+  }
+  return byModule;
+}
+
 /** The knowledge check of a module, if it has one. */
 export async function getQuiz(
   lang: Lang,
   moduleId: string,
 ): Promise<CollectionEntry<'quizzes'> | undefined> {
-  const quizzes = await getCollection(
-    'quizzes',
-    (entry) => entry.data.lang === lang && entry.data.module === moduleId,
-  );
-  return quizzes[0];
+  if (import.meta.env.DEV) return (await quizzesOf(lang)).get(moduleId);
+  let quizzes = quizzesByModule.get(lang);
+  if (quizzes === undefined) {
+    quizzes = quizzesOf(lang);
+    quizzesByModule.set(lang, quizzes);
+  }
+  return (await quizzes).get(moduleId);
 }
 
 /** The trainer notes of a module, if it has them. */

@@ -1,43 +1,123 @@
-import type { APIRoute } from 'astro';
-import { getGlossary, getModules, getTrainerNotes, glossaryId } from '../course/catalog.ts';
-import { localePath, useTranslations, type Lang } from '../i18n/index.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { courseFile, record, text, type CourseFile } from '../content/checks/course-files.ts';
 import { glossaryDocs, moduleDocs, trainerNotesDocs, type SearchDoc } from './documents.ts';
 import { buildSearchBundle, type SearchBundle } from './index-builder.ts';
 
 /**
- * Gathers the searchable text of a language from the content collections and builds its bundle.
- * The learner's bundle holds modules and the glossary; the trainer's adds the trainer notes and
- * links module results to the trainer view.
+ * Gathers the searchable text of a language from the course files under content/ and builds its
+ * bundles. It reads the files itself, as the content checks do, rather than the content
+ * collections: the build runs it in a worker thread beside Astro's own work
+ * (integrations/search-index.ts), and `astro dev` serves it from src/search/route.ts. Astro has
+ * validated every file against its schema before the bundles are written, so the fields read here
+ * are there.
+ *
+ * No import of src/i18n here (its JSON imports need Vite): the caller passes the glossary's title
+ * and the language's page paths.
  */
-export async function courseSearchBundle(lang: Lang, trainer: boolean): Promise<SearchBundle> {
-  const t = useTranslations(lang);
-  const docs: SearchDoc[] = [];
-  for (const module of await getModules(lang)) {
-    const path = localePath(lang, `${trainer ? 'trainer/modules' : 'modules'}/${module.data.id}`);
-    docs.push(...moduleDocs({ ...module.data, body: module.body ?? '' }, path));
-    if (trainer) {
-      const notes = await getTrainerNotes(lang, module.data.id);
-      if (notes) docs.push(...trainerNotesDocs(module.data.title, notes.body ?? '', path));
-    }
-  }
-  const terms = await getGlossary(lang);
-  docs.push(
-    ...glossaryDocs(
-      terms.map((entry) => ({ id: glossaryId(entry), ...entry.data })),
-      localePath(lang, 'glossary'),
-      t('glossary.title'),
-    ),
-  );
-  return buildSearchBundle(lang, docs);
+
+/** Where a language's pages are, each ending in a slash: `/en/modules/`, `/en/glossary/`. */
+export interface SearchPaths {
+  modules: string;
+  trainerModules: string;
+  glossary: string;
 }
 
-/**
- * The GET handler of a search index page (src/pages/[lang]/search-index.json.ts and its trainer
- * twin): the bundle of the page's language as JSON, with the trainer notes when `trainer` is set.
- */
-export function searchIndexRoute(trainer: boolean): APIRoute {
-  return async ({ params }) =>
-    new Response(JSON.stringify(await courseSearchBundle(params.lang as Lang, trainer)), {
-      headers: { 'Content-Type': 'application/json' },
-    });
+/** What the bundles of a language need besides the files. */
+export interface SearchSource {
+  lang: 'en' | 'fr';
+  /** The glossary page's title, in the language: the title of glossary results. */
+  glossaryTitle: string;
+  paths: SearchPaths;
+}
+
+/** The two bundles of a language: the learner's, and the trainer view's with the trainer notes. */
+export interface SearchBundles {
+  learner: SearchBundle;
+  trainer: SearchBundle;
+}
+
+/** Every file of one content folder (every language), parsed. */
+function readKind(root: string, kind: string, extension: string): CourseFile[] {
+  const dir = path.join(root, 'content', kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith(extension))
+    .sort()
+    .map((name) => courseFile(root, path.join(dir, name)));
+}
+
+/** A file's frontmatter or YAML as a mapping. */
+const dataOf = (file: CourseFile) => record(file.data);
+
+/** The files whose `lang` field is the language, as getCollection filters them. */
+const inLanguage = (files: CourseFile[], lang: string) =>
+  files.filter((file) => dataOf(file).lang === lang);
+
+/** The files the search indexes are made from, every language, read once. */
+export interface SearchFiles {
+  modules: CourseFile[];
+  trainerNotes: CourseFile[];
+  glossary: CourseFile[];
+}
+
+/** Reads the modules, trainer notes and glossary of every language under a project root. */
+export function readSearchFiles(root: string): SearchFiles {
+  return {
+    modules: readKind(root, 'modules', '.mdx'),
+    trainerNotes: readKind(root, 'trainer-notes', '.mdx'),
+    glossary: readKind(root, 'glossary', '.yaml'),
+  };
+}
+
+/** Builds the learner's and the trainer's search bundles of a language from the course files. */
+export function courseSearchBundles(files: SearchFiles, source: SearchSource): SearchBundles {
+  const { lang, paths } = source;
+  // In course order, as the course page lists them (src/course/catalog.ts, getModules).
+  const modules = inLanguage(files.modules, lang).sort(
+    (a, b) => Number(dataOf(a).order) - Number(dataOf(b).order),
+  );
+  const notes = new Map(
+    inLanguage(files.trainerNotes, lang).map((file) => [text(dataOf(file).module), file]),
+  );
+  // Sorted by term as the glossary page shows them (getGlossary); the id is the file name.
+  const terms = inLanguage(files.glossary, lang)
+    .map((file) => ({ id: file.name.replace(/\.yaml$/, ''), data: dataOf(file) }))
+    .sort((a, b) => text(a.data.term).localeCompare(text(b.data.term), lang));
+  const glossary = glossaryDocs(
+    terms.map(({ id, data }) => ({
+      id,
+      term: text(data.term),
+      expansion: typeof data.expansion === 'string' ? data.expansion : undefined,
+      definition: text(data.definition),
+    })),
+    paths.glossary,
+    source.glossaryTitle,
+  );
+
+  const learner: SearchDoc[] = [];
+  const trainer: SearchDoc[] = [];
+  for (const file of modules) {
+    const data = dataOf(file);
+    const id = text(data.id);
+    const module = {
+      id,
+      title: text(data.title),
+      summary: text(data.summary),
+      outcomes: (Array.isArray(data.outcomes) ? data.outcomes : []).map((outcome) => ({
+        text: text(record(outcome).text),
+      })),
+      keyMessages: (Array.isArray(data.keyMessages) ? data.keyMessages : []).map(text),
+      body: file.body,
+    };
+    learner.push(...moduleDocs(module, `${paths.modules}${id}/`));
+    const trainerPath = `${paths.trainerModules}${id}/`;
+    trainer.push(...moduleDocs(module, trainerPath));
+    const note = notes.get(id);
+    if (note) trainer.push(...trainerNotesDocs(module.title, note.body, trainerPath));
+  }
+  return {
+    learner: buildSearchBundle(lang, [...learner, ...glossary]),
+    trainer: buildSearchBundle(lang, [...trainer, ...glossary]),
+  };
 }
