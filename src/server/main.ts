@@ -2,7 +2,9 @@
 import { buildServer, XAPI_PREFIX } from './app.ts';
 import { ConfigError, describeStore, loadConfig, type ServiceConfig } from './config.ts';
 import { newCredential } from './lrs/auth/credentials.ts';
-import { openStore } from './lrs/store/open-store.ts';
+import { databaseOf, openStore } from './lrs/store/open-store.ts';
+import { operatorSocketPath, serveOperatorSocket } from './operator/socket.ts';
+import { openPlatformStore } from './platform/store/platform-store.ts';
 
 let config: ServiceConfig;
 try {
@@ -25,12 +27,14 @@ if (!existing.some((c) => c.revokedAt === null)) {
   console.log(
     'Create more (for example a learner credential) with:\n' +
       '  npm run lrs:credentials -- create --name NAME --scopes statements/write,statements/read/mine,state --agent \'{"mbox":"mailto:learner@example.org"}\'\n' +
-      '(with the embedded store, stop the service first: one process at a time may open the data folder)',
+      '(it works while the service runs)',
   );
 }
 
+const platform = await openPlatformStore(databaseOf(store));
 const app = await buildServer({
   store,
+  platform,
   staticDir: config.siteDir,
   corsOrigins: config.corsOrigins,
   logLevel: config.logLevel,
@@ -45,10 +49,25 @@ console.log(
   `LRS listening on ${url} (${describeStore(config.store)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
 );
 
+// With the embedded store this process holds the data folder: the credential and staff commands
+// reach it through a socket in that folder.
+const dataDir = config.store.dataDir;
+const closeOperator =
+  dataDir === undefined
+    ? null
+    : await serveOperatorSocket(
+        operatorSocketPath(dataDir),
+        { store, platform, where: describeStore(config.store) },
+        (line) => {
+          console.log(line);
+        },
+      );
+
 let closing = false;
 const shutdown = async (): Promise<void> => {
   if (closing) return;
   closing = true;
+  await closeOperator?.();
   await app.close();
   await store.close();
   process.exit(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from './helpers.ts';
-import { runCli } from './process-helpers.ts';
+import { runCli, startService } from './process-helpers.ts';
 
 describe('credentials command', () => {
   // The commands follow DATABASE_URL like the service; these tests pin the embedded store.
@@ -89,5 +89,56 @@ describe('staff command', () => {
     const role = await runCli(['create', '--name', 'x', '--role', 'admin'], env(), 'staff');
     expect(role.code).toBe(2);
     expect(role.stderr).toContain('Usage');
+  }, 120_000);
+
+  it('works while the service runs on the data folder, and the service uses the result at once', async () => {
+    const service = await startService(env());
+    try {
+      const statement = (authorization: string) =>
+        fetch(`${service.url}/xapi/statements`, {
+          method: 'POST',
+          headers: {
+            Authorization: authorization,
+            'X-Experience-API-Version': '1.0.3',
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            actor: { mbox: 'mailto:operator@example.org' },
+            verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+            object: { id: 'https://example.org/activity' },
+          }),
+        });
+
+      const created = await runCli(
+        ['create', '--name', 'while-running', '--scopes', 'statements/write', '--json'],
+        env(),
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const { key, secret } = JSON.parse(created.stdout) as { key: string; secret: string };
+      const basic = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+      expect((await statement(basic)).status).toBe(200);
+      expect((await runCli(['list'], env())).stdout).toContain('while-running');
+      expect((await runCli(['revoke', key], env())).code).toBe(0);
+      expect((await statement(basic)).status).toBe(401);
+
+      const staff = await runCli(
+        ['create', '--name', 'trainer-live', '--role', 'trainer', '--json'],
+        env(),
+        'staff',
+      );
+      expect(staff.code, staff.stderr).toBe(0);
+      const { password } = JSON.parse(staff.stdout) as { password: string };
+      const login = await fetch(`${service.url}/api/staff/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'trainer-live', password }),
+      });
+      expect(login.status).toBe(200);
+      // The service ran each command and said so in its log.
+      expect(service.output()).toContain('Operator command: staff create (exit 0)');
+    } finally {
+      service.child.kill('SIGTERM');
+      await new Promise((resolve) => service.child.once('exit', resolve));
+    }
   }, 120_000);
 });
