@@ -9,7 +9,7 @@ import {
   statementFingerprint,
 } from '../../src/server/lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
-import { loadCatalog, loadQuizIds } from '../../src/server/platform/certification/rules.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../../src/server/platform/certification/service.ts';
 import { courseActivityId } from '../../src/server/platform/enrolment/routes.ts';
 import { Reports } from '../../src/server/platform/reports/reports.ts';
@@ -18,7 +18,7 @@ import {
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
-import { SITE } from './certification-helpers.ts';
+import { FIXTURE_ROOT, SITE } from './certification-helpers.ts';
 import { storeKinds } from './helpers.ts';
 
 const POLICE_MODULES = [
@@ -49,8 +49,14 @@ for (const kind of storeKinds()) {
       cleanup = () => opened.cleanup();
       db = databaseOf(store);
       platform = await openPlatformStore(db);
-      svc = new CertificationService(store, platform, await loadCatalog(), SITE, `${SITE}/xapi`);
-      reports = new Reports(svc, await loadQuizIds());
+      svc = new CertificationService(
+        store,
+        platform,
+        await loadCatalog(FIXTURE_ROOT),
+        SITE,
+        `${SITE}/xapi`,
+      );
+      reports = new Reports(svc);
     }, 60_000);
     afterAll(async () => {
       await cleanup();
