@@ -300,3 +300,148 @@ export async function api(
   }
   return { status: res.status, json, text, headers: res.headers };
 }
+
+/** Signs a staff member in; their session cookie and CSRF token. */
+export async function staffLogin(
+  server: TestServer,
+  name: string,
+  password = STAFF_PASSWORD,
+): Promise<{ cookie: string; csrf: string }> {
+  const res = await api(server, '/api/staff/login', { body: { name, password } });
+  if (res.status !== 200) throw new Error(`staff login: ${res.status} ${res.text}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { cookie, csrf: (res.json as { csrfToken?: string }).csrfToken ?? '' };
+}
+
+/** A guesser: answers one question of a form without knowing anything but the form. */
+export type Guesser = (q: PublicQuestion, random: () => number) => unknown;
+
+const pickOne = <T>(list: readonly T[], random: () => number): T =>
+  list[Math.floor(random() * list.length)] as T;
+
+const permutation = <T>(list: readonly T[], random: () => number): T[] => {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+};
+
+/** Answers uniformly at random: a random option, subset, order, match or truth value. */
+export const uniformGuesser: Guesser = (q, random) => {
+  switch (q.type) {
+    case 'single-choice':
+      return [pickOne(q.options, random).id];
+    case 'multiple-response': {
+      const picks = q.options.filter(() => random() < 0.5).map((o) => o.id);
+      return picks.length > 0 ? picks : [pickOne(q.options, random).id];
+    }
+    case 'true-false':
+      return random() < 0.5;
+    case 'matching':
+      return Object.fromEntries(q.items.map((i) => [i.id, pickOne(q.targets, random).id]));
+    case 'ordering':
+      return permutation(q.steps, random).map((s) => s.id);
+    case 'scenario':
+      return {
+        decision: pickOne(q.options, random).id,
+        ...(q.followUp === undefined ? {} : { followUp: uniformGuesser(q.followUp, random) }),
+      };
+  }
+};
+
+const longest = (options: readonly { id: string; text: string }[], random: () => number) => {
+  const max = Math.max(...options.map((o) => o.text.length));
+  return pickOne(
+    options.filter((o) => o.text.length === max),
+    random,
+  ).id;
+};
+
+/** Chooses the longest option everywhere (ties at random), the longer half where several may be right. */
+export const longestGuesser: Guesser = (q, random) => {
+  switch (q.type) {
+    case 'single-choice':
+      return [longest(q.options, random)];
+    case 'multiple-response': {
+      const mean = q.options.reduce((a, o) => a + o.text.length, 0) / q.options.length;
+      const picks = q.options.filter((o) => o.text.length >= mean).map((o) => o.id);
+      return picks.length > 0 ? picks : [longest(q.options, random)];
+    }
+    case 'scenario':
+      return {
+        decision: longest(q.options, random),
+        ...(q.followUp === undefined ? {} : { followUp: longestGuesser(q.followUp, random) }),
+      };
+    case 'ordering':
+      return [...q.steps].sort((a, b) => b.text.length - a.text.length).map((s) => s.id);
+    default:
+      return uniformGuesser(q, random);
+  }
+};
+
+/**
+ * Answers from the form's ids and order alone: the first option shown, or the one whose id sorts
+ * first or last; steps as shown or sorted by id; each item to the target at its own place.
+ */
+export const idGuessers: Record<string, Guesser> = {
+  firstShown: (q) =>
+    fromChoice(
+      q,
+      (list) => list[0]?.id ?? '',
+      (steps) => steps,
+    ),
+  lowestId: (q) =>
+    fromChoice(
+      q,
+      (list) => [...list].sort((a, b) => a.id.localeCompare(b.id))[0]?.id ?? '',
+      (steps) => [...steps].sort((a, b) => a.id.localeCompare(b.id)),
+    ),
+  highestId: (q) =>
+    fromChoice(
+      q,
+      (list) => [...list].sort((a, b) => b.id.localeCompare(a.id))[0]?.id ?? '',
+      (steps) => [...steps].sort((a, b) => b.id.localeCompare(a.id)),
+    ),
+  lastShown: (q) =>
+    fromChoice(
+      q,
+      (list) => list.at(-1)?.id ?? '',
+      (steps) => [...steps].reverse(),
+    ),
+};
+
+function fromChoice(
+  q: PublicQuestion,
+  choose: (list: readonly { id: string }[]) => string,
+  order: (steps: readonly { id: string }[]) => readonly { id: string }[],
+): unknown {
+  switch (q.type) {
+    case 'single-choice':
+    case 'multiple-response':
+      return [choose(q.options)];
+    case 'true-false':
+      return false;
+    case 'matching':
+      return Object.fromEntries(
+        q.items.map((item, i) => [item.id, (q.targets[i % q.targets.length] ?? q.targets[0])?.id]),
+      );
+    case 'ordering':
+      return order(q.steps).map((s) => s.id);
+    case 'scenario':
+      return {
+        decision: choose(q.options),
+        ...(q.followUp === undefined ? {} : { followUp: fromChoice(q.followUp, choose, order) }),
+      };
+  }
+}
+
+/** The answers of a guesser to every question of a form. */
+export function guess(
+  questions: readonly PublicQuestion[],
+  guesser: Guesser,
+  random: () => number = Math.random,
+): Record<string, unknown> {
+  return Object.fromEntries(questions.map((q) => [q.id, guesser(q, random)]));
+}
