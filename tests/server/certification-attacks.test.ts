@@ -239,3 +239,64 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+for (const kind of storeKinds()) {
+  describe(`one learner per person (${kind.name})`, () => {
+    let server: TestServer;
+    usePlatform(kind, [], (started) => {
+      server = started.server;
+    });
+
+    it('refuses a second enrolment of the same person: a sign-in code reaches the same learner and quota', async () => {
+      const first = await enrol(server, { serviceNumber: 'UN-4471-B', country: 'Nepal' });
+      for (let i = 0; i < 3; i += 1) {
+        const { started } = await startAttempt(server, first, POLICE);
+        await submitAttempt(server, first, started, guess(started.questions, uniformGuesser));
+      }
+      // The same person again: service number and country typed differently.
+      for (const profile of [
+        { serviceNumber: 'un 4471 b', country: 'nepal' },
+        { serviceNumber: 'UN4471B', country: ' Nepal', name: 'Another Name' },
+      ]) {
+        const again = await api(server, '/api/enrol', {
+          body: {
+            name: 'Aminata Diallo',
+            role: 'police',
+            unit: 'FPU 3',
+            mission: 'MINUSCA',
+            language: 'en',
+            ...profile,
+          },
+        });
+        expect(again.status, again.text).toBe(409);
+        expect(again.json).toMatchObject({ code: 'already_enrolled' });
+        expect(again.text).toMatch(/one-time code/);
+        expect(again.text).not.toMatch(/"(key|secret)"/);
+      }
+      // The person continues with a code: the same learner, whose quota is spent.
+      const code = await api(server, '/api/sign-in-codes', {
+        method: 'POST',
+        authorization: first.authorization,
+      });
+      expect(code.status).toBe(201);
+      const signedIn = await api(server, '/api/sign-in', {
+        body: { code: (code.json as { code: string }).code },
+      });
+      expect(signedIn.status, signedIn.text).toBe(201);
+      const body = signedIn.json as {
+        key: string;
+        secret: string;
+        actor: { account: { name: string } };
+      };
+      expect(body.actor.account.name).toBe(first.learnerId);
+      const second = {
+        authorization: `Basic ${Buffer.from(`${body.key}:${body.secret}`).toString('base64')}`,
+      };
+      const fourth = await startAttempt(server, second, POLICE);
+      expect(fourth.status).toBe(429);
+      // Another person from the same country is someone else.
+      const other = await enrol(server, { serviceNumber: 'UN-4472-B', country: 'Nepal' });
+      expect(other.learnerId).not.toBe(first.learnerId);
+    });
+  });
+}

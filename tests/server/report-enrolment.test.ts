@@ -17,8 +17,10 @@ import {
   openPlatformStore,
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
+import { judged, type TrackingContext } from '../../src/xapi/builders.ts';
+import type { AttemptFinishedEvent } from '../../src/quiz/events.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
-import { FIXTURE_ROOT, SITE } from './certification-helpers.ts';
+import { SITE } from './certification-helpers.ts';
 import { storeKinds } from './helpers.ts';
 
 const POLICE_MODULES = [
@@ -49,13 +51,7 @@ for (const kind of storeKinds()) {
       cleanup = () => opened.cleanup();
       db = databaseOf(store);
       platform = await openPlatformStore(db);
-      svc = new CertificationService(
-        store,
-        platform,
-        await loadCatalog(FIXTURE_ROOT),
-        SITE,
-        `${SITE}/xapi`,
-      );
+      svc = new CertificationService(store, platform, await loadCatalog(), SITE, `${SITE}/xapi`);
       reports = new Reports(svc);
     }, 60_000);
     afterAll(async () => {
@@ -152,6 +148,56 @@ for (const kind of storeKinds()) {
       ]);
       const detail = await reports.learner('rep-c');
       expect(detail?.modules.map((m) => m.completedAt !== null)).toEqual([false, true, true, true]);
+    });
+
+    it('shows the knowledge-check score the tracker records on the module activity', async () => {
+      await addLearner('rep-q', 'Mali');
+      const [first, second] = POLICE_MODULES;
+      const ctx = {
+        site: SITE,
+        actor: actorOf('rep-q') as unknown as TrackingContext['actor'],
+        registration: randomUUID(),
+        sessionId: randomUUID(),
+        lang: 'en',
+        moduleId: first ?? '',
+      };
+      const finished = (scaled: number, at: string): AttemptFinishedEvent =>
+        ({
+          kind: 'attempt-finished',
+          quizId: `${first ?? ''}-check`,
+          attemptId: randomUUID(),
+          raw: scaled * 4,
+          min: 0,
+          max: 4,
+          scaled,
+          success: scaled >= 0.8,
+          masteryScore: 0.8,
+          durationMs: 60_000,
+          attemptsLeft: 'unlimited',
+          at,
+        }) as unknown as AttemptFinishedEvent;
+      // A fail, then a pass: the detail shows the latest score, on that module only.
+      for (const [scaled, when] of [
+        [0.5, '2026-03-01T10:00:00.000Z'],
+        [0.75 + 0.25, '2026-03-01T11:00:00.000Z'],
+      ] as const) {
+        const statement = judged(ctx, finished(scaled, when), { at: new Date(when) });
+        const stored = new Date().toISOString();
+        const full = { ...statement, stored, authority: actorOf('rep-q'), version: '1.0.3' };
+        await store.insertStatements([
+          {
+            id: statement.id,
+            statement: full as unknown as JsonObject,
+            fingerprint: statementFingerprint(full as unknown as JsonObject),
+            stored,
+            index: indexStatement(full as unknown as JsonObject),
+            credentialKey: 'key-rep-q',
+          },
+        ]);
+      }
+      const detail = await reports.learner('rep-q');
+      expect(detail?.modules.find((m) => m.module === first)?.score).toBe(1);
+      expect(detail?.modules.find((m) => m.module === second)?.score).toBeNull();
     });
 
     it('does not count a voided completion', async () => {
