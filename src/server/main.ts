@@ -1,7 +1,7 @@
 // Starts one process that serves the built site and the LRS: `npm run lrs`.
 import { buildServer, XAPI_PREFIX } from './app.ts';
 import { newCredential } from './lrs/auth/credentials.ts';
-import { describeStore, setting, storeConfigFromEnv } from './config.ts';
+import { describeStore, setting, siteUrlFromEnv, storeConfigFromEnv } from './config.ts';
 import { openStore } from './lrs/store/open-store.ts';
 
 const env = process.env;
@@ -9,6 +9,13 @@ const port = Number(env.PORT ?? 4321);
 const host = setting(env, 'HOST', '127.0.0.1');
 const siteDir = setting(env, 'SITE_DIR', './dist');
 const config = storeConfigFromEnv(env);
+let siteUrl: string;
+try {
+  siteUrl = siteUrlFromEnv(env, host);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
@@ -47,7 +54,7 @@ const app = await buildServer({
   logger: env.LRS_LOG === '1',
   authorityHomePage: setting(env, 'LRS_AUTHORITY_HOMEPAGE', `http://${host}:${port}${XAPI_PREFIX}`),
   // The origin the site was built for (astro.config's `site`): learner accounts live there.
-  siteUrl: setting(env, 'SITE_URL', 'http://localhost:4321'),
+  siteUrl,
 });
 
 const url = await app.listen({ port, host });

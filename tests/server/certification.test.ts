@@ -331,6 +331,8 @@ for (const kind of storeKinds()) {
         trackTitles: expect.any(Object) as unknown,
         issuedAt: certificate.issuedAt,
         expiresAt: certificate.expiresAt,
+        // From the service's SITE_URL, never the address the request came to.
+        verifyUrl: `${SITE}/en/verify/?code=${certificate.code}`,
       });
       const qr = await api(server, `/api/certificates/${certificate.code}/qr.svg?lang=fr`);
       expect(qr.status).toBe(200);

@@ -153,8 +153,13 @@ export async function certificationRoutes(
     return certificate;
   };
 
+  // The verification page's address, from the site's public origin (SITE_URL): what a printed
+  // certificate and its QR code send a reader to.
+  const verifyUrl = (lang: string, code: string) =>
+    `${svc.site}/${lang}/verify/?code=${encodeURIComponent(code)}`;
+
   app.get<{ Params: { code: string } }>('/api/certificates/:code', async (request) => {
-    queryParams(request, []);
+    const lang = langParam(queryParams(request, ['lang']).lang);
     const c = await certificateOf(request.params.code);
     const track = svc.track(c.trackId);
     return {
@@ -165,6 +170,7 @@ export async function certificationRoutes(
       trackTitles: track?.titles ?? {},
       issuedAt: c.issuedAt,
       expiresAt: c.expiresAt,
+      verifyUrl: verifyUrl(lang, c.code),
     };
   });
 
@@ -173,8 +179,11 @@ export async function certificationRoutes(
     async (request, reply) => {
       const lang = langParam(queryParams(request, ['lang']).lang);
       const c = await certificateOf(request.params.code);
-      const url = `${svc.site}/${lang}/verify/?code=${encodeURIComponent(c.code)}`;
-      const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      const svg = await QRCode.toString(verifyUrl(lang, c.code), {
+        type: 'svg',
+        margin: 1,
+        errorCorrectionLevel: 'M',
+      });
       return reply.type('image/svg+xml').header('Cache-Control', 'public, max-age=86400').send(svg);
     },
   );
