@@ -5,12 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog, PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
 import type { FollowUp, Question } from '../../src/schemas/quiz.ts';
 
-// Strings that give a graded answer away: each item's id, prompt, explanation and right options'
-// text, and its follow-up's (the site never needs them). Option ids are one letter in the banks,
-// too short to search for; the service replaces them with random ones per attempt anyway.
+// Strings of the banks the site never needs: each item's id, scenario and explanation, and its
+// prompt and right options where they are long enough to be the bank's own words (a short prompt
+// such as "What do you do?" or a term such as "The Convention on the Rights of the Child" is
+// course text too). Option ids are one letter in the banks, too short to search for; the service
+// replaces them with random ones per attempt anyway.
+const OWN_WORDS = 60;
+
 function secrets(q: Question | FollowUp): string[] {
-  const out = [q.id, q.prompt, q.explanation];
-  if ('options' in q) for (const o of q.options.filter((x) => x.correct)) out.push(o.text);
+  const out = [q.id, q.explanation];
+  if (q.prompt.length >= OWN_WORDS) out.push(q.prompt);
+  if ('options' in q) {
+    for (const o of q.options) if (o.correct && o.text.length >= OWN_WORDS) out.push(o.text);
+  }
   if (q.type === 'scenario') {
     out.push(q.scenario);
     if (q.followUp !== undefined) out.push(...secrets(q.followUp));

@@ -9,6 +9,7 @@ import { CertificationService } from './certification/service.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
 import { Reports } from './reports/reports.ts';
+import { itemRoutes } from './reports/item-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 import { findSession } from './staff/accounts.ts';
@@ -90,4 +91,5 @@ export async function platformPlugin(
   await app.register(certificationRoutes, { svc, auth });
   await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
   await app.register(reportRoutes, { reports, requireStaff });
+  await app.register(itemRoutes, { svc, requireStaff });
 }

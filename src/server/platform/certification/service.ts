@@ -105,8 +105,6 @@ export class CertificationService {
   readonly site: string;
   readonly authority: JsonObject;
   readonly #iris: ReturnType<typeof activityIris>;
-  /** Bank item ids not to draw any more (the item statistics' retirement). */
-  readonly retired = new Set<string>();
 
   constructor(
     store: Store,
@@ -175,6 +173,8 @@ export class CertificationService {
     if (await this.platform.attempts.passed(ifi, rule.track)) {
       throw conflict('you have passed this assessment already', 'already_passed');
     }
+    // Read at every start, so a retirement holds at once in every service process.
+    const retired = await this.platform.itemStats.retired();
     return this.platform.attempts.start(
       ifi,
       rule.track,
@@ -209,7 +209,7 @@ export class CertificationService {
         return null;
       },
       () => {
-        const { questions, form } = drawForm(track.modules, language, this.retired);
+        const { questions, form } = drawForm(track.modules, language, retired);
         const startedAt = new Date();
         return {
           id: randomUUID(),

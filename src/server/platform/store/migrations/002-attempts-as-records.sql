@@ -49,3 +49,10 @@ FROM (
 ) AS k
 WHERE l.learner_id = k.learner_id;
 CREATE UNIQUE INDEX learners_person ON learners (person_key);
+
+-- Bank items a DPO retired from new forms, without a deploy (the item statistics' flag).
+CREATE TABLE retired_items (
+  item_id text PRIMARY KEY,
+  retired_by text NOT NULL,
+  retired_at timestamptz NOT NULL DEFAULT now()
+);
