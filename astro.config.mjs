@@ -8,6 +8,9 @@ import serviceWorker from './integrations/service-worker.ts';
 
 // The public origin of the site; used for canonical links and xAPI activity ids.
 const site = process.env['SITE_URL'] ?? 'http://localhost:4321';
+// The tracker sends to this service's /xapi, or to another LRS named at build time.
+const lrsEndpoint = process.env['PUBLIC_LRS_ENDPOINT'];
+const lrsOrigin = lrsEndpoint ? ` ${new URL(lrsEndpoint).origin}` : '';
 
 export default defineConfig({
   site,
@@ -17,6 +20,20 @@ export default defineConfig({
   integrations: [mdx(), preact(), contentChecks(), serviceWorker(), precompress()],
   // The course is published per language; the root sends visitors to the default one.
   redirects: { '/': '/en/' },
+  // Each page carries a Content-Security-Policy <meta> element with the hashes of its scripts and
+  // styles: nothing else runs. The service adds what a <meta> policy cannot say (frame-ancestors).
+  security: {
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        `connect-src 'self'${lrsOrigin}`,
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+    },
+  },
   build: {
     // Small per-page stylesheets inline: one request fewer on a slow link.
     inlineStylesheets: 'auto',

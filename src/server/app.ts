@@ -8,7 +8,9 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { LOG_LEVELS } from './config.ts';
 import { errorHandler, sendHttpError } from './http/error-handler.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { tooManyRequests } from './http/errors.ts';
 import { DEFAULT_LIMITS, failureLimit, type RateLimits } from './http/rate-limits.ts';
 import { Authenticator } from './lrs/auth/authenticate.ts';
@@ -38,7 +40,10 @@ export interface ServerOptions {
   staticDir?: string;
   /** Origins allowed to call the LRS from a browser (CORS); "*" allows any. */
   corsOrigins?: string[];
-  logger?: boolean;
+  /** Request logging (Fastify's logger, JSON lines on stdout); none when absent. */
+  logLevel?: (typeof LOG_LEVELS)[number];
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy); none by default. */
+  trustProxy?: false | string[];
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Largest accepted multipart/mixed statements body, attachments included (default 16 MiB). */
@@ -65,13 +70,26 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const authorityHomePage = options.authorityHomePage ?? 'http://localhost/xapi';
   const limits: Required<RateLimits> = { ...DEFAULT_LIMITS, ...options.rateLimits };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger:
+      options.logLevel === undefined
+        ? false
+        : {
+            level: options.logLevel,
+            // The default request serializer logs no headers; these stay out if that changes.
+            redact: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'res.headers["set-cookie"]',
+            ],
+          },
     bodyLimit,
     // `more` links carry the query they continue, agent JSON included.
     routerOptions: { maxParamLength: 4096 },
-    // Behind a proxy the client address comes from X-Forwarded-For only if configured to trust it.
-    trustProxy: false,
+    // Behind a proxy, the client's address and protocol come from X-Forwarded-For and
+    // X-Forwarded-Proto only when the proxy is trusted (TRUST_PROXY).
+    trustProxy: options.trustProxy ?? false,
   });
+  await securityHeaders(app, [XAPI_PREFIX, '/api']);
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(options.storeConfig ?? {}));
   if (ownsStore) app.addHook('onClose', async () => store.close());
@@ -106,36 +124,35 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     }),
   );
 
+  // Cross-origin calls reach the LRS only (a tracker on a site served elsewhere), never /api.
   const origins = options.corsOrigins ?? [];
-  await app.register(cors, {
-    origin: origins.includes('*') ? true : origins.length === 0 ? false : origins,
-    methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'X-Experience-API-Version',
-      'If-Match',
-      'If-None-Match',
-      'Accept-Language',
-    ],
-    exposedHeaders: [
-      'X-Experience-API-Version',
-      'X-Experience-API-Consistent-Through',
-      'ETag',
-      'Last-Modified',
-      'Content-Type',
-      'Retry-After',
-    ],
-    maxAge: 600,
-  });
-
-  await app.register(lrsPlugin, {
-    prefix: XAPI_PREFIX,
-    store,
-    auth,
-    bodyLimit,
-    attachmentBodyLimit,
-  });
+  await app.register(
+    async (xapi) => {
+      await xapi.register(cors, {
+        origin: origins.includes('*') ? true : origins.length === 0 ? false : origins,
+        methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+        allowedHeaders: [
+          'Authorization',
+          'Content-Type',
+          'X-Experience-API-Version',
+          'If-Match',
+          'If-None-Match',
+          'Accept-Language',
+        ],
+        exposedHeaders: [
+          'X-Experience-API-Version',
+          'X-Experience-API-Consistent-Through',
+          'ETag',
+          'Last-Modified',
+          'Content-Type',
+          'Retry-After',
+        ],
+        maxAge: 600,
+      });
+      await xapi.register(lrsPlugin, { store, auth, bodyLimit, attachmentBodyLimit });
+    },
+    { prefix: XAPI_PREFIX },
+  );
 
   if (options.siteUrl !== undefined) {
     await app.register(platformPlugin, {

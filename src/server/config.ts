@@ -1,19 +1,147 @@
+// The service's settings: every environment variable it reads, checked once at start. README.md's
+// settings table lists the same names with the same defaults.
+import { isIP } from 'node:net';
+import { z } from 'astro/zod';
 import type { StoreConfig } from './lrs/store/open-store.ts';
 
-/** An environment setting, where an empty value counts as unset. */
-export function setting(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const value = env[name];
-  return value === undefined || value === '' ? fallback : value;
+/** Log levels of Fastify's logger (pino), quietest last. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** An environment value where an empty string counts as unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const origin = z.string().refine((value) => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://training.example.org (scheme, host, optional port; no path)');
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: the addresses (or CIDR ranges, or loopback / linklocal / uniquelocal) of the proxies
+ * whose X-Forwarded-For and X-Forwarded-Proto are believed. Fastify refuses a bare hop count: it
+ * would believe a client that talks to the service directly.
+ */
+const trustProxy = z.string().transform((value, ctx) => {
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find(
+    (entry) => !PROXY_RANGES.has(entry) && isIP(entry.split('/')[0] ?? '') === 0,
+  );
+  if (bad === undefined) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${bad}" is not an address: give the proxies' addresses, comma-separated (CIDR ranges and loopback allowed), e.g. 127.0.0.1`,
+  });
+  return z.NEVER;
+});
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)).default(4321),
+  HOST: optional(z.string()).default('127.0.0.1'),
+  SITE_URL: optional(httpUrl),
+  SITE_DIR: optional(z.string()).default('./dist'),
+  DATA_DIR: optional(z.string()).default('./data'),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  ),
+  DATABASE_SCHEMA: optional(
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'),
+  ),
+  TRUST_PROXY: optional(trustProxy),
+  LRS_CORS_ORIGINS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(z.array(z.union([z.literal('*'), origin]))),
+  ),
+  LRS_AUTHORITY_HOMEPAGE: optional(httpUrl),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS)).default('info'),
+});
+
+/** The service's settings, checked. */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  /** The site's public origin: learner accounts, activity ids, certificate links and QR codes. */
+  siteUrl: string;
+  siteDir: string;
+  store: StoreConfig;
+  /** Fastify's trustProxy: false, or the addresses of the proxies to believe. */
+  trustProxy: false | string[];
+  corsOrigins: string[];
+  authorityHomePage: string;
+  logLevel: (typeof LOG_LEVELS)[number];
 }
 
-/** The store configuration from the environment: DATABASE_URL wins, else DATA_DIR (./data). */
-export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
-  const url = env.DATABASE_URL;
-  if (url !== undefined && url !== '') {
-    const schema = setting(env, 'DATABASE_SCHEMA', '');
-    return { databaseUrl: url, schema: schema === '' ? undefined : schema };
+/** A setting that is present but wrong; the message names the variable and what it must be. */
+export class ConfigError extends Error {}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Reads and checks the settings; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   }
-  return { dataDir: setting(env, 'DATA_DIR', './data') };
+  const e = parsed.data;
+  if (e.SITE_URL === undefined && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `Invalid settings:\n  HOST=${JSON.stringify(e.HOST)} serves other machines, so SITE_URL must say the address they use ` +
+        `(for example SITE_URL=http://192.168.1.10:${e.PORT}); learner accounts, certificate links and QR codes are made from it.`,
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    siteUrl: e.SITE_URL ?? 'http://localhost:4321',
+    siteDir: e.SITE_DIR,
+    store: storeConfigOf(e),
+    trustProxy: e.TRUST_PROXY ?? false,
+    corsOrigins: e.LRS_CORS_ORIGINS ?? [],
+    authorityHomePage: e.LRS_AUTHORITY_HOMEPAGE ?? `http://${e.HOST}:${e.PORT}/xapi`,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function storeConfigOf(e: z.infer<typeof envSchema>): StoreConfig {
+  if (e.DATABASE_URL !== undefined) {
+    return { databaseUrl: e.DATABASE_URL, schema: e.DATABASE_SCHEMA };
+  }
+  return { dataDir: e.DATA_DIR };
+}
+
+/** The store settings alone, for the command-line tools: DATABASE_URL wins, else DATA_DIR. */
+export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
+  const parsed = envSchema
+    .pick({ DATA_DIR: true, DATABASE_URL: true, DATABASE_SCHEMA: true })
+    .safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid settings: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return storeConfigOf(parsed.data as z.infer<typeof envSchema>);
 }
 
 /** Describes where a store configuration points, without any password. */
@@ -27,44 +155,4 @@ export function describeStore(config: StoreConfig): string {
     }
   }
   return `embedded store in ${config.dataDir ?? './data'}`;
-}
-
-/** Whether a listening address reaches this machine only. */
-export function isLoopback(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
-/** The site's origin when SITE_URL is not set: the site served by this process on this machine. */
-export const LOCAL_SITE_URL = 'http://localhost:4321';
-
-/**
- * The site's public origin (SITE_URL): the homePage of learner accounts, the root of activity
- * ids, and where certificate links and QR codes point. A service listening beyond loopback
- * (HOST) must be told it, or every printed certificate would send its reader to localhost: this
- * throws instead. SITE_URL must be an http(s) origin.
- */
-export function siteUrlFromEnv(env: NodeJS.ProcessEnv, host: string): string {
-  const value = setting(env, 'SITE_URL', '');
-  if (value === '') {
-    if (!isLoopback(host)) {
-      throw new Error(
-        `HOST is ${host}, so the service is reachable from other machines, but SITE_URL is not set: set SITE_URL to the site's public address (for example https://training.example.org), which learner accounts, certificate links and QR codes use`,
-      );
-    }
-    return LOCAL_SITE_URL;
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`SITE_URL is not an address: ${value}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`SITE_URL must start with http:// or https://: ${value}`);
-  }
-  return value.replace(/\/+$/, '');
 }

@@ -1,28 +1,20 @@
 // Starts one process that serves the built site and the LRS: `npm run lrs`.
 import { buildServer, XAPI_PREFIX } from './app.ts';
+import { ConfigError, describeStore, loadConfig, type ServiceConfig } from './config.ts';
 import { newCredential } from './lrs/auth/credentials.ts';
-import { describeStore, setting, siteUrlFromEnv, storeConfigFromEnv } from './config.ts';
 import { openStore } from './lrs/store/open-store.ts';
 
-const env = process.env;
-const port = Number(env.PORT ?? 4321);
-const host = setting(env, 'HOST', '127.0.0.1');
-const siteDir = setting(env, 'SITE_DIR', './dist');
-const config = storeConfigFromEnv(env);
-let siteUrl: string;
+let config: ServiceConfig;
 try {
-  siteUrl = siteUrlFromEnv(env, host);
+  config = loadConfig(process.env);
 } catch (error) {
-  console.error((error as Error).message);
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
-const corsOrigins = (env.LRS_CORS_ORIGINS ?? '')
-  .split(',')
-  .map((o) => o.trim())
-  .filter((o) => o !== '');
 
 const store = await openStore({
-  ...config,
+  ...config.store,
   onFailure: (error) => {
     // Nothing can be stored any more; a restart applies the journal and serves again.
     console.error(
@@ -49,17 +41,18 @@ if (!existing.some((c) => c.revokedAt === null)) {
 
 const app = await buildServer({
   store,
-  staticDir: siteDir,
-  corsOrigins,
-  logger: env.LRS_LOG === '1',
-  authorityHomePage: setting(env, 'LRS_AUTHORITY_HOMEPAGE', `http://${host}:${port}${XAPI_PREFIX}`),
+  staticDir: config.siteDir,
+  corsOrigins: config.corsOrigins,
+  logLevel: config.logLevel,
+  trustProxy: config.trustProxy,
+  authorityHomePage: config.authorityHomePage,
   // The origin the site was built for (astro.config's `site`): learner accounts live there.
-  siteUrl,
+  siteUrl: config.siteUrl,
 });
 
-const url = await app.listen({ port, host });
+const url = await app.listen({ port: config.port, host: config.host });
 console.log(
-  `LRS listening on ${url} (${describeStore(config)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
+  `LRS listening on ${url} (${describeStore(config.store)}); xAPI endpoint ${url}${XAPI_PREFIX}/`,
 );
 
 let closing = false;

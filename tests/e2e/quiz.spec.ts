@@ -192,7 +192,7 @@ async function axeViolations(page: Page) {
   }));
 }
 
-/** Scrolls to the quiz (which hydrates it when visible) and waits for its start button. */
+/** Scrolls to the quiz and waits for its start button (the island hydrates when the page is idle). */
 async function openQuiz(page: Page): Promise<Locator> {
   await page.goto(pageUrl);
   const root = page.locator(`.cpq[data-quiz-id="${quiz.id}"]`);
@@ -257,6 +257,17 @@ test.describe('quiz island', () => {
         });
       });
     });
+  });
+
+  test('from the top of the page, Tab alone reaches the start of the knowledge check', async ({
+    page,
+  }) => {
+    await page.goto(pageUrl);
+    const start = page.getByRole('button', { name: strings.start });
+    for (let press = 0; press < 300 && !(await isFocused(start)); press += 1) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(start).toBeFocused();
   });
 
   test('a learner answers every question type with the keyboard, fails, retries and passes', async ({

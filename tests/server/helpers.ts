@@ -188,7 +188,7 @@ export async function startServer(
   store: Store,
   options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const app = await buildServer({ store, logger: false, ...options });
+  const app = await buildServer({ store, ...options });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, app, store, close: () => app.close() };
 }

@@ -20,9 +20,9 @@ export interface RateLimits {
   enrol?: Limit;
   /** Wrong or malformed sign-in codes per client address. */
   signInFailures?: Limit;
-  /** Failed staff sign-ins per client address. */
+  /** Staff sign-in attempts per client address (counted before the password is checked). */
   staffLoginPerAddress?: Limit;
-  /** Failed staff sign-ins per account name, from whatever address. */
+  /** Staff sign-in attempts per account name, from whatever address. */
   staffLoginPerName?: Limit;
 }
 
@@ -41,6 +41,11 @@ export interface FailureLimit {
   check(request: FastifyRequest): Promise<void>;
   /** Counts one failure of the request's key. */
   fail(request: FastifyRequest): Promise<void>;
+  /**
+   * Counts an attempt before it is checked, so that parallel attempts cannot outrun the count
+   * (a password guessed from 40 clients at once), and throws 429 once the key is past its limit.
+   */
+  spend(request: FastifyRequest): Promise<void>;
 }
 
 /**
@@ -63,19 +68,37 @@ export function failureLimit(
     timeWindow: limit.windowMs,
     keyGenerator: options.key,
   });
+  const refuse = (ttlInSeconds: number): HttpError => {
+    const { headers } = tooManyRequests(options.message, ttlInSeconds);
+    return new HttpError(429, options.message, options.code, {
+      headers,
+      ...(options.fields === undefined ? {} : { fields: options.fields }),
+    });
+  };
   return {
     async check(request) {
       const state = await limiter(request, { increment: false });
-      if (!state.isAllowed && state.remaining === 0) {
-        const { headers } = tooManyRequests(options.message, state.ttlInSeconds);
-        throw new HttpError(429, options.message, options.code, {
-          headers,
-          ...(options.fields === undefined ? {} : { fields: options.fields }),
-        });
-      }
+      if (!state.isAllowed && state.remaining === 0) throw refuse(state.ttlInSeconds);
     },
     async fail(request) {
-      await limiter(request);
+      logLockout(request, await limiter(request));
+    },
+    async spend(request) {
+      const state = await limiter(request);
+      logLockout(request, state);
+      if (!state.isAllowed && state.isExceeded) throw refuse(state.ttlInSeconds);
     },
   };
+}
+
+type LimitState = Awaited<ReturnType<ReturnType<FastifyInstance['createRateLimit']>>>;
+
+/** One log line when a key uses its last attempt: from then on it gets 429 until the window ends. */
+function logLockout(request: FastifyRequest, state: LimitState): void {
+  if (!state.isAllowed && state.remaining === 0 && !state.isExceeded) {
+    request.log.warn(
+      { limit: state.key, max: state.max, retryAfterSeconds: state.ttlInSeconds },
+      'rate limit reached: further attempts get 429 until the window ends',
+    );
+  }
 }

@@ -53,7 +53,8 @@ describe('search over the English course', () => {
     ['ICRC', 'police-coordination-cp-actors'],
     ['unpol', 'police-coordination-cp-actors'],
     ['action plans', 'monitoring-reporting-mechanism'],
-    ['Paris Principles', 'un-system-child-protection'],
+    ['Paris Principles', 'children-in-military-operations'],
+    ['Paris Commitments', 'un-system-child-protection'],
   ])('finds the right module first for "%s"', (query, module) => {
     const results = searcher.search(query);
     // The glossary entry of an acronym may rank above every module; among modules, the right one leads.
@@ -70,7 +71,11 @@ describe('search over the English course', () => {
     const results = searcher.search('key messages');
     expect(results.length).toBeGreaterThan(0);
     const sixGrave = searcher.search('six grave violations');
-    expect(moduleOf(sixGrave[0]?.url ?? '')).toBe('cp-in-peace-operations');
+    const section = sixGrave.findIndex((r) => r.url.endsWith('#the-six-grave-violations'));
+    const bodyOnly = sixGrave.findIndex((r) => !/grave/i.test(`${r.title} ${r.heading}`));
+    expect(section).toBeGreaterThanOrEqual(0);
+    expect(section).toBeLessThan(2);
+    if (bodyOnly >= 0) expect(section).toBeLessThan(bodyOnly);
   });
 
   it('links section results to the heading anchor and marks the words in the snippet', () => {

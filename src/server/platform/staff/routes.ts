@@ -26,14 +26,14 @@ const nameOf = (body: unknown): string => {
 /**
  * POST /api/staff/login { name, password } opens a session (HttpOnly, SameSite=Strict cookie,
  * Secure over HTTPS) and answers the CSRF token; GET /api/staff/session answers who is signed in
- * and the token again; POST /api/staff/logout ends the session. Failed sign-ins are limited per
- * client address and per account name: past either limit every attempt is answered 429 with
- * Retry-After, right passwords included, until the window ends.
+ * and the token again; POST /api/staff/logout ends the session. Sign-in attempts are limited per
+ * client address and per account name, counted before the password is checked: past either limit
+ * every attempt is answered 429 with Retry-After, right passwords included, until the window ends.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptions): Promise<void> {
   const { staff, requireStaff } = options;
-  const message = 'too many failed sign-ins; wait before trying again';
+  const message = 'too many sign-in attempts; wait before trying again';
   const perAddress = failureLimit(app, options.limits.perAddress, {
     key: (request) => `staff-address:${request.ip}`,
     message,
@@ -56,14 +56,12 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
     ) {
       throw badRequest('name and password are required');
     }
-    await perAddress.check(request);
-    await perName.check(request);
+    // Every attempt counts before its password is checked: parallel guesses get no more tries
+    // than one client would.
+    await perAddress.spend(request);
+    await perName.spend(request);
     const user = await checkPassword(staff, name, password);
-    if (user === null) {
-      await perAddress.fail(request);
-      await perName.fail(request);
-      throw unauthorized('wrong name or password');
-    }
+    if (user === null) throw unauthorized('wrong name or password');
     const session = await openSession(staff, user);
     const secure = isHttps(request);
     return reply
