@@ -5,16 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog, PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
 import type { FollowUp, Question } from '../../src/schemas/quiz.ts';
 
-// Strings of the banks the site never needs: each item's id, scenario and explanation, and its
-// prompt and right options where they are long enough to be the bank's own words (a short prompt
-// such as "What do you do?" or a term such as "The Convention on the Rights of the Child" is
-// course text too). Option ids are one letter in the banks, too short to search for; the service
+// Strings of the banks the site never needs: each item's id and scenario, and its right options
+// where they are long enough to be the bank's own words. A prompt ("What do you do?",
+// "Which of these children are associated with an armed force or armed group?") or an
+// explanation may say what the course says; a distinctive right answer on a page would give the
+// item away. Option ids are one letter in the banks, too short to search for; the service
 // replaces them with random ones per attempt anyway.
 const OWN_WORDS = 60;
 
 function secrets(q: Question | FollowUp): string[] {
-  const out = [q.id, q.explanation];
-  if (q.prompt.length >= OWN_WORDS) out.push(q.prompt);
+  const out = [q.id];
   if ('options' in q) {
     for (const o of q.options) if (o.correct && o.text.length >= OWN_WORDS) out.push(o.text);
   }
