@@ -58,7 +58,7 @@ export interface OutcomeFeedback {
   review: string;
 }
 
-/** POST /api/assessments/:track/attempts/:attempt/submit: the result of a graded attempt. */
+/** POST /api/assessments/:track/attempts/:attempt: the result of a graded attempt. */
 export interface AttemptResult {
   attempt: string;
   passed: boolean;
