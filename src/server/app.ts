@@ -59,6 +59,8 @@ export interface ServerOptions {
    * runs on.
    */
   siteUrl?: string;
+  /** Where content/ and assessments/ are read from (default: the repository). */
+  contentRoot?: string;
 }
 
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
@@ -158,6 +160,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       platform: options.platform ?? (await openPlatformStore(databaseOf(store))),
       auth,
       siteUrl: options.siteUrl,
+      ...(options.contentRoot === undefined ? {} : { root: options.contentRoot }),
       authorityHomePage,
       limits,
     });

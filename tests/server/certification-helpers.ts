@@ -1,10 +1,16 @@
-import type { Question } from '../../src/schemas/quiz.ts';
-import type { QuestionResponse } from '../../src/quiz/scoring.ts';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { AttemptResult, PublicQuestion, StartedAttempt } from '../../src/api/assessment.ts';
+import type { FollowUp, Question } from '../../src/schemas/quiz.ts';
 import type { ServerOptions } from '../../src/server/app.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { databaseOf } from '../../src/server/lrs/store/open-store.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
-import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
+import {
+  loadCatalog,
+  type CertificationCatalog,
+  type CertificationTrack,
+} from '../../src/server/platform/certification/rules.ts';
 import {
   openPlatformStore,
   type PlatformStore,
@@ -24,14 +30,19 @@ export interface PlatformServer {
   db: SqlDatabase;
 }
 
-/** Starts the service with the platform (siteUrl SITE) on a store. */
+/** Starts the service with the platform (siteUrl SITE, the fixture banks) on a store. */
 export async function startPlatform(
   store: Store,
   options: Omit<ServerOptions, 'store' | 'platform'> = {},
 ): Promise<PlatformServer> {
   const db = databaseOf(store);
   const platform = await openPlatformStore(db);
-  const server = await startServer(store, { siteUrl: SITE, ...options, platform });
+  const server = await startServer(store, {
+    siteUrl: SITE,
+    contentRoot: FIXTURE_ROOT,
+    ...options,
+    platform,
+  });
   return { server, platform, db };
 }
 
@@ -64,28 +75,132 @@ export function usePlatform(
   });
 }
 
-/** The right response to a question, read from its answer key. */
-export function rightResponse(q: Question): QuestionResponse {
+/** The fixture content root of the certification tests: small banks under tests/fixtures/. */
+export const FIXTURE_ROOT = path.resolve('tests/fixtures/certification');
+
+/**
+ * The bank question a form's question was drawn from, found by its text as a reader of the bank
+ * files would (the form's ids are random): its prompt, and its choices' texts.
+ */
+export function bankQuestionOf(
+  track: CertificationTrack,
+  lang: string,
+  q: PublicQuestion,
+): Question {
+  const texts = (list: readonly { text: string }[]) =>
+    list
+      .map((x) => x.text)
+      .sort()
+      .join('\n');
+  const shown = 'options' in q ? texts(q.options) : q.type === 'ordering' ? texts(q.steps) : '';
+  for (const module of track.modules) {
+    const bank = module.banks[lang] ?? module.banks.en;
+    for (const item of bank?.items ?? []) {
+      if (item.type !== q.type || item.prompt !== q.prompt) continue;
+      const own =
+        'options' in item ? texts(item.options) : item.type === 'ordering' ? texts(item.steps) : '';
+      if (own === shown) return item;
+    }
+  }
+  throw new Error(`no bank item has the prompt ${q.prompt}`);
+}
+
+/** The answer to a form's question, right or wrong, in the form's ids (read from the bank). */
+export function answerOf(bankQ: Question | FollowUp, q: PublicQuestion, right: boolean): unknown {
+  const byText = <T extends { text: string }>(list: readonly T[], text: string) =>
+    list.find((x) => x.text === text);
   switch (q.type) {
     case 'single-choice':
     case 'multiple-response':
-      return q.options.filter((o) => o.correct).map((o) => o.id);
+    case 'scenario': {
+      const options = 'options' in bankQ ? bankQ.options : [];
+      const wanted = options.filter((o) => o.correct === right);
+      const picks = (q.type === 'multiple-response' ? wanted : wanted.slice(0, 1)).map(
+        (o) => byText(q.options, o.text)?.id ?? '',
+      );
+      if (q.type !== 'scenario') return picks;
+      const followUp =
+        bankQ.type === 'scenario' && bankQ.followUp !== undefined && q.followUp !== undefined
+          ? answerOf(bankQ.followUp, q.followUp, right)
+          : undefined;
+      return { decision: picks[0], ...(followUp === undefined ? {} : { followUp }) };
+    }
     case 'true-false':
-      return q.answer;
-    case 'matching':
-      return Object.fromEntries(q.items.map((i) => [i.id, i.target]));
-    case 'ordering':
-      return q.steps.map((s) => s.id);
-    case 'scenario':
-      return { decision: q.options.find((o) => o.correct)?.id ?? '' };
+      return bankQ.type === 'true-false' ? bankQ.answer === right : right;
+    case 'matching': {
+      if (bankQ.type !== 'matching') throw new Error('not a matching item');
+      return Object.fromEntries(
+        bankQ.items.map((item) => {
+          const target = bankQ.targets.find((t) => (t.id === item.target) === right);
+          return [byText(q.items, item.text)?.id, byText(q.targets, target?.text ?? '')?.id];
+        }),
+      );
+    }
+    case 'ordering': {
+      if (bankQ.type !== 'ordering') throw new Error('not an ordering item');
+      const order = bankQ.steps.map((s) => byText(q.steps, s.text)?.id ?? '');
+      return right ? order : order.reverse();
+    }
   }
 }
 
-/** Right answers to every question of a track's English assessment. */
-export async function rightAnswers(trackId: string): Promise<Record<string, QuestionResponse>> {
-  const track = (await loadCatalog()).get(trackId);
-  if (track?.assessments.en === undefined) throw new Error(`no track ${trackId}`);
-  return Object.fromEntries(track.assessments.en.questions.map((q) => [q.id, rightResponse(q)]));
+/** Answers to every question of a started attempt, all right or all wrong. */
+export function answersTo(
+  track: CertificationTrack,
+  started: StartedAttempt,
+  right: boolean,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    started.questions.map((q) => [
+      q.id,
+      answerOf(bankQuestionOf(track, started.lang, q), q, right),
+    ]),
+  );
+}
+
+/** The fixture catalog (or another root's), for answering forms from the bank files. */
+export async function catalogOf(root = FIXTURE_ROOT): Promise<CertificationCatalog> {
+  return loadCatalog(root);
+}
+
+/** A track of a catalog; throws for an unknown id. */
+export function trackIn(catalog: CertificationCatalog, id: string): CertificationTrack {
+  const track = catalog.get(id);
+  if (track === undefined) throw new Error(`no track ${id}`);
+  return track;
+}
+
+/** Starts an attempt over HTTP with the learner's credential. */
+export async function startAttempt(
+  server: TestServer,
+  learner: { authorization: string },
+  track: string,
+  lang = 'en',
+): Promise<{ status: number; started: StartedAttempt; text: string; headers: Headers }> {
+  const res = await api(server, `/api/assessments/${track}/attempts`, {
+    authorization: learner.authorization,
+    body: { lang },
+  });
+  return {
+    status: res.status,
+    started: res.json as StartedAttempt,
+    text: res.text,
+    headers: res.headers,
+  };
+}
+
+/** Submits responses to an attempt over HTTP with the learner's credential. */
+export async function submitAttempt(
+  server: TestServer,
+  learner: { authorization: string },
+  started: StartedAttempt,
+  responses: unknown,
+): Promise<{ status: number; result: AttemptResult; text: string }> {
+  const res = await api(server, `/api/assessments/${started.track}/attempts/${started.attempt}`, {
+    authorization: learner.authorization,
+    body: { responses },
+  });
+  return { status: res.status, result: res.json as AttemptResult, text: res.text };
 }
 
 /** A learner enrolled through POST /api/enrol. */
@@ -117,7 +232,8 @@ export async function enrol(
   const res = await fetch(`${server.url}/api/enrol`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ...PROFILE, ...profile }),
+    // One learner per person: each enrolment is a new person unless the test names one.
+    body: JSON.stringify({ ...PROFILE, serviceNumber: `SN-${randomUUID()}`, ...profile }),
   });
   if (res.status !== 201) throw new Error(`enrol: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as {
@@ -190,4 +306,137 @@ export async function staffLogin(server: TestServer, name: string, password = ST
   const res = await api(server, '/api/staff/login', { body: { name, password } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}
+
+/** A guesser: answers one question of a form without knowing anything but the form. */
+export type Guesser = (q: PublicQuestion, random: () => number) => unknown;
+
+const pickOne = <T>(list: readonly T[], random: () => number): T =>
+  list[Math.floor(random() * list.length)] as T;
+
+const permutation = <T>(list: readonly T[], random: () => number): T[] => {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+};
+
+/** Answers uniformly at random: a random option, subset, order, match or truth value. */
+export const uniformGuesser: Guesser = (q, random) => {
+  switch (q.type) {
+    case 'single-choice':
+      return [pickOne(q.options, random).id];
+    case 'multiple-response': {
+      const picks = q.options.filter(() => random() < 0.5).map((o) => o.id);
+      return picks.length > 0 ? picks : [pickOne(q.options, random).id];
+    }
+    case 'true-false':
+      return random() < 0.5;
+    case 'matching':
+      return Object.fromEntries(q.items.map((i) => [i.id, pickOne(q.targets, random).id]));
+    case 'ordering':
+      return permutation(q.steps, random).map((s) => s.id);
+    case 'scenario':
+      return {
+        decision: pickOne(q.options, random).id,
+        ...(q.followUp === undefined ? {} : { followUp: uniformGuesser(q.followUp, random) }),
+      };
+  }
+};
+
+const longest = (options: readonly { id: string; text: string }[], random: () => number) => {
+  const max = Math.max(...options.map((o) => o.text.length));
+  return pickOne(
+    options.filter((o) => o.text.length === max),
+    random,
+  ).id;
+};
+
+/** Chooses the longest option everywhere (ties at random), the longer half where several may be right. */
+export const longestGuesser: Guesser = (q, random) => {
+  switch (q.type) {
+    case 'single-choice':
+      return [longest(q.options, random)];
+    case 'multiple-response': {
+      const mean = q.options.reduce((a, o) => a + o.text.length, 0) / q.options.length;
+      const picks = q.options.filter((o) => o.text.length >= mean).map((o) => o.id);
+      return picks.length > 0 ? picks : [longest(q.options, random)];
+    }
+    case 'scenario':
+      return {
+        decision: longest(q.options, random),
+        ...(q.followUp === undefined ? {} : { followUp: longestGuesser(q.followUp, random) }),
+      };
+    case 'ordering':
+      return [...q.steps].sort((a, b) => b.text.length - a.text.length).map((s) => s.id);
+    default:
+      return uniformGuesser(q, random);
+  }
+};
+
+/**
+ * Answers from the form's ids and order alone: the first option shown, or the one whose id sorts
+ * first or last; steps as shown or sorted by id; each item to the target at its own place.
+ */
+export const idGuessers: Record<string, Guesser> = {
+  firstShown: (q) =>
+    fromChoice(
+      q,
+      (list) => list[0]?.id ?? '',
+      (steps) => steps,
+    ),
+  lowestId: (q) =>
+    fromChoice(
+      q,
+      (list) => [...list].sort((a, b) => a.id.localeCompare(b.id))[0]?.id ?? '',
+      (steps) => [...steps].sort((a, b) => a.id.localeCompare(b.id)),
+    ),
+  highestId: (q) =>
+    fromChoice(
+      q,
+      (list) => [...list].sort((a, b) => b.id.localeCompare(a.id))[0]?.id ?? '',
+      (steps) => [...steps].sort((a, b) => b.id.localeCompare(a.id)),
+    ),
+  lastShown: (q) =>
+    fromChoice(
+      q,
+      (list) => list.at(-1)?.id ?? '',
+      (steps) => [...steps].reverse(),
+    ),
+};
+
+function fromChoice(
+  q: PublicQuestion,
+  choose: (list: readonly { id: string }[]) => string,
+  order: (steps: readonly { id: string }[]) => readonly { id: string }[],
+): unknown {
+  switch (q.type) {
+    case 'single-choice':
+    case 'multiple-response':
+      return [choose(q.options)];
+    case 'true-false':
+      return false;
+    case 'matching':
+      return Object.fromEntries(
+        q.items.map((item, i) => [item.id, (q.targets[i % q.targets.length] ?? q.targets[0])?.id]),
+      );
+    case 'ordering':
+      return order(q.steps).map((s) => s.id);
+    case 'scenario':
+      return {
+        decision: choose(q.options),
+        ...(q.followUp === undefined ? {} : { followUp: fromChoice(q.followUp, choose, order) }),
+      };
+  }
+}
+
+/** The answers of a guesser to every question of a form. */
+export function guess(
+  questions: readonly PublicQuestion[],
+  guesser: Guesser,
+  random: () => number = Math.random,
+): Record<string, unknown> {
+  return Object.fromEntries(questions.map((q) => [q.id, guesser(q, random)]));
 }

@@ -3,15 +3,25 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
-import type { Question } from '../../src/schemas/quiz.ts';
+import type { FollowUp, Question } from '../../src/schemas/quiz.ts';
 
-// Strings that give a graded answer away: the right options (text and id), every matching
-// pair's ids, step ids, and each question's prompt and explanation (the site never needs them).
-function secrets(q: Question): string[] {
-  const out = [q.id, q.prompt, q.explanation];
-  if ('options' in q) for (const o of q.options.filter((x) => x.correct)) out.push(o.id, o.text);
-  if (q.type === 'matching') for (const i of q.items) out.push(i.id, i.target);
-  if (q.type === 'ordering') for (const s of q.steps) out.push(s.id);
+// Strings of the banks the site never needs: each item's id and scenario, and its right options
+// where they are long enough to be the bank's own words. A prompt ("What do you do?",
+// "Which of these children are associated with an armed force or armed group?") or an
+// explanation may say what the course says; a distinctive right answer on a page would give the
+// item away. Option ids are one letter in the banks, too short to search for; the service
+// replaces them with random ones per attempt anyway.
+const OWN_WORDS = 60;
+
+function secrets(q: Question | FollowUp): string[] {
+  const out = [q.id];
+  if ('options' in q) {
+    for (const o of q.options) if (o.correct && o.text.length >= OWN_WORDS) out.push(o.text);
+  }
+  if (q.type === 'scenario') {
+    out.push(q.scenario);
+    if (q.followUp !== undefined) out.push(...secrets(q.followUp));
+  }
   return out;
 }
 
@@ -30,8 +40,10 @@ describe('graded assessment keys', () => {
     }
     const needles = new Set<string>();
     for (const track of (await loadCatalog()).values()) {
-      for (const assessment of Object.values(track.assessments)) {
-        for (const q of assessment.questions) for (const s of secrets(q)) needles.add(s);
+      for (const module of track.modules) {
+        for (const bank of Object.values(module.banks)) {
+          for (const q of bank.items) for (const s of secrets(q)) needles.add(s);
+        }
       }
     }
     expect(needles.size).toBeGreaterThan(50);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
+import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
 import {
   certificateCodeExtension,
   certificateExpiresExtension,
@@ -11,12 +11,16 @@ import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 import {
+  answersTo,
   api,
+  catalogOf,
+  trackIn,
   completeModules,
   enrol,
-  rightAnswers,
   SITE,
+  startAttempt,
   startPlatform,
+  submitAttempt,
 } from './certification-helpers.ts';
 
 const POLICE = 'police-pre-deployment';
@@ -28,76 +32,135 @@ for (const kind of storeKinds()) {
     let platform: PlatformStore;
     let cleanup: () => Promise<void>;
     let modules: string[];
+    let catalog: CertificationCatalog;
+    const police = () => trackIn(catalog, POLICE);
 
     beforeAll(async () => {
       const opened = await kind.open();
       cleanup = () => opened.cleanup();
       ({ server, db, platform } = await startPlatform(opened.store));
-      modules = (await loadCatalog()).get(POLICE)?.rule.requiredModules ?? [];
+      catalog = await catalogOf();
+      modules = catalog.get(POLICE)?.rule.requiredModules ?? [];
     }, 60_000);
     afterAll(async () => {
       await server.close();
       await cleanup();
     });
 
-    it('serves the graded questions to a learner without any answer key', async () => {
+    it('starts an attempt with a form drawn on the server: one item per outcome, no key', async () => {
       const learner = await enrol(server);
-      const res = await api(server, `/api/assessments/${POLICE}`, {
-        authorization: learner.authorization,
-      });
-      expect(res.status).toBe(200);
-      const body = res.json as { questions: unknown[] };
-      expect(body.questions.length).toBeGreaterThanOrEqual(10);
-      expect(res.text).not.toMatch(/"(correct|answer|target|explanation|feedback)"/);
+      const { status, started, text } = await startAttempt(server, learner, POLICE);
+      expect(status, text).toBe(201);
+      const outcomes = police().modules.flatMap((m) => m.outcomes.en ?? []);
+      expect(started.questions).toHaveLength(outcomes.length);
+      expect(text).not.toMatch(/"(correct|answer|target|explanation|feedback|outcomes)"/);
+      // No bank id, item id or outcome id appears in the form.
+      for (const m of police().modules) {
+        for (const item of m.banks.en?.items ?? []) expect(text).not.toContain(item.id);
+      }
+      const expires = new Date(started.expiresAt).getTime() - new Date(started.startedAt).getTime();
+      expect(expires).toBe(60 * 60_000);
+      // Starting again while it is open hands back the same attempt, not a new draw.
+      const again = await startAttempt(server, learner, POLICE);
+      expect(again.status).toBe(200);
+      expect(again.started).toEqual(started);
     });
 
-    it('serves the French assessment with lang=fr and scores it with the same key', async () => {
+    it('grades a French attempt with the same key and records it under the service', async () => {
       const learner = await enrol(server, { language: 'fr' });
-      const get = async (lang: string) => {
-        const res = await api(server, `/api/assessments/${POLICE}?lang=${lang}`, {
-          authorization: learner.authorization,
-        });
-        expect(res.status).toBe(200);
-        return res.json as { title: string; questions: { id: string; prompt: string }[] };
-      };
-      const [en, fr] = [await get('en'), await get('fr')];
-      expect(fr.title).toMatch(/évaluation finale/);
-      // Questions come shuffled: compare by id.
-      const english = new Map(en.questions.map((q) => [q.id, q.prompt]));
-      expect(fr.questions.map((q) => q.id).sort()).toEqual([...english.keys()].sort());
-      for (const q of fr.questions) expect(q.prompt).not.toBe(english.get(q.id));
-      expect(fr.questions.map((q) => q.prompt).join(' ')).toMatch(/violations graves/);
-
-      const pass = await api(server, `/api/assessments/${POLICE}/attempts`, {
-        authorization: learner.authorization,
-        body: { lang: 'fr', responses: await rightAnswers(POLICE) },
-      });
-      expect(pass.status, pass.text).toBe(201);
-      expect(pass.json).toMatchObject({ passed: true, score: { scaled: 1 } });
-      const recorded = await db.query<{ lang: string; name: string }>(
+      const { started } = await startAttempt(server, learner, POLICE, 'fr');
+      expect(started.lang).toBe('fr');
+      expect(started.questions.map((q) => q.prompt).join(' ')).toMatch(/Pourquoi|Question/);
+      const pass = await submitAttempt(
+        server,
+        learner,
+        started,
+        answersTo(police(), started, true),
+      );
+      expect(pass.status, pass.text).toBe(200);
+      expect(pass.result).toMatchObject({ passed: true, scaled: 1 });
+      expect(pass.result.outcomes.every((o) => o.met)).toBe(true);
+      expect(pass.result.outcomes[0]?.review).toMatch(/^\/fr\/modules\/fx-[a-z]+\/#outcome-/);
+      const recorded = await db.query<{ lang: string; name: string; verb: string }>(
         `SELECT statement->'context'->>'language' AS lang,
-           statement->'object'->'definition'->'name'->>'fr' AS name
+           statement->'object'->'definition'->'name'->>'fr' AS name, verb_id AS verb
          FROM statements WHERE actor_ifi = $1 AND credential_key = 'service:certification'`,
         [`agent|account|${SITE}|${learner.learnerId}`],
       );
-      expect(recorded).toEqual([{ lang: 'fr', name: fr.title }]);
+      expect(recorded).toEqual([{ lang: 'fr', name: police().titles.fr, verb: VERBS.passed }]);
+      // Graded once: a second submission of the same attempt is refused.
+      const twice = await submitAttempt(
+        server,
+        learner,
+        started,
+        answersTo(police(), started, true),
+      );
+      expect(twice.status).toBe(409);
     });
 
-    it('refuses the questions without a credential (401) or with a service credential (403)', async () => {
-      expect((await api(server, `/api/assessments/${POLICE}`)).status).toBe(401);
+    it('refuses attempts without a credential (401), with a service credential (403), on no track (404)', async () => {
+      expect((await api(server, `/api/assessments/${POLICE}/attempts`, { body: {} })).status).toBe(
+        401,
+      );
       const admin = await createCredential(server.store, ['all']);
-      const res = await api(server, `/api/assessments/${POLICE}`, {
+      const res = await api(server, `/api/assessments/${POLICE}/attempts`, {
         authorization: admin.authorization,
+        body: {},
       });
       expect(res.status).toBe(403);
       const learner = await enrol(server);
-      expect(
-        (
-          await api(server, '/api/assessments/no-such-track', {
-            authorization: learner.authorization,
-          })
-        ).status,
-      ).toBe(404);
+      expect((await startAttempt(server, learner, 'no-such-track')).status).toBe(404);
+    });
+
+    it('grades only a complete answer sheet: 400 naming the items missing, and for malformed answers', async () => {
+      const learner = await enrol(server);
+      const { started } = await startAttempt(server, learner, POLICE);
+      const right = answersTo(police(), started, true);
+      const [first, second] = started.questions;
+      if (first === undefined || second === undefined) throw new Error('empty form');
+      const partial = Object.fromEntries(Object.entries(right).slice(2));
+      const missing = await submitAttempt(server, learner, started, partial);
+      expect(missing.status).toBe(400);
+      expect(missing.text).toContain(first.id);
+      expect(missing.text).toContain(second.id);
+      expect(missing.text).toMatch(/not answered: 1 \(/);
+      const bad: unknown[] = [
+        { ...right, [first.id]: 'x'.repeat(20) },
+        { ...right, [first.id]: { decision: 42 } },
+        { ...right, 'no-such-item': ['a'] },
+        'not an object',
+        [right],
+      ];
+      for (const responses of bad) {
+        const res = await submitAttempt(server, learner, started, responses);
+        expect(res.status, JSON.stringify(responses).slice(0, 80)).toBe(400);
+      }
+      const noBody = await api(server, `/api/assessments/${POLICE}/attempts/${started.attempt}`, {
+        authorization: learner.authorization,
+        body: { responses: right, extra: 1 },
+      });
+      expect(noBody.status).toBe(400);
+      // Nothing was graded: the attempt still takes the full sheet.
+      const graded = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM attempts WHERE id = $1::uuid AND submitted_at IS NOT NULL',
+        [started.attempt],
+      );
+      expect(graded[0]?.n).toBe(0);
+      const ok = await submitAttempt(server, learner, started, right);
+      expect(ok.status, ok.text).toBe(200);
+    });
+
+    it("refuses another learner's attempt (404) and an expired one (410)", async () => {
+      const owner = await enrol(server);
+      const other = await enrol(server, { serviceNumber: 'SN-OTHER-1' });
+      const { started } = await startAttempt(server, owner, POLICE);
+      const right = answersTo(police(), started, true);
+      expect((await submitAttempt(server, other, started, right)).status).toBe(404);
+      await db.query(
+        `UPDATE attempts SET expires_at = now() - interval '1 second' WHERE id = $1::uuid`,
+        [started.attempt],
+      );
+      expect((await submitAttempt(server, owner, started, right)).status).toBe(410);
     });
 
     it('never certifies on a "passed" statement forged with the learner credential', async () => {
@@ -111,7 +174,9 @@ for (const kind of storeKinds()) {
           body: {
             actor: learner.actor,
             verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed' } },
-            object: { id: `${SITE}/xapi/activities/assessment/police-pre-deployment-final` },
+            object: {
+              id: `${SITE}/xapi/activities/assessment/police-pre-deployment-certification`,
+            },
             result: { success: true, score: { scaled: 1 } },
           },
         },
@@ -126,56 +191,74 @@ for (const kind of storeKinds()) {
       expect(count[0]?.n).toBe(0);
     });
 
-    it('records a failed attempt under the service authority and issues nothing', async () => {
+    it('records a failed attempt under the service authority, per outcome not met, and issues nothing', async () => {
       const learner = await enrol(server);
       await completeModules(server, learner, modules);
-      const res = await api(server, `/api/assessments/${POLICE}/attempts`, {
-        authorization: learner.authorization,
-        body: { lang: 'en', responses: {} },
-      });
-      expect(res.status).toBe(201);
-      expect(res.json).toMatchObject({ passed: false, status: { certificate: null } });
-      expect(res.text).not.toMatch(/"(correct|answer|explanation)"/);
+      const { started } = await startAttempt(server, learner, POLICE);
+      const res = await submitAttempt(
+        server,
+        learner,
+        started,
+        answersTo(police(), started, false),
+      );
+      expect(res.status, res.text).toBe(200);
+      expect(res.result).toMatchObject({ passed: false, scaled: 0 });
+      expect(res.result.outcomes.map((o) => o.met)).toEqual(started.questions.map(() => false));
+      // Per outcome, never per item: no form id is in the result.
+      for (const q of started.questions) expect(res.text).not.toContain(q.id);
+      expect(res.text).not.toMatch(/"(correct|answer|explanation|score)"/);
       const rows = await db.query<{
         id: string;
         credential_key: string;
         statement: { authority: { account: { name: string } } };
       }>(
         `SELECT id::text AS id, credential_key, statement FROM statements
-         WHERE verb_id = 'http://adlnet.gov/expapi/verbs/failed' ORDER BY seq`,
+         WHERE verb_id = 'http://adlnet.gov/expapi/verbs/failed' AND actor_ifi = $1`,
+        [`agent|account|${SITE}|${learner.learnerId}`],
       );
-      expect(rows.at(-1)?.credential_key).toBe('service:certification');
-      expect(rows.at(-1)?.statement.authority.account.name).toBe('service:certification');
-      // The platform's record of the attempt, under the id of the statement the LRS holds.
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.credential_key).toBe('service:certification');
+      expect(rows[0]?.statement.authority.account.name).toBe('service:certification');
       const attempts = await platform.attempts.ofLearner(
         `agent|account|${SITE}|${learner.learnerId}`,
       );
       expect(attempts).toEqual([
         expect.objectContaining({
-          id: rows.at(-1)?.id,
+          id: started.attempt,
           trackId: POLICE,
           language: 'en',
-          passed: false,
-          scaled: 0,
+          grade: expect.objectContaining({
+            passed: false,
+            scaled: 0,
+            statementId: rows[0]?.id,
+          }) as unknown,
         }),
       ]);
+      const status = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: learner.authorization,
+      });
+      expect(status.json).toMatchObject({ passed: false, certificate: null });
     });
 
     it('issues a certificate once the modules are complete and the service recorded a pass', async () => {
       const learner = await enrol(server, { name: 'Jean Mukendi' });
-      const pass = await api(server, `/api/assessments/${POLICE}/attempts`, {
-        authorization: learner.authorization,
-        body: { lang: 'en', responses: await rightAnswers(POLICE) },
-      });
-      expect(pass.status).toBe(201);
-      expect(pass.json).toMatchObject({
-        passed: true,
-        score: { scaled: 1 },
-        status: { passed: true, certificate: null },
-      });
-      expect((pass.json as { status: { missingModules: string[] } }).status.missingModules).toEqual(
-        modules,
+      const { started } = await startAttempt(server, learner, POLICE);
+      const pass = await submitAttempt(
+        server,
+        learner,
+        started,
+        answersTo(police(), started, true),
       );
+      expect(pass.status).toBe(200);
+      expect(pass.result).toMatchObject({ passed: true, scaled: 1 });
+      const before = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: learner.authorization,
+      });
+      expect(before.json).toMatchObject({
+        passed: true,
+        certificate: null,
+        missingModules: modules,
+      });
 
       await completeModules(server, learner, modules);
       const status = await api(server, `/api/certification/${POLICE}/status`, {
@@ -248,6 +331,8 @@ for (const kind of storeKinds()) {
         trackTitles: expect.any(Object) as unknown,
         issuedAt: certificate.issuedAt,
         expiresAt: certificate.expiresAt,
+        // From the service's SITE_URL, never the address the request came to.
+        verifyUrl: `${SITE}/en/verify/?code=${certificate.code}`,
       });
       const qr = await api(server, `/api/certificates/${certificate.code}/qr.svg?lang=fr`);
       expect(qr.status).toBe(200);
@@ -262,35 +347,55 @@ for (const kind of storeKinds()) {
       expect(expired.json).toMatchObject({ status: 'expired' });
     });
 
-    it('answers unknown and malformed codes with 404 and 400, revealing nothing', async () => {
-      const unknown = await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS');
-      expect(unknown.status).toBe(404);
-      expect(unknown.json).toEqual({
-        error: 'Not Found',
-        code: 'not_found',
-        message: 'no certificate has this code',
-      });
-      expect((await api(server, '/api/certificates/not-a-code')).status).toBe(400);
-      expect((await api(server, `/api/certificates/${'A'.repeat(500)}`)).status).toBe(400);
-      expect((await api(server, '/api/certificates/ABCD-EFGH-JKMN-PQRS?x=1')).status).toBe(400);
+    it('allows 3 attempts in 24 hours: the fourth gets 429 with Retry-After', async () => {
+      const learner = await enrol(server);
+      const statuses: number[] = [];
+      let refused: Awaited<ReturnType<typeof startAttempt>> | undefined;
+      for (let i = 0; i < 4; i += 1) {
+        const res = await startAttempt(server, learner, POLICE);
+        statuses.push(res.status);
+        if (res.status !== 201) {
+          refused = res;
+          break;
+        }
+        const graded = await submitAttempt(
+          server,
+          learner,
+          res.started,
+          answersTo(police(), res.started, false),
+        );
+        expect(graded.result.attemptsLeft).toBe(2 - i);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      expect(refused?.text).toMatch(/at most 3 attempts in 24 hours/);
+      const wait = Number(refused?.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(23 * 3600);
+      expect(wait).toBeLessThanOrEqual(24 * 3600);
     });
 
-    it('rejects responses to unknown questions and limits graded attempts per day', async () => {
+    it('refuses a new attempt within the cool-down after a fail (military fixture: 30 min)', async () => {
+      const learner = await enrol(server, { role: 'military', serviceNumber: 'M-77' });
+      const military = trackIn(catalog, 'military-pre-deployment');
+      const { started } = await startAttempt(server, learner, 'military-pre-deployment');
+      const failed = await submitAttempt(
+        server,
+        learner,
+        started,
+        answersTo(military, started, false),
+      );
+      expect(failed.result.passed).toBe(false);
+      expect(failed.result.nextAttemptAt).not.toBeNull();
+      const res = await startAttempt(server, learner, 'military-pre-deployment');
+      expect(res.status).toBe(429);
+      expect(res.text).toMatch(/wait 30 min before the next/);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(29 * 60);
+    });
+
+    it('starts no more attempts once passed (409)', async () => {
       const learner = await enrol(server);
-      const bad = await api(server, `/api/assessments/${POLICE}/attempts`, {
-        authorization: learner.authorization,
-        body: { responses: { 'no-such-question': ['x'] } },
-      });
-      expect(bad.status).toBe(400);
-      const statuses: number[] = [];
-      for (let i = 0; i < 6; i += 1) {
-        const res = await api(server, `/api/assessments/${POLICE}/attempts`, {
-          authorization: learner.authorization,
-          body: { responses: {} },
-        });
-        statuses.push(res.status);
-      }
-      expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+      const { started } = await startAttempt(server, learner, POLICE);
+      await submitAttempt(server, learner, started, answersTo(police(), started, true));
+      expect((await startAttempt(server, learner, POLICE)).status).toBe(409);
     });
   });
 }

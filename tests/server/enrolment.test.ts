@@ -89,9 +89,16 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
     expect(first.actor.account.name).toMatch(/^l-[\w-]{16}$/);
     expect(JSON.stringify(first.actor)).not.toContain('SN-448812');
     expect(first.registration).toMatch(/^[0-9a-f-]{36}$/);
-    const second = (await enrol(valid)).json as unknown as Enrolled;
+    // Another person with the same name: another learner, another credential.
+    const second = (await enrol({ ...valid, serviceNumber: 'SN-448813' }))
+      .json as unknown as Enrolled;
     expect(second.actor.account.name).not.toBe(first.actor.account.name);
     expect(second.key).not.toBe(first.key);
+    // The same person again (one learner per person): 409, no credential.
+    const again = await enrol({ ...valid, serviceNumber: 'sn 448812' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ code: 'already_enrolled' });
+    expect(again.json).not.toHaveProperty('secret');
   });
 
   it('lets the credential send statements as its actor only, and re-send them safely', async () => {
@@ -246,7 +253,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
         const response = await fetch(`${limited.url}/api/enrol`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(valid),
+          body: JSON.stringify({ ...valid, serviceNumber: `SN-limit-${String(i)}` }),
         });
         statuses.push(response.status);
         if (response.status === 429) expect(response.headers.get('retry-after')).toBe('60');

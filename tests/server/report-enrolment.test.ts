@@ -9,7 +9,7 @@ import {
   statementFingerprint,
 } from '../../src/server/lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
-import { loadCatalog, loadQuizIds } from '../../src/server/platform/certification/rules.ts';
+import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../../src/server/platform/certification/service.ts';
 import { courseActivityId } from '../../src/server/platform/enrolment/routes.ts';
 import { Reports } from '../../src/server/platform/reports/reports.ts';
@@ -17,16 +17,14 @@ import {
   openPlatformStore,
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
+import { judged, type TrackingContext } from '../../src/xapi/builders.ts';
+import type { AttemptFinishedEvent } from '../../src/quiz/events.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { SITE } from './certification-helpers.ts';
 import { storeKinds } from './helpers.ts';
 
-const POLICE_MODULES = [
-  'cp-in-peace-operations',
-  'un-system-child-protection',
-  'police-coordination-cp-actors',
-  'monitoring-reporting-mechanism',
-];
+// The police track's required modules, from its certification rule (set before the tests).
+let POLICE_MODULES: string[] = [];
 
 function actorOf(learnerId: string): JsonObject {
   return { objectType: 'Agent', account: { homePage: SITE, name: learnerId } };
@@ -50,7 +48,9 @@ for (const kind of storeKinds()) {
       db = databaseOf(store);
       platform = await openPlatformStore(db);
       svc = new CertificationService(store, platform, await loadCatalog(), SITE, `${SITE}/xapi`);
-      reports = new Reports(svc, await loadQuizIds());
+      reports = new Reports(svc);
+      POLICE_MODULES = reports.requiredModules('police-pre-deployment');
+      expect(POLICE_MODULES.length).toBeGreaterThan(1);
     }, 60_000);
     afterAll(async () => {
       await cleanup();
@@ -139,13 +139,65 @@ for (const kind of storeKinds()) {
           serviceNumber: 'SN-rep-b',
           track: 'police-pre-deployment',
           started: true,
-          modulesDone: 4,
-          modulesRequired: 4,
+          modulesDone: POLICE_MODULES.length,
+          modulesRequired: POLICE_MODULES.length,
           completed: true,
         }),
       ]);
       const detail = await reports.learner('rep-c');
-      expect(detail?.modules.map((m) => m.completedAt !== null)).toEqual([false, true, true, true]);
+      expect(detail?.modules.map((m) => m.completedAt !== null)).toEqual(
+        POLICE_MODULES.map((_, i) => i > 0),
+      );
+    });
+
+    it('shows the knowledge-check score the tracker records on the module activity', async () => {
+      await addLearner('rep-q', 'Mali');
+      const [first, second] = POLICE_MODULES;
+      const ctx = {
+        site: SITE,
+        actor: actorOf('rep-q') as unknown as TrackingContext['actor'],
+        registration: randomUUID(),
+        sessionId: randomUUID(),
+        lang: 'en',
+        moduleId: first ?? '',
+      };
+      const finished = (scaled: number, at: string): AttemptFinishedEvent =>
+        ({
+          kind: 'attempt-finished',
+          quizId: `${first ?? ''}-check`,
+          attemptId: randomUUID(),
+          raw: scaled * 4,
+          min: 0,
+          max: 4,
+          scaled,
+          success: scaled >= 0.8,
+          masteryScore: 0.8,
+          durationMs: 60_000,
+          attemptsLeft: 'unlimited',
+          at,
+        }) as unknown as AttemptFinishedEvent;
+      // A fail, then a pass: the detail shows the latest score, on that module only.
+      for (const [scaled, when] of [
+        [0.5, '2026-03-01T10:00:00.000Z'],
+        [0.75 + 0.25, '2026-03-01T11:00:00.000Z'],
+      ] as const) {
+        const statement = judged(ctx, finished(scaled, when), { at: new Date(when) });
+        const stored = new Date().toISOString();
+        const full = { ...statement, stored, authority: actorOf('rep-q'), version: '1.0.3' };
+        await store.insertStatements([
+          {
+            id: statement.id,
+            statement: full as unknown as JsonObject,
+            fingerprint: statementFingerprint(full as unknown as JsonObject),
+            stored,
+            index: indexStatement(full as unknown as JsonObject),
+            credentialKey: 'key-rep-q',
+          },
+        ]);
+      }
+      const detail = await reports.learner('rep-q');
+      expect(detail?.modules.find((m) => m.module === first)?.score).toBe(1);
+      expect(detail?.modules.find((m) => m.module === second)?.score).toBeNull();
     });
 
     it('does not count a voided completion', async () => {

@@ -82,8 +82,9 @@ export function languageFacts(course: CourseFiles, lang: string): LanguageFacts 
 }
 
 /**
- * Certification rules (content/certification/*.yaml) name a track, its required modules and a
- * graded assessment: each must exist in every language.
+ * Certification rules (content/certification/*.yaml) name a track and its required modules: each
+ * must exist in every language, and each required module needs its item bank there
+ * (assessments/<lang>/<module>.yaml; the service checks the banks' own rules when it loads them).
  */
 export function checkCertification(course: CourseFiles): string[] {
   const problems: string[] = [];
@@ -91,10 +92,10 @@ export function checkCertification(course: CourseFiles): string[] {
   for (const lang of course.languages) {
     const modules = new Set(course.byKind('modules', lang).map((file) => moduleFacts(file).id));
     const tracks = new Set(course.byKind('tracks', lang).map((file) => text(record(file.data).id)));
-    const assessments = new Set(
+    const banks = new Set(
       course.all
         .filter((file) => file.file.startsWith(`assessments/${lang}/`))
-        .map((file) => text(record(file.data).id)),
+        .map((file) => text(record(file.data).module)),
     );
     for (const rule of rules) {
       const data = record(rule.data);
@@ -105,13 +106,11 @@ export function checkCertification(course: CourseFiles): string[] {
       for (const moduleId of strings(data.requiredModules)) {
         if (!modules.has(moduleId)) {
           problems.push(`${rule.file}: requiredModules: unknown module "${moduleId}" in ${lang}`);
+        } else if (!banks.has(moduleId)) {
+          problems.push(
+            `${rule.file}: requiredModules: no item bank assessments/${lang}/${moduleId}.yaml`,
+          );
         }
-      }
-      const assessment = text(data.assessment);
-      if (!assessments.has(assessment)) {
-        problems.push(
-          `${rule.file}: assessment: no assessment "${assessment}" in assessments/${lang}/`,
-        );
       }
     }
   }

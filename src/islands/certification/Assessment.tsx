@@ -8,6 +8,7 @@ import type {
   QuestionResponse,
   ScenarioResponse,
 } from '../../quiz/scoring.ts';
+import type { AttemptResult, StartedAttempt } from '../../api/assessment.ts';
 import { QuestionView } from '../questions/QuestionView.tsx';
 import type { ShownQuestion } from '../questions/shown.ts';
 import '../quiz/quiz.css';
@@ -21,22 +22,17 @@ export interface Props {
   t: typeof strings;
 }
 
-interface Loaded {
-  title: string;
-  masteryScore: number;
-  /** The service's questions: shuffled, without their key. */
-  questions: ShownQuestion[];
-}
-
 interface Status {
   passed: boolean;
   missingModules: string[];
   certificate: { code: string } | null;
 }
 
-interface Outcome {
-  score: { scaled: number; raw: number; max: number };
-  passed: boolean;
+/** The track's attempt policy, from the public list of tracks. */
+interface Policy {
+  attemptsPerDay: number;
+  coolDownMinutes: number;
+  attemptMinutes: number;
   masteryScore: number;
 }
 
@@ -44,9 +40,10 @@ type Phase =
   | { kind: 'loading' }
   | { kind: 'noLearner' }
   | { kind: 'refused' }
-  | { kind: 'loadFailed' }
-  | { kind: 'ready'; data: Loaded }
-  | { kind: 'result'; data: Loaded; outcome: Outcome };
+  | { kind: 'idle'; notice?: string }
+  | { kind: 'starting' }
+  | { kind: 'ready'; data: StartedAttempt }
+  | { kind: 'result'; data: StartedAttempt; outcome: AttemptResult };
 
 /** Whether a question has an answer worth sending; orderings always do. */
 function answered(q: ShownQuestion, a: QuestionResponse | undefined): boolean {
@@ -86,13 +83,15 @@ function responseOf(
 }
 
 /**
- * The graded assessment of a track: questions fetched without their key using the learner's own
- * credential, answers sent to the service, which alone scores them; then the learner's status,
- * with a link to the certificate once the service has issued it.
+ * The graded assessment of a track. The learner starts an attempt with their own credential; the
+ * service draws its form (random ids, new each time) and keeps the key. The answers go back to
+ * that attempt once every question has one; the service grades them and the learner sees, per
+ * learning outcome, met or not and where to review, then their certificate status.
  */
 export default function Assessment({ track, lang, modules, t }: Props) {
   const [learner, setLearner] = useState<Learner | undefined>(undefined);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const [policy, setPolicy] = useState<Policy | null>(null);
   const [answers, setAnswers] = useState<Record<string, QuestionResponse>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -101,12 +100,18 @@ export default function Assessment({ track, lang, modules, t }: Props) {
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const percent = (n: number) =>
     new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(n);
+  const when = (iso: string) =>
+    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
+  const minutes = (n: number) => format(t.minutes, { n });
 
   const call = (path: string, who: Learner, init: RequestInit = {}) =>
     fetch(path, {
       ...init,
       headers: { Authorization: who.auth, 'Content-Type': 'application/json' },
     });
+  const attemptsPath = `/api/assessments/${encodeURIComponent(track)}/attempts`;
 
   const checkStatus = async (who: Learner) => {
     setStatus('checking');
@@ -118,20 +123,31 @@ export default function Assessment({ track, lang, modules, t }: Props) {
     }
   };
 
-  const load = async (who: Learner) => {
-    setPhase({ kind: 'loading' });
+  // The refusal of a start in the learner's words: when the next attempt may start.
+  const waitNotice = (res: Response) => {
+    const seconds = Number(res.headers.get('Retry-After'));
+    const at = new Date(Date.now() + (Number.isFinite(seconds) ? seconds : 0) * 1000);
+    return format(t.tooMany, { time: when(at.toISOString()) });
+  };
+
+  const start = async (who: Learner) => {
+    setPhase({ kind: 'starting' });
     setAnswers({});
     setError('');
     try {
-      const res = await call(`/api/assessments/${encodeURIComponent(track)}?lang=${lang}`, who);
-      if (res.status === 401 || res.status === 403) {
-        setPhase({ kind: 'refused' });
-        return;
-      }
-      if (!res.ok) throw new Error(String(res.status));
-      setPhase({ kind: 'ready', data: (await res.json()) as Loaded });
+      const res = await call(attemptsPath, who, {
+        method: 'POST',
+        body: JSON.stringify({ lang }),
+      });
+      if (res.status === 401 || res.status === 403) setPhase({ kind: 'refused' });
+      else if (res.status === 429) setPhase({ kind: 'idle', notice: waitNotice(res) });
+      else if (res.status === 409) {
+        setPhase({ kind: 'idle', notice: t.alreadyPassed });
+        void checkStatus(who);
+      } else if (!res.ok) setPhase({ kind: 'idle', notice: t.loadFailed });
+      else setPhase({ kind: 'ready', data: (await res.json()) as StartedAttempt });
     } catch {
-      setPhase({ kind: 'loadFailed' });
+      setPhase({ kind: 'idle', notice: t.loadFailed });
     }
   };
 
@@ -142,8 +158,14 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       setPhase({ kind: 'noLearner' });
       return;
     }
-    void load(who);
+    setPhase({ kind: 'idle' });
     void checkStatus(who);
+    void fetch('/api/certification/tracks')
+      .then((res) => (res.ok ? (res.json() as Promise<(Policy & { id: string })[]>) : []))
+      .then((list) => {
+        setPolicy(list.find((x) => x.id === track) ?? null);
+      })
+      .catch(() => undefined);
     // The learner and track are fixed for the page's life: this runs once.
   }, []);
 
@@ -163,24 +185,8 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       </div>
     );
   }
-  if (phase.kind === 'loadFailed' || learner === undefined) {
-    return (
-      <div role="alert">
-        <p>{t.loadFailed}</p>
-        <button
-          type="button"
-          class="cpq-button"
-          onClick={() => {
-            if (learner) void load(learner);
-          }}
-        >
-          {t.retryLoad}
-        </button>
-      </div>
-    );
-  }
+  if (learner === undefined) return null;
 
-  const { data } = phase;
   const certificateLink = (code: string) => (
     <a href={`/${lang}/certificate/?code=${encodeURIComponent(code)}`}>{t.viewCertificate}</a>
   );
@@ -194,7 +200,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         <strong>{phase.kind === 'result' ? t.certified : t.alreadyCertified}</strong>{' '}
         {certificateLink(status.certificate.code)}
       </p>
-    ) : status.missingModules.length > 0 && phase.kind === 'result' ? (
+    ) : status.missingModules.length > 0 && (phase.kind === 'result' || status.passed) ? (
       <div>
         <p>{t.missing}</p>
         <ul>
@@ -207,6 +213,45 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       </div>
     ) : null;
 
+  if (phase.kind === 'idle' || phase.kind === 'starting') {
+    const passed = status !== null && typeof status === 'object' && status.passed;
+    return (
+      <div class="cpq">
+        <p>{format(t.signedInAs, { name: learner.actor.name ?? '' })}</p>
+        {policy && (
+          <p>
+            {format(t.passMark, { percent: percent(policy.masteryScore) })}{' '}
+            {format(t.policy, {
+              attempts: policy.attemptsPerDay,
+              coolDown: minutes(policy.coolDownMinutes),
+              time: minutes(policy.attemptMinutes),
+            })}
+          </p>
+        )}
+        <div aria-live="polite">{statusView}</div>
+        <div role="alert" class="cpq-alert">
+          {phase.kind === 'idle' ? (phase.notice ?? '') : ''}
+        </div>
+        {!passed && (
+          <div class="cpq-actions">
+            <button
+              type="button"
+              class="cpq-button"
+              disabled={phase.kind === 'starting'}
+              onClick={() => {
+                void start(learner);
+              }}
+            >
+              {phase.kind === 'starting' ? t.starting : t.start}
+            </button>
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  const { data } = phase;
+
   if (phase.kind === 'result') {
     const { outcome } = phase;
     return (
@@ -215,11 +260,7 @@ export default function Assessment({ track, lang, modules, t }: Props) {
           {t.resultTitle}
         </h2>
         <p class="cpq-score" data-testid="assessment-score">
-          {format(t.score, {
-            percent: percent(outcome.score.scaled),
-            raw: outcome.score.raw,
-            max: outcome.score.max,
-          })}
+          {format(t.score, { percent: percent(outcome.scaled) })}
         </p>
         <p data-outcome={outcome.passed ? 'passed' : 'failed'}>
           <strong>
@@ -229,13 +270,34 @@ export default function Assessment({ track, lang, modules, t }: Props) {
             })}
           </strong>
         </p>
+        <h3>{t.outcomesTitle}</h3>
+        <ul class="cpq-outcomes" data-testid="assessment-outcomes">
+          {outcome.outcomes.map((o) => (
+            <li key={`${o.module}/${o.outcome}`} data-met={o.met ? 'met' : 'not-met'}>
+              <strong>
+                <span aria-hidden="true">{o.met ? '✓ ' : '✗ '}</span>
+                {o.met ? t.met : t.notMet}
+              </strong>
+              {': '}
+              {o.text}{' '}
+              {!o.met && <a href={o.review}>{format(t.review, { module: o.moduleTitle })}</a>}
+            </li>
+          ))}
+        </ul>
         <div aria-live="polite">{statusView}</div>
+        {!outcome.passed && (
+          <p>
+            {format(t.attemptsLeft, { n: outcome.attemptsLeft })}{' '}
+            {outcome.nextAttemptAt !== null &&
+              format(t.nextAttempt, { time: when(outcome.nextAttemptAt) })}
+          </p>
+        )}
         {!outcome.passed && (
           <button
             type="button"
             class="cpq-button"
             onClick={() => {
-              void load(learner);
+              void start(learner);
             }}
           >
             {t.tryAgain}
@@ -245,9 +307,10 @@ export default function Assessment({ track, lang, modules, t }: Props) {
     );
   }
 
+  const questions = data.questions as ShownQuestion[];
   const submit = async (event: Event) => {
     event.preventDefault();
-    const missing = data.questions
+    const missing = questions
       .map((q, i) => (answered(q, answers[q.id]) ? null : i + 1))
       .filter((n): n is number => n !== null);
     if (missing.length > 0) {
@@ -259,17 +322,17 @@ export default function Assessment({ track, lang, modules, t }: Props) {
     setLive(t.submitting);
     try {
       const responses = Object.fromEntries(
-        data.questions.map((q) => [q.id, responseOf(q, answers[q.id])]),
+        questions.map((q) => [q.id, responseOf(q, answers[q.id])]),
       );
-      const res = await call(`/api/assessments/${encodeURIComponent(track)}/attempts`, learner, {
+      const res = await call(`${attemptsPath}/${encodeURIComponent(data.attempt)}`, learner, {
         method: 'POST',
-        body: JSON.stringify({ lang, responses }),
+        body: JSON.stringify({ responses }),
       });
-      if (res.status === 429) setError(t.tooMany);
-      else if (res.status === 401 || res.status === 403) setPhase({ kind: 'refused' });
+      if (res.status === 401 || res.status === 403) setPhase({ kind: 'refused' });
+      else if (res.status === 410) setPhase({ kind: 'idle', notice: t.expired });
       else if (!res.ok) setError(t.submitFailed);
       else {
-        setPhase({ kind: 'result', data, outcome: (await res.json()) as Outcome });
+        setPhase({ kind: 'result', data, outcome: (await res.json()) as AttemptResult });
         void checkStatus(learner);
       }
     } catch {
@@ -287,10 +350,10 @@ export default function Assessment({ track, lang, modules, t }: Props) {
       </p>
       <p>
         {format(t.signedInAs, { name: learner.actor.name ?? '' })}{' '}
-        {format(t.passMark, { percent: percent(data.masteryScore) })}
+        {format(t.passMark, { percent: percent(data.masteryScore) })}{' '}
+        {format(t.submitBy, { time: when(data.expiresAt) })}
       </p>
-      {statusView}
-      {data.questions.map((q, i) => (
+      {questions.map((q, i) => (
         <QuestionView
           key={q.id}
           question={q}
@@ -299,8 +362,8 @@ export default function Assessment({ track, lang, modules, t }: Props) {
             setAnswers((prev) => ({ ...prev, [q.id]: v }));
           }}
           strings={t}
-          idBase={`aq-${q.id}`}
-          heading={format(t.questionOf, { n: i + 1, total: data.questions.length })}
+          idBase={`aq${i + 1}`}
+          heading={format(t.questionOf, { n: i + 1, total: questions.length })}
           level={2}
           announce={setLive}
         />

@@ -15,6 +15,8 @@ interface Found {
   name: string;
   track: string;
   trackTitles: Record<string, string>;
+  /** The verification page's address, from the service's SITE_URL. */
+  verifyUrl: string;
   issuedAt: string;
   expiresAt: string;
 }
@@ -23,9 +25,9 @@ type Verdict =
   | { kind: 'idle' | 'checking' | 'notFound' | 'malformed' | 'failed' }
   | { kind: 'found'; certificate: Found };
 
-async function lookup(code: string): Promise<Verdict> {
+async function lookup(code: string, lang: string): Promise<Verdict> {
   try {
-    const res = await fetch(`/api/certificates/${encodeURIComponent(code)}`);
+    const res = await fetch(`/api/certificates/${encodeURIComponent(code)}?lang=${lang}`);
     if (res.status === 404) return { kind: 'notFound' };
     if (res.status === 400) return { kind: 'malformed' };
     if (!res.ok) return { kind: 'failed' };
@@ -47,7 +49,7 @@ export default function CertificateLookup({ mode, lang, t }: Props) {
     setCode(given);
     if (given !== '') {
       setVerdict({ kind: 'checking' });
-      void lookup(given).then(setVerdict);
+      void lookup(given, lang).then(setVerdict);
     }
   }, []);
 
@@ -67,7 +69,7 @@ export default function CertificateLookup({ mode, lang, t }: Props) {
       return <p role="status">{code === '' ? t.noCode : message(verdict.kind)}</p>;
     }
     const c = verdict.certificate;
-    const verifyUrl = `${window.location.origin}/${lang}/verify/?code=${encodeURIComponent(c.code)}`;
+    const verifyUrl = c.verifyUrl;
     return (
       <article class="certificate">
         <p class="certificate__lead">{t.certifies}</p>
@@ -115,7 +117,7 @@ export default function CertificateLookup({ mode, lang, t }: Props) {
         onSubmit={(event) => {
           event.preventDefault();
           setVerdict({ kind: 'checking' });
-          void lookup(code).then(setVerdict);
+          void lookup(code, lang).then(setVerdict);
         }}
       >
         <label for="verify-code">{t.codeLabel}</label>

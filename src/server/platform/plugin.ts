@@ -4,11 +4,12 @@ import type { RateLimits } from '../http/rate-limits.ts';
 import type { Authenticator } from '../lrs/auth/authenticate.ts';
 import type { Store } from '../lrs/store/types.ts';
 import { certificationRoutes } from './certification/routes.ts';
-import { loadCatalog, loadQuizIds, PROJECT_ROOT } from './certification/rules.ts';
+import { loadCatalog, PROJECT_ROOT } from './certification/rules.ts';
 import { CertificationService } from './certification/service.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
 import { Reports } from './reports/reports.ts';
+import { itemRoutes } from './reports/item-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { signInRoutes } from './sign-in/routes.ts';
 import { findSession } from './staff/accounts.ts';
@@ -35,8 +36,6 @@ export interface PlatformPluginOptions {
   limits: Required<RateLimits>;
   /** Where content/ and assessments/ are (default: the repository). */
   root?: string;
-  /** Graded attempts a learner may make per track in 24 hours (default 5). */
-  attemptsPerDay?: number;
 }
 
 /**
@@ -50,7 +49,7 @@ export async function platformPlugin(
 ): Promise<void> {
   const { store, platform, auth, siteUrl, limits } = options;
   const root = options.root ?? PROJECT_ROOT;
-  const [catalog, quizIds] = await Promise.all([loadCatalog(root), loadQuizIds(root)]);
+  const catalog = await loadCatalog(root);
   const svc = new CertificationService(
     store,
     platform,
@@ -58,7 +57,7 @@ export async function platformPlugin(
     siteUrl,
     options.authorityHomePage,
   );
-  const reports = new Reports(svc, quizIds);
+  const reports = new Reports(svc);
   const requireStaff = staffGuard((token) => findSession(platform.staff, token), auth);
 
   app.setErrorHandler(
@@ -89,11 +88,8 @@ export async function platformPlugin(
     requireStaff,
     limits: { perAddress: limits.staffLoginPerAddress, perName: limits.staffLoginPerName },
   });
-  await app.register(certificationRoutes, {
-    svc,
-    auth,
-    attemptsPerDay: options.attemptsPerDay ?? 5,
-  });
+  await app.register(certificationRoutes, { svc, auth });
   await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
   await app.register(reportRoutes, { reports, requireStaff });
+  await app.register(itemRoutes, { svc, requireStaff });
 }

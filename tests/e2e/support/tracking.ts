@@ -93,10 +93,12 @@ export async function enrol(
   base: string,
   name = 'Amina Diallo',
   cohort = '',
+  // One learner per person: each enrolment is a new person unless a test names the number.
+  serviceNumber = `SN-${String(Math.floor(Math.random() * 1e9))}`,
 ): Promise<string> {
   await page.goto(`${base}/en/enrol/`);
   await page.getByLabel('Full name').fill(name);
-  await page.getByLabel('Service or UN index number').fill('SN-448812');
+  await page.getByLabel('Service or UN index number').fill(serviceNumber);
   await page.getByLabel('Police').check();
   await page.getByLabel('Contributing country').fill('Senegal');
   await page.getByLabel('Unit').fill('FPU 2');

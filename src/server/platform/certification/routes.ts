@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { QuestionResponse } from '../../../quiz/scoring.ts';
-import { badRequest, forbidden, notFound, tooManyRequests } from '../../http/errors.ts';
+import type { AttemptResult, StartedAttempt } from '../../../api/assessment.ts';
+import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { Authenticator, Principal } from '../../lrs/auth/authenticate.ts';
 import { normaliseCode } from './codes.ts';
-import { publicAssessment } from './public-questions.ts';
 import type { CertificationTrack } from './rules.ts';
 import type { CertificationService } from './service.ts';
 
@@ -14,24 +13,23 @@ export interface CertificationRouteOptions {
   svc: CertificationService;
   /** The service's one authenticator: learners call these routes with their own credential. */
   auth: Authenticator;
-  /** Graded attempts a learner may make per track in 24 hours (the attempt policy). */
-  attemptsPerDay: number;
 }
 
 /** A principal that acts for a learner. */
 export type LearnerPrincipal = Principal & { agent: NonNullable<Principal['agent']> };
 
 /**
- * The certification API: the tracks, graded assessments without their keys and their scoring on
- * the server, a learner's status and certificate, and the public verification of a certificate
- * (JSON and QR code). Routes are listed in docs/CERTIFICATION.md.
+ * The certification API: the tracks; attempts at a track's graded assessment, drawn and graded
+ * on the server (a learner starts one, gets its form with random ids, and submits every answer
+ * once); a learner's status and certificate; and the public verification of a certificate (JSON
+ * and QR code). Routes are listed in docs/api.md.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function certificationRoutes(
   app: FastifyInstance,
   options: CertificationRouteOptions,
 ): Promise<void> {
-  const { svc, auth, attemptsPerDay } = options;
+  const { svc, auth } = options;
 
   const learnerOf = async (request: FastifyRequest): Promise<LearnerPrincipal> => {
     const principal = await auth.authenticate(request);
@@ -51,60 +49,93 @@ export async function certificationRoutes(
       requiredModules: t.rule.requiredModules,
       masteryScore: t.rule.masteryScore,
       validityMonths: t.rule.validityMonths,
-      languages: Object.keys(t.assessments),
+      attemptsPerDay: t.rule.attemptsPerDay,
+      coolDownMinutes: t.rule.coolDownMinutes,
+      attemptMinutes: t.rule.attemptMinutes,
+      languages: t.languages,
     })),
   );
 
-  app.get<{ Params: { track: string } }>('/api/assessments/:track', async (request) => {
-    const params = queryParams(request, ['lang']);
-    await learnerOf(request);
-    const track = trackOf(request.params.track);
-    const lang = langParam(params.lang);
-    const assessment = track.assessments[lang] ?? track.assessments.en;
-    if (assessment === undefined) throw notFound('no assessment');
-    return { ...publicAssessment(assessment), masteryScore: track.rule.masteryScore };
-  });
+  const bodyOf = (request: FastifyRequest, fields: string[], usage: string) => {
+    const body = request.body ?? {};
+    if (!isRecord(body)) throw badRequest(`body: ${usage}`);
+    const unknownKey = Object.keys(body).find((k) => !fields.includes(k));
+    if (unknownKey !== undefined) throw badRequest(`${unknownKey.slice(0, 40)}: unknown field`);
+    return body;
+  };
 
   app.post<{ Params: { track: string } }>(
     '/api/assessments/:track/attempts',
     async (request, reply) => {
+      queryParams(request, []);
       const learner = await learnerOf(request);
       const track = trackOf(request.params.track);
-      const body = request.body;
-      if (!isRecord(body) || !isRecord(body.responses)) {
-        throw badRequest('body: { "lang": "en", "responses": { "<question id>": ... } }');
-      }
-      const unknownKey = Object.keys(body).find((k) => k !== 'lang' && k !== 'responses');
-      if (unknownKey !== undefined) throw badRequest(`${unknownKey}: unknown field`);
+      const body = bodyOf(request, ['lang'], '{ "lang": "en" }');
       const lang = langParam(typeof body.lang === 'string' ? body.lang : undefined);
-      const assessment = track.assessments[lang] ?? track.assessments.en;
-      const ids = new Set(assessment?.questions.map((q) => q.id));
-      const unknownId = Object.keys(body.responses).find((id) => !ids.has(id));
-      if (unknownId !== undefined) {
-        throw badRequest(`responses.${unknownId.slice(0, 60)}: no such question`);
-      }
-      // The attempt policy, a rule of certification rather than a throttle: it counts the
-      // graded attempts recorded, so it holds across restarts and service processes.
-      if ((await svc.attemptsLastDay(learner.agent, track)) >= attemptsPerDay) {
-        throw tooManyRequests(
-          `at most ${attemptsPerDay} graded attempts a day; try again tomorrow`,
-          24 * 60 * 60,
-          'attempts_per_day',
-        );
-      }
-      const outcome = await svc.submit(
+      const { attempt, resumed } = await svc.startAttempt(learner.agent, track, lang);
+      const started: StartedAttempt = {
+        attempt: attempt.id,
+        track: track.rule.track,
+        lang: attempt.language,
+        startedAt: attempt.startedAt,
+        expiresAt: attempt.expiresAt,
+        masteryScore: track.rule.masteryScore,
+        questions: attempt.questions ?? [],
+      };
+      return reply.code(resumed ? 200 : 201).send(started);
+    },
+  );
+
+  app.post<{ Params: { track: string; attempt: string } }>(
+    '/api/assessments/:track/attempts/:attempt',
+    async (request) => {
+      queryParams(request, []);
+      const learner = await learnerOf(request);
+      const track = trackOf(request.params.track);
+      const body = bodyOf(
+        request,
+        ['responses'],
+        '{ "responses": { "<item id>": <answer>, ... } }, an answer for every item',
+      );
+      const { attempt, grade } = await svc.submitAttempt(
         learner.agent,
         track,
-        lang,
-        body.responses as Record<string, QuestionResponse | undefined>,
+        request.params.attempt,
+        body.responses,
       );
-      // Only the score: per-question results would hand out the answer key one attempt at a time.
-      return reply.code(201).send({
-        score: { scaled: outcome.score.scaled, raw: outcome.score.raw, max: outcome.score.max },
-        passed: outcome.score.success,
-        masteryScore: track.rule.masteryScore,
-        status: outcome.status,
-      });
+      const lang = attempt.language;
+      const started = await svc.platform.attempts.startedLastDay(
+        attempt.learnerIfi,
+        track.rule.track,
+      );
+      const rule = track.rule;
+      const dayEnds =
+        started.length >= rule.attemptsPerDay && started[0] !== undefined
+          ? new Date(started[0]).getTime() + 24 * 60 * 60 * 1000
+          : 0;
+      const coolDownEnds = grade.passed ? 0 : Date.now() + rule.coolDownMinutes * 60_000;
+      const next = grade.passed ? 0 : Math.max(dayEnds, coolDownEnds);
+      const result: AttemptResult = {
+        attempt: attempt.id,
+        passed: grade.passed,
+        scaled: grade.scaled,
+        masteryScore: rule.masteryScore,
+        outcomes: grade.outcomes.map((o) => {
+          const module = track.modules.find((m) => m.module === o.module);
+          const outcomes = module?.outcomes[lang] ?? module?.outcomes.en ?? [];
+          return {
+            module: o.module,
+            moduleTitle: module?.titles[lang] ?? module?.titles.en ?? o.module,
+            outcome: o.outcome,
+            text: outcomes.find((x) => x.id === o.outcome)?.text ?? o.outcome,
+            met: o.met,
+            review: `/${lang}/modules/${o.module}/#outcome-${o.outcome}`,
+          };
+        }),
+        attemptsLeft: Math.max(0, rule.attemptsPerDay - started.length),
+        nextAttemptAt: next > Date.now() ? new Date(next).toISOString() : null,
+      };
+      return result;
     },
   );
 
@@ -122,8 +153,13 @@ export async function certificationRoutes(
     return certificate;
   };
 
+  // The verification page's address, from the site's public origin (SITE_URL): what a printed
+  // certificate and its QR code send a reader to.
+  const verifyUrl = (lang: string, code: string) =>
+    `${svc.site}/${lang}/verify/?code=${encodeURIComponent(code)}`;
+
   app.get<{ Params: { code: string } }>('/api/certificates/:code', async (request) => {
-    queryParams(request, []);
+    const lang = langParam(queryParams(request, ['lang']).lang);
     const c = await certificateOf(request.params.code);
     const track = svc.track(c.trackId);
     return {
@@ -134,6 +170,7 @@ export async function certificationRoutes(
       trackTitles: track?.titles ?? {},
       issuedAt: c.issuedAt,
       expiresAt: c.expiresAt,
+      verifyUrl: verifyUrl(lang, c.code),
     };
   });
 
@@ -142,8 +179,11 @@ export async function certificationRoutes(
     async (request, reply) => {
       const lang = langParam(queryParams(request, ['lang']).lang);
       const c = await certificateOf(request.params.code);
-      const url = `${svc.site}/${lang}/verify/?code=${encodeURIComponent(c.code)}`;
-      const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      const svg = await QRCode.toString(verifyUrl(lang, c.code), {
+        type: 'svg',
+        margin: 1,
+        errorCorrectionLevel: 'M',
+      });
       return reply.type('image/svg+xml').header('Cache-Control', 'public, max-age=86400').send(svg);
     },
   );

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'astro/zod';
 import { parse } from 'yaml';
 import { languageSchema, stableIdSchema } from '../../../schemas/module.ts';
-import { questionSchema, type Question } from '../../../schemas/quiz.ts';
+import { loadBanks, type ModuleBank } from './banks.ts';
 
 /** The repository root, where content/ and the server-only assessments/ folder live. */
 export const PROJECT_ROOT = path.resolve(
@@ -18,33 +18,30 @@ export const certificationRuleSchema = z.object({
   track: stableIdSchema,
   /** Modules the learner must complete (their own tracker's completed statements count). */
   requiredModules: z.array(stableIdSchema).min(1),
-  /** Id of the graded assessment in assessments/<lang>/. Required. */
-  assessment: stableIdSchema,
   /** Share of the assessment score needed to pass, from 0 to 1. Required. */
   masteryScore: z.number().min(0).max(1),
   /** How long a certificate stays valid, in months. Required. */
   validityMonths: z.number().int().min(1).max(120),
+  /** Attempts a learner may start on the track in any 24 hours. Defaults to 3. */
+  attemptsPerDay: z.number().int().min(1).max(20).default(3),
+  /** Minutes a learner waits after a failed attempt before starting another. Defaults to 60. */
+  coolDownMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** Minutes a learner has to submit an attempt once started. Defaults to 60. */
+  attemptMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
 });
 
 /** A track's certification rule. */
 export type CertificationRule = z.infer<typeof certificationRuleSchema>;
-
-/** assessments/<lang>/<id>.yaml: a graded assessment with its answer key (never shipped). */
-export const assessmentSchema = z.object({
-  /** Stable id; part of the assessment's xAPI activity id. Required. */
-  id: stableIdSchema,
-  /** The track it certifies. Required. */
-  track: stableIdSchema,
-  /** Language of this file. Required. */
-  lang: languageSchema,
-  /** Title shown above the questions. Required. */
-  title: z.string().min(3),
-  /** The questions, in the quiz question format, at least ten. */
-  questions: z.array(questionSchema).min(10),
-});
-
-/** A graded assessment with its answer key. */
-export type Assessment = z.infer<typeof assessmentSchema>;
 
 /** A track as the certification service knows it. */
 export interface CertificationTrack {
@@ -53,8 +50,10 @@ export interface CertificationTrack {
   audience: string;
   /** The track's title per language. */
   titles: Record<string, string>;
-  /** The graded assessment per language. */
-  assessments: Record<string, Assessment>;
+  /** The item banks of the required modules, in the rule's order. */
+  modules: ModuleBank[];
+  /** Languages in which every required module has a bank (always "en"). */
+  languages: string[];
 }
 
 /** Every certification track, by track id. */
@@ -78,14 +77,7 @@ async function load<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   return result.data;
 }
 
-function checkKeys(file: string, questions: readonly Question[]): void {
-  for (const q of questions) {
-    const choices = 'options' in q ? q.options.filter((o) => o.correct).length : 1;
-    if (choices === 0) throw new Error(`${file}: question ${q.id} has no correct option`);
-  }
-}
-
-/** Loads the certification rules, their tracks and graded assessments; throws naming a bad file. */
+/** Loads the certification rules, their tracks and item banks; throws naming a bad file. */
 export async function loadCatalog(root: string = PROJECT_ROOT): Promise<CertificationCatalog> {
   const catalog: CertificationCatalog = new Map();
   const rulesDir = path.join(root, 'content/certification');
@@ -106,37 +98,17 @@ export async function loadCatalog(root: string = PROJECT_ROOT): Promise<Certific
       }
     }
     if (Object.keys(titles).length === 0) throw new Error(`${file}: no track ${rule.track}`);
-    const assessments: Record<string, Assessment> = {};
-    for (const lang of languageSchema.options) {
-      const assessmentFile = path.join(root, 'assessments', lang, `${rule.assessment}.yaml`);
-      const exists = (await yamlFiles(path.dirname(assessmentFile))).includes(
-        path.basename(assessmentFile),
-      );
-      if (!exists) continue;
-      const assessment = await load(assessmentFile, assessmentSchema);
-      checkKeys(assessmentFile, assessment.questions);
-      assessments[lang] = assessment;
+    let banks: Map<string, ModuleBank>;
+    try {
+      banks = await loadBanks(root, rule.requiredModules);
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
     }
-    if (assessments.en === undefined) {
-      throw new Error(`${file}: assessments/en/${rule.assessment}.yaml is missing`);
-    }
-    catalog.set(rule.track, { rule, audience, titles, assessments });
+    const modules = rule.requiredModules.flatMap((m) => banks.get(m) ?? []);
+    const languages = languageSchema.options.filter((lang) =>
+      modules.every((m) => m.banks[lang] !== undefined),
+    );
+    catalog.set(rule.track, { rule, audience, titles, modules, languages });
   }
   return catalog;
-}
-
-/** The knowledge-check quiz id of each module (content/quizzes/en), for the trainer's view. */
-export async function loadQuizIds(root: string = PROJECT_ROOT): Promise<Map<string, string>> {
-  const dir = path.join(root, 'content/quizzes/en');
-  const ids = new Map<string, string>();
-  for (const name of await yamlFiles(dir)) {
-    const quiz = parse(await readFile(path.join(dir, name), 'utf8')) as {
-      id?: unknown;
-      module?: unknown;
-    };
-    if (typeof quiz.id === 'string' && typeof quiz.module === 'string') {
-      ids.set(quiz.module, quiz.id);
-    }
-  }
-  return ids;
 }

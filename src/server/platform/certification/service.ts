@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { scoreAttempt, type AttemptScore, type QuestionResponse } from '../../../quiz/scoring.ts';
 import { activityIris, ACTIVITY_TYPES, CMI5, siteBase, VERBS } from '../../../xapi/vocabulary.ts';
 import type { NewStatement, Store } from '../../lrs/store/types.ts';
 import { agentIfi, indexStatement, statementFingerprint } from '../../lrs/xapi/statement-index.ts';
@@ -9,6 +8,21 @@ import { groupCode, newCertificateCode } from './codes.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
 import type { StoredCertificate } from '../store/certificates.ts';
 import type { CertificationCatalog, CertificationTrack } from './rules.ts';
+import { conflict, gone, notFound, tooManyRequests } from '../../http/errors.ts';
+import type { Attempt } from '../store/attempts.ts';
+import { drawForm, gradeForm, type FormGrade } from './form.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A wait in words for a message: "3 h 20 min", "12 min", "40 s". */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
 
 /**
  * The result extension of a certificate statement: the SHA-256 (hex) of the certificate's stored
@@ -54,12 +68,6 @@ export interface CertificationStatus {
   missingModules: string[];
   /** The learner's current (unexpired) certificate, if any. */
   certificate: Certificate | null;
-}
-
-/** The outcome of a graded attempt. */
-export interface AttemptOutcome {
-  score: AttemptScore;
-  status: CertificationStatus;
 }
 
 /** A stored certificate as the API shows it. */
@@ -143,43 +151,121 @@ export class CertificationService {
     return null;
   }
 
-  /** Graded attempts the learner made on the track in the last 24 hours. */
-  attemptsLastDay(learner: JsonObject, track: CertificationTrack): Promise<number> {
-    return this.platform.attempts.countLastDay(agentIfi(learner) ?? '', track.rule.track);
+  /** The activity id of a track's graded assessment. */
+  assessmentId(track: CertificationTrack): string {
+    return `${track.rule.track}-certification`;
   }
 
   /**
-   * Scores responses to a track's graded assessment, records passed or failed for the learner in
-   * the LRS under the service's authority and the attempt in the platform's table, then issues a
-   * certificate if the learner now qualifies.
+   * Starts an attempt on the track for the learner, or hands back their open one (started, not
+   * graded, not expired): the form is drawn on the server, its key kept in the attempt's row.
+   * The policy refuses (429, Retry-After) a start beyond the track's attempts per 24 hours or
+   * within the cool-down after a failed attempt, and (409) any start after a pass.
    */
-  async submit(
+  async startAttempt(
     learner: JsonObject,
     track: CertificationTrack,
     lang: string,
-    responses: Readonly<Record<string, QuestionResponse | undefined>>,
-  ): Promise<AttemptOutcome> {
-    const assessment = track.assessments[lang] ?? track.assessments.en;
-    if (assessment === undefined) throw new Error(`no assessment for ${track.rule.track}`);
-    const score = scoreAttempt(assessment.questions, responses, track.rule.masteryScore);
+  ): Promise<{ attempt: Attempt; resumed: boolean }> {
+    const rule = track.rule;
+    const language = track.languages.includes(lang) ? lang : 'en';
+    const ifi = agentIfi(learner) ?? '';
+    if (await this.platform.attempts.passed(ifi, rule.track)) {
+      throw conflict('you have passed this assessment already', 'already_passed');
+    }
+    // Read at every start, so a retirement holds at once in every service process.
+    const retired = await this.platform.itemStats.retired();
+    return this.platform.attempts.start(
+      ifi,
+      rule.track,
+      (recent, lastGraded) => {
+        const now = Date.now();
+        const open = recent.find(
+          (a) => a.grade === null && new Date(a.expiresAt).getTime() > now && a.form !== null,
+        );
+        if (open !== undefined) return open;
+        if (recent.length >= rule.attemptsPerDay) {
+          const oldest = new Date(recent[0]?.startedAt ?? now).getTime();
+          const wait = Math.max(1, Math.ceil((oldest + DAY_MS - now) / 1000));
+          throw tooManyRequests(
+            `at most ${rule.attemptsPerDay} attempts in 24 hours: the next may start in ${duration(wait)}; review the modules meanwhile`,
+            wait,
+            'attempts_per_day',
+          );
+        }
+        const failedAt =
+          lastGraded?.grade?.passed === false
+            ? new Date(lastGraded.grade.submittedAt).getTime()
+            : null;
+        const coolDownEnds = failedAt === null ? 0 : failedAt + rule.coolDownMinutes * 60_000;
+        if (coolDownEnds > now) {
+          const wait = Math.max(1, Math.ceil((coolDownEnds - now) / 1000));
+          throw tooManyRequests(
+            `after an attempt that did not pass, wait ${duration(wait)} before the next; review the outcomes not met meanwhile`,
+            wait,
+            'cool_down',
+          );
+        }
+        return null;
+      },
+      () => {
+        const { questions, form } = drawForm(track.modules, language, retired);
+        const startedAt = new Date();
+        return {
+          id: randomUUID(),
+          assessmentId: this.assessmentId(track),
+          language,
+          startedAt: startedAt.toISOString(),
+          expiresAt: new Date(startedAt.getTime() + rule.attemptMinutes * 60_000).toISOString(),
+          form,
+          questions,
+        };
+      },
+    );
+  }
+
+  /**
+   * Grades the learner's answers to their open attempt (every item answered, by the form's ids;
+   * else 400), records passed or failed in the LRS under the service's authority and the grade in
+   * the attempt's row, then issues a certificate if the learner now qualifies. 404 for an attempt
+   * that is not the learner's, 409 for one already graded, 410 for one expired.
+   */
+  async submitAttempt(
+    learner: JsonObject,
+    track: CertificationTrack,
+    attemptId: string,
+    responses: unknown,
+  ): Promise<{ attempt: Attempt; grade: FormGrade; status: CertificationStatus }> {
+    const ifi = agentIfi(learner) ?? '';
+    const attempt = await this.platform.attempts.byId(attemptId);
+    if (attempt?.learnerIfi !== ifi || attempt.trackId !== track.rule.track) {
+      throw notFound('no such attempt of yours on this track');
+    }
+    if (attempt.grade !== null) throw conflict('this attempt was graded already', 'graded');
+    if (attempt.form === null) throw conflict('this attempt has no form', 'graded');
+    if (new Date(attempt.expiresAt).getTime() <= Date.now()) {
+      throw gone('this attempt has expired: start a new one', 'expired');
+    }
+    const lang = attempt.language;
+    const grade = gradeForm(track.modules, lang, attempt.form, responses, track.rule.masteryScore);
     const submittedAt = new Date().toISOString();
     const statement = this.#statement({
       actor: learner,
       verb: {
-        id: score.success ? VERBS.passed : VERBS.failed,
-        display: { en: score.success ? 'passed' : 'failed' },
+        id: grade.passed ? VERBS.passed : VERBS.failed,
+        display: { en: grade.passed ? 'passed' : 'failed' },
       },
       object: {
         objectType: 'Activity',
-        id: this.assessmentIri(assessment.id),
+        id: this.assessmentIri(attempt.assessmentId),
         definition: {
           type: ACTIVITY_TYPES.assessment,
-          name: { [lang]: assessment.title },
+          ...(track.titles[lang] === undefined ? {} : { name: { [lang]: track.titles[lang] } }),
         },
       },
       result: {
-        score: { raw: score.raw, min: score.min, max: score.max, scaled: score.scaled },
-        success: score.success,
+        score: { raw: grade.raw, min: 0, max: grade.max, scaled: grade.scaled },
+        success: grade.passed,
         completion: true,
       },
       context: {
@@ -191,21 +277,22 @@ export class CertificationService {
       },
       timestamp: submittedAt,
     });
-    // The statement first: an attempt the platform counts is always one the LRS holds.
-    await this.store.insertStatements([statement]);
-    await this.platform.attempts.record({
-      id: statement.id,
-      learnerIfi: agentIfi(learner) ?? '',
-      trackId: track.rule.track,
-      assessmentId: assessment.id,
-      language: lang,
-      raw: score.raw,
-      max: score.max,
-      scaled: score.scaled,
-      passed: score.success,
+    const recorded = await this.platform.attempts.grade(attempt.id, {
+      ...grade,
       submittedAt,
+      statementId: statement.id,
     });
-    return { score, status: await this.status(learner, track, true) };
+    if (!recorded) throw conflict('this attempt was graded already', 'graded');
+    // The grade claims the attempt (two submissions racing grade it once), then its statement
+    // goes to the LRS through the store; if that write fails the grade is withdrawn, so a graded
+    // attempt is always one the LRS holds, and the learner can submit again.
+    try {
+      await this.store.insertStatements([statement]);
+    } catch (error) {
+      await this.platform.attempts.ungrade(attempt.id);
+      throw error;
+    }
+    return { attempt, grade, status: await this.status(learner, track, true) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, tooManyRequests } from '../../http/errors.ts';
+import { badRequest, conflict, tooManyRequests } from '../../http/errors.ts';
 import { isPlainText } from '../../http/params.ts';
 import type { Limit } from '../../http/rate-limits.ts';
 import { newCredential, type Scope } from '../../lrs/auth/credentials.ts';
@@ -128,7 +128,9 @@ export function courseActivityId(siteUrl: string): string {
  * learner on; nothing the learner later sends to the LRS changes it. The credential is stored
  * first and revoked if the learner's row cannot be written, so a failure leaves no credential
  * that works (and a crash between the two, one whose secret nobody was given). Bad input, and a
- * cohort code no trainer created, gets 400 naming the field; more than `limit.max` enrolments per
+ * cohort code no trainer created, gets 400 naming the field; a second enrolment of a person (the
+ * same service number and country, without case, spaces or hyphens) gets 409 already_enrolled
+ * and no credential: that person signs in with a one-time code instead; more than `limit.max` enrolments per
  * address per window get 429 with Retry-After.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
@@ -170,8 +172,9 @@ export async function enrolmentRoutes(
       agent: actor,
     });
     await store.createCredential(record);
+    let added;
     try {
-      await platform.learners.add({
+      added = await platform.learners.add({
         learnerId,
         agentIfi: agentIfi(actor) ?? '',
         actor,
@@ -189,6 +192,15 @@ export async function enrolmentRoutes(
     } catch (error) {
       await store.revokeCredential(record.key);
       throw error;
+    }
+    if (added === null) {
+      // One learner per person, so one attempt quota: the same person continues as the learner
+      // they are, on this device too, with a one-time sign-in code.
+      await store.revokeCredential(record.key);
+      throw conflict(
+        'someone with this service number and country is enrolled already: sign in with a one-time code from your other device or from your trainer',
+        'already_enrolled',
+      );
     }
     return reply.code(201).send({ key: record.key, secret, actor, registration });
   });

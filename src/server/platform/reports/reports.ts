@@ -17,14 +17,12 @@ export { GROUP_BY, type GroupBy, type ReportFilters } from '../store/report-quer
  */
 export class Reports {
   readonly #svc: CertificationService;
-  readonly #quizIds: Map<string, string>;
   // Every track's required modules (as activity ids), in one order, for activityCounts.
   readonly #trackIds: string[];
   readonly #moduleSets: string[][];
 
-  constructor(svc: CertificationService, quizIds: Map<string, string>) {
+  constructor(svc: CertificationService) {
     this.#svc = svc;
-    this.#quizIds = quizIds;
     this.#trackIds = [...svc.catalog.keys()];
     this.#moduleSets = [...svc.catalog.values()].map((track) => [
       ...new Set(track.rule.requiredModules.map((m) => svc.moduleIri(m))),
@@ -160,7 +158,11 @@ export class Reports {
       },
       track: learner.trackId,
       modules: modules.get(ifi) ?? [],
-      attempts: attempts.map((a) => ({ passed: a.passed, scaled: a.scaled, at: a.submittedAt })),
+      attempts: attempts.flatMap((a) =>
+        a.grade === null
+          ? []
+          : [{ passed: a.grade.passed, scaled: a.grade.scaled, at: a.grade.submittedAt }],
+      ),
       certificates: certificates.map((c) => ({
         code: groupCode(c.code),
         track: c.trackId,
@@ -179,13 +181,10 @@ export class Reports {
     const track = trackId === null ? undefined : this.#svc.track(trackId);
     const result = new Map<string, ModuleProgress[]>();
     if (track === undefined || ifis.length === 0) return result;
-    const site = this.#svc.site;
-    const quizIri = (m: string): string =>
-      `${site}/xapi/activities/quiz/${encodeURIComponent(this.#quizIds.get(m) ?? `${m}-check`)}`;
     const modules = track.rule.requiredModules;
     const results = await this.#svc.store.latestResults({
       agents: ifis,
-      activityIds: [...modules.map((m) => this.#svc.moduleIri(m)), ...modules.map(quizIri)],
+      activityIds: modules.map((m) => this.#svc.moduleIri(m)),
       verbs: [VERBS.completed, VERBS.passed, VERBS.failed],
     });
     for (const ifi of ifis) {
@@ -196,11 +195,12 @@ export class Reports {
           const completed = mine.find(
             (r) => r.activityId === this.#svc.moduleIri(m) && r.verbId === VERBS.completed,
           );
-          // The knowledge check's latest scored result, passed or failed.
+          // The knowledge check's latest scored result: the tracker records passed or failed on
+          // the module activity, naming the quiz in contextActivities.other.
           const scored = mine
             .filter(
               (r) =>
-                r.activityId === quizIri(m) &&
+                r.activityId === this.#svc.moduleIri(m) &&
                 r.verbId !== VERBS.completed &&
                 r.latestScaled !== null,
             )

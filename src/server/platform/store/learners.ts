@@ -82,6 +82,13 @@ export function toLearner(row: LearnerRow): Learner {
   };
 }
 
+/**
+ * The person a learner is, from the service number ($6) and country ($8): the same expression as
+ * the learners_person index of migration 002.
+ */
+const PERSON_KEY = `lower(regexp_replace($8, '\\s+', '', 'g')) || '/' ||
+  lower(regexp_replace($6, '[\\s-]+', '', 'g'))`;
+
 /** Enrolled learners and their profiles. */
 export class Learners {
   readonly #db: SqlClient;
@@ -90,12 +97,17 @@ export class Learners {
     this.#db = db;
   }
 
-  /** Records an enrolment; `enrolledAt` is set from the database clock. */
-  async add(learner: Omit<Learner, 'enrolledAt'>): Promise<Learner> {
+  /**
+   * Records an enrolment; `enrolledAt` is set from the database clock. One learner per person:
+   * null, and nothing recorded, when a learner with the same service number and country (compared
+   * without case, spaces or hyphens) is enrolled already.
+   */
+  async add(learner: Omit<Learner, 'enrolledAt'>): Promise<Learner | null> {
     const rows = await this.#db.query<LearnerRow>(
       `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
-         mission, country, unit, role, track_id, language, cohort)
-       VALUES ($1, $2, $3::jsonb, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         mission, country, unit, role, track_id, language, cohort, person_key)
+       VALUES ($1, $2, $3::jsonb, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${PERSON_KEY})
+       ON CONFLICT (person_key) DO NOTHING
        RETURNING ${LEARNER_COLUMNS}`,
       [
         learner.learnerId,
@@ -114,8 +126,7 @@ export class Learners {
       ],
     );
     const row = rows[0];
-    if (row === undefined) throw new Error('the learner insert returned no row');
-    return toLearner(row);
+    return row === undefined ? null : toLearner(row);
   }
 
   /** A learner by their opaque id, or null. */

@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../../db/sql-database.ts';
 import { Attempts } from './attempts.ts';
 import { Certificates } from './certificates.ts';
 import { Cohorts } from './cohorts.ts';
+import { ItemStats } from './item-stats.ts';
 import { Learners } from './learners.ts';
 import { ReportQueries } from './report-queries.ts';
 import { SignInCodes } from './sign-in-codes.ts';
@@ -23,6 +24,7 @@ export class PlatformStore {
   readonly attempts: Attempts;
   readonly certificates: Certificates;
   readonly reports: ReportQueries;
+  readonly itemStats: ItemStats;
 
   constructor(db: SqlDatabase) {
     this.learners = new Learners(db);
@@ -32,6 +34,7 @@ export class PlatformStore {
     this.attempts = new Attempts(db);
     this.certificates = new Certificates(db);
     this.reports = new ReportQueries(db);
+    this.itemStats = new ItemStats(db);
   }
 }
 

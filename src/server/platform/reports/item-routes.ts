@@ -1,0 +1,118 @@
+import type { FastifyInstance } from 'fastify';
+import { badRequest, notFound } from '../../http/errors.ts';
+import { isRecord, queryParams } from '../../http/params.ts';
+import type { CertificationService } from '../certification/service.ts';
+import type { RequireStaff } from '../staff/guard.ts';
+import { toCsv } from './csv.ts';
+import { itemStatistics, type ItemStat } from './item-stats.ts';
+
+/** Options of the item statistics routes. */
+export interface ItemRouteOptions {
+  svc: CertificationService;
+  requireStaff: RequireStaff;
+}
+
+const CSV_COLUMNS = [
+  'item',
+  'module',
+  'outcome',
+  'type',
+  'retired',
+  'seen',
+  'facility',
+  'facility_en',
+  'facility_fr',
+  'seen_en',
+  'seen_fr',
+  'guess_score',
+  'discrimination',
+  'options_chosen',
+  'flags',
+  'prompt',
+];
+
+/**
+ * Item statistics of a track's banks for trainers and the DPO, overall or for one cohort (a
+ * trainer: their own), as JSON (/api/reports/items) and CSV (/api/reports/items.csv); and the DPO's
+ * retirement of an item from new forms, without a deploy (PUT /api/reports/items/:item/retired).
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
+export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions): Promise<void> {
+  const { svc, requireStaff } = options;
+  const { platform } = svc;
+
+  const statsOf = async (request: Parameters<RequireStaff>[0]): Promise<ItemStat[]> => {
+    const params = queryParams(request, ['track', 'cohort']);
+    const session = await requireStaff(request, ['dpo', 'trainer']);
+    if (params.track === undefined) throw badRequest('track: required');
+    const track = svc.track(params.track);
+    if (track === undefined) throw notFound('no such certification track');
+    let cohort: string | null = null;
+    if (params.cohort !== undefined) {
+      cohort = params.cohort.toUpperCase();
+      const found = /^[A-Z0-9][A-Z0-9-]{0,39}$/.test(cohort)
+        ? await platform.cohorts.byCode(cohort)
+        : null;
+      if (
+        found === null ||
+        (session.user.role === 'trainer' && found.createdBy !== session.user.id)
+      ) {
+        throw notFound('no such cohort');
+      }
+    }
+    const [attempts, retired] = await Promise.all([
+      platform.itemStats.graded(track.rule.track, cohort),
+      platform.itemStats.retired(),
+    ]);
+    return itemStatistics(track, attempts, retired);
+  };
+
+  app.get('/api/reports/items', async (request) => ({ items: await statsOf(request) }));
+
+  app.get('/api/reports/items.csv', async (request, reply) => {
+    const items = await statsOf(request);
+    const csv = toCsv(
+      CSV_COLUMNS,
+      items.map((i) => [
+        i.item,
+        i.module,
+        i.outcome,
+        i.type,
+        i.retired,
+        i.seen,
+        i.facility,
+        i.facilityEn,
+        i.facilityFr,
+        i.seenEn,
+        i.seenFr,
+        i.guessScore,
+        i.discrimination,
+        i.options.map((o) => `${o.id}${o.correct ? '*' : ''}:${String(o.chosen)}`).join(' '),
+        i.flags.join(' '),
+        i.prompt,
+      ]),
+    );
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="items.csv"')
+      .send(csv);
+  });
+
+  const bankItems = new Set(
+    [...svc.catalog.values()].flatMap((t) =>
+      t.modules.flatMap((m) => m.banks.en?.items.map((i) => i.id) ?? []),
+    ),
+  );
+
+  app.put<{ Params: { item: string } }>('/api/reports/items/:item/retired', async (request) => {
+    queryParams(request, []);
+    const session = await requireStaff(request, ['dpo']);
+    const body = request.body;
+    if (!isRecord(body) || typeof body.retired !== 'boolean' || Object.keys(body).length !== 1) {
+      throw badRequest('body: { "retired": true | false }');
+    }
+    if (!bankItems.has(request.params.item)) throw notFound('no such item in the banks');
+    await platform.itemStats.setRetired(request.params.item, body.retired, session.user.id);
+    return { item: request.params.item, retired: body.retired };
+  });
+}
