@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { createCredential, make, q, storeKinds, xapi, type TestServer } from './helpers.ts';
-import { api, enrol, rightAnswers, startPlatform } from './certification-helpers.ts';
+import {
+  answersTo,
+  catalogOf,
+  enrol,
+  startAttempt,
+  startPlatform,
+  submitAttempt,
+  trackIn,
+} from './certification-helpers.ts';
 
 const POLICE = 'police-pre-deployment';
 
@@ -24,11 +32,10 @@ describe.each(storeKinds())('platform statements on $name', (kind) => {
 
   it('stores a graded attempt before answering, and keeps it against a rival under its id', async () => {
     const learner = await enrol(server);
-    const pass = await api(server, `/api/assessments/${POLICE}/attempts`, {
-      authorization: learner.authorization,
-      body: { lang: 'en', responses: await rightAnswers(POLICE) },
-    });
-    expect(pass.status, pass.text).toBe(201);
+    const track = trackIn(await catalogOf(), POLICE);
+    const { started } = await startAttempt(server, learner, POLICE);
+    const pass = await submitAttempt(server, learner, started, answersTo(track, started, true));
+    expect(pass.status, pass.text).toBe(200);
 
     // Queryable the moment the answer has come.
     const admin = await createCredential(server.store, ['all']);
