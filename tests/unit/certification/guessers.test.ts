@@ -46,3 +46,29 @@ describe('guessing the certification assessment', async () => {
     }
   }
 });
+
+describe('the result of an attempt', async () => {
+  const catalog = await loadCatalog();
+  it('lists the outcomes in the course order, whatever order the questions came in', () => {
+    for (const track of catalog.values()) {
+      const course = track.modules.flatMap((m) =>
+        (m.outcomes.en ?? []).map((o) => `${m.module}/${o.id}`),
+      );
+      const orders = new Set<string>();
+      for (let i = 0; i < 5; i += 1) {
+        const { questions, form } = drawForm(track.modules, 'en');
+        orders.add(form.map((f) => f.outcome).join());
+        const grade = gradeForm(
+          track.modules,
+          'en',
+          form,
+          guess(questions, uniformGuesser),
+          track.rule.masteryScore,
+        );
+        expect(grade.outcomes.map((o) => `${o.module}/${o.outcome}`)).toEqual(course);
+      }
+      // The forms themselves were shuffled, so the order above is not theirs.
+      expect(orders.size).toBeGreaterThan(1);
+    }
+  });
+});

@@ -271,6 +271,16 @@ export function gradeForm(
         : [];
     items.push({ item: item.item, score, chosen });
   }
+  // Outcomes in the course's order (module, then outcome), not the form's shuffled order, so the
+  // result does not line up with the questions one by one.
+  const position = new Map<string, number>();
+  for (const module of modules) {
+    for (const outcome of module.outcomes[lang] ?? module.outcomes.en ?? []) {
+      position.set(`${module.module}/${outcome.id}`, position.size);
+    }
+  }
+  const at = (o: OutcomeResult) => position.get(`${o.module}/${o.outcome}`) ?? position.size;
+  outcomes.sort((a, b) => at(a) - at(b));
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
   const scaled = max > 0 ? round(raw / max) : 0;
   return {
