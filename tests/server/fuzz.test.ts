@@ -4,6 +4,7 @@
 // reproduce or widen a run (the seed is in every failure message).
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { QUERY_PARAMS } from '../../src/server/lrs/resources/statements.ts';
 import { basicAuth, describeEachStore, make, type Lrs } from './helpers.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
@@ -195,22 +196,7 @@ function hostileCase(r: Rng, lrs: Lrs): Case {
   }
   if (kind <= 5) {
     // Queries with hostile parameters, raw percent-encodings and forged more links.
-    const names = [
-      'agent',
-      'verb',
-      'activity',
-      'registration',
-      'since',
-      'until',
-      'limit',
-      'format',
-      'attachments',
-      'ascending',
-      'statementId',
-      'voidedStatementId',
-      'related_agents',
-      hostileString(r) || 'x',
-    ];
+    const names = [...QUERY_PARAMS, hostileString(r) || 'x'];
     const params = Array.from({ length: 1 + r.int(3) }, () => {
       const name = r.pick(names);
       const value = r.int(3) === 0 ? JSON.stringify(hostileValue(r)) : hostileString(r);

@@ -34,7 +34,8 @@ export const MAX_LIMIT = 500;
 /** Statements one POST may carry. */
 export const MAX_BATCH = 1000;
 
-const QUERY_PARAMS = [
+/** The query parameters GET /xapi/statements reads. */
+export const QUERY_PARAMS = [
   'statementId',
   'voidedStatementId',
   'agent',
