@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { api, STAFF_PASSWORD, staffLogin, startPlatform } from './certification-helpers.ts';
-import { newTempDir, removeDir, storeKinds, type TestServer } from './helpers.ts';
+import { createCredential, newTempDir, removeDir, storeKinds, type TestServer } from './helpers.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
 
 const ALLOWED = 'https://tracker.example.org';
@@ -169,5 +169,25 @@ describe('security headers, proxies and throttles', () => {
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
     // The right password is refused too until the window ends.
     expect((await staffLogin(server, 'dpo-ana')).res.status).toBe(429);
+  });
+
+  it('checks no more LRS secrets than the failure limit when one address sends 60 wrong ones at once', async () => {
+    const server = await serve({ rateLimits: { failedAuth: { max: 20, windowMs: 60_000 } } });
+    const learner = await createCredential(store, ['statements/read/mine']);
+    const [key] = Buffer.from(learner.authorization.slice('Basic '.length), 'base64')
+      .toString()
+      .split(':');
+    const wrong = (i: number) =>
+      fetch(`${server.url}/xapi/statements?limit=1`, {
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${key ?? ''}:wrong-secret-${i}`).toString('base64')}`,
+          'X-Experience-API-Version': '1.0.3',
+        },
+      });
+    const statuses = (await Promise.all(Array.from({ length: 60 }, (_, i) => wrong(i)))).map(
+      (r) => r.status,
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
   });
 });

@@ -82,8 +82,9 @@ function basicCredentials(base64: string): string {
 /**
  * Checks Basic-auth credentials against the store. A successful scrypt check is remembered per
  * (key, secret digest, stored hash), so steady traffic costs one indexed lookup, and revocation
- * still takes effect on the next request. Failed checks count against the client address's
- * failure limit (the service's rate-limit plugin); past it every request from that address is
+ * still takes effect on the next request. Secrets not seen before are checked one at a time per
+ * client address, and each failed check counts against the address's failure limit (the
+ * service's rate-limit plugin) before the next one runs; past it every request from that address is
  * answered 429 at once, good credentials included, until the window ends (Communication 3.2).
  * The service makes one Authenticator, in its composition root, for the LRS and the platform.
  */
@@ -92,6 +93,10 @@ export class Authenticator {
   readonly #homePage: string;
   readonly #verified = new Map<string, number>();
   readonly #failures: FailureLimit | undefined;
+  /** Per client address, the end of the queue of secret checks (see #checkSecret). */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  /** 401s already counted against the address's failure limit. */
+  readonly #counted = new WeakSet<Error>();
 
   constructor(store: Store, authorityHomePage: string, failures?: FailureLimit) {
     this.#store = store;
@@ -107,14 +112,42 @@ export class Authenticator {
       throw unauthorized('authentication required: send Basic credentials (key:secret)');
     }
     try {
-      return await this.#verify(header);
+      return await this.#verify(header, request);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 401) await this.#failures?.fail(request);
+      if (error instanceof HttpError && error.status === 401 && !this.#counted.has(error)) {
+        await this.#failures?.fail(request);
+      }
       throw error;
     }
   }
 
-  async #verify(header: string): Promise<Principal> {
+  /**
+   * Runs the scrypt check of a secret not seen before, one at a time per client address, and
+   * counts a wrong secret before the next check starts: a burst of parallel guesses from one
+   * address gets no more checks than the failure limit allows (the rest 429 without scrypt), and
+   * costs the service one check at a time, not one per request in flight.
+   */
+  async #checkSecret(request: FastifyRequest, secret: string, hash: string): Promise<void> {
+    const address = request.ip;
+    const previous = this.#queues.get(address) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      await this.#failures?.check(request);
+      if (await verifySecret(secret, hash)) return;
+      const error = unauthorized('wrong secret for this credential');
+      await this.#failures?.fail(request);
+      this.#counted.add(error);
+      throw error;
+    });
+    const tail = run.catch(() => undefined);
+    this.#queues.set(address, tail);
+    try {
+      await run;
+    } finally {
+      if (this.#queues.get(address) === tail) this.#queues.delete(address);
+    }
+  }
+
+  async #verify(header: string, request: FastifyRequest): Promise<Principal> {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!match?.[1])
       throw unauthorized('the Authorization header must be "Basic <base64 key:secret>"');
@@ -127,9 +160,7 @@ export class Authenticator {
     if (record?.revokedAt !== null) throw unauthorized('unknown or revoked credential');
     const cacheKey = `${key}\u0000${createHash('sha256').update(secret).digest('hex')}\u0000${record.secretHash}`;
     if (!this.#verified.has(cacheKey)) {
-      if (!(await verifySecret(secret, record.secretHash))) {
-        throw unauthorized('wrong secret for this credential');
-      }
+      await this.#checkSecret(request, secret, record.secretHash);
       if (this.#verified.size > 10_000) this.#verified.clear();
       this.#verified.set(cacheKey, Date.now());
     }
