@@ -1,4 +1,4 @@
-import { storageKey } from '../quiz/client.ts';
+import { staticQuizId, storageKey } from '../quiz/client.ts';
 import { offerQuizProgress, onQuizEvent } from '../quiz/events.ts';
 import {
   answered,
@@ -151,7 +151,11 @@ export function startTracker(learner: Learner, sync: Sync): void {
   // Resume: this device's copy first, then the State's when it arrives.
   void fetchProgress(learner, site, moduleId).then((remote) => {
     if (remote === undefined) return;
-    const hydrated = !document.querySelector('astro-island[ssr] [data-quiz-id]');
+    // The island has read its storage and listens for offers once it has hidden the static
+    // questions: it does all three in one step, so either none of them has happened or all have.
+    const hydrated =
+      quizId !== undefined &&
+      document.getElementById(staticQuizId({ id: quizId, module: moduleId }))?.hidden === true;
     const before = progress;
     progress = mergeProgress(progress, remote ?? { read: [] });
     const merged = progress.quiz;
