@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, normaliseCode } from '../../src/server/platform/sign-in/codes.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
-import { api, enrol, PROFILE, SITE, STAFF_PASSWORD, usePlatform } from './certification-helpers.ts';
+import { api, enrol, PROFILE, SITE, staffLogin, usePlatform } from './certification-helpers.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 
 /** The staff accounts the suite signs in with. */
@@ -27,12 +27,6 @@ const asCredential = (key: string, secret: string) => ({
   secret,
   authorization: basic(key, secret),
 });
-
-async function login(server: TestServer, name: string) {
-  const res = await api(server, '/api/staff/login', { body: { name, password: STAFF_PASSWORD } });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
-}
 
 async function codeFor(server: TestServer, authorization: string): Promise<string> {
   const res = await api(server, '/api/sign-in-codes', { method: 'POST', authorization });
@@ -179,7 +173,7 @@ for (const kind of storeKinds()) {
     });
 
     it("lets a trainer issue a code for a learner of their own cohort, and nobody else's", async () => {
-      const trainer = await login(server, 'trainer-sign');
+      const trainer = await staffLogin(server, 'trainer-sign');
       const staff = { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf };
       const made = await api(server, '/api/cohorts', {
         headers: staff,
@@ -212,7 +206,7 @@ for (const kind of storeKinds()) {
         headers: staff,
       });
       expect(notHers.status).toBe(404);
-      const other = await login(server, 'trainer-other');
+      const other = await staffLogin(server, 'trainer-other');
       const otherTrainer = await api(server, path(inCohort.learnerId), {
         method: 'POST',
         headers: { Cookie: other.cookie, 'X-CSRF-Token': other.csrf },

@@ -14,6 +14,7 @@ import {
   STAFF_PASSWORD,
   usePlatform,
   type EnrolledLearner,
+  staffLogin,
 } from './certification-helpers.ts';
 
 /** The staff accounts the suite signs in with. */
@@ -21,12 +22,6 @@ const STAFF = [
   ['dpo-ana', 'dpo'],
   ['trainer-ben', 'trainer'],
 ] as const;
-
-async function login(server: TestServer, name: string, password = STAFF_PASSWORD) {
-  const res = await api(server, '/api/staff/login', { body: { name, password } });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
-}
 
 // A small seeded generator, so a failure can be replayed.
 function random(seed: number): () => number {
@@ -47,10 +42,10 @@ for (const kind of storeKinds()) {
     });
 
     it('signs in with an HttpOnly, SameSite=Strict cookie and refuses wrong passwords', async () => {
-      const bad = await login(server, 'dpo-ana', 'wrong password!!');
+      const bad = await staffLogin(server, 'dpo-ana', 'wrong password!!');
       expect(bad.res.status).toBe(401);
       expect(bad.res.headers.get('set-cookie')).toBeNull();
-      const { res } = await login(server, 'dpo-ana');
+      const { res } = await staffLogin(server, 'dpo-ana');
       expect(res.status).toBe(200);
       const setCookie = res.headers.get('set-cookie') ?? '';
       expect(setCookie).toMatch(/HttpOnly/);
@@ -68,9 +63,9 @@ for (const kind of storeKinds()) {
         rateLimits: { staffLoginPerName: { max: 2, windowMs: 60_000 } },
       });
       try {
-        expect((await login(guarded, 'dpo-ana', 'wrong password!!')).res.status).toBe(401);
-        expect((await login(guarded, 'DPO-ana', 'wrong password!!')).res.status).toBe(401);
-        const blocked = await login(guarded, 'dpo-ana');
+        expect((await staffLogin(guarded, 'dpo-ana', 'wrong password!!')).res.status).toBe(401);
+        expect((await staffLogin(guarded, 'DPO-ana', 'wrong password!!')).res.status).toBe(401);
+        const blocked = await staffLogin(guarded, 'dpo-ana');
         expect(blocked.res.status).toBe(429);
         expect(blocked.res.headers.get('set-cookie')).toBeNull();
         const wait = Number(blocked.res.headers.get('retry-after'));
@@ -78,7 +73,7 @@ for (const kind of storeKinds()) {
         expect(wait).toBeLessThanOrEqual(60);
         expect(blocked.res.json).toMatchObject({ error: 'Too Many Requests' });
         // Per account: another account signs in from the same address.
-        expect((await login(guarded, 'trainer-ben')).res.status).toBe(200);
+        expect((await staffLogin(guarded, 'trainer-ben')).res.status).toBe(200);
       } finally {
         await guarded.close();
       }
@@ -96,7 +91,7 @@ for (const kind of storeKinds()) {
         (await api(server, '/api/reports/completion', { authorization: admin.authorization }))
           .status,
       ).toBe(403);
-      const trainer = await login(server, 'trainer-ben');
+      const trainer = await staffLogin(server, 'trainer-ben');
       const wrongRole = await api(server, '/api/reports/completion', {
         headers: { Cookie: trainer.cookie },
       });
@@ -108,7 +103,7 @@ for (const kind of storeKinds()) {
     });
 
     it('requires the CSRF token on changes and ends sessions on logout', async () => {
-      const trainer = await login(server, 'trainer-ben');
+      const trainer = await staffLogin(server, 'trainer-ben');
       const noToken = await api(server, '/api/cohorts', {
         headers: { Cookie: trainer.cookie },
         body: { name: 'Dakar March', track: 'police-pre-deployment' },
@@ -131,7 +126,7 @@ for (const kind of storeKinds()) {
     });
 
     it('rejects bad filters with 400', async () => {
-      const dpo = await login(server, 'dpo-ana');
+      const dpo = await staffLogin(server, 'dpo-ana');
       const get = (q: string) =>
         api(server, `/api/reports/completion${q}`, { headers: { Cookie: dpo.cookie } });
       expect((await get('?groupBy=password')).status).toBe(400);
@@ -151,7 +146,7 @@ for (const kind of storeKinds()) {
 
     it('reports figures that match a generated data set, and the cohort view and CSV agree', async () => {
       const catalog = await catalogOf();
-      const trainer = await login(server, 'trainer-ben');
+      const trainer = await staffLogin(server, 'trainer-ben');
       const cohortRes = await api(server, '/api/cohorts', {
         headers: { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf },
         body: { name: 'Bamako April', track: 'military-pre-deployment' },
@@ -205,7 +200,7 @@ for (const kind of storeKinds()) {
           cohort: inCohort,
         });
       }
-      const dpo = await login(server, 'dpo-ana');
+      const dpo = await staffLogin(server, 'dpo-ana');
       // Includes the learner enrolled (police, Senegal) by an earlier test, who did nothing.
       const res = await api(server, '/api/reports/completion?groupBy=country', {
         headers: { Cookie: dpo.cookie },
