@@ -5,6 +5,7 @@ import { glossarySchema } from './schemas/glossary.ts';
 import { moduleSchema } from './schemas/module.ts';
 import { quizDataSchema } from './quiz/validate.ts';
 import { trackSchema } from './schemas/track.ts';
+import { trainerKitSchema } from './schemas/trainer-kit.ts';
 import { trainerNotesSchema } from './schemas/trainer-notes.ts';
 
 // Course content lives at the repository root (content/<folder>/<lang>/), apart from the code
@@ -22,4 +23,5 @@ export const collections = {
   glossary: fromContent('glossary', 'yaml', glossarySchema),
   tracks: fromContent('tracks', 'yaml', trackSchema),
   trainerNotes: fromContent('trainer-notes', 'mdx', trainerNotesSchema),
+  trainerKits: fromContent('trainer-kits', 'yaml', trainerKitSchema),
 };
