@@ -6,6 +6,7 @@ import contentChecks from './integrations/content-checks.ts';
 import precompress from './integrations/precompress.ts';
 import searchIndex from './integrations/search-index.ts';
 import serviceWorker from './integrations/service-worker.ts';
+import xapiWithoutAxios from './integrations/xapi-without-axios.ts';
 
 // The public origin of the site; used for canonical links and xAPI activity ids.
 const site = process.env['SITE_URL'] ?? 'http://localhost:4321';
@@ -44,6 +45,8 @@ export default defineConfig({
       ],
     },
   },
+  // The xAPI client without the copy of axios its ES build carries (the site passes a fetch adapter).
+  vite: { plugins: [xapiWithoutAxios()] },
   build: {
     // Small per-page stylesheets inline: one request fewer on a slow link.
     inlineStylesheets: 'auto',
