@@ -25,7 +25,7 @@ const REFUSING_ADAPTER =
   'const Rt=()=>Promise.reject(new Error("@xapi/xapi: this build has no axios; pass an adapter function"));';
 
 const once = (code: string, marker: string) =>
-  code.indexOf(marker) >= 0 && code.indexOf(marker) === code.lastIndexOf(marker);
+  code.includes(marker) && code.indexOf(marker) === code.lastIndexOf(marker);
 
 /** The library's ES build with axios cut out; throws when the build no longer has the markers. */
 export function cutAxios(code: string): string {

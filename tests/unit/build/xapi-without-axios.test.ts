@@ -5,11 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cutAxios, xapiEsmBuild } from '../../../integrations/xapi-without-axios.ts';
 
-const require = createRequire(import.meta.url);
-const esmBuild = path.join(
-  path.dirname(require.resolve('@xapi/xapi/package.json')),
-  'dist/XAPI.esm.js',
-);
+const esmBuild = xapiEsmBuild();
 
 describe('the xAPI client without axios', () => {
   it('cuts axios out of the installed @xapi/xapi and still sends through the given adapter', async () => {
@@ -35,9 +31,9 @@ describe('the xAPI client without axios', () => {
         endpoint: 'https://lrs.example/xapi/',
         auth: 'Basic a2V5OnNlY3JldA==',
         version: '1.0.3',
-        adapter: async (request: { url: string; method: string; data: unknown }) => {
+        adapter: (request: { url: string; method: string; data: unknown }) => {
           requests.push(request);
-          return { data: ['id-1'], headers: {}, status: 200 };
+          return Promise.resolve({ data: ['id-1'], headers: {}, status: 200 });
         },
       });
       const statement = {
@@ -47,13 +43,8 @@ describe('the xAPI client without axios', () => {
       };
       const response = await xapi.sendStatements({ statements: [statement] });
       expect(response.status).toBe(200);
-      expect(requests).toEqual([
-        {
-          url: 'https://lrs.example/xapi/statements',
-          method: 'POST',
-          data: [statement],
-          headers: expect.any(Object),
-        },
+      expect(requests.map(({ url, method, data }) => ({ url, method, data }))).toEqual([
+        { url: 'https://lrs.example/xapi/statements', method: 'POST', data: [statement] },
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
