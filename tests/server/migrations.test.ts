@@ -87,6 +87,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
     expect(first.functions).toEqual([
       'insert-statements',
       'link-refs',
+      'may-void',
       'own-keys',
       'store-statements',
     ]);

@@ -1,7 +1,8 @@
 // Who may void what: a credential voids only statements stored under its own authority (a
 // learner's other devices count as the learner), so a learner cannot void the service's record
 // of an attempt or a certificate; a voiding statement whose target the LRS does not hold yet is
-// accepted (Data 2.3.2), and the target arriving later is stored voided.
+// accepted (Data 2.3.2), and the target arriving later is stored voided if the same authority
+// stored it; another authority's statement under that id arrives untouched, even in a race.
 import { expect, it } from 'vitest';
 import { SERVICE_CREDENTIAL_KEY } from '../../src/server/platform/certification/service.ts';
 import { describeEachStore, make, newStoreStatement, q } from './helpers.ts';
@@ -70,5 +71,36 @@ describeEachStore('voiding rights', (lrs) => {
     await lrs.send(later, learner);
     expect(await lrs.status(`/xapi/statements?statementId=${later.id}`)).toBe(404);
     expect(await lrs.status(`/xapi/statements?voidedStatementId=${later.id}`)).toBe(200);
+  });
+
+  it("does not let a voiding statement sent in advance void another authority's statement", async () => {
+    const learner = await lrs.learner();
+    // The learner guesses the id of a statement the service will store about it, and voids it first.
+    const record = newStoreStatement(learner.agent, make.activity('assessment'));
+    const [voider] = await lrs.send(make.voiding(record.id, { actor: learner.agent }), learner);
+    expect(await lrs.status(`/xapi/statements?statementId=${voider ?? ''}`)).toBe(200);
+    await lrs.store.insertStatements([{ ...record, credentialKey: SERVICE_CREDENTIAL_KEY }]);
+    expect(await lrs.status(`/xapi/statements?statementId=${record.id}`)).toBe(200);
+    expect(await lrs.status(`/xapi/statements?voidedStatementId=${record.id}`)).toBe(404);
+  });
+
+  it("never voids another authority's statement when the voiding and the target race", async () => {
+    const learner = await lrs.learner();
+    const pairs = Array.from({ length: 20 }, () => ({
+      target: make.statement({ actor: learner.agent }),
+    }));
+    await Promise.all(
+      pairs.flatMap(({ target }) => [
+        // The target from a service credential, the voiding from the learner, at once.
+        lrs.request('/xapi/statements', { body: target }),
+        lrs.request('/xapi/statements', {
+          body: make.voiding(target.id, { actor: learner.agent }),
+          as: learner,
+        }),
+      ]),
+    );
+    for (const { target } of pairs) {
+      expect(await lrs.status(`/xapi/statements?statementId=${target.id}`)).toBe(200);
+    }
   });
 });

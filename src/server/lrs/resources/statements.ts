@@ -365,9 +365,10 @@ export function registerStatements(
  * devices has one credential per device; each may void what the others stored for that learner.
  *
  * A target the LRS does not hold is no reason to refuse (Data 2.3.2 asks the LRS not to), so the
- * voiding statement is stored, and a statement arriving later under that id is stored voided
- * (a statement is voided if and only if the LRS holds a voiding statement for it). The platform
- * gives each of its statements a random id when it stores it, so none can be voided in advance.
+ * voiding statement is stored; a statement arriving later under that id is stored voided only
+ * if the same authority stores it. The store applies that rule in the transaction that stores
+ * either statement (`lrs_may_void`), so a race between the two from different authorities voids
+ * nothing either.
  */
 async function checkVoidingRights(
   store: Store,

@@ -234,7 +234,8 @@ export class SqlStore implements Store {
     await this.#db.query(
       `UPDATE statements s SET voided = true
        WHERE s.voids IS NULL AND NOT s.voided AND s.id = ANY($1::uuid[])
-         AND EXISTS (SELECT 1 FROM statements v WHERE v.voids = s.id)`,
+         AND EXISTS (SELECT 1 FROM statements v
+                      WHERE v.voids = s.id AND lrs_may_void(v.credential_key, s.credential_key))`,
       [ids],
     );
   }
@@ -244,7 +245,8 @@ export class SqlStore implements Store {
     await this.#db.query(
       `UPDATE statements s SET voided = true
        WHERE s.voids IS NULL AND NOT s.voided
-         AND s.id IN (SELECT v.voids FROM statements v WHERE v.voids IS NOT NULL)`,
+         AND EXISTS (SELECT 1 FROM statements v
+                      WHERE v.voids = s.id AND lrs_may_void(v.credential_key, s.credential_key))`,
     );
   }
 

@@ -70,16 +70,17 @@ BEGIN
       RAISE EXCEPTION 'statement % voids %, which is itself a voiding statement; a voiding statement cannot be voided', bad.id, bad.voids
         USING ERRCODE = 'LRS00';
     END IF;
-    UPDATE statements SET voided = true
-      WHERE voids IS NULL AND NOT voided
-        AND id IN (SELECT b.voids FROM jsonb_to_recordset(batch) AS b(voids uuid)
-                   WHERE b.voids IS NOT NULL);
+    UPDATE statements t SET voided = true
+      FROM jsonb_to_recordset(batch) AS b(voids uuid, credential_key text)
+      WHERE t.id = b.voids AND t.voids IS NULL AND NOT t.voided
+        AND lrs_may_void(b.credential_key, t.credential_key);
   END IF;
-  -- Statements of the batch that an earlier voiding statement already targets (it may
-  -- arrive before its target).
+  -- Statements of the batch that an earlier voiding statement of the same authority already
+  -- targets (it may arrive before its target; another authority's has no effect).
   UPDATE statements s SET voided = true
     WHERE s.voids IS NULL AND NOT s.voided
       AND s.id IN (SELECT b.id FROM jsonb_to_recordset(batch) AS b(id uuid))
-      AND EXISTS (SELECT 1 FROM statements v WHERE v.voids = s.id);
+      AND EXISTS (SELECT 1 FROM statements v
+                   WHERE v.voids = s.id AND lrs_may_void(v.credential_key, s.credential_key));
 END
 $fn$;
