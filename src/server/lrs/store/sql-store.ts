@@ -231,22 +231,22 @@ export class SqlStore implements Store {
     const ids = statements.flatMap((s) =>
       s.index.voids === null ? [s.id] : [s.id, s.index.voids],
     );
-    await this.#db.query(
-      `UPDATE statements s SET voided = true
-       WHERE s.voids IS NULL AND NOT s.voided AND s.id = ANY($1::uuid[])
-         AND EXISTS (SELECT 1 FROM statements v
-                      WHERE v.voids = s.id AND lrs_may_void(v.credential_key, s.credential_key))`,
-      [ids],
-    );
+    await this.#void('AND s.id = ANY($1::uuid[])', [ids]);
   }
 
   /** Voids every statement a stored voiding statement targets (see #settleVoiding). */
   async settleAllVoiding(): Promise<void> {
+    await this.#void('', []);
+  }
+
+  // Voids the targets of stored voiding statements of the same authority (lrs_may_void), driven
+  // from the voiding statements (a partial index), among the ids `filter` keeps.
+  async #void(filter: string, params: unknown[]): Promise<void> {
     await this.#db.query(
-      `UPDATE statements s SET voided = true
-       WHERE s.voids IS NULL AND NOT s.voided
-         AND EXISTS (SELECT 1 FROM statements v
-                      WHERE v.voids = s.id AND lrs_may_void(v.credential_key, s.credential_key))`,
+      `UPDATE statements s SET voided = true FROM statements v
+       WHERE v.voids = s.id AND s.voids IS NULL AND NOT s.voided ${filter}
+         AND lrs_may_void(v.credential_key, s.credential_key)`,
+      params,
     );
   }
 
