@@ -10,7 +10,14 @@ import { load } from 'js-yaml';
  */
 
 /** The kinds of content that have one folder per language under content/. */
-export const LANGUAGE_KINDS = ['modules', 'quizzes', 'trainer-notes', 'glossary', 'tracks'] as const;
+export const LANGUAGE_KINDS = [
+  'modules',
+  'quizzes',
+  'trainer-notes',
+  'trainer-kits',
+  'glossary',
+  'tracks',
+] as const;
 
 /** One kind of content with one folder per language. */
 export type LanguageKind = (typeof LANGUAGE_KINDS)[number];

@@ -165,6 +165,28 @@ export function compareTrainerNotes(source: Side, target: Side): string[] {
   return diff.messages;
 }
 
+/**
+ * Session kit: the module, the ids of slides, cards, handouts and discussion questions in order,
+ * and the plan's steps (minutes, slides and cards shown), so a trainer switching language in the
+ * middle of a session keeps their place.
+ */
+export function compareTrainerKit(source: Side, target: Side): string[] {
+  const diff = differences(source, target);
+  const en = record(source.data);
+  const fr = record(target.data);
+  diff.same('module', en.module, fr.module);
+  for (const part of ['slides', 'cards', 'handouts', 'discussion'] as const) {
+    diff.same(`${part}[].id`, ids(en[part]), ids(fr[part]));
+  }
+  const steps = (kit: Value) =>
+    list(kit.plan).map((step) => {
+      const { minutes, slides, cards } = record(step);
+      return { minutes, slides: slides ?? [], cards: cards ?? [] };
+    });
+  diff.same('plan[] (minutes, slides, cards)', steps(en), steps(fr));
+  return diff.messages;
+}
+
 /** Glossary entries carry no ids besides their file name, which the pairing already checks. */
 function compareNothing(): string[] {
   return [];
@@ -175,6 +197,7 @@ export const COMPARE: Record<Kind, (source: Side, target: Side) => string[]> = {
   modules: compareModule,
   quizzes: compareQuiz,
   'trainer-notes': compareTrainerNotes,
+  'trainer-kits': compareTrainerKit,
   glossary: compareNothing,
   tracks: compareTrack,
 };

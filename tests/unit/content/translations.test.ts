@@ -10,6 +10,7 @@ import {
   compareModule,
   compareQuiz,
   compareTrack,
+  compareTrainerKit,
   compareTrainerNotes,
 } from '../../../src/content/checks/translations.ts';
 
@@ -215,6 +216,36 @@ describe('compareTrack and compareTrainerNotes', () => {
     ).toEqual([
       'fr/m.mdx: module is "n", but en/m.mdx has "m"',
       'fr/m.mdx: sessionMinutes is 60, but en/m.mdx has 90',
+    ]);
+  });
+});
+
+describe('compareTrainerKit', () => {
+  const en = {
+    module: 'm',
+    lang: 'en',
+    plan: [{ minutes: 30, activity: 'Opening', slides: ['a'] }, { minutes: 150, activity: 'Cases', cards: ['c1'] }],
+    slides: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }],
+    cards: [{ id: 'c1' }],
+    handouts: [{ id: 'h' }],
+    discussion: [{ id: 'd1' }, { id: 'd2' }],
+  };
+
+  it('accepts a translation that changes only the words', () => {
+    const fr = { ...en, lang: 'fr', slides: [{ id: 'a', title: 'Ah' }, { id: 'b', title: 'Bé' }] };
+    expect(compareTrainerKit({ file: 'en/m.yaml', data: en }, { file: 'fr/m.yaml', data: fr })).toEqual([]);
+  });
+
+  it('names slides out of order and a plan step that shows other slides', () => {
+    const fr = {
+      ...en,
+      lang: 'fr',
+      slides: [{ id: 'b' }, { id: 'a' }],
+      plan: [{ minutes: 30, activity: 'Ouverture', slides: ['b'] }, en.plan[1]],
+    };
+    expect(compareTrainerKit({ file: 'en/m.yaml', data: en }, { file: 'fr/m.yaml', data: fr })).toEqual([
+      'fr/m.yaml: slides[].id is ["b","a"], but en/m.yaml has ["a","b"]',
+      'fr/m.yaml: plan[] (minutes, slides, cards) is [{"minutes":30,"slides":["b"],"cards":[]},{"minutes":150,"slides":[],"cards":["c1"]}], but en/m.yaml has [{"minutes":30,"slides":["a"],"cards":[]},{"minutes":150,"slides":[],"cards":["c1"]}]',
     ]);
   });
 });
