@@ -113,26 +113,16 @@ export const trainerKitSchema = z
       });
       return seen;
     };
-    const slides = unique('slides');
-    const cards = unique('cards');
+    const known = { slides: unique('slides'), cards: unique('cards') };
     unique('handouts');
     unique('discussion');
     kit.plan.forEach((step, index) => {
-      for (const id of step.slides) {
-        if (!slides.has(id)) {
+      for (const part of ['slides', 'cards'] as const) {
+        for (const id of step[part].filter((id) => !known[part].has(id))) {
           ctx.addIssue({
             code: 'custom',
-            path: ['plan', index, 'slides'],
-            message: `no slide "${id}"`,
-          });
-        }
-      }
-      for (const id of step.cards) {
-        if (!cards.has(id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['plan', index, 'cards'],
-            message: `no card "${id}"`,
+            path: ['plan', index, part],
+            message: `no ${part === 'slides' ? 'slide' : 'card'} "${id}"`,
           });
         }
       }

@@ -143,38 +143,35 @@ export function compareQuiz(source: Side, target: Side): string[] {
   return diff.messages;
 }
 
-/** Track: id, audience, order and the module list in order. */
-export function compareTrack(source: Side, target: Side): string[] {
-  const diff = differences(source, target);
-  const en = record(source.data);
-  const fr = record(target.data);
-  diff.same('id', en.id, fr.id);
-  diff.same('modules', en.modules, fr.modules);
-  diff.same('audience', en.audience, fr.audience);
-  diff.same('order', en.order, fr.order);
-  return diff.messages;
+/**
+ * A comparison of the named top-level fields, in that order, then of what `more` compares.
+ */
+function compareFields(
+  fields: readonly string[],
+  more: (diff: Differences, en: Value, fr: Value) => void = () => undefined,
+): (source: Side, target: Side) => string[] {
+  return (source, target) => {
+    const diff = differences(source, target);
+    const en = record(source.data);
+    const fr = record(target.data);
+    for (const field of fields) diff.same(field, en[field], fr[field]);
+    more(diff, en, fr);
+    return diff.messages;
+  };
 }
 
+/** Track: id, the module list in order, audience and order. */
+export const compareTrack = compareFields(['id', 'modules', 'audience', 'order']);
+
 /** Trainer notes: the module they belong to and the session length. */
-export function compareTrainerNotes(source: Side, target: Side): string[] {
-  const diff = differences(source, target);
-  const en = record(source.data);
-  const fr = record(target.data);
-  diff.same('module', en.module, fr.module);
-  diff.same('sessionMinutes', en.sessionMinutes, fr.sessionMinutes);
-  return diff.messages;
-}
+export const compareTrainerNotes = compareFields(['module', 'sessionMinutes']);
 
 /**
  * Session kit: the module, the ids of slides, cards, handouts and discussion questions in order,
  * and the plan's steps (minutes, slides and cards shown), so a trainer switching language in the
  * middle of a session keeps their place.
  */
-export function compareTrainerKit(source: Side, target: Side): string[] {
-  const diff = differences(source, target);
-  const en = record(source.data);
-  const fr = record(target.data);
-  diff.same('module', en.module, fr.module);
+export const compareTrainerKit = compareFields(['module'], (diff, en, fr) => {
   for (const part of ['slides', 'cards', 'handouts', 'discussion'] as const) {
     diff.same(`${part}[].id`, ids(en[part]), ids(fr[part]));
   }
@@ -184,8 +181,7 @@ export function compareTrainerKit(source: Side, target: Side): string[] {
       return { minutes, slides: slides ?? [], cards: cards ?? [] };
     });
   diff.same('plan[] (minutes, slides, cards)', steps(en), steps(fr));
-  return diff.messages;
-}
+});
 
 /** Glossary entries carry no ids besides their file name, which the pairing already checks. */
 function compareNothing(): string[] {
