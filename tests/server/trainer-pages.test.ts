@@ -118,10 +118,7 @@ describe.each(storeKinds())('trainer pages on $name', (kind) => {
   beforeAll(async () => {
     const opened = await kind.open();
     cleanup = () => opened.cleanup();
-    const started = await startPlatform(opened.store, {
-      staticDir: dist,
-      logLevel: process.env.TEST_LOG === '1' ? 'error' : undefined,
-    });
+    const started = await startPlatform(opened.store, { staticDir: dist });
     server = started.server;
     await createStaffUser(started.platform.staff, 'trainer-pages', 'trainer', STAFF_PASSWORD);
     await createStaffUser(started.platform.staff, 'dpo-pages', 'dpo', STAFF_PASSWORD);
