@@ -223,6 +223,39 @@ test('the slides read as a list without JavaScript; cards print two a page witho
   await context.close();
 });
 
+test("a trainer's print of a module carries the answer key", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInFrom(page, '/en/trainer/modules/police-coordination-cp-actors/');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { name: 'Trainer notes' })).toBeVisible();
+  await expect(page.locator('[data-static-question-id]').first()).toBeVisible();
+  expect(await page.getByText('Correct answer').count()).toBeGreaterThanOrEqual(5);
+  await expect(page.getByText('The right order:')).toBeVisible();
+  await context.close();
+});
+
+test('axe finds no violations on the trainer pages', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInFrom(page, '/en/trainer/');
+  const paths = [
+    '/en/trainer/',
+    '/fr/trainer/',
+    '/en/trainer/disclosure/',
+    '/fr/trainer/disclosure/',
+    ...['', 'slides/', 'presenter/', 'handouts/', 'cards/', 'answers/'].map(
+      (page) => `${kitUrl}${page}`,
+    ),
+  ];
+  for (const target of paths) {
+    await page.goto(`${base}${target}`);
+    expect(await axeViolations(page), target).toEqual([]);
+  }
+  await context.close();
+});
+
 /** Every file of the private build, as the path a browser asks for. */
 function privatePaths(): string[] {
   const root = path.resolve('dist-private');
