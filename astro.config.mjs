@@ -4,6 +4,7 @@ import preact from '@astrojs/preact';
 import { defineConfig } from 'astro/config';
 import contentChecks from './integrations/content-checks.ts';
 import precompress from './integrations/precompress.ts';
+import privatePages from './integrations/private-pages.ts';
 import searchIndex from './integrations/search-index.ts';
 import serviceWorker from './integrations/service-worker.ts';
 import xapiWithoutAxios from './integrations/xapi-without-axios.ts';
@@ -19,6 +20,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   // contentChecks fails the build on broken links between content files before pages render;
   // searchIndex writes the search indexes before the service worker lists the built files;
+  // privatePages then moves the trainer pages and the trainer search indexes out of dist/ (to
+  // dist-private/, served to signed-in staff only), so the service worker does not list them;
   // precompress comes last so that it also compresses the service worker.
   integrations: [
     mdx(),
@@ -26,6 +29,7 @@ export default defineConfig({
     preact({ include: [/\.tsx$/] }),
     contentChecks(),
     searchIndex(),
+    privatePages(),
     serviceWorker(),
     precompress(),
   ],

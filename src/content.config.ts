@@ -5,6 +5,7 @@ import { glossarySchema } from './schemas/glossary.ts';
 import { moduleSchema } from './schemas/module.ts';
 import { quizDataSchema } from './quiz/validate.ts';
 import { trackSchema } from './schemas/track.ts';
+import { trainerGuidanceSchema } from './schemas/trainer-guidance.ts';
 import { trainerKitSchema } from './schemas/trainer-kit.ts';
 import { trainerNotesSchema } from './schemas/trainer-notes.ts';
 
@@ -24,4 +25,5 @@ export const collections = {
   tracks: fromContent('tracks', 'yaml', trackSchema),
   trainerNotes: fromContent('trainer-notes', 'mdx', trainerNotesSchema),
   trainerKits: fromContent('trainer-kits', 'yaml', trainerKitSchema),
+  trainerGuidance: fromContent('trainer-guidance', 'mdx', trainerGuidanceSchema),
 };

@@ -24,7 +24,10 @@ import {
 } from './lrs/plugin.ts';
 import { databaseOf, openStore, type StoreConfig } from './lrs/store/open-store.ts';
 import type { Store } from './lrs/store/types.ts';
+import { privateSite } from './http/private-site.ts';
 import { platformPlugin } from './platform/plugin.ts';
+import { findSession } from './platform/staff/accounts.ts';
+import { staffGuard, type RequireStaff } from './platform/staff/guard.ts';
 import { openPlatformStore, type PlatformStore } from './platform/store/platform-store.ts';
 
 export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
@@ -38,6 +41,8 @@ export interface ServerOptions {
   storeConfig?: StoreConfig;
   /** The built site (dist/) to serve at "/", if the folder exists. */
   staticDir?: string;
+  /** The staff-only pages of the build, served to signed-in staff (default: `<staticDir>-private`). */
+  privateSiteDir?: string;
   /** Origins allowed to call the LRS from a browser (CORS); "*" allows any. */
   corsOrigins?: string[];
   /** Request logging (Fastify's logger, JSON lines on stdout); none when absent. */
@@ -154,10 +159,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     { prefix: XAPI_PREFIX },
   );
 
+  let requireStaff: RequireStaff | undefined;
   if (options.siteUrl !== undefined) {
+    const platform = options.platform ?? (await openPlatformStore(databaseOf(store)));
+    requireStaff = staffGuard((token) => findSession(platform.staff, token), auth);
     await app.register(platformPlugin, {
       store,
-      platform: options.platform ?? (await openPlatformStore(databaseOf(store))),
+      platform,
       auth,
       siteUrl: options.siteUrl,
       ...(options.contentRoot === undefined ? {} : { root: options.contentRoot }),
@@ -169,6 +177,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const siteDir = options.staticDir;
   if (siteDir !== undefined && existsSync(siteDir) && statSync(siteDir).isDirectory()) {
     const root = path.resolve(siteDir);
+    // The trainer pages, moved out of the public build (integrations/private-pages.ts): more
+    // specific routes than the site's catch-all, so they always go through the staff guard.
+    await privateSite(app, { root: options.privateSiteDir ?? `${root}-private`, requireStaff });
     // The build writes .br and .gz copies beside each file; clients that accept them get those.
     await app.register(fastifyStatic, {
       root,

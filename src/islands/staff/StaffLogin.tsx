@@ -9,6 +9,18 @@ export interface Props {
   t: DashboardStrings;
 }
 
+/**
+ * The trainer page that sent an anonymous visitor here (`?next=`, set by the service): a path of
+ * this site's trainer pages only, never another origin.
+ */
+function trainerPageAsked(): string | null {
+  if (typeof location === 'undefined') return null;
+  const next = new URLSearchParams(location.search).get('next');
+  return next !== null && /^\/(en|fr)\/trainer\/[\w\-./]*$/.test(next) && !next.includes('..')
+    ? next
+    : null;
+}
+
 /** The staff sign-in form; on success it goes to the dashboard of the member's role. */
 export default function StaffLogin({ lang, t }: Props) {
   const [name, setName] = useState('');
@@ -17,10 +29,18 @@ export default function StaffLogin({ lang, t }: Props) {
   const [busy, setBusy] = useState(false);
   const [session, setSession] = useState<StaffSession | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
-  const home = (role: StaffSession['role']) => `/${lang}/staff/${role}/`;
+  const next = trainerPageAsked();
+  const home = (role: StaffSession['role']) => next ?? `/${lang}/staff/${role}/`;
 
   useEffect(() => {
-    currentSession().then(setSession, () => undefined);
+    currentSession().then(
+      (s) => {
+        // Already signed in and sent here from a trainer page: straight back to it.
+        if (s !== null && next !== null) window.location.replace(next);
+        else setSession(s);
+      },
+      () => undefined,
+    );
   }, []);
 
   if (session !== null) {
