@@ -12,6 +12,7 @@ import type { LOG_LEVELS } from './config.ts';
 import { errorHandler, sendHttpError } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { tooManyRequests } from './http/errors.ts';
+import { learnerQuota, type LearnerQuotaLimits } from './http/learner-quota.ts';
 import {
   DEFAULT_LIMITS,
   failureLimit,
@@ -55,6 +56,11 @@ export interface ServerOptions {
   attachmentBodyLimit?: number;
   /** homePage of the account in the authority the LRS records on statements. */
   authorityHomePage?: string;
+  /**
+   * Storage quotas of learner credentials (statements per hour, attachment bytes per day); none
+   * when absent. The service passes the settings' values (config.ts).
+   */
+  learnerQuota?: LearnerQuotaLimits;
   /** The service's rate limits (see http/rate-limits.ts for the defaults). */
   rateLimits?: RateLimits;
   /**
@@ -156,7 +162,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         ],
         maxAge: 600,
       });
-      await xapi.register(lrsPlugin, { store, auth, bodyLimit, attachmentBodyLimit });
+      await xapi.register(lrsPlugin, {
+        store,
+        auth,
+        bodyLimit,
+        attachmentBodyLimit,
+        ...(options.learnerQuota === undefined
+          ? {}
+          : { learnerQuota: learnerQuota(database, options.learnerQuota) }),
+      });
     },
     { prefix: XAPI_PREFIX },
   );

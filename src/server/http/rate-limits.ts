@@ -116,11 +116,11 @@ ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN r.window_end <= clock_timestamp() THEN 1 ELSE r.count + 1 END,
   window_end = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.window_end
     ELSE r.window_end END
-RETURNING count AS current,
+RETURNING count::float8 AS current,
   greatest(0, ceil(extract(epoch FROM r.window_end - clock_timestamp()) * 1000))::float8 AS ttl`;
 
 const READ = `
-SELECT count AS current,
+SELECT count::float8 AS current,
   greatest(0, ceil(extract(epoch FROM window_end - clock_timestamp()) * 1000))::float8 AS ttl
 FROM rate_limits WHERE key = $1 AND window_end > clock_timestamp()`;
 
