@@ -176,7 +176,7 @@ for (const kind of kinds) {
         for (const s of stores) await s.cleanup();
         await removeDir(dir);
       }
-    }, 180_000);
+    }, 300_000);
 
     it('refuses a file cut short and loads nothing', async () => {
       const dir = await newTempDir('lrs-backup-');
@@ -214,6 +214,6 @@ for (const kind of kinds) {
         await target.cleanup();
         await removeDir(dir);
       }
-    }, 120_000);
+    }, 240_000);
   });
 }
