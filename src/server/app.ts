@@ -12,7 +12,13 @@ import type { LOG_LEVELS } from './config.ts';
 import { errorHandler, sendHttpError } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { tooManyRequests } from './http/errors.ts';
-import { DEFAULT_LIMITS, failureLimit, type RateLimits } from './http/rate-limits.ts';
+import { learnerQuota, type LearnerQuotaLimits } from './http/learner-quota.ts';
+import {
+  DEFAULT_LIMITS,
+  failureLimit,
+  sqlRateLimitStore,
+  type RateLimits,
+} from './http/rate-limits.ts';
 import { Authenticator } from './lrs/auth/authenticate.ts';
 import {
   DEFAULT_ATTACHMENT_BODY_LIMIT,
@@ -55,6 +61,11 @@ export interface ServerOptions {
   attachmentBodyLimit?: number;
   /** homePage of the account in the authority the LRS records on statements. */
   authorityHomePage?: string;
+  /**
+   * Storage quotas of learner credentials (statements per hour, attachment bytes per day); none
+   * when absent. The service passes the settings' values (config.ts).
+   */
+  learnerQuota?: LearnerQuotaLimits;
   /** The service's rate limits (see http/rate-limits.ts for the defaults). */
   rateLimits?: RateLimits;
   /**
@@ -101,10 +112,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.setErrorHandler(errorHandler({ negotiate: false, bodyLimitOf: () => bodyLimit }));
 
   // One rate-limit plugin for every limit of the service, applied only where a route or a
-  // failure limit asks. Its counters are in memory; for several service processes give it a
-  // shared store here (`redis: client`), and every limit follows.
+  // failure limit asks. On PostgreSQL its counters are in a table that every service process on
+  // the database shares; the embedded store has one process, which counts in memory.
+  const database = databaseOf(store);
   await app.register(rateLimit, {
     global: false,
+    ...(database.kind === 'postgres' ? { store: sqlRateLimitStore(database) } : {}),
     // Only Retry-After: the x-ratelimit-* headers would tell a guesser how many tries are left.
     addHeaders: {
       'x-ratelimit-limit': false,
@@ -124,7 +137,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     store,
     authorityHomePage,
     failureLimit(app, limits.failedAuth, {
-      key: (request) => request.ip,
+      key: (request) => `lrs-auth:${request.ip}`,
       message: 'too many failed authentications from this address; wait before trying again',
     }),
   );
@@ -154,7 +167,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         ],
         maxAge: 600,
       });
-      await xapi.register(lrsPlugin, { store, auth, bodyLimit, attachmentBodyLimit });
+      await xapi.register(lrsPlugin, {
+        store,
+        auth,
+        bodyLimit,
+        attachmentBodyLimit,
+        ...(options.learnerQuota === undefined
+          ? {}
+          : { learnerQuota: learnerQuota(database, options.learnerQuota) }),
+      });
     },
     { prefix: XAPI_PREFIX },
   );

@@ -2,6 +2,7 @@
 // settings table lists the same names with the same defaults.
 import { isIP } from 'node:net';
 import { z } from 'astro/zod';
+import { DEFAULT_LEARNER_QUOTA, type LearnerQuotaLimits } from './http/learner-quota.ts';
 import type { StoreConfig } from './lrs/store/open-store.ts';
 
 /** Log levels of Fastify's logger (pino), quietest last. */
@@ -71,6 +72,12 @@ const envSchema = z.object({
   ),
   LRS_AUTHORITY_HOMEPAGE: optional(httpUrl),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)).default('info'),
+  QUOTA_STATEMENTS_HOUR: optional(z.coerce.number().int().min(1)).default(
+    DEFAULT_LEARNER_QUOTA.statementsPerHour,
+  ),
+  QUOTA_ATTACHMENTS_MB: optional(z.coerce.number().min(0)).default(
+    DEFAULT_LEARNER_QUOTA.attachmentBytesPerDay / 1024 / 1024,
+  ),
 });
 
 /** The service's settings, checked. */
@@ -86,6 +93,8 @@ export interface ServiceConfig {
   corsOrigins: string[];
   authorityHomePage: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Storage quotas of each learner's credentials. */
+  learnerQuota: LearnerQuotaLimits;
 }
 
 /** A setting that is present but wrong; the message names the variable and what it must be. */
@@ -122,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     corsOrigins: e.LRS_CORS_ORIGINS ?? [],
     authorityHomePage: e.LRS_AUTHORITY_HOMEPAGE ?? `http://${e.HOST}:${e.PORT}/xapi`,
     logLevel: e.LOG_LEVEL,
+    learnerQuota: {
+      statementsPerHour: e.QUOTA_STATEMENTS_HOUR,
+      attachmentBytesPerDay: Math.round(e.QUOTA_ATTACHMENTS_MB * 1024 * 1024),
+    },
   };
 }
 

@@ -40,6 +40,7 @@ const app = await buildServer({
   logLevel: config.logLevel,
   trustProxy: config.trustProxy,
   authorityHomePage: config.authorityHomePage,
+  learnerQuota: config.learnerQuota,
   // The origin the site was built for (astro.config's `site`): learner accounts live there.
   siteUrl: config.siteUrl,
 });

@@ -35,10 +35,10 @@ async function run(tool: Tool, argv: string[]): Promise<CommandResult> {
   }
 }
 
-/** Runs a tool's command with the process's arguments and sets its exit code. */
-export async function runTool(tool: Tool): Promise<void> {
+/** Runs a tool's command (with the process's arguments by default) and sets its exit code. */
+export async function runTool(tool: Tool, argv = process.argv.slice(2)): Promise<void> {
   try {
-    const result = await run(tool, process.argv.slice(2));
+    const result = await run(tool, argv);
     for (const line of result.out) console.log(line);
     for (const line of result.err) console.error(line);
     process.exitCode = result.code;

@@ -1,9 +1,10 @@
 // Every limit of the service goes through @fastify/rate-limit, registered once in the
-// composition root (app.ts). Its counters live in the plugin's store: in memory by default, or
-// shared by several service processes when the root passes it a Redis client (`redis`) or another
-// store, without changing anything here.
-import '@fastify/rate-limit';
+// composition root (app.ts). Its counters live in the plugin's store: in memory for the embedded
+// store (one process per data folder), or in a PostgreSQL table (SqlRateLimitStore below) that
+// every service process on the database shares, so that a limit counts across all of them.
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SqlClient } from '../db/sql-database.ts';
 import { HttpError, tooManyRequests } from './errors.ts';
 
 /** At most `max` in each window of `windowMs` milliseconds. */
@@ -101,4 +102,68 @@ function logLockout(request: FastifyRequest, state: LimitState): void {
       'rate limit reached: further attempts get 429 until the window ends',
     );
   }
+}
+
+type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
+
+// One statement per counted attempt: the row's count goes up, or starts again at 1 once its window
+// has ended, on the database's clock (the same for every process). Fixed windows, as the plugin's
+// own stores count.
+const INCREMENT = `
+INSERT INTO rate_limits AS r (key, count, window_end)
+VALUES ($1, 1, clock_timestamp() + $2 * interval '1 millisecond')
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN r.window_end <= clock_timestamp() THEN 1 ELSE r.count + 1 END,
+  window_end = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.window_end
+    ELSE r.window_end END
+RETURNING count::float8 AS current,
+  greatest(0, ceil(extract(epoch FROM r.window_end - clock_timestamp()) * 1000))::float8 AS ttl`;
+
+const READ = `
+SELECT count::float8 AS current,
+  greatest(0, ceil(extract(epoch FROM window_end - clock_timestamp()) * 1000))::float8 AS ttl
+FROM rate_limits WHERE key = $1 AND window_end > clock_timestamp()`;
+
+// Rows whose window has ended are deleted about once every CLEAN_EVERY increments.
+const CLEAN_EVERY = 500;
+
+/**
+ * A store for @fastify/rate-limit on the `rate_limits` table (LRS migration 006), shared
+ * by every service process on one PostgreSQL database. Keys must be unique across the service's
+ * limits (each limit's key names it: `lrs-auth:`, `enrol:`, `sign-in:`, `staff-address:`,
+ * `staff-name:`). The plugin's continueExceeding and exponentialBackoff options are not
+ * supported (the service uses neither).
+ */
+export function sqlRateLimitStore(db: SqlClient): FastifyRateLimitStoreCtor {
+  let increments = 0;
+  const answer = (promise: Promise<{ current: number; ttl: number }[]>, cb: StoreCallback) => {
+    promise.then(
+      (rows) => {
+        const row = rows[0] ?? { current: 0, ttl: 0 };
+        cb(null, { current: row.current, ttl: row.ttl });
+      },
+      (error: unknown) => {
+        cb(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  };
+  class SqlRateLimitStore implements FastifyRateLimitStore {
+    incr(key: string, cb: StoreCallback, timeWindow: number): void {
+      if (++increments % CLEAN_EVERY === 0) {
+        db.query('DELETE FROM rate_limits WHERE window_end < clock_timestamp()').catch(() => {
+          // Cleaning is best effort; the next round tries again.
+        });
+      }
+      answer(db.query(INCREMENT, [key, timeWindow]), cb);
+    }
+
+    read(key: string, cb: StoreCallback): void {
+      answer(db.query(READ, [key]), cb);
+    }
+
+    child(): FastifyRateLimitStore {
+      return this;
+    }
+  }
+  return SqlRateLimitStore;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorHandler, sendHttpError, type ErrorStyle } from '../http/error-handler.ts';
 import { badRequest, notFound, unauthorized } from '../http/errors.ts';
+import type { LearnerQuota } from '../http/learner-quota.ts';
 import type { Authenticator, Principal } from './auth/authenticate.ts';
 import { registerAbout, SUPPORTED_VERSIONS } from './resources/about.ts';
 import { registerActivities } from './resources/activities.ts';
@@ -73,6 +74,8 @@ export interface LrsPluginOptions {
   bodyLimit: number;
   /** Largest accepted multipart/mixed statements body, attachments included. */
   attachmentBodyLimit: number;
+  /** Storage quotas of learner credentials (none when absent). */
+  learnerQuota?: LearnerQuota;
 }
 
 /** The xAPI error style: negotiated formats, and the Basic challenge on 401. */
@@ -169,7 +172,7 @@ export async function lrsPlugin(xapi: FastifyInstance, options: LrsPluginOptions
     return payload;
   });
   registerAbout(xapi);
-  registerStatements(xapi, store, principalOf, XAPI_PREFIX);
+  registerStatements(xapi, store, principalOf, XAPI_PREFIX, options.learnerQuota);
   registerState(xapi, store, principalOf);
   registerActivityProfile(xapi, store, principalOf);
   registerAgentProfile(xapi, store, principalOf);

@@ -1,9 +1,12 @@
-// The operator's commands (credentials and staff accounts) as functions of the open stores, so that
+// The operator's commands (credentials, staff accounts and backups) as functions of the open stores, so that
 // the same code runs in the command-line tool when it opens the store itself and in the service
 // when the tool asks it through the operator socket (socket.ts) because the service holds the
 // embedded store's data folder.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newCredential, parseScopes, SCOPES } from '../lrs/auth/credentials.ts';
+import { backupDatabase } from '../db/dump.ts';
+import { databaseOf } from '../lrs/store/open-store.ts';
 import type { Store } from '../lrs/store/types.ts';
 import type { Json } from '../lrs/xapi/types.ts';
 import { isObject } from '../lrs/xapi/validate.ts';
@@ -11,8 +14,8 @@ import { createStaffUser, STAFF_ROLES } from '../platform/staff/accounts.ts';
 import { generatePassword } from '../platform/staff/passwords.ts';
 import type { PlatformStore } from '../platform/store/platform-store.ts';
 
-/** The two tools. */
-export const TOOLS = ['credentials', 'staff'] as const;
+/** The tools (restore is not one: it never runs in the service, see backup-cli.ts). */
+export const TOOLS = ['credentials', 'staff', 'backup'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** What a command needs: the open stores and a description of where they are. */
@@ -58,6 +61,17 @@ export const STAFF_USAGE = `Usage:
 Without --password-stdin a random password is generated and printed once. While the service
 runs on the data folder, the command is carried out by the service.`;
 
+export const BACKUP_USAGE = `Usage:
+  npm run backup -- FILE             (also: npm run export -- FILE)
+      Writes a consistent snapshot of the store (statements, documents, attachments, credentials)
+      and the platform's tables to FILE (gzip-compressed JSON lines; FILE must not exist). Works
+      while the service runs.
+  npm run restore -- FILE [--replace]  (also: npm run import -- FILE)
+      Loads FILE into the store, which must be empty (a new data folder or database) unless
+      --replace is given. The service must be stopped on an embedded store's data folder.
+The store is chosen like the service: DATABASE_URL, else DATA_DIR (default ./data). A file made
+on one kind of store loads into the other: that is how a centre moves to PostgreSQL and back.`;
+
 /** Whether a tool's arguments ask to read a password from standard input. */
 export function readsStdin(request: Omit<CommandRequest, 'stdin'>): boolean {
   return request.tool === 'staff' && request.argv.includes('--password-stdin');
@@ -77,7 +91,9 @@ export async function runCommand(
     result.code =
       request.tool === 'credentials'
         ? await credentials(request.argv, ctx, io)
-        : await staff(request.argv, request.stdin, ctx, io);
+        : request.tool === 'staff'
+          ? await staff(request.argv, request.stdin, ctx, io)
+          : await backup(request.argv, ctx, io);
   } catch (error) {
     io.error((error as Error).message);
     result.code = 1;
@@ -218,4 +234,36 @@ async function staff(
   const done = await accounts.disableUser(values.name ?? '');
   io.log(done ? `Disabled "${values.name ?? ''}".` : 'No such active account.');
   return done ? 0 : 1;
+}
+
+async function backup(argv: string[], ctx: OperatorContext, io: Io): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) {
+    io.error(BACKUP_USAGE);
+    return 2;
+  }
+  // The tool sends an absolute path: the service's working folder may not be the operator's.
+  if (!path.isAbsolute(file)) {
+    io.error(`the backup file must be an absolute path, not "${file}"`);
+    return 2;
+  }
+  const summary = await backupDatabase(databaseOf(ctx.store), file);
+  if (values.json) io.log(JSON.stringify(summary));
+  else {
+    const rows = Object.values(summary.counts).reduce((a, b) => a + b, 0);
+    io.log(`Backed up the ${ctx.where} to ${summary.file}`);
+    io.log(
+      `  ${rows} rows in ${Object.keys(summary.counts).length} tables, ${summary.bytes} bytes, ` +
+        `snapshot read in ${Math.round(summary.ms)} ms`,
+    );
+    io.log(
+      `  statements: ${summary.counts.statements ?? 0}, learners: ${summary.counts.learners ?? 0}, certificates: ${summary.counts.certificates ?? 0}`,
+    );
+  }
+  return 0;
 }

@@ -13,6 +13,7 @@ import {
 import { agentIfi, indexStatement, statementFingerprint } from '../xapi/statement-index.ts';
 import { decodeUtf8, parseJson } from '../xapi/json-text.ts';
 import { isObject, validateStatement, withContextActivityLists } from '../xapi/validate.ts';
+import type { LearnerQuota } from '../../http/learner-quota.ts';
 import { attachmentObjects, matchAttachments, readStatementsRequest } from './attachments.ts';
 import { buildMultipart } from '../xapi/multipart.ts';
 import {
@@ -192,6 +193,7 @@ export function registerStatements(
   store: Store,
   principalOf: PrincipalOf,
   prefix: string,
+  quota?: LearnerQuota,
 ): void {
   // Validates, matches attachment parts and signatures, then stores: nothing is written unless
   // every statement and part of the request is accepted.
@@ -214,7 +216,20 @@ export function registerStatements(
     );
     const statements = prepared.map((p) => p.prepared);
     await checkVoidingRights(store, principal, statements);
-    return store.insertStatements(statements, contents);
+    if (quota === undefined || principal.agentIfi === null) {
+      return store.insertStatements(statements, contents);
+    }
+    // A learner's write spends from their storage quota, given back if nothing is stored.
+    const bytes = contents.reduce((sum, c) => sum + c.content.length, 0);
+    const refund = await quota.spend(principal.agentIfi, statements.length, bytes);
+    try {
+      return await store.insertStatements(statements, contents);
+    } catch (error) {
+      await refund().catch((refundError: unknown) => {
+        request.log.warn(refundError);
+      });
+      throw error;
+    }
   };
 
   app.put('/statements', async (request, reply) => {
