@@ -15,6 +15,7 @@ import {
   completeModules,
   enrol,
   enrolAdmitted,
+  FIXTURE_TRAINER,
   openCohort,
   PROFILE,
   guess,
@@ -526,6 +527,40 @@ for (const kind of storeKinds()) {
       catalog = await catalogOf();
     });
     const MILITARY = 'military-pre-deployment';
+
+    it('never seats more learners than a cohort has, however many enrol or join at once', async () => {
+      const trainer = await staffLogin(server, FIXTURE_TRAINER);
+      const cohort = await openCohort(server, trainer, POLICE, 3);
+      const waiting = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => enrol(server, { serviceNumber: `RACE-J-${i}` })),
+      );
+      const [enrolled, joined] = await Promise.all([
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            api(server, '/api/enrol', {
+              body: { ...PROFILE, serviceNumber: `RACE-${i}`, cohort: cohort.code },
+            }),
+          ),
+        ),
+        Promise.all(
+          waiting.map((learner) =>
+            api(server, '/api/cohorts/join', {
+              authorization: learner.authorization,
+              body: { code: cohort.code },
+            }),
+          ),
+        ),
+      ]);
+      const admitted = [...enrolled, ...joined].filter((r) => r.status === 200 || r.status === 201);
+      expect(admitted).toHaveLength(3);
+      const refused = [...enrolled, ...joined].filter((r) => r.status === 409);
+      expect(refused).toHaveLength(13);
+      for (const r of refused) expect(r.json).toMatchObject({ code: 'cohort_full' });
+      const view = await api(server, `/api/cohorts/${cohort.code}`, {
+        headers: { Cookie: trainer.cookie },
+      });
+      expect((view.json as { seatsTaken: unknown[] }).seatsTaken).toHaveLength(3);
+    });
 
     it("refuses the other role's track (403), and a cohort of another track", async () => {
       const police = await enrolAdmitted(server, { role: 'police' });
