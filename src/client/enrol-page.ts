@@ -66,8 +66,9 @@ if (root && form && done) {
     if (!error || !submit) return;
     error.textContent = '';
     const invalid = [...form.elements].find(
-      (element): element is HTMLInputElement =>
-        element instanceof HTMLInputElement && !element.checkValidity(),
+      (element): element is HTMLInputElement | HTMLSelectElement =>
+        (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) &&
+        !element.checkValidity(),
     );
     if (invalid) {
       const label =

@@ -46,17 +46,30 @@ let dataDir: string;
 let base: string;
 let key: KeyedQuestion[];
 let modules: string[];
+/** A cohort of the trainer's whose code admits the learners of the tests below to graded attempts. */
+let cohort: string;
 
 test.describe.configure({ mode: 'default' });
 
 test.beforeAll(async () => {
+  // Two scrypt hashes and a fresh embedded database: slow on a loaded machine.
+  test.setTimeout(120_000);
   dataDir = await mkdtemp(path.join(tmpdir(), 'cp-cert-e2e-'));
   store = await openStore({ dataDir });
   const platform = await openPlatformStore(databaseOf(store));
   app = await buildServer({ store, platform, staticDir: path.resolve('dist'), siteUrl: SITE });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
+  const trainer = await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
   await createStaffUser(platform.staff, DPO, 'dpo', PASSWORD);
+  cohort = (
+    await platform.cohorts.create({
+      code: `CE2E-${randomUUID().slice(0, 4).toUpperCase()}`,
+      name: 'Graded attempts, e2e',
+      trackId: TRACK,
+      createdBy: trainer.id,
+      seats: 200,
+    })
+  ).code;
   const track = parse(await readFile(path.resolve(`content/tracks/en/${TRACK}.yaml`), 'utf8')) as {
     modules: string[];
   };
@@ -201,11 +214,12 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   const account = await enrol(learner, base, name, code, 'SN-448812');
   expect(account).toMatch(/^l-/);
 
-  // Not yet certified: the assessment says which modules are missing after a pass.
+  // Admitted by the cohort's code: the assessment offers an attempt.
   await learner.goto(`${base}/en/assessment/${TRACK}/`);
   await expect(learner.getByText(`Signed in as ${name}.`)).toBeVisible();
 
-  // Completion statements come from the learner's own tracker credential, as the tracker sends them.
+  // Completion statements come from the learner's own tracker credential, as the tracker sends
+  // them: reported progress, on which the certificate does not depend.
   const status = await learner.evaluate(
     async ({ site, ids }) => {
       const me = JSON.parse(localStorage.getItem('cp-xapi:learner') ?? '{}') as {
@@ -309,7 +323,7 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
       name: '=cmd|calc',
       serviceNumber: 'SN-1',
       role: 'police',
-      country: 'Senegal',
+      country: 'SN',
       unit: 'FPU 2',
       mission: 'MINUSCA',
       language: 'en',
@@ -329,10 +343,19 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   const learners = dpo.getByTestId('learners-table');
   await expect(learners.locator('tbody tr')).toHaveCount(1);
   await expect(learners).toContainText(certCode);
+  // The country is stored as its code and named in the page's language.
+  await expect(learners.locator('tbody tr').first()).toContainText('Senegal');
   await dpo.getByRole('button', { name: `Details for ${name}` }).click();
   const detail = dpo.getByTestId('learner-detail');
   await expect(detail.getByRole('heading', { name: `Learner: ${name}` })).toBeFocused();
   await expect(detail).toContainText(certCode);
+  // Completions and check scores are what the learner's device reported, and say so.
+  await expect(detail.getByRole('columnheader', { name: /Knowledge check score/ })).toContainText(
+    'reported by the device',
+  );
+  await expect(dpo.getByTestId('device-reported')).toContainText(
+    "Reported by the learner's device",
+  );
   await expect(detail.getByRole('row')).toHaveCount(1 + modules.length);
   await dpo.getByRole('button', { name: 'Clear filters' }).click();
   await expect(learners.locator('tbody tr')).toHaveCount(2);
@@ -347,7 +370,7 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
     .split('\r\n');
   expect(lines[0]).toContain('learner_id,name,service_number');
   expect(lines).toHaveLength(3);
-  expect(csv).toContain(`${account},${name},SN-448812,MINUSCA,Senegal,FPU 2,police,${code}`);
+  expect(csv).toContain(`${account},${name},SN-448812,MINUSCA,SN,FPU 2,police,${code}`);
   expect(csv).toContain(certCode);
   expect(csv).toContain(",'=cmd|calc,");
   expect(csv).not.toMatch(/,=cmd/);
@@ -360,9 +383,29 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   await dpoContext.close();
 });
 
-test('a learner who answers wrongly fails and gets no certificate', async ({ page }) => {
+test('a learner without a cohort is asked for a code, joins, answers wrongly, fails and gets no certificate', async ({
+  page,
+}) => {
   await enrol(page, base, 'Jean Mbeki');
+  // Enrolled without a cohort code: studying is open, graded attempts are not, in both languages.
+  await page.goto(`${base}/fr/assessment/${TRACK}/`);
+  await expect(page.getByTestId('cohort-required')).toContainText(
+    'Demandez un code de cohorte à votre formateur',
+  );
   await page.goto(`${base}/en/assessment/${TRACK}/`);
+  await expect(page.getByTestId('cohort-required')).toContainText(
+    'Ask your trainer for a cohort code',
+  );
+  await expect(page.getByRole('button', { name: 'Start an attempt' })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.getByLabel('Cohort code').fill('CNONE-0000');
+  await page.getByRole('button', { name: 'Join the cohort' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'No cohort has this code' }),
+  ).toBeVisible();
+  await page.getByLabel('Cohort code').fill(cohort.toLowerCase());
+  await page.getByRole('button', { name: 'Join the cohort' }).click();
+  await expect(page.getByText('You joined the cohort Graded attempts, e2e.')).toBeVisible();
   await page.getByRole('button', { name: 'Start an attempt' }).click();
   const asked = await answerAssessment(page, true);
   await page.getByRole('button', { name: 'Submit my answers' }).click();
@@ -397,7 +440,7 @@ test('an unanswered question is announced, and a visitor who has not enrolled is
     'href',
     '/en/enrol/',
   );
-  await enrol(page, base, 'Ana Pereira');
+  await enrol(page, base, 'Ana Pereira', cohort);
   await page.goto(`${base}/en/assessment/${TRACK}/`);
   await page.getByRole('button', { name: 'Start an attempt' }).click();
   await expect(page.getByText(/Submit your answers before/)).toBeVisible();

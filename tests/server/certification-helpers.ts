@@ -28,7 +28,19 @@ export interface PlatformServer {
   platform: PlatformStore;
   /** The database under both stores, for tests that change records behind the service's back. */
   db: SqlDatabase;
+  /** usePlatform's cohorts (200 seats, its fixture trainer's): a code per track. */
+  cohorts: Record<string, string>;
 }
+
+/**
+ * Enrolments the tests' service allows per address when a test sets no limits: every test
+ * enrols from 127.0.0.1, far more than a real address should. The harvest test runs with the
+ * service's own defaults (DEFAULT_LIMITS).
+ */
+export const TEST_ENROL_LIMITS = {
+  enrol: { max: 1000, windowMs: 60_000 },
+  enrolWithCohort: { max: 1000, windowMs: 60_000 },
+};
 
 /** Starts the service with the platform (siteUrl SITE, the fixture banks) on a store. */
 export async function startPlatform(
@@ -41,9 +53,35 @@ export async function startPlatform(
     siteUrl: SITE,
     contentRoot: FIXTURE_ROOT,
     ...options,
+    rateLimits: { ...TEST_ENROL_LIMITS, ...options.rateLimits },
     platform,
   });
-  return { server, platform, db };
+  return { server, platform, db, cohorts: {} };
+}
+
+/** The trainer usePlatform makes, whose cohorts admit the tests' learners to graded attempts. */
+export const FIXTURE_TRAINER = 'fixture-trainer';
+
+/** Each test server's fixture cohorts: the code of a 200-seat cohort per track. */
+const fixtureCohorts = new WeakMap<TestServer, Record<string, string>>();
+
+/** Opens a cohort over HTTP as a signed-in trainer; its summary (code, seats, ...). */
+export async function openCohort(
+  server: TestServer,
+  trainer: { cookie: string; csrf: string },
+  track: string,
+  seats?: number,
+): Promise<{ code: string; seats: number; name: string; track: string }> {
+  const res = await api(server, '/api/cohorts', {
+    headers: { Cookie: trainer.cookie, 'X-CSRF-Token': trainer.csrf },
+    body: {
+      name: `Cohort ${randomUUID().slice(0, 8)}`,
+      track,
+      ...(seats === undefined ? {} : { seats }),
+    },
+  });
+  if (res.status !== 201) throw new Error(`cohort: ${res.status} ${res.text}`);
+  return res.json as { code: string; seats: number; name: string; track: string };
 }
 
 /** The password of the staff accounts usePlatform makes. */
@@ -57,16 +95,25 @@ export function usePlatform(
   kind: StoreKind,
   staff: readonly (readonly [string, StaffRole])[],
   use: (started: PlatformServer) => void,
+  options: Omit<ServerOptions, 'store' | 'platform'> = {},
 ): void {
   let started: PlatformServer | undefined;
   let cleanup = (): Promise<void> => Promise.resolve();
   beforeAll(async () => {
     const opened = await kind.open();
     cleanup = () => opened.cleanup();
-    started = await startPlatform(opened.store);
-    for (const [name, role] of staff) {
+    started = await startPlatform(opened.store, options);
+    for (const [name, role] of [...staff, [FIXTURE_TRAINER, 'trainer'] as const]) {
       await createStaffUser(started.platform.staff, name, role, STAFF_PASSWORD);
     }
+    // Graded attempts need a seat in a cohort: one cohort per track admits the tests' learners.
+    const trainer = await staffLogin(started.server, FIXTURE_TRAINER);
+    const cohorts: Record<string, string> = {};
+    for (const track of ['police-pre-deployment', 'military-pre-deployment']) {
+      cohorts[track] = (await openCohort(started.server, trainer, track, 200)).code;
+    }
+    fixtureCohorts.set(started.server, cohorts);
+    started.cohorts = cohorts;
     use(started);
   }, 60_000);
   afterAll(async () => {
@@ -218,7 +265,7 @@ export const PROFILE = {
   name: 'Aminata Diallo',
   serviceNumber: 'SN-1001',
   role: 'police',
-  country: 'Senegal',
+  country: 'SN',
   unit: 'FPU 3',
   mission: 'MINUSCA',
   language: 'en',
@@ -250,6 +297,20 @@ export async function enrol(
     learnerId: body.actor.account.name,
     registration: body.registration,
   };
+}
+
+/**
+ * Enrols a learner through the real endpoint with the code of usePlatform's cohort for their
+ * role's track, so that they may start graded attempts.
+ */
+export async function enrolAdmitted(
+  server: TestServer,
+  profile: Partial<Record<string, string>> = {},
+): Promise<EnrolledLearner> {
+  const track = `${profile.role ?? PROFILE.role}-pre-deployment`;
+  const cohort = fixtureCohorts.get(server)?.[track];
+  if (cohort === undefined) throw new Error(`no fixture cohort for ${track}: use usePlatform`);
+  return enrol(server, { cohort, ...profile });
 }
 
 /** Sends the learner's own completed statements for modules, as their tracker would. */

@@ -11,7 +11,7 @@ const valid = {
   name: 'Amina Diallo',
   serviceNumber: 'SN-448812',
   role: 'police',
-  country: 'Senegal',
+  country: 'sn',
   unit: 'FPU 2',
   mission: 'MINUSCA',
   language: 'fr',
@@ -49,6 +49,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
       name: 'Dakar, March 2026',
       trackId: 'police-pre-deployment',
       createdBy: trainer.id,
+      seats: 40,
     });
     cleanup = async () => {
       await server.close();
@@ -137,7 +138,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
       name: valid.name,
       serviceNumber: valid.serviceNumber,
       role: 'police',
-      country: 'Senegal',
+      country: 'SN',
       unit: 'FPU 2',
       mission: 'MINUSCA',
       language: 'fr',
@@ -182,7 +183,7 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
     const groupsBefore = await byCountry();
     expect(before.learners.find((l) => l.learnerId === first.actor.account.name)).toMatchObject({
       name: valid.name,
-      country: 'Senegal',
+      country: 'SN',
       cohort: 'DAKAR-2026-03',
       track: 'police-pre-deployment',
     });
@@ -226,6 +227,8 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
     ['serviceNumber', { serviceNumber: undefined }],
     ['role', { role: 'pilot' }],
     ['country', { country: 42 }],
+    ['country', { country: 'Senegal' }],
+    ['country', { country: 'XX' }],
     ['unit', { unit: '   ' }],
     ['mission', { mission: 'x'.repeat(81) }],
     ['language', { language: 'de' }],
@@ -245,7 +248,10 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
   it('limits enrolments per address', async () => {
     const limited = await startServer(server.store, {
       siteUrl,
-      rateLimits: { enrol: { max: 3, windowMs: 60_000 } },
+      rateLimits: {
+        enrol: { max: 3, windowMs: 60_000 },
+        enrolWithCohort: { max: 1000, windowMs: 60_000 },
+      },
     });
     try {
       const statuses: number[] = [];
@@ -253,10 +259,16 @@ describe.each(storeKinds())('POST /api/enrol on $name', (kind) => {
         const response = await fetch(`${limited.url}/api/enrol`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ ...valid, serviceNumber: `SN-limit-${String(i)}` }),
+          body: JSON.stringify({
+            ...valid,
+            cohort: undefined,
+            serviceNumber: `SN-limit-${String(i)}`,
+          }),
         });
         statuses.push(response.status);
-        if (response.status === 429) expect(response.headers.get('retry-after')).toBe('60');
+        if (response.status === 429) {
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(55);
+        }
       }
       expect(statuses).toEqual([201, 201, 201, 429, 429]);
     } finally {

@@ -8,7 +8,8 @@ import {
   api,
   bankQuestionOf,
   catalogOf,
-  enrol,
+  enrolAdmitted,
+  openCohort,
   staffLogin,
   startAttempt,
   submitAttempt,
@@ -22,6 +23,7 @@ for (const kind of storeKinds()) {
   describe(`item statistics (${kind.name})`, () => {
     let server: TestServer;
     let catalog: CertificationCatalog;
+    let fixtureCohort = '';
     usePlatform(
       kind,
       [
@@ -30,6 +32,7 @@ for (const kind of storeKinds()) {
       ],
       (started) => {
         server = started.server;
+        fixtureCohort = started.cohorts[POLICE] ?? '';
       },
     );
     beforeAll(async () => {
@@ -44,7 +47,7 @@ for (const kind of storeKinds()) {
       const track = trackIn(catalog, POLICE);
       const seen = new Map<string, { right: number; total: number }>();
       const take = async (right: boolean, lang: string) => {
-        const learner = await enrol(server, { language: lang });
+        const learner = await enrolAdmitted(server, { language: lang });
         const { started } = await startAttempt(server, learner, POLICE, lang);
         const res = await submitAttempt(server, learner, started, answersTo(track, started, right));
         expect(res.result.passed).toBe(right);
@@ -111,13 +114,56 @@ for (const kind of storeKinds()) {
       expect(lines[0]).toContain('item,module,outcome,type,retired,seen,facility');
       expect(lines).toHaveLength(22);
 
-      // Trainers see them too; learners do not.
+      // The DPO, who keeps the banks, sees which option is right.
+      expect(items.some((i) => i.options.some((o) => o.correct === true))).toBe(true);
+      expect(lines.slice(1).some((l) => /\*:\d/.test(l))).toBe(true);
+
+      // A trainer sees their own cohorts' figures only, without the key; learners see nothing.
       const trainer = await staffLogin(server, 'trainer-items');
-      const asTrainer = await api(server, `/api/reports/items?track=${POLICE}`, {
+      const serviceWide = await api(server, `/api/reports/items?track=${POLICE}`, {
         headers: { Cookie: trainer.cookie },
       });
-      expect(asTrainer.status).toBe(200);
-      const learner = await enrol(server);
+      expect(serviceWide.status).toBe(403);
+      expect(serviceWide.json).toMatchObject({ code: 'cohort_required' });
+      // The fixture's cohort, where every learner above took a seat, is another trainer's.
+      const others = await api(
+        server,
+        `/api/reports/items?track=${POLICE}&cohort=${fixtureCohort}`,
+        {
+          headers: { Cookie: trainer.cookie },
+        },
+      );
+      expect(others.status).toBe(403);
+      expect(
+        (
+          await api(server, `/api/reports/items.csv?track=${POLICE}&cohort=${fixtureCohort}`, {
+            headers: { Cookie: trainer.cookie },
+          })
+        ).status,
+      ).toBe(403);
+      const own = await openCohort(server, trainer, POLICE, 5);
+      const mine = await enrolAdmitted(server, { cohort: own.code });
+      const form = (await startAttempt(server, mine, POLICE)).started;
+      await submitAttempt(server, mine, form, answersTo(track, form, true));
+      const asTrainer = await api(server, `/api/reports/items?track=${POLICE}&cohort=${own.code}`, {
+        headers: { Cookie: trainer.cookie },
+      });
+      expect(asTrainer.status, asTrainer.text).toBe(200);
+      const trainerItems = (asTrainer.json as { items: ItemStat[] }).items;
+      expect(trainerItems.reduce((n, i) => n + i.seen, 0)).toBe(form.questions.length);
+      expect(trainerItems.some((i) => i.options.length > 0)).toBe(true);
+      for (const item of trainerItems) {
+        for (const option of item.options) expect(option).not.toHaveProperty('correct');
+      }
+      expect(asTrainer.text).not.toContain('"correct"');
+      const trainerCsv = await api(
+        server,
+        `/api/reports/items.csv?track=${POLICE}&cohort=${own.code}`,
+        { headers: { Cookie: trainer.cookie } },
+      );
+      expect(trainerCsv.status).toBe(200);
+      expect(trainerCsv.text).not.toMatch(/\*:\d/);
+      const learner = await enrolAdmitted(server);
       const asLearner = await api(server, `/api/reports/items?track=${POLICE}`, {
         authorization: learner.authorization,
       });
@@ -152,7 +198,7 @@ for (const kind of storeKinds()) {
       expect((await put(dpo, retire[0] ?? '', { retired: 'yes' })).status).toBe(400);
       for (const id of retire) expect((await put(dpo, id, { retired: true })).status).toBe(200);
       for (let i = 0; i < 6; i += 1) {
-        const learner = await enrol(server);
+        const learner = await enrolAdmitted(server);
         const { started } = await startAttempt(server, learner, POLICE);
         const ids = drawn(started);
         expect(ids).toContain(keep);

@@ -91,7 +91,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
       'own-keys',
       'store-statements',
     ]);
-    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([1, 2]);
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([1, 2, 3]);
     expect(await migrate(opened.db, 'lrs', LRS_MIGRATIONS)).toEqual({ applied: [], functions: [] });
     expect(await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).toEqual({
       applied: [],
@@ -148,6 +148,73 @@ describe.each(databases)('migrations on the $name database', (database) => {
       await writeFile(file, 'CREATE TABLE half_done (n integer);\n');
       expect((await migrate(opened.db, 'lrs', copy.url)).applied).toEqual([5]);
     });
+  });
+
+  it('maps free-text countries to ISO codes (English or French names), flags the rest, and keys persons anew', async () => {
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS, 2)).applied).toEqual([1, 2]);
+    await opened.db.query(
+      `INSERT INTO staff_users (id, name, role, password_hash) VALUES ('t1', 'trainer', 'trainer', 'x')`,
+    );
+    await opened.db.query(
+      `INSERT INTO cohorts (code, name, track_id, created_by) VALUES ('C1', 'One', 'police', 't1')`,
+    );
+    const rows: [string, string, string | null][] = [
+      ['Senegal', 'SN-1', 'C1'],
+      ['Sénégal', 'SN-2', null],
+      ['  sénégal ', 'SN-3', null],
+      ['Côte d\u2019Ivoire', 'CI-1', null],
+      ["Cote d'Ivoire", 'CI-2', null],
+      ['Allemagne', 'DE-1', null],
+      ['KE', 'KE-1', null],
+      ['ken', 'KE-2', null],
+      ['Atlantis', 'AT-1', null],
+      ['Congo', 'CG-1', null],
+      ['Nepal', 'UN.4471.B', null],
+      ['Népal', 'UN\u20134471\u2013B', null],
+    ];
+    for (const [i, [country, serviceNumber, cohort]] of rows.entries()) {
+      await opened.db.query(
+        `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
+           mission, country, unit, role, track_id, language, cohort, person_key, enrolled_at)
+         VALUES ($1, $1, '{}'::jsonb, gen_random_uuid(), 'n', $2, 'm', $3, 'u', 'police', NULL,
+           'en', $4, $1, now() + ($5 || ' seconds')::interval)`,
+        [`l${String(i)}`, serviceNumber, country, cohort, String(i)],
+      );
+    }
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([3]);
+    const after = await opened.db.query<{
+      country: string;
+      country_unmapped: boolean;
+      person_key: string | null;
+      cohort_joined_at: string | null;
+    }>(
+      `SELECT country, country_unmapped, person_key, cohort_joined_at FROM learners
+       ORDER BY enrolled_at`,
+    );
+    expect(after.map((r) => [r.country, r.country_unmapped])).toEqual([
+      ['SN', false],
+      ['SN', false],
+      ['SN', false],
+      ['CI', false],
+      ['CI', false],
+      ['DE', false],
+      ['KE', false],
+      ['KE', false],
+      ['Atlantis', true],
+      // Two countries are called Congo: neither is guessed.
+      ['Congo', true],
+      ['NP', false],
+      ['NP', false],
+    ]);
+    expect(after[0]?.cohort_joined_at).not.toBeNull();
+    expect(after[1]?.cohort_joined_at).toBeNull();
+    // One person typed twice before: the first enrolment keeps the key, as in migration 002.
+    expect(after.slice(10).map((r) => r.person_key)).toEqual(['np/un4471b', null]);
+    expect(after[0]?.person_key).toBe('sn/sn1');
+    const seats = await opened.db.query<{ seats: number; closed_at: string | null }>(
+      'SELECT seats, closed_at FROM cohorts',
+    );
+    expect(seats).toEqual([{ seats: 40, closed_at: null }]);
   });
 
   it('refuses a database made by the first version of the schema, saying what to do', async () => {

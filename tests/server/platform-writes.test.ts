@@ -1,37 +1,30 @@
 // The platform's statements (graded attempts) go through the same store operation as a client's
 // POST: committed before the platform answers, and under the same id rules (a different
 // statement under an existing id gets 409; nothing is overwritten).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { VERBS } from '../../src/xapi/vocabulary.ts';
 import { createCredential, make, q, storeKinds, xapi, type TestServer } from './helpers.ts';
 import {
   answersTo,
   catalogOf,
-  enrol,
+  enrolAdmitted,
   startAttempt,
-  startPlatform,
   submitAttempt,
   trackIn,
+  usePlatform,
 } from './certification-helpers.ts';
 
 const POLICE = 'police-pre-deployment';
 
 describe.each(storeKinds())('platform statements on $name', (kind) => {
   let server: TestServer;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await kind.open();
-    cleanup = () => opened.cleanup();
-    ({ server } = await startPlatform(opened.store));
-  }, 60_000);
-  afterAll(async () => {
-    await server.close();
-    await cleanup();
+  usePlatform(kind, [], (started) => {
+    server = started.server;
   });
 
   it('stores a graded attempt before answering, and keeps it against a rival under its id', async () => {
-    const learner = await enrol(server);
+    const learner = await enrolAdmitted(server);
     const track = trackIn(await catalogOf(), POLICE);
     const { started } = await startAttempt(server, learner, POLICE);
     const pass = await submitAttempt(server, learner, started, answersTo(track, started, true));

@@ -17,15 +17,16 @@ import '../quiz/quiz.css';
 export interface Props {
   track: string;
   lang: 'en' | 'fr';
-  /** Titles of the track's modules by id, to name the ones still missing. */
+  /** Titles of the track's modules by id. */
   modules: Record<string, string>;
   t: typeof strings;
 }
 
 interface Status {
   passed: boolean;
-  missingModules: string[];
   certificate: { code: string } | null;
+  /** The cohort whose seat admits the learner to graded attempts, or null. */
+  cohort: string | null;
 }
 
 /** The track's attempt policy, from the public list of tracks. */
@@ -40,6 +41,7 @@ type Phase =
   | { kind: 'loading' }
   | { kind: 'noLearner' }
   | { kind: 'refused' }
+  | { kind: 'noCohort'; notice?: string }
   | { kind: 'idle'; notice?: string }
   | { kind: 'starting' }
   | { kind: 'ready'; data: StartedAttempt }
@@ -88,7 +90,7 @@ function responseOf(
  * that attempt once every question has one; the service grades them and the learner sees, per
  * learning outcome, met or not and where to review, then their certificate status.
  */
-export default function Assessment({ track, lang, modules, t }: Props) {
+export default function Assessment({ track, lang, t }: Props) {
   const [learner, setLearner] = useState<Learner | undefined>(undefined);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [policy, setPolicy] = useState<Policy | null>(null);
@@ -117,9 +119,49 @@ export default function Assessment({ track, lang, modules, t }: Props) {
     setStatus('checking');
     try {
       const res = await call(`/api/certification/${encodeURIComponent(track)}/status`, who);
-      setStatus(res.ok ? ((await res.json()) as Status) : 'failed');
+      const found = res.ok ? ((await res.json()) as Status) : 'failed';
+      setStatus(found);
+      // Without a seat in a cohort, the page asks for a trainer's code before anything else.
+      if (found !== 'failed' && found.cohort === null && !found.passed) {
+        setPhase((p) => (p.kind === 'idle' ? { kind: 'noCohort' } : p));
+      }
     } catch {
       setStatus('failed');
+    }
+  };
+
+  // Takes a seat in a trainer's cohort with the code they gave.
+  const join = async (who: Learner, code: string) => {
+    setBusy(true);
+    try {
+      const res = await call('/api/cohorts/join', who, {
+        method: 'POST',
+        body: JSON.stringify({ code }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { code?: string; name?: string };
+      if (res.ok) {
+        setPhase({ kind: 'idle', notice: format(t.cohortJoined, { name: body.name ?? code }) });
+        void checkStatus(who);
+        return;
+      }
+      const reason: Record<string, string> = {
+        cohort_full: t.cohortFull,
+        cohort_closed: t.cohortClosed,
+        cohort_other_track: t.cohortOtherTrack,
+        invalid_field: t.cohortUnknown,
+      };
+      setPhase({
+        kind: 'noCohort',
+        notice:
+          res.status === 429
+            ? waitNotice(res)
+            : (reason[body.code ?? ''] ??
+              (res.status === 400 ? t.cohortUnknown : t.cohortJoinFailed)),
+      });
+    } catch {
+      setPhase({ kind: 'noCohort', notice: t.cohortJoinFailed });
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -139,7 +181,12 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         method: 'POST',
         body: JSON.stringify({ lang }),
       });
-      if (res.status === 401 || res.status === 403) setPhase({ kind: 'refused' });
+      if (res.status === 403) {
+        const code = ((await res.json().catch(() => ({}))) as { code?: string }).code;
+        if (code === 'cohort_required') setPhase({ kind: 'noCohort' });
+        else if (code === 'other_track') setPhase({ kind: 'idle', notice: t.otherTrack });
+        else setPhase({ kind: 'refused' });
+      } else if (res.status === 401) setPhase({ kind: 'refused' });
       else if (res.status === 429) setPhase({ kind: 'idle', notice: waitNotice(res) });
       else if (res.status === 409) {
         setPhase({ kind: 'idle', notice: t.alreadyPassed });
@@ -200,18 +247,48 @@ export default function Assessment({ track, lang, modules, t }: Props) {
         <strong>{phase.kind === 'result' ? t.certified : t.alreadyCertified}</strong>{' '}
         {certificateLink(status.certificate.code)}
       </p>
-    ) : status.missingModules.length > 0 && (phase.kind === 'result' || status.passed) ? (
-      <div>
-        <p>{t.missing}</p>
-        <ul>
-          {status.missingModules.map((id) => (
-            <li key={id}>
-              <a href={`/${lang}/modules/${id}/`}>{modules[id] ?? id}</a>
-            </li>
-          ))}
-        </ul>
-      </div>
     ) : null;
+
+  if (phase.kind === 'noCohort') {
+    return (
+      <form
+        class="cpq"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const input = event.currentTarget.elements.namedItem('cohort');
+          const code = input instanceof HTMLInputElement ? input.value.trim() : '';
+          if (code === '') {
+            setPhase({ kind: 'noCohort', notice: t.cohortUnknown });
+            return;
+          }
+          void join(learner, code);
+        }}
+      >
+        <p>{format(t.signedInAs, { name: learner.actor.name ?? '' })}</p>
+        <p data-testid="cohort-required">{t.cohortRequired}</p>
+        <p class="cpq-field">
+          <label for="assessment-cohort">{t.cohortCodeLabel}</label>{' '}
+          <input
+            id="assessment-cohort"
+            name="cohort"
+            maxLength={40}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellcheck={false}
+          />
+        </p>
+        <div role="alert" class="cpq-alert">
+          {phase.notice ?? ''}
+        </div>
+        <div class="cpq-actions">
+          <button type="submit" class="cpq-button" disabled={busy}>
+            {busy ? t.cohortJoining : t.cohortJoin}
+          </button>
+        </div>
+      </form>
+    );
+  }
 
   if (phase.kind === 'idle' || phase.kind === 'starting') {
     const passed = status !== null && typeof status === 'object' && status.passed;

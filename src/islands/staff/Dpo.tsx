@@ -5,6 +5,14 @@ import { format } from '../../i18n/format.ts';
 import { api, percent, when, type DashboardStrings } from './api.ts';
 import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
+import {
+  deviceReported as deviceReportedEn,
+  deviceReportedShort as deviceReportedShortEn,
+} from '../../i18n/en/certification.json';
+import {
+  deviceReported as deviceReportedFr,
+  deviceReportedShort as deviceReportedShortFr,
+} from '../../i18n/fr/certification.json';
 import type {
   ModuleProgress,
   ReportGroup,
@@ -58,6 +66,13 @@ const query = (filters: Filters, extra: Record<string, string> = {}) => {
 };
 
 function Dashboard({ lang, t, tracks, roles, modules }: Props) {
+  // Module completions and knowledge-check scores come from the learner's own device.
+  const reported = lang === 'fr' ? deviceReportedFr : deviceReportedEn;
+  const reportedShort = lang === 'fr' ? deviceReportedShortFr : deviceReportedShortEn;
+  // Countries are stored as ISO 3166 codes; values from before that were not mapped stay text.
+  const regions = new Intl.DisplayNames([lang], { type: 'region' });
+  const countryName = (code: string) =>
+    /^[A-Z]{2}$/.test(code) ? (regions.of(code) ?? code) : code;
   const [draft, setDraft] = useState<Filters>({});
   const [applied, setApplied] = useState<Filters>({});
   const [groupBy, setGroupBy] = useState<Group>('mission');
@@ -106,7 +121,9 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
         ? (tracks[key] ?? key)
         : g === 'role'
           ? (roles[key] ?? key)
-          : key;
+          : g === 'country'
+            ? countryName(key)
+            : key;
   const set = (k: string) => (e: { currentTarget: { value: string } }) => {
     setDraft({ ...draft, [k]: e.currentTarget.value });
   };
@@ -254,7 +271,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               labelHeader={t.country}
               valueHeader={t.certified}
               data={data.byCountry.groups.map((g) => ({
-                label: g.key === '' ? t.none : g.key,
+                label: g.key === '' ? t.none : countryName(g.key),
                 value: g.certified,
               }))}
               t={t}
@@ -273,7 +290,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               t.country,
               t.unit,
               t.cohort,
-              t.modules,
+              `${t.modules} (${reportedShort})`,
               t.certificate,
               t.details,
             ]}
@@ -284,7 +301,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
                 <th scope="row">{l.name}</th>
                 <td>{l.serviceNumber}</td>
                 <td>{l.mission}</td>
-                <td>{l.country}</td>
+                <td>{countryName(l.country)}</td>
                 <td>{l.unit}</td>
                 <td>{l.cohort ?? ''}</td>
                 <td class="num">{`${String(l.modulesDone)} / ${String(l.modulesRequired)}`}</td>
@@ -316,7 +333,11 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
             {(['serviceNumber', 'mission', 'country', 'unit', 'cohort'] as const).map((k) => (
               <div key={k}>
                 <dt>{t[k]}</dt>
-                <dd>{detail.profile[k] ?? ''}</dd>
+                <dd>
+                  {k === 'country'
+                    ? countryName(detail.profile[k] ?? '')
+                    : (detail.profile[k] ?? '')}
+                </dd>
               </div>
             ))}
             <dt>{t.track}</dt>
@@ -325,7 +346,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
           <StaffTable
             region={t.modules}
             caption={t.modules}
-            columns={[t.module, t.status, t.score]}
+            columns={[t.module, `${t.status} (${reportedShort})`, `${t.score} (${reportedShort})`]}
           >
             {detail.modules.map((m) => (
               <tr key={m.module}>
@@ -337,6 +358,9 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               </tr>
             ))}
           </StaffTable>
+          <p class="staff-note" data-testid="device-reported">
+            {reported}
+          </p>
           <h3>{t.attempts}</h3>
           {detail.attempts.length === 0 ? (
             <p>{t.noAttempts}</p>

@@ -17,8 +17,10 @@ export interface Limit {
 export interface RateLimits {
   /** Failed LRS authentications per client address. */
   failedAuth?: Limit;
-  /** Enrolments per client address. */
+  /** Enrolments without a cohort code (and wrong codes) per client address. */
   enrol?: Limit;
+  /** Enrolments and cohort joins with a cohort code per client address (seats limit them too). */
+  enrolWithCohort?: Limit;
   /** Wrong or malformed sign-in codes per client address. */
   signInFailures?: Limit;
   /** Staff sign-in attempts per client address (counted before the password is checked). */
@@ -30,7 +32,8 @@ export interface RateLimits {
 /** The defaults of RateLimits. */
 export const DEFAULT_LIMITS: Required<RateLimits> = {
   failedAuth: { max: 20, windowMs: 60 * 1000 },
-  enrol: { max: 60, windowMs: 10 * 60 * 1000 },
+  enrol: { max: 10, windowMs: 10 * 60 * 1000 },
+  enrolWithCohort: { max: 200, windowMs: 10 * 60 * 1000 },
   signInFailures: { max: 20, windowMs: 15 * 60 * 1000 },
   staffLoginPerAddress: { max: 20, windowMs: 15 * 60 * 1000 },
   staffLoginPerName: { max: 10, windowMs: 15 * 60 * 1000 },

@@ -75,6 +75,8 @@ export async function platformPlugin(
     siteUrl,
     trackForRole: (role) => svc.trackForRole(role),
     limit: limits.enrol,
+    cohortLimit: limits.enrolWithCohort,
+    auth,
   });
   await app.register(signInRoutes, {
     store,

@@ -100,7 +100,7 @@ export async function enrol(
   await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Service or UN index number').fill(serviceNumber);
   await page.getByLabel('Police').check();
-  await page.getByLabel('Contributing country').fill('Senegal');
+  await page.getByLabel('Contributing country').selectOption('SN');
   await page.getByLabel('Unit').fill('FPU 2');
   await page.getByLabel('Mission').fill('MINUSCA');
   if (cohort) await page.getByLabel('Cohort code (optional)').fill(cohort);

@@ -4,6 +4,7 @@ import type { AttemptResult, StartedAttempt } from '../../../api/assessment.ts';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { Authenticator, Principal } from '../../lrs/auth/authenticate.ts';
+import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import { normaliseCode } from './codes.ts';
 import type { CertificationTrack } from './rules.ts';
 import type { CertificationService } from './service.ts';
@@ -142,7 +143,14 @@ export async function certificationRoutes(
   app.get<{ Params: { track: string } }>('/api/certification/:track/status', async (request) => {
     queryParams(request, []);
     const learner = await learnerOf(request);
-    return svc.status(learner.agent, trackOf(request.params.track), true);
+    const status = await svc.status(learner.agent, trackOf(request.params.track), true);
+    // Whether a trainer's cohort admitted the learner: graded attempts need it.
+    const enrolled = await svc.platform.learners.byAgent(agentIfi(learner.agent) ?? '');
+    return {
+      ...status,
+      cohort: enrolled?.cohort ?? null,
+      enrolledTrack: enrolled?.trackId ?? null,
+    };
   });
 
   const certificateOf = async (raw: string) => {

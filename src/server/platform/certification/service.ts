@@ -8,7 +8,7 @@ import { groupCode, newCertificateCode } from './codes.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
 import type { StoredCertificate } from '../store/certificates.ts';
 import type { CertificationCatalog, CertificationTrack } from './rules.ts';
-import { conflict, gone, notFound, tooManyRequests } from '../../http/errors.ts';
+import { conflict, forbidden, gone, notFound, tooManyRequests } from '../../http/errors.ts';
 import type { Attempt } from '../store/attempts.ts';
 import { drawForm, gradeForm, type FormGrade } from './form.ts';
 
@@ -64,7 +64,10 @@ export interface CertificationStatus {
   trackId: string;
   /** Whether the service has recorded a pass of the graded assessment. */
   passed: boolean;
-  /** Required modules without a completed statement from the learner. */
+  /**
+   * Required modules without a completed statement from the learner: their own device's report,
+   * shown for progress only; no certificate depends on it.
+   */
   missingModules: string[];
   /** The learner's current (unexpired) certificate, if any. */
   certificate: Certificate | null;
@@ -159,8 +162,10 @@ export class CertificationService {
   /**
    * Starts an attempt on the track for the learner, or hands back their open one (started, not
    * graded, not expired): the form is drawn on the server, its key kept in the attempt's row.
-   * The policy refuses (429, Retry-After) a start beyond the track's attempts per 24 hours or
-   * within the cool-down after a failed attempt, and (409) any start after a pass.
+   * Only a learner a trainer admitted may start one: an enrolled learner with a seat in a cohort
+   * (403 cohort_required otherwise), on their own enrolment's track (403 other_track). The policy
+   * refuses (429, Retry-After) a start beyond the track's attempts per 24 hours or within the
+   * cool-down after a failed attempt, and (409) any start after a pass.
    */
   async startAttempt(
     learner: JsonObject,
@@ -170,6 +175,22 @@ export class CertificationService {
     const rule = track.rule;
     const language = track.languages.includes(lang) ? lang : 'en';
     const ifi = agentIfi(learner) ?? '';
+    const enrolled = await this.platform.learners.byAgent(ifi);
+    if (enrolled?.trackId != null && enrolled.trackId !== rule.track) {
+      throw forbidden(
+        `your enrolment is on the ${enrolled.trackId} track: this assessment is not yours`,
+        'other_track',
+      );
+    }
+    if (enrolled?.cohort == null) {
+      throw forbidden(
+        'graded attempts need a seat in a cohort: ask your trainer for a cohort code and join it',
+        'cohort_required',
+      );
+    }
+    if (enrolled.trackId !== rule.track) {
+      throw forbidden("this assessment is not on your enrolment's track", 'other_track');
+    }
     if (await this.platform.attempts.passed(ifi, rule.track)) {
       throw conflict('you have passed this assessment already', 'already_passed');
     }
@@ -297,8 +318,10 @@ export class CertificationService {
 
   /**
    * Where the learner stands on the track: a pass recorded by this service (never a learner's own
-   * "passed" statement), and the required modules the learner's statements completed. With
-   * `issue`, a learner who meets the rule and has no current certificate gets one.
+   * "passed" statement), and the required modules the learner's statements completed (reported by
+   * their device, for progress only). With `issue`, a learner whose graded attempt passed and who
+   * has no current certificate gets one: the certificate rests on the graded attempt alone, which
+   * assesses every learning outcome of the track's modules, never on what a device reported.
    */
   async status(
     learner: JsonObject,
@@ -318,7 +341,7 @@ export class CertificationService {
     const done = new Set(completions.map((c) => c.activityId));
     const missingModules = rule.requiredModules.filter((m) => !done.has(this.moduleIri(m)));
     let certificate = await this.currentCertificate(ifi, rule.track);
-    if (certificate === null && issue && passed && missingModules.length === 0) {
+    if (certificate === null && issue && passed) {
       certificate = await this.#issue(learner, ifi, track);
     }
     return { trackId: rule.track, passed, missingModules, certificate };

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { isRecord, queryParams } from '../../http/params.ts';
 import { newCohortCode } from '../certification/codes.ts';
 import type { Reports } from '../reports/reports.ts';
 import type { RequireStaff } from '../staff/guard.ts';
-import type { Cohorts } from '../store/cohorts.ts';
+import { DEFAULT_SEATS, MAX_SEATS, type Cohort, type Cohorts } from '../store/cohorts.ts';
 
 /** Options of the cohort routes. */
 export interface CohortRouteOptions {
@@ -13,11 +13,31 @@ export interface CohortRouteOptions {
   requireStaff: RequireStaff;
 }
 
+const seatsOf = (value: unknown): number => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SEATS) {
+    throw badRequest(`seats: a whole number from 1 to ${MAX_SEATS}`, 'invalid_field');
+  }
+  return value;
+};
+
+const summary = (c: Cohort, learners: number) => ({
+  code: c.code,
+  name: c.name,
+  track: c.trackId,
+  createdAt: c.createdAt,
+  seats: c.seats,
+  learners,
+  closed: c.closedAt !== null,
+  closedAt: c.closedAt,
+});
+
 /**
- * Trainers' cohorts: POST /api/cohorts { name, track } opens one and answers its code (learners
- * give it when they enrol); GET /api/cohorts lists the trainer's own with their learner counts;
- * GET /api/cohorts/:code shows each learner's progress through the track's modules (to the
- * trainer who owns it, and to the DPO).
+ * Trainers' cohorts: POST /api/cohorts { name, track, seats? } opens one and answers its code
+ * (learners give it when they enrol or join; it admits at most `seats` learners, default 40, at
+ * most 200); GET /api/cohorts lists the trainer's own with their seats and learner counts;
+ * PATCH /api/cohorts/:code { seats?, closed? } changes the seats or closes the cohort to new
+ * members (its trainer only); GET /api/cohorts/:code shows who took the seats and each learner's
+ * progress through the track's modules (to the trainer who owns it, and to the DPO).
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function cohortRoutes(
@@ -30,8 +50,9 @@ export async function cohortRoutes(
     const session = await requireStaff(request, ['trainer']);
     const body = request.body;
     if (!isRecord(body) || typeof body.name !== 'string' || typeof body.track !== 'string') {
-      throw badRequest('body: { "name": "...", "track": "<track id>" }');
+      throw badRequest('body: { "name": "...", "track": "<track id>", "seats": 40 }');
     }
+    const seats = body.seats === undefined ? DEFAULT_SEATS : seatsOf(body.seats);
     const name = body.name.trim();
     if (name === '' || name.length > 80 || /\p{Cc}/u.test(name)) {
       throw badRequest('name: 1 to 80 characters');
@@ -42,20 +63,42 @@ export async function cohortRoutes(
       name,
       trackId: body.track,
       createdBy: session.user.id,
+      seats,
     });
-    return reply.code(201).send({ code: cohort.code, name, track: cohort.trackId });
+    return reply.code(201).send(summary(cohort, 0));
   });
 
   app.get('/api/cohorts', async (request) => {
     queryParams(request, []);
     const session = await requireStaff(request, ['trainer']);
-    return (await cohorts.ofTrainer(session.user.id)).map((c) => ({
-      code: c.code,
-      name: c.name,
-      track: c.trackId,
-      createdAt: c.createdAt,
-      learners: c.learners,
-    }));
+    return (await cohorts.ofTrainer(session.user.id)).map((c) => summary(c, c.learners));
+  });
+
+  app.patch<{ Params: { code: string } }>('/api/cohorts/:code', async (request) => {
+    queryParams(request, []);
+    const session = await requireStaff(request, ['trainer']);
+    const code = request.params.code.toUpperCase();
+    const cohort = /^[A-Z0-9][A-Z0-9-]{0,39}$/.test(code) ? await cohorts.byCode(code) : null;
+    if (cohort?.createdBy !== session.user.id) throw notFound('no such cohort of yours');
+    const body = request.body;
+    const keys = isRecord(body) ? Object.keys(body) : [];
+    if (
+      !isRecord(body) ||
+      keys.length === 0 ||
+      keys.some((k) => k !== 'seats' && k !== 'closed') ||
+      (body.closed !== undefined && typeof body.closed !== 'boolean')
+    ) {
+      throw badRequest('body: { "seats": 1 to 200, "closed": true | false }, either or both');
+    }
+    const seats = body.seats === undefined ? undefined : seatsOf(body.seats);
+    const updated = await cohorts.update(code, {
+      ...(seats === undefined ? {} : { seats }),
+      ...(typeof body.closed === 'boolean' ? { closed: body.closed } : {}),
+    });
+    if (updated === null) {
+      throw conflict('seats: fewer than the learners who took a seat already', 'seats_taken');
+    }
+    return summary(updated, (await cohorts.seatsTaken(code)).length);
   });
 
   app.get<{ Params: { code: string } }>('/api/cohorts/:code', async (request) => {
@@ -70,10 +113,10 @@ export async function cohortRoutes(
     ) {
       throw notFound('no such cohort');
     }
+    const taken = await cohorts.seatsTaken(code);
     return {
-      code,
-      name: cohort.name,
-      track: cohort.trackId,
+      ...summary(cohort, taken.length),
+      seatsTaken: taken,
       modules: reports.requiredModules(cohort.trackId),
       learners: await reports.cohortLearners(code, cohort.trackId),
     };

@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../../http/errors.ts';
+import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { isRecord, queryParams } from '../../http/params.ts';
 import type { CertificationService } from '../certification/service.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { toCsv } from './csv.ts';
-import { itemStatistics, type ItemStat } from './item-stats.ts';
+import { itemStatistics, type ItemStat, type OptionStat } from './item-stats.ts';
+
+// An option's figures without whether it is right.
+const withoutKey = (option: OptionStat): OptionStat => {
+  const shown = { ...option };
+  delete shown.correct;
+  return shown;
+};
 
 /** Options of the item statistics routes. */
 export interface ItemRouteOptions {
@@ -41,36 +48,49 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
   const { svc, requireStaff } = options;
   const { platform } = svc;
 
-  const statsOf = async (request: Parameters<RequireStaff>[0]): Promise<ItemStat[]> => {
+  const statsOf = async (
+    request: Parameters<RequireStaff>[0],
+  ): Promise<{ items: ItemStat[]; key: boolean }> => {
     const params = queryParams(request, ['track', 'cohort']);
     const session = await requireStaff(request, ['dpo', 'trainer']);
     if (params.track === undefined) throw badRequest('track: required');
     const track = svc.track(params.track);
     if (track === undefined) throw notFound('no such certification track');
+    const trainer = session.user.role === 'trainer';
+    // A trainer sees their own cohorts' figures only, never the service's.
+    if (trainer && params.cohort === undefined) {
+      throw forbidden(
+        'cohort: a trainer sees the figures of their own cohorts: give one',
+        'cohort_required',
+      );
+    }
     let cohort: string | null = null;
     if (params.cohort !== undefined) {
       cohort = params.cohort.toUpperCase();
       const found = /^[A-Z0-9][A-Z0-9-]{0,39}$/.test(cohort)
         ? await platform.cohorts.byCode(cohort)
         : null;
-      if (
-        found === null ||
-        (session.user.role === 'trainer' && found.createdBy !== session.user.id)
-      ) {
-        throw notFound('no such cohort');
+      if (found === null) throw notFound('no such cohort');
+      if (trainer && found.createdBy !== session.user.id) {
+        throw forbidden('this cohort is not yours', 'not_your_cohort');
       }
     }
     const [attempts, retired] = await Promise.all([
       platform.itemStats.graded(track.rule.track, cohort),
       platform.itemStats.retired(),
     ]);
-    return itemStatistics(track, attempts, retired);
+    // The key (which option is right) is for the DPO, who keeps the banks; trainers teach the
+    // learners who take the assessment and see how often each option was chosen, not which is right.
+    const items = itemStatistics(track, attempts, retired);
+    return trainer
+      ? { key: false, items: items.map((i) => ({ ...i, options: i.options.map(withoutKey) })) }
+      : { key: true, items };
   };
 
-  app.get('/api/reports/items', async (request) => ({ items: await statsOf(request) }));
+  app.get('/api/reports/items', async (request) => ({ items: (await statsOf(request)).items }));
 
   app.get('/api/reports/items.csv', async (request, reply) => {
-    const items = await statsOf(request);
+    const { items } = await statsOf(request);
     const csv = toCsv(
       CSV_COLUMNS,
       items.map((i) => [
@@ -87,7 +107,9 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
         i.seenFr,
         i.guessScore,
         i.discrimination,
-        i.options.map((o) => `${o.id}${o.correct ? '*' : ''}:${String(o.chosen)}`).join(' '),
+        i.options
+          .map((o) => `${o.id}${o.correct === true ? '*' : ''}:${String(o.chosen)}`)
+          .join(' '),
         i.flags.join(' '),
         i.prompt,
       ]),

@@ -20,7 +20,8 @@ export const LANGUAGE_GAP = 0.15;
 export interface OptionStat {
   id: string;
   text: string;
-  correct: boolean;
+  /** Whether the option is right: the DPO's figures only, never a trainer's. */
+  correct?: boolean;
   chosen: number;
 }
 

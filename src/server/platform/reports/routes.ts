@@ -63,6 +63,18 @@ const CSV_COLUMNS = [
 ];
 
 /**
+ * Fields of the reports that rest on the learner's own statements (module completions, knowledge
+ * check results, any activity at all): reported by their device, never checked by the service.
+ * No certificate and no graded attempt depends on them; each report names them so that nobody
+ * reads them as the service's own record.
+ */
+export const REPORTED_BY_DEVICE = {
+  completion: ['started', 'completed'],
+  learners: ['started', 'modulesDone', 'completed'],
+  learner: ['modules[].completedAt', 'modules[].score'],
+} as const;
+
+/**
  * The DPO reports, for staff signed in with the dpo role: completion per group
  * (/api/reports/completion), certificates per month, the learners that match (JSON and CSV) and
  * one learner in detail.
@@ -88,7 +100,7 @@ export async function reportRoutes(
       totals.completed += g.completed;
       totals.certified += g.certified;
     }
-    return { groupBy, totals, groups };
+    return { groupBy, totals, groups, reportedByDevice: REPORTED_BY_DEVICE.completion };
   });
 
   app.get('/api/reports/certified-over-time', async (request) => {
@@ -111,7 +123,10 @@ export async function reportRoutes(
     const params = queryParams(request, [...FILTER_KEYS, 'limit', 'offset']);
     await dpo(request);
     const { limit, offset } = pageOf(params);
-    return reports.learners(filtersOf(params, reports), limit, offset);
+    return {
+      ...(await reports.learners(filtersOf(params, reports), limit, offset)),
+      reportedByDevice: REPORTED_BY_DEVICE.learners,
+    };
   });
 
   app.get('/api/reports/learners.csv', async (request, reply) => {
@@ -156,7 +171,7 @@ export async function reportRoutes(
       }
       const detail = await reports.learner(request.params.learnerId);
       if (detail === null) throw notFound('no such learner');
-      return detail;
+      return { ...detail, reportedByDevice: REPORTED_BY_DEVICE.learner };
     },
   );
 }

@@ -1,6 +1,8 @@
 import type { ServiceRecord } from '../../../api/reports.ts';
-import type { SqlClient } from '../../db/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
+import { personKey } from '../enrolment/person.ts';
+import { admission, type Cohort, type Refusal } from './cohorts.ts';
 
 /** What a learner gave at enrolment, and the track it puts them on. */
 export interface LearnerProfile extends ServiceRecord {
@@ -82,51 +84,86 @@ export function toLearner(row: LearnerRow): Learner {
   };
 }
 
-/**
- * The person a learner is, from the service number ($6) and country ($8): the same expression as
- * the learners_person index of migration 002.
- */
-const PERSON_KEY = `lower(regexp_replace($8, '\\s+', '', 'g')) || '/' ||
-  lower(regexp_replace($6, '[\\s-]+', '', 'g'))`;
+/** Why an enrolment was not recorded: the person is enrolled, or their cohort did not admit them. */
+export type NotAdded = 'already-enrolled' | Refusal;
 
 /** Enrolled learners and their profiles. */
 export class Learners {
-  readonly #db: SqlClient;
+  readonly #db: SqlDatabase;
 
-  constructor(db: SqlClient) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
   }
 
   /**
    * Records an enrolment; `enrolledAt` is set from the database clock. One learner per person:
-   * null, and nothing recorded, when a learner with the same service number and country (compared
-   * without case, spaces or hyphens) is enrolled already.
+   * nothing is recorded when a learner with the same person key (country code and service
+   * number, see personKey) is enrolled already. With a cohort, the enrolment takes one of its
+   * seats, under the cohort's lock: nothing is recorded when the cohort is closed or full.
    */
-  async add(learner: Omit<Learner, 'enrolledAt'>): Promise<Learner | null> {
-    const rows = await this.#db.query<LearnerRow>(
-      `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
-         mission, country, unit, role, track_id, language, cohort, person_key)
-       VALUES ($1, $2, $3::jsonb, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${PERSON_KEY})
-       ON CONFLICT (person_key) DO NOTHING
-       RETURNING ${LEARNER_COLUMNS}`,
-      [
-        learner.learnerId,
-        learner.agentIfi,
-        JSON.stringify(learner.actor),
-        learner.registration,
-        learner.name,
-        learner.serviceNumber,
-        learner.mission,
-        learner.country,
-        learner.unit,
-        learner.role,
-        learner.trackId,
-        learner.language,
-        learner.cohort,
-      ],
-    );
-    const row = rows[0];
-    return row === undefined ? null : toLearner(row);
+  async add(learner: Omit<Learner, 'enrolledAt'>): Promise<Learner | { notAdded: NotAdded }> {
+    return this.#db.transaction(async (tx) => {
+      if (learner.cohort !== null) {
+        const admitted = await admission(tx, learner.cohort, null);
+        if ('refused' in admitted) return { notAdded: admitted.refused };
+      }
+      const rows = await tx.query<LearnerRow>(
+        `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
+           mission, country, unit, role, track_id, language, cohort, person_key, cohort_joined_at)
+         VALUES ($1, $2, $3::jsonb, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+           CASE WHEN $13::text IS NULL THEN NULL ELSE now() END)
+         ON CONFLICT (person_key) DO NOTHING
+         RETURNING ${LEARNER_COLUMNS}`,
+        [
+          learner.learnerId,
+          learner.agentIfi,
+          JSON.stringify(learner.actor),
+          learner.registration,
+          learner.name,
+          learner.serviceNumber,
+          learner.mission,
+          learner.country,
+          learner.unit,
+          learner.role,
+          learner.trackId,
+          learner.language,
+          learner.cohort,
+          personKey(learner.country, learner.serviceNumber),
+        ],
+      );
+      const row = rows[0];
+      return row === undefined ? { notAdded: 'already-enrolled' as const } : toLearner(row);
+    });
+  }
+
+  /**
+   * A learner without a cohort takes a seat in one: the cohort must be open, have a seat left and
+   * be of the learner's track (a learner without a track takes the cohort's). The learner as they
+   * are now, or why not; 'already-enrolled' when they hold a seat in a cohort already.
+   */
+  async join(
+    learnerId: string,
+    code: string,
+  ): Promise<{ learner: Learner; cohort: Cohort } | { notAdded: NotAdded }> {
+    return this.#db.transaction(async (tx) => {
+      const current = await tx.query<LearnerRow>(
+        `SELECT ${LEARNER_COLUMNS} FROM learners WHERE learner_id = $1 FOR UPDATE`,
+        [learnerId],
+      );
+      const row = current[0];
+      if (row === undefined) return { notAdded: 'unknown' as const };
+      if (row.cohort !== null) return { notAdded: 'already-enrolled' as const };
+      const admitted = await admission(tx, code, row.track_id);
+      if ('refused' in admitted) return { notAdded: admitted.refused };
+      const updated = await tx.query<LearnerRow>(
+        `UPDATE learners SET cohort = $2, track_id = $3, cohort_joined_at = now()
+         WHERE learner_id = $1 RETURNING ${LEARNER_COLUMNS}`,
+        [learnerId, code, admitted.cohort.trackId],
+      );
+      const learner = updated[0];
+      if (learner === undefined) throw new Error('the learner update returned no row');
+      return { learner: toLearner(learner), cohort: admitted.cohort };
+    });
   }
 
   /** A learner by their opaque id, or null. */
