@@ -218,6 +218,7 @@ export async function fillCentre(
     name: 'Dakar, March 2026',
     trackId: POLICE,
     createdBy: trainer.id,
+    seats: 40,
   });
   const catalog = await catalogOf();
   const track = trackIn(catalog, POLICE);
