@@ -32,11 +32,14 @@ import { databaseOf, openStore, type StoreConfig } from './lrs/store/open-store.
 import type { Store } from './lrs/store/types.ts';
 import { privateSite } from './http/private-site.ts';
 import { platformPlugin } from './platform/plugin.ts';
-import { findSession } from './platform/staff/accounts.ts';
+import { findSession, type StaffRole } from './platform/staff/accounts.ts';
 import { staffGuard, type RequireStaff } from './platform/staff/guard.ts';
 import { openPlatformStore, type PlatformStore } from './platform/store/platform-store.ts';
 
 export { DEFAULT_ATTACHMENT_BODY_LIMIT, DEFAULT_BODY_LIMIT, XAPI_PREFIX };
+
+/** Staff roles that may read the trainer pages (kits, notes with answer keys, answer points). */
+export const TRAINER_PAGE_ROLES: readonly StaffRole[] = ['trainer', 'dpo'];
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -200,7 +203,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     const root = path.resolve(siteDir);
     // The trainer pages, moved out of the public build (integrations/private-pages.ts): more
     // specific routes than the site's catch-all, so they always go through the staff guard.
-    await privateSite(app, { root: options.privateSiteDir ?? `${root}-private`, requireStaff });
+    await privateSite(app, {
+      root: options.privateSiteDir ?? `${root}-private`,
+      guard: requireStaff && ((request) => requireStaff(request, TRAINER_PAGE_ROLES)),
+    });
     // The build writes .br and .gz copies beside each file; clients that accept them get those.
     await app.register(fastifyStatic, {
       root,

@@ -5,19 +5,17 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../platform/staff/accounts.ts';
-import type { RequireStaff } from '../platform/staff/guard.ts';
 import { HttpError, unauthorized } from './errors.ts';
-
-/** Staff roles that may read the trainer pages. */
-export const TRAINER_PAGE_ROLES: readonly StaffRole[] = ['trainer', 'dpo'];
 
 /** Options of the private site. */
 export interface PrivateSiteOptions {
   /** The folder of the staff-only build (dist-private/). */
   root: string;
-  /** The staff guard; without one (no platform), every request is refused. */
-  requireStaff?: RequireStaff | undefined;
+  /**
+   * Resolves when the request comes from staff allowed to read these pages, throws an HttpError
+   * (401 without a session, 403 otherwise) when not; without one, every request is refused.
+   */
+  guard?: ((request: FastifyRequest) => Promise<unknown>) | undefined;
 }
 
 /** The two-level folders of the private build (en/trainer, fr/trainer...), as URL prefixes. */
@@ -65,13 +63,13 @@ export async function privateSite(
   options: PrivateSiteOptions,
 ): Promise<void> {
   const root = path.resolve(options.root);
-  const { requireStaff } = options;
+  const { guard } = options;
   for (const prefix of privatePrefixes(root)) {
     await app.register(async (scope) => {
       scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         try {
-          if (requireStaff === undefined) throw unauthorized('sign in as staff');
-          await requireStaff(request, TRAINER_PAGE_ROLES);
+          if (guard === undefined) throw unauthorized('sign in as staff');
+          await guard(request);
         } catch (error) {
           if (error instanceof HttpError && error.status === 401 && isNavigation(request)) {
             return reply
