@@ -14,7 +14,16 @@ import {
   startPlatform,
   type PlatformServer,
 } from './certification-helpers.ts';
-import { createCredential, randomUUID, storeKinds, xapi, type TestServer } from './helpers.ts';
+import { openStore } from '../../src/server/lrs/store/open-store.ts';
+import type { Store } from '../../src/server/lrs/store/types.ts';
+import {
+  createCredential,
+  describeOnPostgres,
+  randomUUID,
+  storeKinds,
+  xapi,
+  type TestServer,
+} from './helpers.ts';
 
 const MODULE = 'children-in-contact-with-the-law';
 const SINGLE = 'sixteen-in-adult-court';
@@ -336,6 +345,26 @@ for (const kind of storeKinds()) {
       expect((await room()).state.closed).toBe(true);
     });
 
+    it('a service with phones in the room still shuts down, ending their streams', async () => {
+      // A second service on the same store, closed while a stream is open on it.
+      const extra = await startPlatform(server.store, { contentRoot: PROJECT_ROOT });
+      const res = await fetch(`${extra.server.url}/api/live/rooms/${code}/events`, {
+        headers: { Accept: 'text/event-stream' },
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body?.getReader();
+      const first = await reader?.read();
+      expect(new TextDecoder().decode(first?.value)).toContain('event: state');
+      const closed = extra.server.close().then(() => 'closed');
+      const timeout = new Promise((resolve) => setTimeout(resolve, 5000, 'hung'));
+      expect(await Promise.race([closed, timeout])).toBe('closed');
+      // The phone's stream ended (EventSource would reconnect to another process).
+      for (;;) {
+        const next = await reader?.read();
+        if (next === undefined || next.done) break;
+      }
+    });
+
     it('an unknown room has no stream', async () => {
       const res = await fetch(`${server.url}/api/live/rooms/ZZZZZ-ZZZZ/events`, {
         headers: { Accept: 'text/event-stream' },
@@ -345,3 +374,61 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describeOnPostgres('live questions across two service processes on one PostgreSQL', (db) => {
+  let stores: Store[] = [];
+  let servers: PlatformServer[] = [];
+
+  beforeAll(async () => {
+    stores = [
+      await openStore({ databaseUrl: db.url, schema: db.schema }),
+      await openStore({ databaseUrl: db.url, schema: db.schema }),
+    ];
+    for (const store of stores) {
+      servers.push(await startPlatform(store, { contentRoot: PROJECT_ROOT }));
+    }
+    const first = servers[0];
+    if (first === undefined) throw new Error('no service');
+    await createStaffUser(first.platform.staff, 'trainer-two', 'trainer', STAFF_PASSWORD);
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of servers) await s.server.close();
+    for (const store of stores) await store.close();
+    servers = [];
+  });
+
+  it('a phone answering through one process shows on the stream of the other, and one answer holds across both', async () => {
+    const [a, b] = servers.map((s) => s.server) as [TestServer, TestServer];
+    const trainer = await staffLogin(a, 'trainer-two');
+    const headers = { cookie: trainer.cookie, 'x-csrf-token': trainer.csrf };
+    const cohort = await api(a, '/api/cohorts', {
+      body: { name: 'Two processes', track: 'police-pre-deployment' },
+      headers,
+    });
+    const code = (cohort.json as { code: string }).code;
+    const startedRes = await api(a, `/api/live/rooms/${code}/questions`, {
+      body: { module: MODULE, question: SINGLE, lang: 'en' },
+      headers,
+    });
+    expect(startedRes.status).toBe(201);
+    const { id } = startedRes.json as { id: string };
+    // The projector follows the room through process A.
+    const watching = watchRoom(a, code, (s) => s.question?.id === id && s.answers === 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const phones = [token(), token(), token()];
+    for (const participant of phones) {
+      const res = await api(b, `/api/live/rooms/${code}/answers`, {
+        body: { question: id, choice: ['A'], participant },
+      });
+      expect(res.status, res.text).toBe(201);
+    }
+    // The same phone through the other process: still its one answer.
+    const again = await api(a, `/api/live/rooms/${code}/answers`, {
+      body: { question: id, choice: ['B'], participant: phones[0] },
+    });
+    expect(again.status).toBe(409);
+    const states = await watching;
+    expect(states.at(-1)?.answers).toBe(3);
+    expect(states.at(-1)?.counts).toEqual({ A: 3 });
+  });
+});

@@ -64,8 +64,13 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
       app.log.error({ err: error }, 'live questions: reading a room failed');
     },
   );
-  app.addHook('onClose', () => {
+  // Open event streams never end by themselves: they are ended before the server closes, which
+  // otherwise waits for them (a SIGTERM would hang while a phone is in the room).
+  const streams = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of streams) end();
     hub.close();
+    done();
   });
   // Server-sent events through the Fastify team's plugin: one-way pushes are all a room needs,
   // they pass through proxies as plain HTTP, and EventSource reconnects by itself on a phone.
@@ -162,7 +167,15 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
       const unsubscribe = hub.subscribe(cohort.code, (state: LiveRoomState) => {
         if (reply.sse.isConnected) void reply.sse.send({ event: 'state', data: state });
       });
-      reply.sse.onClose(unsubscribe);
+      const end = () => {
+        unsubscribe();
+        reply.sse.close();
+      };
+      streams.add(end);
+      reply.sse.onClose(() => {
+        streams.delete(end);
+        unsubscribe();
+      });
     },
   );
 

@@ -158,24 +158,25 @@ export class LiveRecords {
    * is revealed, closed or unknown.
    */
   async answer(a: LiveAnswer): Promise<'recorded' | 'duplicate' | 'closed'> {
-    return this.#db.transaction(async (tx) => {
-      // The share lock orders the answer before a reveal or close that has not committed yet, and
-      // after one that has; answers do not write the question's row, so they never wait on each other.
-      const open = await tx.query<{ id: string }>(
-        `SELECT id FROM live_questions WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL
-         FOR SHARE`,
-        [a.questionId],
-      );
-      if (open.length === 0) return 'closed';
-      const inserted = await tx.query<{ participant: string }>(
-        `INSERT INTO live_answers (question_id, participant, learner_ifi, choice, statement_id)
-         VALUES ($1, $2, $3, $4::jsonb, $5::uuid)
-         ON CONFLICT (question_id, participant) DO NOTHING RETURNING participant`,
-        [a.questionId, a.participant, a.learnerIfi, JSON.stringify(a.choice), a.statementId],
-      );
-      if (inserted.length === 0) return 'duplicate';
-      return 'recorded';
-    });
+    // One statement, so one round trip and one commit. The share lock orders the answer before a
+    // reveal or close that has not committed yet, and after one that has; answers do not write
+    // the question's row, so they never wait on each other.
+    const inserted = await this.#db.query<{ participant: string }>(
+      `INSERT INTO live_answers (question_id, participant, learner_ifi, choice, statement_id)
+       SELECT $1, $2, $3, $4::jsonb, $5::uuid
+       WHERE EXISTS (
+         SELECT 1 FROM live_questions
+         WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL FOR SHARE
+       )
+       ON CONFLICT (question_id, participant) DO NOTHING RETURNING participant`,
+      [a.questionId, a.participant, a.learnerIfi, JSON.stringify(a.choice), a.statementId],
+    );
+    if (inserted.length > 0) return 'recorded';
+    const answered = await this.#db.query<{ participant: string }>(
+      'SELECT participant FROM live_answers WHERE question_id = $1 AND participant = $2',
+      [a.questionId, a.participant],
+    );
+    return answered.length > 0 ? 'duplicate' : 'closed';
   }
 
   /** Withdraws an answer whose statement could not be stored, so the participant may send again. */
