@@ -9,6 +9,7 @@ import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
+import { axeViolations } from './support/axe.ts';
 import { enrol } from './support/tracking.ts';
 
 // Live questions on a server of their own: the staff account is made through the store while
@@ -136,6 +137,7 @@ test('a trainer asks the room live; three phones join by code and answer; the re
     );
     await expect(phone.getByTestId('live-answers')).toHaveText('3 answers');
   }
+  expect(await axeViolations(guest2)).toEqual([]);
   // At 360 px the phone's page does not scroll sideways.
   const overflow = await guest2.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

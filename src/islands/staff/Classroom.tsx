@@ -183,7 +183,10 @@ export default function Classroom({ t, modules }: Props) {
       aria-label={`${t.classroom}: ${module.title}`}
       data-testid="classroom"
       onKeyDown={(e) => {
-        const onButton = (e.target as HTMLElement).tagName === 'BUTTON';
+        const tag = (e.target as HTMLElement).tagName;
+        // Keys in a list or a field (the live panel's cohort list) are theirs.
+        if (tag === 'SELECT' || tag === 'INPUT') return;
+        const onButton = tag === 'BUTTON';
         if (e.key === 'ArrowRight') go(1);
         else if (e.key === 'ArrowLeft') go(-1);
         else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
