@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRoomState } from '../../src/api/live.ts';
 import type { Quiz } from '../../src/schemas/quiz.ts';
 import { PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
+import { isLoopbackUrl } from '../../src/server/platform/live/service.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import {
   api,
@@ -105,6 +106,17 @@ async function watchRoom(
   return states;
 }
 
+describe('the join address', () => {
+  it('is flagged when phones cannot reach it', () => {
+    for (const url of ['http://localhost:4321', 'http://127.0.0.1:8080', 'http://[::1]:8080']) {
+      expect(isLoopbackUrl(url), url).toBe(true);
+    }
+    for (const url of ['http://192.168.1.10:8080', 'https://training.example.org']) {
+      expect(isLoopbackUrl(url), url).toBe(false);
+    }
+  });
+});
+
 for (const kind of storeKinds()) {
   describe(`live questions (${kind.name})`, () => {
     let started: PlatformServer;
@@ -184,6 +196,17 @@ for (const kind of storeKinds()) {
         question: 'no-such-question',
       });
       expect(unknown.status).toBe(404);
+    });
+
+    it('lists the questions a room can be asked, choice questions only, to trainers', async () => {
+      const res = await asTrainer('/api/live/questions?lang=fr');
+      expect(res.status).toBe(200);
+      const list = res.json as Record<string, { id: string; prompt: string }[]>;
+      const fr = await quiz('fr');
+      const askable = fr.questions.filter((q) => q.type !== 'matching' && q.type !== 'ordering');
+      expect(list[MODULE]?.map((q) => q.id).sort()).toEqual(askable.map((q) => q.id).sort());
+      expect((await api(server, '/api/live/questions')).status).toBe(401);
+      expect((await asTrainer('/api/live/questions?lang=de')).status).toBe(400);
     });
 
     it('gives the join URL under SITE_URL with its QR code', async () => {
