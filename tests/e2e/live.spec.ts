@@ -20,14 +20,16 @@ const PASSWORD = 'a long staff password 42';
 const TRAINER = 'trainer-live-e2e';
 const SIGN_IN_MS = 20_000;
 
-let app: FastifyInstance;
-let store: Store;
-let dataDir: string;
+let app: FastifyInstance | undefined;
+let store: Store | undefined;
+let dataDir: string | undefined;
 let base: string;
 
 test.describe.configure({ mode: 'default' });
 
 test.beforeAll(async () => {
+  // Opening the embedded store and hashing the password (scrypt) take long on a busy machine.
+  test.setTimeout(120_000);
   dataDir = await mkdtemp(path.join(tmpdir(), 'cp-live-e2e-'));
   store = await openStore({ dataDir });
   const platform = await openPlatformStore(databaseOf(store));
@@ -37,9 +39,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await app.close();
-  await store.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await app?.close();
+  await store?.close();
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** The first question of the module's knowledge check, with its key, from the course file. */
