@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { format } from '../../i18n/format.ts';
 import type { DashboardStrings } from './api.ts';
+import { LivePanel } from './LivePanel.tsx';
 import './staff.css';
 
 /** Props of the classroom mode island. */
@@ -115,6 +116,7 @@ function Body({
 /**
  * Projects a module's knowledge check in large type, one question at a time, with its answer
  * revealed on demand. Right and left arrows move between questions, space reveals the answer.
+ * Below the question, the live panel asks it to a cohort's room, answered on phones.
  */
 export default function Classroom({ t, modules }: Props) {
   const [picked, setPicked] = useState(modules[0]?.id ?? '');
@@ -181,7 +183,10 @@ export default function Classroom({ t, modules }: Props) {
       aria-label={`${t.classroom}: ${module.title}`}
       data-testid="classroom"
       onKeyDown={(e) => {
-        const onButton = (e.target as HTMLElement).tagName === 'BUTTON';
+        const tag = (e.target as HTMLElement).tagName;
+        // Keys in a list or a field (the live panel's cohort list) are theirs.
+        if (tag === 'SELECT' || tag === 'INPUT') return;
+        const onButton = tag === 'BUTTON';
         if (e.key === 'ArrowRight') go(1);
         else if (e.key === 'ArrowLeft') go(-1);
         else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
@@ -206,6 +211,7 @@ export default function Classroom({ t, modules }: Props) {
           </div>
         </div>
       )}
+      {q && <LivePanel moduleId={module.id} question={q} />}
       <div class="staff-actions">
         <button
           type="button"

@@ -8,6 +8,9 @@ import { loadCatalog, PROJECT_ROOT } from './certification/rules.ts';
 import { CertificationService } from './certification/service.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
+import { liveRoutes } from './live/routes.ts';
+import { loadLiveSources } from './live/questions.ts';
+import { LiveService } from './live/service.ts';
 import { Reports } from './reports/reports.ts';
 import { itemRoutes } from './reports/item-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -94,4 +97,12 @@ export async function platformPlugin(
   await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
   await app.register(reportRoutes, { reports, requireStaff });
   await app.register(itemRoutes, { svc, requireStaff });
+  const live = new LiveService(
+    store,
+    platform.live,
+    await loadLiveSources(root),
+    siteUrl,
+    options.authorityHomePage,
+  );
+  await app.register(liveRoutes, { live, cohorts: platform.cohorts, auth, requireStaff });
 }

@@ -5,6 +5,7 @@ import { Certificates } from './certificates.ts';
 import { Cohorts } from './cohorts.ts';
 import { ItemStats } from './item-stats.ts';
 import { Learners } from './learners.ts';
+import { LiveRecords } from './live.ts';
 import { ReportQueries } from './report-queries.ts';
 import { SignInCodes } from './sign-in-codes.ts';
 import { Staff } from './staff.ts';
@@ -25,6 +26,7 @@ export class PlatformStore {
   readonly certificates: Certificates;
   readonly reports: ReportQueries;
   readonly itemStats: ItemStats;
+  readonly live: LiveRecords;
 
   constructor(db: SqlDatabase) {
     this.learners = new Learners(db);
@@ -35,6 +37,7 @@ export class PlatformStore {
     this.certificates = new Certificates(db);
     this.reports = new ReportQueries(db);
     this.itemStats = new ItemStats(db);
+    this.live = new LiveRecords(db);
   }
 }
 

@@ -1,0 +1,237 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { LiveJoin, LiveRoomState } from '../../api/live.ts';
+import { format } from '../../i18n/format.ts';
+import en from '../../i18n/en/live.json';
+import fr from '../../i18n/fr/live.json';
+import type { Question } from '../../schemas/quiz.ts';
+import { RoomChart } from '../live/RoomChart.tsx';
+import '../live/live.css';
+import { api, currentSession, HttpError } from './api.ts';
+
+/** Props of the live panel under a projected question. */
+export interface LivePanelProps {
+  moduleId: string;
+  question: Question;
+}
+
+const LIVE_TYPES = new Set(['single-choice', 'multiple-response', 'true-false', 'scenario']);
+
+interface Cohort {
+  code: string;
+  name: string;
+}
+
+/**
+ * Asks the projected question to a cohort's room: the join code, URL and QR code for phones, the
+ * number of answers and the room's chart as they arrive (server-sent events), then the trainer's
+ * reveal and close. Moving to the next question in classroom mode asks it too while live.
+ */
+export function LivePanel({ moduleId, question }: LivePanelProps) {
+  const lang = typeof document === 'undefined' ? 'en' : document.documentElement.lang;
+  const t = lang === 'fr' ? fr : en;
+  const [csrf, setCsrf] = useState<string | null>(null);
+  const [cohorts, setCohorts] = useState<Cohort[] | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
+  const [cohort, setCohort] = useState('');
+  const [active, setActive] = useState(false);
+  const [liveId, setLiveId] = useState<string | null>(null);
+  const [join, setJoin] = useState<LiveJoin | null>(null);
+  const [state, setState] = useState<LiveRoomState | null>(null);
+  const [failed, setFailed] = useState(false);
+  const askable = LIVE_TYPES.has(question.type);
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const session = await currentSession();
+        if (session?.role !== 'trainer') {
+          setSignedOut(true);
+          return;
+        }
+        setCsrf(session.csrfToken);
+        const list = await api<Cohort[]>('/api/cohorts');
+        setCohorts(list);
+        setCohort((c) => (c === '' ? (list[0]?.code ?? '') : c));
+      } catch {
+        setSignedOut(true);
+      }
+    })();
+  }, []);
+
+  const start = async () => {
+    if (csrf === null || cohort === '') return;
+    setFailed(false);
+    try {
+      const res = await api<{ id: string; join: LiveJoin; state: LiveRoomState }>(
+        `/api/live/rooms/${encodeURIComponent(cohort)}/questions`,
+        { method: 'POST', csrf, body: { module: moduleId, question: question.id, lang } },
+      );
+      setLiveId(res.id);
+      setJoin(res.join);
+      setState(res.state);
+      setActive(true);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) setSignedOut(true);
+      setFailed(true);
+    }
+  };
+
+  const act = async (action: 'reveal' | 'close') => {
+    if (csrf === null || liveId === null) return;
+    try {
+      setState(
+        await api<LiveRoomState>(
+          `/api/live/rooms/${encodeURIComponent(cohort)}/questions/${liveId}/${action}`,
+          { method: 'POST', csrf, body: {} },
+        ),
+      );
+    } catch {
+      setFailed(true);
+    }
+  };
+
+  // The next question in classroom mode is asked at once while the room is live.
+  useEffect(() => {
+    setLiveId(null);
+    setState(null);
+    if (active && askable) void start();
+  }, [question.id, moduleId]);
+
+  // The room's state as it changes.
+  useEffect(() => {
+    if (!active || cohort === '') return;
+    const source = new EventSource(`/api/live/rooms/${encodeURIComponent(cohort)}/events`);
+    source.addEventListener('state', (e) => {
+      const next = JSON.parse((e as MessageEvent<string>).data) as LiveRoomState;
+      setState((current) =>
+        current === null || next.question?.id === current.question?.id ? next : current,
+      );
+    });
+    return () => {
+      source.close();
+    };
+  }, [active, cohort]);
+
+  if (signedOut) return <p class="live-panel">{t.trainerSignIn}</p>;
+  if (!askable) return <p class="live-panel">{t.trainerNotLive}</p>;
+  if (cohorts === null) return null;
+  if (cohorts.length === 0) return <p class="live-panel">{t.trainerNoCohort}</p>;
+
+  const shown = state !== null && liveId !== null && state.question?.id === liveId;
+  return (
+    <div class="live-panel" data-testid="live-panel">
+      {!active || liveId === null ? (
+        <div class="staff-actions">
+          <label for="live-cohort">{t.trainerCohort}</label>
+          <select
+            id="live-cohort"
+            value={cohort}
+            onChange={(e) => {
+              setCohort(e.currentTarget.value);
+            }}
+          >
+            {cohorts.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name} ({c.code})
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            class="staff-button"
+            onClick={() => {
+              void start();
+            }}
+          >
+            {t.trainerStart}
+          </button>
+        </div>
+      ) : (
+        <>
+          {join !== null && (
+            <div class="live-panel__join">
+              <img
+                class="live-panel__qr"
+                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`}
+                alt={t.trainerQr}
+              />
+              <div>
+                <p class="live-panel__code" data-testid="live-code">
+                  {cohort}
+                </p>
+                <p>{format(t.trainerJoin, { url: join.url.split('?')[0] ?? '', code: cohort })}</p>
+                {join.loopback && (
+                  <p class="live-error" role="alert">
+                    {t.trainerLoopback}
+                  </p>
+                )}
+              </div>
+            </div>
+          )}
+          {shown && (
+            <RoomChart state={state} title={question.prompt} answersLabel={t.answers} big />
+          )}
+          {shown && state.revealed !== null && (
+            <div class="live-reveal">
+              <p>
+                <strong>{t.explanation}: </strong>
+                {state.revealed.explanation}
+              </p>
+              <ul>
+                {state.question?.options.map((o) => (
+                  <li key={o.letter}>
+                    <strong>
+                      {o.letter}
+                      {state.revealed?.correct.includes(o.letter) ? ` ✓ ${t.right}` : ''}
+                    </strong>
+                    : {o.text}
+                    {state.revealed?.feedback[o.letter] !== undefined &&
+                      ` — ${state.revealed.feedback[o.letter] ?? ''}`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <div class="staff-actions">
+            <button
+              type="button"
+              class="staff-button"
+              disabled={!shown || state.revealed !== null}
+              onClick={() => {
+                void act('reveal');
+              }}
+            >
+              {t.trainerReveal}
+            </button>
+            <button
+              type="button"
+              class="staff-button staff-button--secondary"
+              disabled={!shown || state.closed}
+              onClick={() => {
+                void act('close');
+              }}
+            >
+              {t.trainerClose}
+            </button>
+            <button
+              type="button"
+              class="staff-button staff-button--secondary"
+              onClick={() => {
+                void act('close');
+                setActive(false);
+                setLiveId(null);
+              }}
+            >
+              {t.trainerEnd}
+            </button>
+          </div>
+        </>
+      )}
+      {failed && (
+        <p class="live-error" role="alert">
+          {t.trainerStartFailed}
+        </p>
+      )}
+    </div>
+  );
+}
