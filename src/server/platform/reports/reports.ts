@@ -7,7 +7,12 @@ import type { GroupBy, ReportFilters } from '../store/report-queries.ts';
 
 export type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
 
-export { GROUP_BY, type GroupBy, type ReportFilters } from '../store/report-queries.ts';
+export {
+  CERTIFICATION_STATUSES,
+  GROUP_BY,
+  type GroupBy,
+  type ReportFilters,
+} from '../store/report-queries.ts';
 
 /**
  * The DPO reports. Learners, cohorts, attempts and certificates come from the platform's tables;
