@@ -56,6 +56,14 @@ export interface ReportedLearner extends ServiceRecord {
   certificate: { code: string; issuedAt: string; expiresAt: string } | null;
 }
 
+/** A graded attempt of a cohort's learner. */
+export interface CohortAttempt {
+  learnerIfi: string;
+  passed: boolean;
+  scaled: number;
+  outcomes: { module: string; outcome: string; met: boolean }[];
+}
+
 /** What the completion report needs of each learner. */
 export interface LearnerSummary {
   agentIfi: string;
@@ -204,6 +212,31 @@ export class ReportQueries {
             : { code: r.code, issuedAt: iso(r.issued_at), expiresAt: iso(r.expires_at) },
       })),
     };
+  }
+
+  /**
+   * The graded attempts on a track of a cohort's learners, oldest first: who, passed, score and
+   * per learning outcome met or not.
+   */
+  async cohortAttempts(cohort: string, trackId: string): Promise<CohortAttempt[]> {
+    const rows = await this.#db.query<{
+      learner_ifi: string;
+      passed: boolean;
+      scaled: number;
+      outcomes: { module: string; outcome: string; met: boolean }[] | null;
+    }>(
+      `SELECT a.learner_ifi, a.passed, a.scaled, a.outcomes FROM attempts a
+       JOIN learners l ON l.agent_ifi = a.learner_ifi
+       WHERE l.cohort = $1 AND a.track_id = $2 AND a.passed IS NOT NULL
+       ORDER BY a.submitted_at, a.id`,
+      [cohort, trackId],
+    );
+    return rows.map((r) => ({
+      learnerIfi: r.learner_ifi,
+      passed: r.passed,
+      scaled: r.scaled,
+      outcomes: r.outcomes ?? [],
+    }));
   }
 
   /** Certificates issued per month (UTC) to the matching learners for their track, valid or not. */
