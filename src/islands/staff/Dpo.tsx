@@ -5,6 +5,7 @@ import { format } from '../../i18n/format.ts';
 import { api, percent, when, type DashboardStrings } from './api.ts';
 import type { AccountStrings } from './Admin.tsx';
 import { StaffTable } from './StaffTable.tsx';
+import { CohortByCode } from './CohortGlance.tsx';
 import './staff.css';
 import type {
   ModuleProgress,
@@ -51,7 +52,10 @@ interface Data {
   byCountry: Completion;
   months: { month: string; certified: number }[];
 }
-interface LearnerPage { total: number; learners: ReportLearner[] }
+interface LearnerPage {
+  total: number;
+  learners: ReportLearner[];
+}
 
 type Filters = Record<string, string>;
 
@@ -459,6 +463,7 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
           </button>
         </section>
       )}
+      <CohortByCode lang={lang} t={t} a={a} modules={modules} />
     </div>
   );
 }
