@@ -112,8 +112,9 @@ export class ReportQueries {
     if (filters.from !== undefined) where.push(`l.enrolled_at >= ${p(filters.from)}::timestamptz`);
     if (filters.to !== undefined) where.push(`l.enrolled_at < ${p(filters.to)}::timestamptz`);
     if (filters.q !== undefined) {
-      const like = p(`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(l.name ILIKE ${like} OR l.service_number ILIKE ${like})`);
+      // Case ignored by lowering both sides; LIKE's own wildcards in the text are escaped.
+      const like = p(`%${filters.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(lower(l.name) LIKE ${like} OR lower(l.service_number) LIKE ${like})`);
     }
     if (filters.status !== undefined) where.push(STATUS_WHERE[filters.status]);
     return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
@@ -151,8 +152,8 @@ export class ReportQueries {
   /**
    * The matching learners by name, at most `limit` from `offset`, and how many match in all. The
    * page is read in the learners_name index's order and each of its learners' current certificate
-   * is looked up alone (certificates_learner), so a page costs the same at 100 learners or
-   * 1,000,000; the total is a count of its own.
+   * is looked up alone (certificates_learner); the total is a count of its own, skipped when the
+   * first page holds every match.
    */
   async learners(
     filters: ReportFilters,
@@ -163,20 +164,19 @@ export class ReportQueries {
     const where = this.#where(filters, params);
     const countParams = [...params];
     params.push(limit, offset);
-    const [rows, counted] = await Promise.all([
-      this.#db.query<
-        ServiceRecordRow & {
-          learner_id: string;
-          agent_ifi: string;
-          cohort: string | null;
-          track_id: string | null;
-          enrolled_at: Date | string;
-          code: string | null;
-          issued_at: Date | string | null;
-          expires_at: Date | string | null;
-        }
-      >(
-        `SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
+    const rows = await this.#db.query<
+      ServiceRecordRow & {
+        learner_id: string;
+        agent_ifi: string;
+        cohort: string | null;
+        track_id: string | null;
+        enrolled_at: Date | string;
+        code: string | null;
+        issued_at: Date | string | null;
+        expires_at: Date | string | null;
+      }
+    >(
+      `SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
            l.role, l.cohort, l.track_id, l.enrolled_at, c.code, c.issued_at, c.expires_at
          FROM (
            SELECT * FROM learners l ${where}
@@ -189,13 +189,16 @@ export class ReportQueries {
            ORDER BY c.issued_at DESC LIMIT 1
          ) c ON true
          ORDER BY lower(l.name), l.learner_id`,
-        params,
-      ),
-      this.#db.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM learners l ${where}`,
-        countParams,
-      ),
-    ]);
+      params,
+    );
+    // A page that starts the list and is not full holds every match: no count needed.
+    const counted =
+      offset === 0 && rows.length < limit
+        ? [{ total: rows.length }]
+        : await this.#db.query<{ total: number }>(
+            `SELECT count(*)::int AS total FROM learners l ${where}`,
+            countParams,
+          );
     const iso = (v: Date | string): string => new Date(v).toISOString();
     return {
       total: counted[0]?.total ?? 0,

@@ -17,3 +17,9 @@ CREATE TABLE staff_audit (
   target_role text NOT NULL
 );
 CREATE INDEX staff_audit_at ON staff_audit (at DESC, id DESC);
+
+-- The DPO's learner list filters by mission, country and unit (case ignored) at 100,000 learners
+-- and more: an index on each lowered value serves both the page and its count.
+CREATE INDEX learners_mission ON learners (lower(mission));
+CREATE INDEX learners_country ON learners (lower(country));
+CREATE INDEX learners_unit ON learners (lower(unit));
