@@ -100,6 +100,12 @@ test('an administrator creates a trainer in the browser, and the trainer signs i
   await expect(admin.getByTestId('audit-table')).toContainText(ADMIN);
   await expect(admin.getByTestId('audit-table')).toContainText('created');
   expect(await axeViolations(admin)).toEqual([]);
+  // The accounts and the audit fit a phone's width too.
+  await admin.setViewportSize({ width: 360, height: 740 });
+  expect(await scrollsSideways(admin)).toBe(false);
+  await admin.getByTestId('accounts-table').scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: path.join(SHOTS, 'admin-360.png') });
+  await admin.setViewportSize({ width: 1280, height: 900 });
   // Hidden once noted, and not shown again on reload.
   await admin.getByRole('button', { name: /hide the password/ }).click();
   await admin.reload();
