@@ -96,6 +96,7 @@ export function CohortGlance({ view, lang, t, a, modules, extra }: Props) {
               <th scope="row">{l.name}</th>
               <td>
                 {format(a.ofCount, { done: l.modulesDone, total })}
+                {total > 0 && l.modulesDone >= total && <span class="staff-hint">{t.done}</span>}
                 {l.modulesDone > 0 && l.modulesDone < total && (
                   <span class="staff-hint">
                     {l.modules
