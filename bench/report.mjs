@@ -1,27 +1,34 @@
-// The DPO completion report over generated learners: `npm run bench:report [-- SIZES]`, SIZES a
-// comma-separated list of learner counts (default 10000,100000). Learners (rows of the platform's
-// learners table) and their completed statements (in the LRS's tables) are generated inside the
-// database in batches (one SQL statement per batch), then the report runs five times through the
-// platform's Reports (learners from the platform's tables, completions through the LRS store's
-// activityCounts); the median is kept. The embedded store always, and
-// PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped afterwards).
-// Writes bench/report.json.
+// The DPO completion report and the DPO's learner list over generated learners:
+// `npm run bench:report [-- SIZES [POSTGRES_SIZES]]`, each a comma-separated list of learner
+// counts (default 100000 on the embedded store, 100000,1000000 on PostgreSQL). Learners (rows of
+// the platform's learners table), one certificate for every tenth of them, and their completed
+// statements (in the LRS's tables) are generated inside the database in batches (one SQL
+// statement per batch), not through the HTTP API. Then the completion report runs five times
+// through the platform's Reports (learners from the platform's tables, completions through the
+// LRS store's activityCounts), and each learner-list query (a page of 50 as the DPO's page asks
+// for it: first page, a deep page, a name search, a service-number search, a country filter, and
+// country, role and status together) five times; the medians are kept. The embedded store
+// always, and PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped
+// afterwards). Writes bench/report.json.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseOf, openStore } from '../src/server/lrs/store/open-store.ts';
-import { loadCatalog, loadQuizIds } from '../src/server/platform/certification/rules.ts';
+import { loadCatalog } from '../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../src/server/platform/certification/service.ts';
 import { Reports } from '../src/server/platform/reports/reports.ts';
 import { openPlatformStore } from '../src/server/platform/store/platform-store.ts';
 
-const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+const sizesOf = (arg, fallback) => (arg ?? fallback).split(',').map(Number);
+const sizes = {
+  pglite: sizesOf(process.argv[2], '100000'),
+  postgres: sizesOf(process.argv[3], '100000,1000000'),
+};
 const modulesEach = 5;
 const site = 'https://peacekeeping.example.org';
 const catalog = await loadCatalog();
-const quizIds = await loadQuizIds();
 const modules = [
   'cp-in-peace-operations',
   'un-system-child-protection',
@@ -53,7 +60,7 @@ async function measure(kind, learners) {
   const db = databaseOf(store);
   const platform = await openPlatformStore(db);
   const svc = new CertificationService(store, platform, catalog, site, `${site}/xapi`);
-  const reports = new Reports(svc, quizIds);
+  const reports = new Reports(svc);
   const started = performance.now();
   const batch = 10_000;
   for (let from = 0; from < learners; from += batch) {
@@ -83,6 +90,19 @@ async function measure(kind, learners) {
        FROM generate_series($3::int, $4::int) AS i, generate_series(1, $5::int) AS m`,
       [site, modules, from, to, modulesEach],
     );
+    // Every tenth learner holds a certificate for their track; every hundredth, one that expired.
+    await db.query(
+      `INSERT INTO certificates (code, learner_ifi, learner_name, track_id, issued_at, expires_at,
+         statement_id)
+       SELECT 'BENCH-' || i, 'agent|account|' || $1 || '|l-' || i, 'Learner ' || i,
+         CASE WHEN i % 2 = 0 THEN 'police-pre-deployment' ELSE 'military-pre-deployment' END,
+         '2026-02-01T00:00:00Z',
+         CASE WHEN i % 100 = 0 THEN '2026-03-01T00:00:00Z'::timestamptz
+           ELSE '2030-01-01T00:00:00Z'::timestamptz END,
+         gen_random_uuid()
+       FROM generate_series($2::int, $3::int) AS i WHERE i % 10 = 0`,
+      [site, from, to],
+    );
   }
   await db.query(
     `INSERT INTO statement_agents (seq, ifi, direct) SELECT seq, actor_ifi, true FROM statements`,
@@ -107,6 +127,34 @@ async function measure(kind, learners) {
   }
   runs.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
+
+  // The learner list, as the DPO's page asks for it: 50 a page.
+  const probe = Math.floor(learners * 0.4242);
+  const listQueries = {
+    firstPage: [{}, 0],
+    deepPage: [{}, Math.floor(learners / 2)],
+    searchName: [{ q: `Learner ${String(probe)}` }, 0],
+    searchServiceNumber: [{ q: `SN${String(probe)}` }, 0],
+    country: [{ country: 'nepal' }, 0],
+    countryRoleStatus: [{ country: 'Senegal', role: 'police', status: 'certified' }, 0],
+  };
+  const list = {};
+  for (const [name, [filters, offset]] of Object.entries(listQueries)) {
+    const times = [];
+    let page;
+    for (let i = 0; i < 5; i += 1) {
+      const t0 = performance.now();
+      page = await reports.learners(filters, 50, offset);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    list[name] = {
+      medianMs: Math.round(times[2]),
+      runsMs: times.map((t) => Math.round(t)),
+      total: page.total,
+      shown: page.learners.length,
+    };
+  }
   await store.close();
   if (dir !== null) await rm(dir, { recursive: true, force: true });
   if (kind === 'postgres') {
@@ -129,25 +177,30 @@ async function measure(kind, learners) {
     loadAverage: Math.round(load * 10) / 10,
     groups: groups.length,
     enrolled: groups.reduce((s, g) => s + g.enrolled, 0),
+    learnerList: list,
   };
 }
 
 const kinds = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 const results = [];
-for (const kind of kinds) {
-  for (const learners of sizes) {
-    const r = await measure(kind, learners);
-    console.log(JSON.stringify(r));
-    results.push(r);
-  }
-}
-const result = {
-  report: 'completion by country (enrolled, started, completed, certified)',
+// Written after every measurement, so a long run stopped part way keeps what it measured.
+const save = () =>
+  writeFile(new URL('./report.json', import.meta.url), `${JSON.stringify(summary(), null, 2)}\n`);
+const summary = () => ({
+  report:
+    'completion by country (enrolled, started, completed, certified); learner list pages of 50',
   modulesEach,
   budgetMs: 1000,
   cores: availableParallelism(),
   results,
   measuredAt: new Date().toISOString(),
-};
-console.log(JSON.stringify(result, null, 2));
-await writeFile(new URL('./report.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+});
+for (const kind of kinds) {
+  for (const learners of sizes[kind]) {
+    const r = await measure(kind, learners);
+    console.log(JSON.stringify(r));
+    results.push(r);
+    await save();
+  }
+}
+console.log(JSON.stringify(summary(), null, 2));

@@ -1,3 +1,4 @@
+import enAccounts from './en/accounts.json';
 import enAssessment from './en/assessment.json';
 import enCertification from './en/certification.json';
 import enDashboard from './en/dashboard.json';
@@ -5,6 +6,7 @@ import enQuiz from './en/quiz.json';
 import enSearch from './en/search.json';
 import enTracking from './en/tracking.json';
 import enUi from './en/ui.json';
+import frAccounts from './fr/accounts.json';
 import frAssessment from './fr/assessment.json';
 import frCertification from './fr/certification.json';
 import frDashboard from './fr/dashboard.json';
@@ -70,6 +72,7 @@ export function localePath(lang: Lang, path = ''): string {
 
 /** The strings an island needs, by namespace: islands get them as props, never import them all. */
 const islandStrings = {
+  accounts: { en: enAccounts, fr: frAccounts },
   assessment: { en: enAssessment, fr: frAssessment },
   certification: { en: enCertification, fr: frCertification },
   dashboard: { en: enDashboard, fr: frDashboard },

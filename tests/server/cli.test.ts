@@ -86,7 +86,7 @@ describe('staff command', () => {
     expect((await runCli(['disable', '--name', 'dpo-cli'], env(), 'staff')).code).toBe(0);
     expect((await runCli(['list'], env(), 'staff')).stdout).toContain('dpo-cli\tdpo\tdisabled');
     expect((await runCli(['disable', '--name', 'dpo-cli'], env(), 'staff')).code).toBe(1);
-    const role = await runCli(['create', '--name', 'x', '--role', 'admin'], env(), 'staff');
+    const role = await runCli(['create', '--name', 'x', '--role', 'root'], env(), 'staff');
     expect(role.code).toBe(2);
     expect(role.stderr).toContain('Usage');
   }, 120_000);
@@ -121,8 +121,9 @@ describe('staff command', () => {
       expect((await runCli(['revoke', key], env())).code).toBe(0);
       expect((await statement(basic)).status).toBe(401);
 
+      // The first administrator is made this way, while the service runs.
       const staff = await runCli(
-        ['create', '--name', 'trainer-live', '--role', 'trainer', '--json'],
+        ['create', '--name', 'admin-live', '--role', 'admin', '--json'],
         env(),
         'staff',
       );
@@ -131,9 +132,27 @@ describe('staff command', () => {
       const login = await fetch(`${service.url}/api/staff/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: 'trainer-live', password }),
+        body: JSON.stringify({ name: 'admin-live', password }),
       });
       expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const accounts = await fetch(`${service.url}/api/staff/accounts`, { headers: { cookie } });
+      expect(accounts.status).toBe(200);
+      const listed = (await accounts.json()) as { accounts: { name: string; role: string }[] };
+      expect(listed.accounts).toContainEqual(
+        expect.objectContaining({ name: 'admin-live', role: 'admin' }),
+      );
+      // A change made in the browser is logged through the service's logger.
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const made = await fetch(`${service.url}/api/staff/accounts`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'trainer-live', role: 'trainer' }),
+      });
+      expect(made.status).toBe(201);
+      await expect
+        .poll(() => service.output())
+        .toContain('staff account create: trainer-live (trainer) by admin-live');
       // The service ran each command and said so in its log.
       expect(service.output()).toContain('Operator command: staff create (exit 0)');
     } finally {

@@ -91,7 +91,9 @@ describe.each(databases)('migrations on the $name database', (database) => {
       'own-keys',
       'store-statements',
     ]);
-    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([1, 2, 3, 5]);
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual(
+      (await readMigrations(PLATFORM_MIGRATIONS)).map((m) => m.version),
+    );
     expect(await migrate(opened.db, 'lrs', LRS_MIGRATIONS)).toEqual({ applied: [], functions: [] });
     expect(await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).toEqual({
       applied: [],

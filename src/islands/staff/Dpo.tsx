@@ -3,7 +3,9 @@ import { BarChart } from './BarChart.tsx';
 import { StaffGate } from './StaffGate.tsx';
 import { format } from '../../i18n/format.ts';
 import { api, percent, when, type DashboardStrings } from './api.ts';
+import type { AccountStrings } from './Admin.tsx';
 import { StaffTable } from './StaffTable.tsx';
+import { CohortByCode } from './CohortGlance.tsx';
 import './staff.css';
 import {
   deviceReported as deviceReportedEn,
@@ -24,6 +26,8 @@ import type {
 export interface Props {
   lang: 'en' | 'fr';
   t: DashboardStrings;
+  /** The learner list's paging and status strings. */
+  a: AccountStrings;
   /** Track ids and their titles in the page's language. */
   tracks: Record<string, string>;
   /** Learner roles and their labels. */
@@ -35,6 +39,9 @@ export interface Props {
 const GROUPS = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
 type Group = (typeof GROUPS)[number];
 const TEXT_FILTERS = ['mission', 'country', 'unit', 'cohort'] as const;
+const STATUSES = ['certified', 'expired', 'not-certified'] as const;
+/** Learners per page of the list; the server pages, so the list works at any size. */
+const PAGE_SIZE = 50;
 
 interface Completion {
   groupBy: Group;
@@ -52,7 +59,10 @@ interface Data {
   completion: Completion;
   byCountry: Completion;
   months: { month: string; certified: number }[];
-  learners: { total: number; learners: ReportLearner[] };
+}
+interface LearnerPage {
+  total: number;
+  learners: ReportLearner[];
 }
 
 type Filters = Record<string, string>;
@@ -65,7 +75,7 @@ const query = (filters: Filters, extra: Record<string, string> = {}) => {
   return s === '' ? '' : `?${s}`;
 };
 
-function Dashboard({ lang, t, tracks, roles, modules }: Props) {
+function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
   // Module completions and knowledge-check scores come from the learner's own device.
   const reported = lang === 'fr' ? deviceReportedFr : deviceReportedEn;
   const reportedShort = lang === 'fr' ? deviceReportedShortFr : deviceReportedShortEn;
@@ -81,6 +91,32 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
   const [detailFailed, setDetailFailed] = useState(false);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [learners, setLearners] = useState<LearnerPage | 'loading' | 'failed'>('loading');
+  const listHeading = useRef<HTMLHeadingElement>(null);
+
+  // The learner list pages on its own, so turning a page reloads only the page.
+  useEffect(() => {
+    let live = true;
+    setLearners('loading');
+    api<LearnerPage>(
+      `/api/reports/learners${query(applied, { limit: String(PAGE_SIZE), offset: String(offset) })}`,
+    ).then(
+      (page) => {
+        if (live) setLearners(page);
+      },
+      () => {
+        if (live) setLearners('failed');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [applied, offset]);
+  const turn = (to: number) => {
+    setOffset(to);
+    listHeading.current?.focus();
+  };
 
   useEffect(() => {
     setData('loading');
@@ -89,10 +125,9 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
       api<Completion>(`/api/reports/completion${query(applied, { groupBy })}`),
       api<Completion>(`/api/reports/completion${query(applied, { groupBy: 'country' })}`),
       api<{ months: Data['months'] }>(`/api/reports/certified-over-time${query(applied)}`),
-      api<Data['learners']>(`/api/reports/learners${query(applied, { limit: '100' })}`),
     ]).then(
-      ([completion, byCountry, over, learners]) => {
-        if (live) setData({ completion, byCountry, months: over.months, learners });
+      ([completion, byCountry, over]) => {
+        if (live) setData({ completion, byCountry, months: over.months });
       },
       () => {
         if (live) setData('failed');
@@ -162,12 +197,18 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
         onSubmit={(e) => {
           e.preventDefault();
           setApplied({ ...draft });
+          setOffset(0);
         }}
       >
         <fieldset class="staff-filters">
           <legend>{t.filters}</legend>
           {TEXT_FILTERS.map((k) => field(k, t[k]))}
           {select('role', t.role, roles)}
+          {select(
+            'status',
+            a.certStatus,
+            Object.fromEntries(STATUSES.map((k) => [k, a[`status.${k}`]])),
+          )}
           {select('track', t.track, tracks)}
           {field('from', t.from, 'date')}
           {field('to', t.to, 'date')}
@@ -183,6 +224,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
             onClick={() => {
               setDraft({});
               setApplied({});
+              setOffset(0);
             }}
           >
             {t.reset}
@@ -277,11 +319,35 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               t={t}
             />
           </div>
+        </>
+      )}
+      <h2 id="learner-list" tabIndex={-1} ref={listHeading}>
+        {t.learnersCaption.replace(/ \(.*\)/, '')}
+      </h2>
+      <div aria-live="polite" aria-busy={learners === 'loading' ? 'true' : 'false'}>
+        {learners === 'loading' ? (
+          <p>{t.loading}</p>
+        ) : learners === 'failed' ? (
+          <p role="alert">{t.loadFailed}</p>
+        ) : (
+          <p data-testid="learners-range">
+            {learners.total === 0
+              ? a.pageNone
+              : format(a.pageOf, {
+                  from: offset + 1,
+                  to: offset + learners.learners.length,
+                  total: learners.total,
+                })}
+          </p>
+        )}
+      </div>
+      {typeof learners === 'object' && learners.learners.length > 0 && (
+        <>
           <StaffTable
             region={t.learnersCaption.replace(/ \(.*\)/, '')}
             caption={format(t.learnersCaption, {
-              shown: data.learners.learners.length,
-              total: data.learners.total,
+              shown: learners.learners.length,
+              total: learners.total,
             })}
             columns={[
               t.name,
@@ -296,7 +362,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
             ]}
             testId="learners-table"
           >
-            {data.learners.learners.map((l) => (
+            {learners.learners.map((l) => (
               <tr key={l.learnerId} data-learner-id={l.learnerId}>
                 <th scope="row">{l.name}</th>
                 <td>{l.serviceNumber}</td>
@@ -321,6 +387,28 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
               </tr>
             ))}
           </StaffTable>
+          <nav class="staff-actions" aria-label={a.pagingLabel}>
+            <button
+              type="button"
+              class="staff-button staff-button--secondary"
+              disabled={offset === 0}
+              onClick={() => {
+                turn(Math.max(0, offset - PAGE_SIZE));
+              }}
+            >
+              {a.previousPage}
+            </button>
+            <button
+              type="button"
+              class="staff-button staff-button--secondary"
+              disabled={offset + PAGE_SIZE >= learners.total}
+              onClick={() => {
+                turn(offset + PAGE_SIZE);
+              }}
+            >
+              {a.nextPage}
+            </button>
+          </nav>
         </>
       )}
       <div role="alert">{detailFailed && <p>{t.loadFailed}</p>}</div>
@@ -399,6 +487,7 @@ function Dashboard({ lang, t, tracks, roles, modules }: Props) {
           </button>
         </section>
       )}
+      <CohortByCode lang={lang} t={t} a={a} modules={modules} />
     </div>
   );
 }

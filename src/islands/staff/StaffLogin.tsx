@@ -47,7 +47,9 @@ export default function StaffLogin({ lang, t }: Props) {
     return (
       <p role="status">
         {format(t.signedInAs, { name: session.name, role: t[`role.${session.role}`] })}{' '}
-        <a href={home(session.role)}>{session.role === 'dpo' ? t.goDpo : t.goTrainer}</a>
+        <a href={home(session.role)}>
+          {{ admin: t.goAdmin, dpo: t.goDpo, trainer: t.goTrainer }[session.role]}
+        </a>
       </p>
     );
   }

@@ -1,14 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffGate } from './StaffGate.tsx';
 import { format } from '../../i18n/format.ts';
-import { api, HttpError, percent, when, type DashboardStrings, type StaffSession } from './api.ts';
+import { api, HttpError, when, type DashboardStrings, type StaffSession } from './api.ts';
 import { StaffTable } from './StaffTable.tsx';
+import type { AccountStrings } from './Admin.tsx';
+import { CohortGlance, type CohortView } from './CohortGlance.tsx';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
 export interface Props {
   lang: 'en' | 'fr';
   t: DashboardStrings;
+  /** The cohort view's strings. */
+  a: AccountStrings;
   /** Track ids and their titles in the page's language. */
   tracks: Record<string, string>;
   /** Module ids and their titles. */
@@ -22,33 +26,20 @@ interface Cohort {
   createdAt: string;
   learners: number;
 }
-interface CohortView {
-  code: string;
-  name: string;
-  track: string;
-  modules: string[];
-  learners: {
-    learnerId: string;
-    name: string;
-    started: boolean;
-    certified: boolean;
-    certificateCode: string | null;
-    modules: { module: string; completedAt: string | null; score: number | null }[];
-  }[];
-}
-
 const REFRESH_MS = 30_000;
 
 function Live({
   code,
   lang,
   t,
+  a,
   modules,
   csrf,
 }: {
   code: string;
   lang: Props['lang'];
   t: DashboardStrings;
+  a: AccountStrings;
   modules: Props['modules'];
   csrf: string;
 }) {
@@ -81,7 +72,7 @@ function Live({
   const heading = useRef<HTMLHeadingElement>(null);
 
   const load = () => {
-    api<CohortView>(`/api/cohorts/${encodeURIComponent(code)}`).then(
+    api<CohortView>(`/api/cohorts/${encodeURIComponent(code)}?lang=${lang}`).then(
       (v) => {
         setView(v);
         setFailed(false);
@@ -141,56 +132,35 @@ function Live({
           <p>{format(t.signInCodeFailed, { name: signIn.name })}</p>
         )}
       </div>
-      {view !== null && view.learners.length === 0 && <p>{t.noLearners}</p>}
-      {view !== null && view.learners.length > 0 && (
-        <StaffTable
-          region={format(t.cohortTableLabel, { name: view.name, code: view.code })}
-          caption={format(t.cohortTitle, { name: view.name, code: view.code })}
-          columns={[
-            t.learner,
-            t.started,
-            ...view.modules.map((m) => modules[m] ?? m),
-            t.certified,
-            t.signInCode,
-          ]}
-        >
-          {view.learners.map((l) => (
-            <tr key={l.learnerId} data-learner-id={l.learnerId}>
-              <th scope="row">{l.name}</th>
-              <td>{l.started ? t.yes : t.no}</td>
-              {view.modules.map((m) => {
-                const p = l.modules.find((x) => x.module === m);
-                const status = p?.completedAt ? t.done : l.started ? t.notDone : t.notStarted;
-                return (
-                  <td key={m}>
-                    {p?.score === null || p?.score === undefined
-                      ? status
-                      : format(t.moduleScore, { status, score: percent(p.score, lang) })}
-                  </td>
-                );
-              })}
-              <td>{l.certified ? `${t.yes} (${l.certificateCode ?? ''})` : t.no}</td>
-              <td>
-                <button
-                  type="button"
-                  class="staff-button"
-                  aria-label={format(t.signInCodeFor, { name: l.name })}
-                  onClick={() => {
-                    giveCode(l.learnerId, l.name);
-                  }}
-                >
-                  {t.signInCode}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </StaffTable>
+      {view !== null && (
+        <CohortGlance
+          view={view}
+          lang={lang}
+          t={t}
+          a={a}
+          modules={modules}
+          extra={{
+            header: t.signInCode,
+            cell: (l) => (
+              <button
+                type="button"
+                class="staff-button"
+                aria-label={format(t.signInCodeFor, { name: l.name })}
+                onClick={() => {
+                  giveCode(l.learnerId, l.name);
+                }}
+              >
+                {t.signInCode}
+              </button>
+            ),
+          }}
+        />
       )}
     </section>
   );
 }
 
-function Cohorts({ session, lang, t, tracks, modules }: Props & { session: StaffSession }) {
+function Cohorts({ session, lang, t, a, tracks, modules }: Props & { session: StaffSession }) {
   const [list, setList] = useState<Cohort[] | null>(null);
   const [name, setName] = useState('');
   const [track, setTrack] = useState(Object.keys(tracks)[0] ?? '');
@@ -333,7 +303,15 @@ function Cohorts({ session, lang, t, tracks, modules }: Props & { session: Staff
         )}
       </div>
       {open !== null && (
-        <Live key={open} code={open} lang={lang} t={t} modules={modules} csrf={session.csrfToken} />
+        <Live
+          key={open}
+          code={open}
+          lang={lang}
+          t={t}
+          a={a}
+          modules={modules}
+          csrf={session.csrfToken}
+        />
       )}
     </div>
   );

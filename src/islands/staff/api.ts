@@ -6,16 +6,19 @@ export type DashboardStrings = typeof strings;
 /** Who is signed in, and the token that every change must carry. */
 export interface StaffSession {
   name: string;
-  role: 'dpo' | 'trainer';
+  role: 'admin' | 'dpo' | 'trainer';
   csrfToken: string;
 }
 
 /** A failed API call, with its HTTP status (0 when the network failed). */
 export class HttpError extends Error {
   readonly status: number;
-  constructor(status: number) {
+  /** The error's JSON body ({ error, code, message }), when it had one. */
+  readonly body: unknown;
+  constructor(status: number, body?: unknown) {
     super(`HTTP ${String(status)}`);
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -38,7 +41,7 @@ export async function api<T>(
   } catch {
     throw new HttpError(0);
   }
-  if (!res.ok) throw new HttpError(res.status);
+  if (!res.ok) throw new HttpError(res.status, await res.json().catch(() => undefined));
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 

@@ -10,7 +10,7 @@ import { databaseOf } from '../lrs/store/open-store.ts';
 import type { Store } from '../lrs/store/types.ts';
 import type { Json } from '../lrs/xapi/types.ts';
 import { isObject } from '../lrs/xapi/validate.ts';
-import { createStaffUser, STAFF_ROLES } from '../platform/staff/accounts.ts';
+import { createStaffUser, OPERATOR, STAFF_ROLES } from '../platform/staff/accounts.ts';
 import { generatePassword } from '../platform/staff/passwords.ts';
 import type { PlatformStore } from '../platform/store/platform-store.ts';
 
@@ -55,11 +55,12 @@ The store is chosen like the service: DATABASE_URL, else DATA_DIR (default ./dat
 service runs on that data folder, the command is carried out by the service.`;
 
 export const STAFF_USAGE = `Usage:
-  npm run staff -- create --name NAME --role dpo|trainer [--password-stdin]
+  npm run staff -- create --name NAME --role admin|dpo|trainer [--password-stdin]
   npm run staff -- list [--json]
   npm run staff -- disable --name NAME
-Without --password-stdin a random password is generated and printed once. While the service
-runs on the data folder, the command is carried out by the service.`;
+Without --password-stdin a random password is generated and printed once. An admin account
+manages the others in the browser (/en/staff/admin/). Every change is written to the staff audit.
+While the service runs on the data folder, the command is carried out by the service.`;
 
 export const BACKUP_USAGE = `Usage:
   npm run backup -- FILE             (also: npm run export -- FILE)
@@ -231,9 +232,11 @@ async function staff(
     else for (const u of users) io.log(`${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}`);
     return 0;
   }
-  const done = await accounts.disableUser(values.name ?? '');
-  io.log(done ? `Disabled "${values.name ?? ''}".` : 'No such active account.');
-  return done ? 0 : 1;
+  const change = await accounts.disableUser({ name: values.name ?? '' }, OPERATOR);
+  if (change === 'done') io.log(`Disabled "${values.name ?? ''}".`);
+  else if (change === 'last-admin') io.error('The last active admin account cannot be disabled.');
+  else io.log('No such active account.');
+  return change === 'done' ? 0 : 1;
 }
 
 async function backup(argv: string[], ctx: OperatorContext, io: Io): Promise<number> {

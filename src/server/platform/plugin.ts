@@ -19,6 +19,7 @@ import { findSession } from './staff/accounts.ts';
 import type { PlatformStore } from './store/platform-store.ts';
 import { staffGuard } from './staff/guard.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { adminRoutes } from './staff/admin-routes.ts';
 
 /** Options of the platform plugin. */
 export interface PlatformPluginOptions {
@@ -93,6 +94,7 @@ export async function platformPlugin(
     requireStaff,
     limits: { perAddress: limits.staffLoginPerAddress, perName: limits.staffLoginPerName },
   });
+  await app.register(adminRoutes, { staff: platform.staff, requireStaff });
   await app.register(certificationRoutes, { svc, auth });
   await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
   await app.register(reportRoutes, { reports, requireStaff });

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
-import { isRecord, queryParams } from '../../http/params.ts';
+import { isRecord, langParam, queryParams } from '../../http/params.ts';
+import { toCsv } from '../reports/csv.ts';
 import { newCohortCode } from '../certification/codes.ts';
 import type { Reports } from '../reports/reports.ts';
 import type { RequireStaff } from '../staff/guard.ts';
@@ -36,8 +37,10 @@ const summary = (c: Cohort, learners: number) => ({
  * (learners give it when they enrol or join; it admits at most `seats` learners, default 40, at
  * most 200); GET /api/cohorts lists the trainer's own with their seats and learner counts;
  * PATCH /api/cohorts/:code { seats?, closed? } changes the seats or closes the cohort to new
- * members (its trainer only); GET /api/cohorts/:code shows who took the seats and each learner's
- * progress through the track's modules (to the trainer who owns it, and to the DPO).
+ * members (its trainer only); GET /api/cohorts/:code shows the cohort at a glance (who took the
+ * seats; each learner's modules, knowledge checks, graded attempts and outcomes not yet met; the
+ * weakest outcomes), as CSV at /api/cohorts/:code/learners.csv, to the trainer who owns it and to
+ * the DPO.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function cohortRoutes(
@@ -101,8 +104,8 @@ export async function cohortRoutes(
     return summary(updated, (await cohorts.seatsTaken(code)).length);
   });
 
-  app.get<{ Params: { code: string } }>('/api/cohorts/:code', async (request) => {
-    queryParams(request, []);
+  // The cohort of a request: the trainer who made it and the DPO see it; others get 404.
+  const cohortOf = async (request: FastifyRequest<{ Params: { code: string } }>) => {
     const session = await requireStaff(request, ['trainer', 'dpo']);
     const code = request.params.code.toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9-]{0,39}$/.test(code)) throw notFound('no such cohort');
@@ -113,12 +116,71 @@ export async function cohortRoutes(
     ) {
       throw notFound('no such cohort');
     }
-    const taken = await cohorts.seatsTaken(code);
+    return cohort;
+  };
+
+  app.get<{ Params: { code: string } }>('/api/cohorts/:code', async (request) => {
+    const params = queryParams(request, ['lang']);
+    const lang = langParam(params.lang);
+    const cohort = await cohortOf(request);
+    const glance = await reports.cohortGlance(cohort.code, cohort.trackId, lang);
+    const taken = await cohorts.seatsTaken(cohort.code);
     return {
       ...summary(cohort, taken.length),
       seatsTaken: taken,
       modules: reports.requiredModules(cohort.trackId),
-      learners: await reports.cohortLearners(code, cohort.trackId),
+      learners: glance.learners,
+      weakest: glance.weakest,
     };
   });
+
+  app.get<{ Params: { code: string } }>(
+    '/api/cohorts/:code/learners.csv',
+    async (request, reply) => {
+      const params = queryParams(request, ['lang']);
+      const lang = langParam(params.lang);
+      const cohort = await cohortOf(request);
+      const modules = reports.requiredModules(cohort.trackId);
+      const { learners } = await reports.cohortGlance(cohort.code, cohort.trackId, lang);
+      const csv = toCsv(
+        [
+          'learner_id',
+          'name',
+          'started',
+          'modules_done',
+          'modules_required',
+          'checks_done',
+          ...modules.flatMap((m) => [`${m}_completed_at`, `${m}_check_score`]),
+          'attempts',
+          'passed',
+          'best_score',
+          'outcomes_not_met',
+          'certificate_code',
+        ],
+        learners.map((l) => [
+          l.learnerId,
+          l.name,
+          l.started,
+          l.modulesDone,
+          modules.length,
+          l.checksDone,
+          ...modules.flatMap((m) => {
+            const p = l.modules.find((x) => x.module === m);
+            return [p?.completedAt ?? null, p?.score ?? null];
+          }),
+          l.attempts,
+          l.passed,
+          l.bestScore,
+          l.outcomesNotMet === null
+            ? null
+            : l.outcomesNotMet.map((o) => `${o.module}#${o.outcome}`).join(' '),
+          l.certificateCode,
+        ]),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="cohort-${cohort.code}.csv"`)
+        .send(csv);
+    },
+  );
 }

@@ -7,7 +7,42 @@ import type { GroupBy, ReportFilters } from '../store/report-queries.ts';
 
 export type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
 
-export { GROUP_BY, type GroupBy, type ReportFilters } from '../store/report-queries.ts';
+/** A learning outcome, with its text in the asked language. */
+export interface GlanceOutcome {
+  module: string;
+  outcome: string;
+  text: string;
+}
+
+/** A cohort at a glance (GET /api/cohorts/:code). */
+export interface CohortGlance {
+  learners: {
+    learnerId: string;
+    name: string;
+    started: boolean;
+    certified: boolean;
+    certificateCode: string | null;
+    modules: ModuleProgress[];
+    modulesDone: number;
+    /** Required modules whose knowledge check has a score. */
+    checksDone: number;
+    /** Graded assessment attempts on the cohort's track. */
+    attempts: number;
+    passed: boolean;
+    bestScore: number | null;
+    /** Outcomes not met in any graded attempt; null before the first. */
+    outcomesNotMet: GlanceOutcome[] | null;
+  }[];
+  /** At most five outcomes some assessed learners have not met, the least met first. */
+  weakest: (GlanceOutcome & { met: number; assessed: number })[];
+}
+
+export {
+  CERTIFICATION_STATUSES,
+  GROUP_BY,
+  type GroupBy,
+  type ReportFilters,
+} from '../store/report-queries.ts';
 
 /**
  * The DPO reports. Learners, cohorts, attempts and certificates come from the platform's tables;
@@ -122,12 +157,94 @@ export class Reports {
     ]);
     return learners.map((l) => ({
       learnerId: l.learnerId,
+      agentIfi: l.agentIfi,
       name: l.name,
       started: started.has(l.agentIfi),
       certified: l.certificate !== null,
       certificateCode: l.certificate === null ? null : groupCode(l.certificate.code),
       modules: modules.get(l.agentIfi) ?? [],
     }));
+  }
+
+  /**
+   * A cohort at a glance, for its trainer and the DPO: per learner the modules done, the
+   * knowledge checks with a score, the graded attempts (from the platform's attempts table) and
+   * the learning outcomes not yet met in any of them; and the cohort's weakest outcomes, by the
+   * share of learners who have met them among those assessed on them.
+   */
+  async cohortGlance(cohort: string, trackId: string, lang: string): Promise<CohortGlance> {
+    const [learners, attempts] = await Promise.all([
+      this.cohortLearners(cohort, trackId),
+      this.#svc.platform.reports.cohortAttempts(cohort, trackId),
+    ]);
+    const track = this.#svc.track(trackId);
+    const outcomeOf = (module: string, outcome: string): GlanceOutcome => {
+      const bank = track?.modules.find((m) => m.module === module);
+      const texts = bank?.outcomes[lang] ?? bank?.outcomes.en ?? [];
+      return {
+        module,
+        outcome,
+        text: texts.find((o) => o.id === outcome)?.text ?? outcome,
+      };
+    };
+    // Per learner: their attempts, and per outcome whether they ever met it.
+    const byLearner = new Map<string, { attempts: typeof attempts; met: Map<string, boolean> }>();
+    for (const a of attempts) {
+      let mine = byLearner.get(a.learnerIfi);
+      if (mine === undefined) {
+        mine = { attempts: [], met: new Map() };
+        byLearner.set(a.learnerIfi, mine);
+      }
+      mine.attempts.push(a);
+      for (const o of a.outcomes) {
+        const key = `${o.module}\u0000${o.outcome}`;
+        mine.met.set(key, (mine.met.get(key) ?? false) || o.met);
+      }
+    }
+    const tally = new Map<string, { met: number; assessed: number }>();
+    for (const { met } of byLearner.values()) {
+      for (const [key, ok] of met) {
+        const t = tally.get(key) ?? { met: 0, assessed: 0 };
+        t.assessed += 1;
+        if (ok) t.met += 1;
+        tally.set(key, t);
+      }
+    }
+    const split = (key: string): [string, string] => {
+      const [module = '', outcome = ''] = key.split('\u0000');
+      return [module, outcome];
+    };
+    const weakest = [...tally.entries()]
+      .filter(([, t]) => t.met < t.assessed)
+      .sort(([ka, a], [kb, b]) => a.met / a.assessed - b.met / b.assessed || ka.localeCompare(kb))
+      .slice(0, 5)
+      .map(([key, t]) => ({ ...outcomeOf(...split(key)), met: t.met, assessed: t.assessed }));
+    return {
+      learners: learners.map((l) => {
+        const mine = byLearner.get(l.agentIfi);
+        const graded = mine?.attempts ?? [];
+        return {
+          learnerId: l.learnerId,
+          name: l.name,
+          started: l.started,
+          certified: l.certified,
+          certificateCode: l.certificateCode,
+          modules: l.modules,
+          modulesDone: l.modules.filter((m) => m.completedAt !== null).length,
+          checksDone: l.modules.filter((m) => m.score !== null).length,
+          attempts: graded.length,
+          passed: graded.some((a) => a.passed),
+          bestScore: graded.length === 0 ? null : Math.max(...graded.map((a) => a.scaled)),
+          outcomesNotMet:
+            mine === undefined
+              ? null
+              : [...mine.met.entries()]
+                  .filter(([, ok]) => !ok)
+                  .map(([k]) => outcomeOf(...split(k))),
+        };
+      }),
+      weakest,
+    };
   }
 
   /** Certificates issued per month to the matching learners (valid or since expired). */

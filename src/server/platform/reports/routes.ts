@@ -3,7 +3,13 @@ import { badRequest, notFound } from '../../http/errors.ts';
 import { dateParam, queryParams } from '../../http/params.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { toCsv } from './csv.ts';
-import { GROUP_BY, type GroupBy, type ReportFilters, type Reports } from './reports.ts';
+import {
+  CERTIFICATION_STATUSES,
+  GROUP_BY,
+  type GroupBy,
+  type ReportFilters,
+  type Reports,
+} from './reports.ts';
 
 /** Options of the DPO report routes. */
 export interface ReportRouteOptions {
@@ -22,6 +28,7 @@ export const FILTER_KEYS = [
   'from',
   'to',
   'q',
+  'status',
 ] as const;
 
 /** Report filters from query parameters; an unknown track is a 404, a bad date a 400. */
@@ -29,8 +36,15 @@ export function filtersOf(params: Record<string, string>, reports: Reports): Rep
   const filters: ReportFilters = {};
   for (const key of FILTER_KEYS) {
     const value = params[key];
-    if (value === undefined || key === 'from' || key === 'to') continue;
+    if (value === undefined || key === 'from' || key === 'to' || key === 'status') continue;
     filters[key] = value;
+  }
+  if (params.status !== undefined) {
+    const status = CERTIFICATION_STATUSES.find((s) => s === params.status);
+    if (status === undefined) {
+      throw badRequest(`status: one of ${CERTIFICATION_STATUSES.join(', ')}`);
+    }
+    filters.status = status;
   }
   if (filters.track !== undefined && !reports.hasTrack(filters.track)) {
     throw notFound('no such certification track');

@@ -1,11 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Staff, StaffRole, StaffSession, StaffUser } from '../store/staff.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import type {
+  AccountChange,
+  AuditActor,
+  Staff,
+  StaffRole,
+  StaffSession,
+  StaffUser,
+} from '../store/staff.ts';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 
-export type { StaffRole, StaffSession, StaffUser } from '../store/staff.ts';
+export type {
+  AccountChange,
+  AuditActor,
+  AuditEntry,
+  StaffAccount,
+  StaffRole,
+  StaffSession,
+  StaffUser,
+} from '../store/staff.ts';
 
-/** The staff roles: DPO reporting and trainers. */
-export const STAFF_ROLES: readonly StaffRole[] = ['dpo', 'trainer'];
+/** The staff roles: account administrators, DPO reporting and trainers. */
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'dpo', 'trainer'];
+
+/** The actor of changes made with the operator's command (`npm run staff`). */
+export const OPERATOR: AuditActor = { id: null, name: 'operator' };
 
 /** How long a session lasts without signing in again: 8 hours, one working day. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -15,22 +33,39 @@ let dummyHash: Promise<string> | undefined;
 
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Creates a staff account; throws if the name is taken or a field is wrong. */
+/** Creates a staff account and audits it; throws if the name is taken or a field is wrong. */
 export async function createStaffUser(
   staff: Staff,
   name: string,
   role: StaffRole,
   password: string,
+  actor: AuditActor = OPERATOR,
 ): Promise<StaffUser> {
   const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > 80) throw new Error('name: 1 to 80 characters');
+  if (trimmed === '' || trimmed.length > 80 || /\p{Cc}/u.test(trimmed)) {
+    throw new Error('name: 1 to 80 characters, no control characters');
+  }
   if (!STAFF_ROLES.includes(role)) throw new Error(`role: one of ${STAFF_ROLES.join(', ')}`);
   if (password.length < 12) throw new Error('password: at least 12 characters');
   const user: StaffUser = { id: `s-${randomBytes(9).toString('base64url')}`, name: trimmed, role };
-  if (!(await staff.createUser(user, await hashPassword(password)))) {
+  if (!(await staff.createUser(user, await hashPassword(password), actor))) {
     throw new Error(`a staff account named "${trimmed}" already exists`);
   }
   return user;
+}
+
+/**
+ * Gives an account a new generated password, shown once: its sessions end in the same
+ * transaction, so the old password and every session opened with it stop working at once.
+ */
+export async function resetStaffPassword(
+  staff: Staff,
+  id: string,
+  actor: AuditActor,
+): Promise<{ change: AccountChange; password?: string }> {
+  const password = generatePassword();
+  const change = await staff.resetPassword(id, await hashPassword(password), actor);
+  return change === 'done' ? { change, password } : { change };
 }
 
 /** Checks a name and password; the user when they match an active account, else null. */

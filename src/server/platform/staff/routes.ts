@@ -3,7 +3,13 @@ import { badRequest, unauthorized } from '../../http/errors.ts';
 import { isPlainText } from '../../http/params.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { Staff } from '../store/staff.ts';
-import { checkPassword, closeSession, openSession, SESSION_TTL_MS } from './accounts.ts';
+import {
+  checkPassword,
+  closeSession,
+  openSession,
+  SESSION_TTL_MS,
+  STAFF_ROLES,
+} from './accounts.ts';
 import { isHttps, readCookie, sessionCookieName, type RequireStaff } from './guard.ts';
 
 /** Options of the staff sign-in routes. */
@@ -78,7 +84,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
   });
 
   app.get('/api/staff/session', async (request) => {
-    const session = await requireStaff(request, ['dpo', 'trainer']);
+    const session = await requireStaff(request, STAFF_ROLES);
     return {
       name: session.user.name,
       role: session.user.role,
@@ -88,7 +94,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
   });
 
   app.post('/api/staff/logout', async (request, reply) => {
-    await requireStaff(request, ['dpo', 'trainer']);
+    await requireStaff(request, STAFF_ROLES);
     const secure = isHttps(request);
     const token = readCookie(request, sessionCookieName(secure));
     if (token !== undefined) await closeSession(staff, token);

@@ -22,7 +22,29 @@ export interface ReportFilters {
   to?: string;
   /** Part of a learner's name or service number. */
   q?: string;
+  /** Certification status on the learner's own track. */
+  status?: CertificationStatus;
 }
+
+/**
+ * A learner's certification status on their own track: holds an unexpired certificate, held one
+ * that has expired (and holds none now), or never held one.
+ */
+export const CERTIFICATION_STATUSES = ['certified', 'expired', 'not-certified'] as const;
+
+/** One of CERTIFICATION_STATUSES. */
+export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
+
+// Whether learner `l` has a certificate for their own track (unexpired only, or any).
+const HAS_CERTIFICATE = (valid: boolean) =>
+  `EXISTS (SELECT 1 FROM certificates c WHERE c.learner_ifi = l.agent_ifi
+     AND c.track_id = l.track_id${valid ? ' AND c.expires_at > now()' : ''})`;
+
+const STATUS_WHERE: Record<CertificationStatus, string> = {
+  certified: HAS_CERTIFICATE(true),
+  expired: `NOT ${HAS_CERTIFICATE(true)} AND ${HAS_CERTIFICATE(false)}`,
+  'not-certified': `NOT ${HAS_CERTIFICATE(false)}`,
+};
 
 /** A learner in a report, with their current certificate for their track. */
 export interface ReportedLearner extends ServiceRecord {
@@ -32,6 +54,14 @@ export interface ReportedLearner extends ServiceRecord {
   trackId: string | null;
   enrolledAt: string;
   certificate: { code: string; issuedAt: string; expiresAt: string } | null;
+}
+
+/** A graded attempt of a cohort's learner. */
+export interface CohortAttempt {
+  learnerIfi: string;
+  passed: boolean;
+  scaled: number;
+  outcomes: { module: string; outcome: string; met: boolean }[];
 }
 
 /** What the completion report needs of each learner. */
@@ -82,9 +112,11 @@ export class ReportQueries {
     if (filters.from !== undefined) where.push(`l.enrolled_at >= ${p(filters.from)}::timestamptz`);
     if (filters.to !== undefined) where.push(`l.enrolled_at < ${p(filters.to)}::timestamptz`);
     if (filters.q !== undefined) {
-      const like = p(`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(l.name ILIKE ${like} OR l.service_number ILIKE ${like})`);
+      // Case ignored by lowering both sides; LIKE's own wildcards in the text are escaped.
+      const like = p(`%${filters.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(lower(l.name) LIKE ${like} OR lower(l.service_number) LIKE ${like})`);
     }
+    if (filters.status !== undefined) where.push(STATUS_WHERE[filters.status]);
     return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   }
 
@@ -117,7 +149,12 @@ export class ReportQueries {
     }));
   }
 
-  /** The matching learners by name, at most `limit` from `offset`, and how many match in all. */
+  /**
+   * The matching learners by name, at most `limit` from `offset`, and how many match in all. The
+   * page is read in the learners_name index's order and each of its learners' current certificate
+   * is looked up alone (certificates_learner); the total is a count of its own, skipped when the
+   * first page holds every match.
+   */
   async learners(
     filters: ReportFilters,
     limit: number,
@@ -125,6 +162,7 @@ export class ReportQueries {
   ): Promise<{ total: number; learners: ReportedLearner[] }> {
     const params: unknown[] = [];
     const where = this.#where(filters, params);
+    const countParams = [...params];
     params.push(limit, offset);
     const rows = await this.#db.query<
       ServiceRecordRow & {
@@ -136,23 +174,34 @@ export class ReportQueries {
         code: string | null;
         issued_at: Date | string | null;
         expires_at: Date | string | null;
-        total: number;
       }
     >(
-      `WITH ${CURRENT_CERTIFICATES}
-       SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
-         l.role, l.cohort, l.track_id, l.enrolled_at, c.code, c.issued_at, c.expires_at,
-         (count(*) OVER ())::int AS total
-       FROM learners l
-       LEFT JOIN certs c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
-       ${where}
-       ORDER BY lower(l.name), l.learner_id
-       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      `SELECT l.learner_id, l.agent_ifi, l.name, l.service_number, l.mission, l.country, l.unit,
+           l.role, l.cohort, l.track_id, l.enrolled_at, c.code, c.issued_at, c.expires_at
+         FROM (
+           SELECT * FROM learners l ${where}
+           ORDER BY lower(l.name), l.learner_id
+           LIMIT $${params.length - 1} OFFSET $${params.length}
+         ) l
+         LEFT JOIN LATERAL (
+           SELECT code, issued_at, expires_at FROM certificates c
+           WHERE c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id AND c.expires_at > now()
+           ORDER BY c.issued_at DESC LIMIT 1
+         ) c ON true
+         ORDER BY lower(l.name), l.learner_id`,
       params,
     );
+    // A page that starts the list and is not full holds every match: no count needed.
+    const counted =
+      offset === 0 && rows.length < limit
+        ? [{ total: rows.length }]
+        : await this.#db.query<{ total: number }>(
+            `SELECT count(*)::int AS total FROM learners l ${where}`,
+            countParams,
+          );
     const iso = (v: Date | string): string => new Date(v).toISOString();
     return {
-      total: rows[0]?.total ?? 0,
+      total: counted[0]?.total ?? 0,
       learners: rows.map((r) => ({
         learnerId: r.learner_id,
         agentIfi: r.agent_ifi,
@@ -166,6 +215,31 @@ export class ReportQueries {
             : { code: r.code, issuedAt: iso(r.issued_at), expiresAt: iso(r.expires_at) },
       })),
     };
+  }
+
+  /**
+   * The graded attempts on a track of a cohort's learners, oldest first: who, passed, score and
+   * per learning outcome met or not.
+   */
+  async cohortAttempts(cohort: string, trackId: string): Promise<CohortAttempt[]> {
+    const rows = await this.#db.query<{
+      learner_ifi: string;
+      passed: boolean;
+      scaled: number;
+      outcomes: { module: string; outcome: string; met: boolean }[] | null;
+    }>(
+      `SELECT a.learner_ifi, a.passed, a.scaled, a.outcomes FROM attempts a
+       JOIN learners l ON l.agent_ifi = a.learner_ifi
+       WHERE l.cohort = $1 AND a.track_id = $2 AND a.passed IS NOT NULL
+       ORDER BY a.submitted_at, a.id`,
+      [cohort, trackId],
+    );
+    return rows.map((r) => ({
+      learnerIfi: r.learner_ifi,
+      passed: r.passed,
+      scaled: r.scaled,
+      outcomes: r.outcomes ?? [],
+    }));
   }
 
   /** Certificates issued per month (UTC) to the matching learners for their track, valid or not. */

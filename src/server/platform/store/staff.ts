@@ -1,7 +1,36 @@
-import type { SqlDatabase } from '../../db/sql-database.ts';
+import type { SqlClient, SqlDatabase } from '../../db/sql-database.ts';
 
-/** A staff role: DPO reporting, or trainer. */
-export type StaffRole = 'dpo' | 'trainer';
+/** A staff role: account administration, DPO reporting, or trainer. */
+export type StaffRole = 'admin' | 'dpo' | 'trainer';
+
+/** Who changed an account: a staff member (by id), or the operator's command line (id null). */
+export interface AuditActor {
+  id: string | null;
+  name: string;
+}
+
+/** A change made to a staff account. */
+export type AuditAction = 'create' | 'disable' | 'enable' | 'reset';
+
+/** One line of the audit of staff accounts: who did what to whom, and when. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  target: string;
+  targetRole: StaffRole;
+}
+
+/** A staff account as the administrators' list shows it (never its hash). */
+export interface StaffAccount extends StaffUser {
+  disabled: boolean;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+/** Why a change to an account was refused, or 'done'. */
+export type AccountChange = 'done' | 'missing' | 'self' | 'last-admin' | 'unchanged';
 
 /** A staff account, without its password hash. */
 export interface StaffUser {
@@ -25,35 +54,123 @@ export class Staff {
     this.#db = db;
   }
 
-  /** Creates an account; false if the name is taken. */
-  async createUser(user: StaffUser, passwordHash: string): Promise<boolean> {
-    const rows = await this.#db.query<{ id: string }>(
-      `INSERT INTO staff_users (id, name, role, password_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (name) DO NOTHING RETURNING id`,
-      [user.id, user.name, user.role, passwordHash],
-    );
-    return rows.length === 1;
+  /** Creates an account and audits it, in one transaction; false if the name is taken. */
+  async createUser(user: StaffUser, passwordHash: string, actor: AuditActor): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO staff_users (id, name, role, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO NOTHING RETURNING id`,
+        [user.id, user.name, user.role, passwordHash],
+      );
+      if (rows.length !== 1) return false;
+      await audit(tx, actor, 'create', user);
+      return true;
+    });
   }
 
   /** Every account (never its hash), by name. */
-  async listUsers(): Promise<(StaffUser & { disabled: boolean })[]> {
-    return this.#db.query<StaffUser & { disabled: boolean }>(
-      'SELECT id, name, role, disabled_at IS NOT NULL AS disabled FROM staff_users ORDER BY name',
-    );
+  async listUsers(): Promise<StaffAccount[]> {
+    const rows = await this.#db.query<{
+      id: string;
+      name: string;
+      role: StaffRole;
+      created_at: Date | string;
+      disabled_at: Date | string | null;
+    }>('SELECT id, name, role, created_at, disabled_at FROM staff_users ORDER BY lower(name), id');
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      disabled: r.disabled_at !== null,
+      createdAt: new Date(r.created_at).toISOString(),
+      disabledAt: r.disabled_at === null ? null : new Date(r.disabled_at).toISOString(),
+    }));
   }
 
-  /** Disables an account and ends its sessions; false if no such active account. */
-  async disableUser(name: string): Promise<boolean> {
+  /** An account by id or name (never its hash), or null. */
+  async user(by: { id: string } | { name: string }): Promise<StaffAccount | null> {
+    const users = await this.listUsers();
+    return users.find((u) => ('id' in by ? u.id === by.id : u.name === by.name)) ?? null;
+  }
+
+  /**
+   * Disables an account, ends its sessions and audits it, in one transaction. Refused for the
+   * actor's own account ('self') and for the last active administrator ('last-admin'); the
+   * active administrators' rows are locked first, so two administrators disabling each other at
+   * once cannot both succeed.
+   */
+  async disableUser(
+    by: { id: string } | { name: string },
+    actor: AuditActor,
+  ): Promise<AccountChange> {
     return this.#db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string }>(
-        `UPDATE staff_users SET disabled_at = now() WHERE name = $1 AND disabled_at IS NULL
-         RETURNING id`,
-        [name],
+      const admins = await tx.query<{ id: string }>(
+        `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL
+         ORDER BY id FOR UPDATE`,
       );
-      if (rows[0] === undefined) return false;
-      await tx.query('DELETE FROM staff_sessions WHERE user_id = $1', [rows[0].id]);
-      return true;
+      const target = await targetOf(tx, by);
+      if (target === null) return 'missing';
+      if (target.disabled) return 'unchanged';
+      if (actor.id !== null && actor.id === target.id) return 'self';
+      if (target.role === 'admin' && admins.every((a) => a.id === target.id)) return 'last-admin';
+      await tx.query('UPDATE staff_users SET disabled_at = now() WHERE id = $1', [target.id]);
+      await tx.query('DELETE FROM staff_sessions WHERE user_id = $1', [target.id]);
+      await audit(tx, actor, 'disable', target);
+      return 'done';
     });
+  }
+
+  /** Enables a disabled account (its password unchanged) and audits it. */
+  async enableUser(id: string, actor: AuditActor): Promise<AccountChange> {
+    return this.#db.transaction(async (tx) => {
+      const target = await targetOf(tx, { id });
+      if (target === null) return 'missing';
+      if (!target.disabled) return 'unchanged';
+      await tx.query('UPDATE staff_users SET disabled_at = NULL WHERE id = $1', [id]);
+      await audit(tx, actor, 'enable', target);
+      return 'done';
+    });
+  }
+
+  /**
+   * Sets a new password hash, ends every session of the account and audits it, in one
+   * transaction. Refused for the actor's own account ('self').
+   */
+  async resetPassword(id: string, passwordHash: string, actor: AuditActor): Promise<AccountChange> {
+    return this.#db.transaction(async (tx) => {
+      const target = await targetOf(tx, { id });
+      if (target === null) return 'missing';
+      if (actor.id !== null && actor.id === target.id) return 'self';
+      await tx.query('UPDATE staff_users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+      await tx.query('DELETE FROM staff_sessions WHERE user_id = $1', [id]);
+      await audit(tx, actor, 'reset', target);
+      return 'done';
+    });
+  }
+
+  /** The audit of account changes, newest first: at most `limit`, before the entry `before`. */
+  async auditLog(limit: number, before?: number): Promise<AuditEntry[]> {
+    const rows = await this.#db.query<{
+      id: string | number;
+      at: Date | string;
+      actor_name: string;
+      action: AuditAction;
+      target_name: string;
+      target_role: StaffRole;
+    }>(
+      `SELECT id, at, actor_name, action, target_name, target_role FROM staff_audit
+       WHERE ($2::bigint IS NULL OR id < $2::bigint)
+       ORDER BY id DESC LIMIT $1`,
+      [limit, before ?? null],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      actor: r.actor_name,
+      action: r.action,
+      target: r.target_name,
+      targetRole: r.target_role,
+    }));
   }
 
   /** An active account by name, with its password hash, to check a sign-in; or null. */
@@ -110,4 +227,31 @@ export class Staff {
   async closeSession(tokenHash: string): Promise<void> {
     await this.#db.query('DELETE FROM staff_sessions WHERE token_hash = $1', [tokenHash]);
   }
+}
+
+// The account a change is about, locked for the transaction.
+async function targetOf(
+  tx: SqlClient,
+  by: { id: string } | { name: string },
+): Promise<(StaffUser & { disabled: boolean }) | null> {
+  const rows = await tx.query<StaffUser & { disabled: boolean }>(
+    `SELECT id, name, role, disabled_at IS NOT NULL AS disabled FROM staff_users
+     WHERE ${'id' in by ? 'id' : 'name'} = $1 FOR UPDATE`,
+    ['id' in by ? by.id : by.name],
+  );
+  return rows[0] ?? null;
+}
+
+// One line of the audit, written in the transaction of the change it records.
+async function audit(
+  tx: SqlClient,
+  actor: AuditActor,
+  action: AuditAction,
+  target: StaffUser,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO staff_audit (actor_id, actor_name, action, target_id, target_name, target_role)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [actor.id, actor.name, action, target.id, target.name, target.role],
+  );
 }

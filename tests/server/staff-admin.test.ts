@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { OPERATOR } from '../../src/server/platform/staff/accounts.ts';
+import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
+import { storeKinds, type TestServer } from './helpers.ts';
+import { api, staffLogin, usePlatform } from './certification-helpers.ts';
+
+/** The staff accounts the suite starts with (password STAFF_PASSWORD). */
+const STAFF = [
+  ['admin-ada', 'admin'],
+  ['admin-bo', 'admin'],
+  ['dpo-ana', 'dpo'],
+  ['trainer-ben', 'trainer'],
+] as const;
+
+interface Account {
+  id: string;
+  name: string;
+  role: string;
+  disabled: boolean;
+}
+
+for (const kind of storeKinds()) {
+  describe(`staff accounts in the browser (${kind.name})`, () => {
+    let server: TestServer;
+    let platform: PlatformStore;
+
+    usePlatform(kind, STAFF, (started) => {
+      ({ server, platform } = started);
+    });
+
+    // Calls the API as a signed-in member of staff, with the CSRF token on changes.
+    const as = (who: { cookie: string; csrf: string }) => ({
+      get: (path: string) => api(server, path, { headers: { Cookie: who.cookie } }),
+      post: (path: string, body?: unknown) =>
+        api(server, path, {
+          method: 'POST',
+          headers: { Cookie: who.cookie, 'X-CSRF-Token': who.csrf },
+          ...(body === undefined ? {} : { body }),
+        }),
+    });
+    const accountNamed = async (admin: ReturnType<typeof as>, name: string) => {
+      const res = await admin.get('/api/staff/accounts');
+      const found = (res.json as { accounts: Account[] }).accounts.find((a) => a.name === name);
+      if (found === undefined) throw new Error(`no account ${name}`);
+      return found;
+    };
+
+    it('lets only an administrator manage accounts: 401 without a session, 403 to the other roles and without the CSRF token', async () => {
+      expect((await api(server, '/api/staff/accounts')).status).toBe(401);
+      for (const name of ['dpo-ana', 'trainer-ben']) {
+        const other = as(await staffLogin(server, name));
+        expect((await other.get('/api/staff/accounts')).status).toBe(403);
+        expect((await other.get('/api/staff/audit')).status).toBe(403);
+        const made = await other.post('/api/staff/accounts', { name: 'sneaky', role: 'admin' });
+        expect(made.status).toBe(403);
+      }
+      const admin = await staffLogin(server, 'admin-ada');
+      const noCsrf = await api(server, '/api/staff/accounts', {
+        headers: { Cookie: admin.cookie },
+        body: { name: 'no-token', role: 'trainer' },
+      });
+      expect(noCsrf.status).toBe(403);
+      const list = (await as(admin).get('/api/staff/accounts')).json as { accounts: Account[] };
+      expect(list.accounts.map((a) => a.name)).not.toContain('sneaky');
+      expect(list.accounts.map((a) => a.name)).not.toContain('no-token');
+      expect(JSON.stringify(list)).not.toMatch(/scrypt|password/);
+    });
+
+    it('creates an account with a one-time password that signs in, and refuses bad input and taken names', async () => {
+      const admin = as(await staffLogin(server, 'admin-ada'));
+      const made = await admin.post('/api/staff/accounts', {
+        name: 'Trainer Cleo',
+        role: 'trainer',
+      });
+      expect(made.status).toBe(201);
+      const { password, id } = made.json as { password: string; id: string };
+      expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(id).toMatch(/^s-/);
+      const cleo = await staffLogin(server, 'Trainer Cleo', password);
+      expect(cleo.res.status).toBe(200);
+      expect(cleo.res.json).toMatchObject({ role: 'trainer' });
+      // The password is never shown again.
+      expect((await admin.get('/api/staff/accounts')).text).not.toContain(password);
+      expect((await admin.get('/api/staff/audit')).text).not.toContain(password);
+
+      const taken = await admin.post('/api/staff/accounts', { name: 'Trainer Cleo', role: 'dpo' });
+      expect(taken.status).toBe(409);
+      for (const body of [
+        { name: '', role: 'trainer' },
+        { name: 'x'.repeat(81), role: 'trainer' },
+        { name: 'a\u0000b', role: 'trainer' },
+        { name: 'ok', role: 'root' },
+        { name: 'ok', role: 'trainer', password: 'mine' },
+        ['ok'],
+      ]) {
+        expect((await admin.post('/api/staff/accounts', body)).status).toBe(400);
+      }
+      expect((await admin.post('/api/staff/accounts/s-nobody/disable')).status).toBe(404);
+      expect((await admin.post('/api/staff/accounts/..%2F/reset')).status).toBe(404);
+    });
+
+    it('resets a password: the old password and every old session stop working, the new one signs in', async () => {
+      const admin = as(await staffLogin(server, 'admin-ada'));
+      const made = await admin.post('/api/staff/accounts', { name: 'dpo-dee', role: 'dpo' });
+      const first = (made.json as { password: string }).password;
+      const sessions = [
+        await staffLogin(server, 'dpo-dee', first),
+        await staffLogin(server, 'dpo-dee', first),
+      ];
+      for (const s of sessions) expect((await as(s).get('/api/staff/session')).status).toBe(200);
+
+      const account = await accountNamed(admin, 'dpo-dee');
+      const reset = await admin.post(`/api/staff/accounts/${account.id}/reset`);
+      expect(reset.status).toBe(200);
+      const second = (reset.json as { password: string }).password;
+      expect(second).not.toBe(first);
+      for (const s of sessions) {
+        expect((await as(s).get('/api/staff/session')).status).toBe(401);
+        expect((await as(s).get('/api/reports/completion')).status).toBe(401);
+      }
+      expect((await staffLogin(server, 'dpo-dee', first)).res.status).toBe(401);
+      expect((await staffLogin(server, 'dpo-dee', second)).res.status).toBe(200);
+    });
+
+    it('disables an account: its sessions end and it cannot sign in, until enabled again', async () => {
+      const admin = as(await staffLogin(server, 'admin-ada'));
+      const trainer = await staffLogin(server, 'trainer-ben');
+      expect((await as(trainer).get('/api/cohorts')).status).toBe(200);
+      const account = await accountNamed(admin, 'trainer-ben');
+      const off = await admin.post(`/api/staff/accounts/${account.id}/disable`);
+      expect(off.status).toBe(200);
+      expect(off.json).toMatchObject({ changed: true, account: { disabled: true } });
+      expect((await as(trainer).get('/api/cohorts')).status).toBe(401);
+      expect((await staffLogin(server, 'trainer-ben')).res.status).toBe(401);
+      // Again: nothing changes, and nothing more is audited.
+      const again = await admin.post(`/api/staff/accounts/${account.id}/disable`);
+      expect(again.json).toMatchObject({ changed: false });
+
+      expect((await admin.post(`/api/staff/accounts/${account.id}/enable`)).status).toBe(200);
+      expect((await staffLogin(server, 'trainer-ben')).res.status).toBe(200);
+    });
+
+    it('refuses to let an administrator disable or reset themself, or anyone disable the last administrator', async () => {
+      const ada = as(await staffLogin(server, 'admin-ada'));
+      const self = await accountNamed(ada, 'admin-ada');
+      const own = await ada.post(`/api/staff/accounts/${self.id}/disable`);
+      expect(own.status).toBe(409);
+      expect(own.json).toMatchObject({ code: 'own_account' });
+      expect((await ada.post(`/api/staff/accounts/${self.id}/reset`)).status).toBe(409);
+
+      // Two administrators disabling each other at once: one of them stays.
+      const bo = as(await staffLogin(server, 'admin-bo'));
+      const boAccount = await accountNamed(ada, 'admin-bo');
+      const results = await Promise.all([
+        ada.post(`/api/staff/accounts/${boAccount.id}/disable`),
+        bo.post(`/api/staff/accounts/${self.id}/disable`),
+      ]);
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      const active = (await platform.staff.listUsers()).filter(
+        (u) => u.role === 'admin' && !u.disabled,
+      );
+      expect(active).toHaveLength(1);
+      // The operator's command cannot disable the last one either.
+      const last = active[0]?.name ?? '';
+      expect(await platform.staff.disableUser({ name: last }, OPERATOR)).toBe('last-admin');
+      // Put things back for the next test.
+      const survivor = as(await staffLogin(server, last));
+      const other = last === 'admin-ada' ? boAccount : self;
+      expect((await survivor.post(`/api/staff/accounts/${other.id}/enable`)).status).toBe(200);
+    });
+
+    it('keeps an audit the administrator reads: who did what to whom, and when', async () => {
+      const admin = as(await staffLogin(server, 'admin-ada'));
+      const res = await admin.get('/api/staff/audit?limit=500');
+      expect(res.status).toBe(200);
+      const entries = (
+        res.json as {
+          entries: { id: number; at: string; actor: string; action: string; target: string }[];
+        }
+      ).entries;
+      const lines = entries.map((e) => `${e.actor} ${e.action} ${e.target}`);
+      // Newest first; the accounts the suite began with were made by the operator.
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          'operator create admin-ada',
+          'admin-ada create Trainer Cleo',
+          'admin-ada reset dpo-dee',
+          'admin-ada disable trainer-ben',
+          'admin-ada enable trainer-ben',
+        ]),
+      );
+      expect(lines.filter((l) => l === 'admin-ada disable trainer-ben')).toHaveLength(1);
+      expect(lines).not.toContain('admin-ada disable admin-ada');
+      const ids = entries.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((a, b) => b - a));
+      for (const e of entries) expect(Date.parse(e.at)).toBeLessThanOrEqual(Date.now());
+      const page = await admin.get(`/api/staff/audit?limit=2&before=${String(ids[1])}`);
+      expect((page.json as { entries: { id: number }[] }).entries.map((e) => e.id)).toEqual(
+        ids.slice(2, 4),
+      );
+      expect((await admin.get('/api/staff/audit?limit=0')).status).toBe(400);
+      expect((await admin.get('/api/staff/audit?before=x')).status).toBe(400);
+    });
+  });
+}
