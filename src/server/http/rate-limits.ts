@@ -127,6 +127,12 @@ SELECT count::float8 AS current,
   greatest(0, ceil(extract(epoch FROM window_end - clock_timestamp()) * 1000))::float8 AS ttl
 FROM rate_limits WHERE key = $1 AND window_end > clock_timestamp()`;
 
+// A counter belongs to a key under one limit: processes with the same settings share it, and a
+// limit defined otherwise (a test's service of its own with a smaller window) counts apart.
+function counterKey(key: string, timeWindow: number, max: number): string {
+  return `${key}|${timeWindow}|${max}`;
+}
+
 // Rows whose window has ended are deleted about once every CLEAN_EVERY increments.
 const CLEAN_EVERY = 500;
 
@@ -151,17 +157,17 @@ export function sqlRateLimitStore(db: SqlClient): FastifyRateLimitStoreCtor {
     );
   };
   class SqlRateLimitStore implements FastifyRateLimitStore {
-    incr(key: string, cb: StoreCallback, timeWindow: number): void {
+    incr(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
       if (++increments % CLEAN_EVERY === 0) {
         db.query('DELETE FROM rate_limits WHERE window_end < clock_timestamp()').catch(() => {
           // Cleaning is best effort; the next round tries again.
         });
       }
-      answer(db.query(INCREMENT, [key, timeWindow]), cb);
+      answer(db.query(INCREMENT, [counterKey(key, timeWindow, max), timeWindow]), cb);
     }
 
-    read(key: string, cb: StoreCallback): void {
-      answer(db.query(READ, [key]), cb);
+    read(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
+      answer(db.query(READ, [counterKey(key, timeWindow, max)]), cb);
     }
 
     child(): FastifyRateLimitStore {
