@@ -1,6 +1,6 @@
 /**
- * Registers the course's service worker and, when a new version of the course has been
- * downloaded in the background, shows the update notice; its button switches to the new version.
+ * Registers the course's service worker and, when a new version of the site is there, shows the
+ * update notice; its button switches to the new version.
  */
 function showUpdate(worker: ServiceWorker): void {
   const notice = document.getElementById('update-notice');
@@ -12,11 +12,28 @@ function showUpdate(worker: ServiceWorker): void {
   });
 }
 
+/**
+ * On the first visit the page loaded before the worker was there to see it: the worker is given
+ * the page and the files it loaded to keep, from the browser's cache, so that it opens offline.
+ */
+function keepThisPage(worker: ServiceWorker | null): void {
+  const urls = [
+    location.pathname,
+    ...performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => name.startsWith(location.origin)),
+  ];
+  worker?.postMessage({ type: 'KEEP_PAGE', urls });
+}
+
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  const controlled = navigator.serviceWorker.controller !== null;
   window.addEventListener('load', () => {
     navigator.serviceWorker
       .register('/sw.js')
-      .then((registration) => {
+      .then(async (registration) => {
+        if (!controlled) keepThisPage((await navigator.serviceWorker.ready).active);
         // An update found on an earlier visit may already be waiting.
         if (registration.waiting && navigator.serviceWorker.controller) {
           showUpdate(registration.waiting);

@@ -272,15 +272,24 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   await expect(qr).toBeVisible();
   expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
+  // The learner keeps it as a file: a PDF from the service, fetched with their own credential.
+  const [download] = await Promise.all([
+    learner.waitForEvent('download'),
+    learner.getByRole('link', { name: 'Download the certificate (PDF)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`certificate-${certCode}.pdf`);
+  const file = await readFile(await download.path());
+  expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
   // It prints on one page on A4 and on Letter, without the site's navigation.
   await learner.emulateMedia({ media: 'print' });
   await expect(learner.locator('.site-header')).toBeHidden();
   await expect(learner.locator('.certificate__print')).toBeHidden();
-  await learner.emulateMedia({ media: 'screen' });
   for (const format of ['A4', 'Letter'] as const) {
     const pdf = (await learner.pdf({ format, printBackground: true })).toString('latin1');
     expect(pdf.match(/\/Type\s*\/Page\b/g), `${format}: one page`).toHaveLength(1);
   }
+  await learner.emulateMedia({ media: 'screen' });
   await learnerContext.close();
 
   // The trainer sees the learner, certified, in the live cohort view.

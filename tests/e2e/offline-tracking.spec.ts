@@ -8,6 +8,7 @@ import {
   statementsOf,
   type TrackingService,
 } from './support/tracking.ts';
+import { saveTrack } from './support/offline.ts';
 
 let service: TrackingService;
 
@@ -19,7 +20,7 @@ test.afterAll(async () => {
   await service.stop();
 });
 
-test('after one visit online, a learner reads both languages and answers a quiz offline; online again, every statement arrives once', async ({
+test('after saving the track in both languages, a learner reads both and answers a quiz offline; online again, every statement arrives once', async ({
   page,
   context,
 }) => {
@@ -31,6 +32,9 @@ test('after one visit online, a learner reads both languages and answers a quiz 
       timeout: 20_000,
     })
     .toBe(true);
+  // The learner asks for the track in both languages; nothing is downloaded unasked.
+  await saveTrack(page, base, 'en', 'military-pre-deployment');
+  await saveTrack(page, base, 'fr', 'military-pre-deployment');
   const before = (await statementsOf(service, account)).length;
 
   // The learner reads each page for a moment: long enough for its opening statements to be

@@ -1,17 +1,69 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Request } from '@playwright/test';
+import { saveTrack } from './support/offline.ts';
 
-test('after one visit online, the course reads and searches offline', async ({ page, context }) => {
-  await page.goto('/en/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
+const TRACK = 'military-pre-deployment';
+
+test('a first visit keeps only the page it opened: the service worker downloads nothing else', async ({
+  page,
+  context,
+}) => {
+  const fromPage: Request[] = [];
+  const fromWorker: Request[] = [];
+  context.on('request', (request) => {
+    (request.serviceWorker() ? fromWorker : fromPage).push(request);
   });
-  // The first install claims the page; from then on the worker answers its requests.
+  const opened = '/en/modules/cp-in-peace-operations/';
+  await page.goto(opened);
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
     .toBe(true);
+  // The worker keeps the page it was not there to see, from the browser's cache.
+  await expect
+    .poll(() =>
+      page.evaluate(async (path) => {
+        const hit = await caches.match(path);
+        return hit !== undefined;
+      }, opened),
+    )
+    .toBe(true);
+  await page.waitForTimeout(1000);
+
+  const path = (request: Request) => new URL(request.url()).pathname;
+  const pageFiles = new Set(fromPage.map(path));
+  const workerFiles = fromWorker.map(path).filter((p) => p !== '/sw.js');
+  expect(workerFiles.length).toBeGreaterThan(0);
+  expect(workerFiles.filter((p) => !pageFiles.has(p))).toEqual([]);
+  expect(new Set(workerFiles).size).toBeLessThanOrEqual(pageFiles.size);
+  let bytes = 0;
+  // Over the network, that is: a size is -1 for a file the browser's cache answered.
+  for (const request of fromWorker) {
+    bytes += Math.max(0, (await request.sizes()).responseBodySize);
+  }
+  const figure = `service worker: ${workerFiles.length} requests, ${bytes} bytes; page: ${pageFiles.size} files`;
+  test.info().annotations.push({ type: 'first visit', description: figure });
+  console.log(`first visit of ${opened}: ${figure}`);
+  // No other module, no search index, no other language.
+  expect(workerFiles.filter((p) => /\/modules\/(?!cp-in-peace-operations\/)/.test(p))).toEqual([]);
+  expect(
+    workerFiles.filter((p) => p.endsWith('search-index.json') || p.startsWith('/fr/')),
+  ).toEqual([]);
+});
+
+test('after saving a track, every module of the track reads and searches offline; the copy can be removed', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/en/');
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+    .toBe(true);
+  const label = await saveTrack(page, '', 'en', TRACK);
+  expect(label).toMatch(/\((\d+ KB|\d+(\.\d)? MB)\)$/);
   const modules = await page
-    .locator('[data-module-id]')
-    .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-module-id')));
+    .locator(`[data-track-id="${TRACK}"] ol a`)
+    .evaluateAll((links) =>
+      links.map((link) => /\/modules\/([^/]+)\//.exec(link.getAttribute('href') ?? '')?.[1]),
+    );
   expect(modules.length).toBeGreaterThanOrEqual(4);
 
   await context.setOffline(true);
@@ -32,6 +84,13 @@ test('after one visit online, the course reads and searches offline', async ({ p
   await page.goto('/en/no-such-page/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
   await context.setOffline(false);
+
+  await page.goto('/en/');
+  const card = page.locator(`[data-track-id="${TRACK}"]`);
+  await card.getByRole('button', { name: 'Remove the offline copy' }).click();
+  await expect(card.getByRole('status')).toHaveText('The offline copy has been removed.');
+  expect(await page.evaluate((key) => caches.has(`cp-track:${key}`), `en/${TRACK}`)).toBe(false);
+  await expect(card.getByRole('button', { name: /Save this track/ })).toBeVisible();
 });
 
 test('learner records are never served from the course cache', async ({ page }) => {
@@ -41,5 +100,7 @@ test('learner records are never served from the course cache', async ({ page }) 
   });
   const source = await page.evaluate(async () => (await fetch('/sw.js')).text());
   expect(source).toContain("url.pathname.startsWith('/xapi/')");
+  expect(source).toContain("url.pathname.startsWith('/api/')");
   expect(source).not.toContain('"/xapi/');
+  expect(source).not.toContain('"/api/');
 });

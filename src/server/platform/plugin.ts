@@ -3,6 +3,7 @@ import { errorHandler } from '../http/error-handler.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Authenticator } from '../lrs/auth/authenticate.ts';
 import type { Store } from '../lrs/store/types.ts';
+import { certificatePdfRoutes } from './certification/pdf.ts';
 import { certificationRoutes } from './certification/routes.ts';
 import { loadCatalog, PROJECT_ROOT } from './certification/rules.ts';
 import { CertificationService } from './certification/service.ts';
@@ -96,6 +97,7 @@ export async function platformPlugin(
   });
   await app.register(adminRoutes, { staff: platform.staff, requireStaff });
   await app.register(certificationRoutes, { svc, auth });
+  await app.register(certificatePdfRoutes, { svc, auth, requireStaff });
   await app.register(cohortRoutes, { cohorts: platform.cohorts, reports, requireStaff });
   await app.register(reportRoutes, { reports, requireStaff });
   await app.register(itemRoutes, { svc, requireStaff });

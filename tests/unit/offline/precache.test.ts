@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { precacheManifest, renderServiceWorker, urlOf } from '../../../src/offline/precache.ts';
+import {
+  precacheManifest,
+  renderServiceWorker,
+  trackFiles,
+  urlOf,
+} from '../../../src/offline/precache.ts';
 
 describe('precache manifest', () => {
   let dist: string;
@@ -61,6 +66,38 @@ describe('precache manifest', () => {
     expect(version(second)).not.toBe(version(first));
     expect(second).toContain('"/en/modules/a/"');
     expect(second).not.toContain('__PRECACHE__');
+    expect(second).not.toContain('__TRACKS__');
+  });
+
+  it('gives a track its pages and every bundle they load, static and dynamic, but no other page', () => {
+    const files: Record<string, string> = {
+      'en/index.html': '<a href="/en/modules/a/">a</a><a href="/en/modules/b/">b</a>',
+      'en/modules/a/index.html':
+        '<script type="module" src="/_astro/page.1.js"></script><astro-island component-url="/_astro/Quiz.abc.js"></astro-island>',
+      'en/modules/b/index.html': 'module b, not in the track',
+      '_astro/page.1.js': 'import{a}from"./shared.2.js";import("./lazy.3.js")',
+      '_astro/shared.2.js': 'export const a=1',
+      '_astro/lazy.3.js': 'export default 1',
+      '_astro/unused.4.js': 'never loaded',
+      'fr/index.html': 'accueil',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(resolve(dist, file, '..'), { recursive: true });
+      writeFileSync(join(dist, file), text);
+    }
+    const entries = precacheManifest(dist);
+    const saved = trackFiles(dist, entries, { id: 't', lang: 'en', modules: ['a'] }, () => 10);
+    expect(saved.files.map((i) => entries[i]?.url)).toEqual([
+      '/404.html',
+      '/_astro/Quiz.abc.js',
+      '/_astro/lazy.3.js',
+      '/_astro/page.1.js',
+      '/_astro/shared.2.js',
+      '/en/',
+      '/en/modules/a/',
+      '/en/search-index.json',
+    ]);
+    expect(saved.bytes).toBe(80);
   });
 
   it('maps nested index files to folder URLs', () => {
