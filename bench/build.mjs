@@ -1,5 +1,5 @@
 // Build benchmark: generates a course of N modules (the real modules in rotation, both languages,
-// each with its quiz, ids made unique) in a temporary copy of the project, builds it, and reports
+// each with its quiz, trainer notes and trainer kit, ids made unique: bench/generate-course.mjs) in a temporary copy of the project, builds it, and reports
 // the build time, the precompress step's time and the search index size per language. With
 // --starlight it also builds the same text as a Starlight docs site, installed in its own temporary
 // folder (never in this project's dependencies), and prints both times and their ratio. The two

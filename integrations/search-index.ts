@@ -7,6 +7,9 @@ import { languages } from '../src/i18n/index.ts';
 import { searchSource } from '../src/search/source.ts';
 import { compressedCopies } from './precompress.ts';
 
+/** The search worker's young generation, in MB (see searchFiles). */
+const YOUNG_GENERATION_MB = 128;
+
 /** A built file's path under dist/ and its bytes, with the compressed copies worth serving. */
 interface BuiltFile {
   path: string;
@@ -35,6 +38,9 @@ function searchFiles(root: string): Promise<BuiltFile[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(root, 'src/search/worker.ts'), {
       workerData: { root, sources: languages.map((lang) => searchSource(lang)) },
+      // Lunr's builder makes many short-lived objects: with a young generation of 128 MB instead of
+      // V8's default, the worker took 40.2 s of CPU instead of 44.3 s on 1,000 generated modules.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     const files: Promise<BuiltFile>[] = [];
     worker.on('message', (bundles: LanguageBundles) => {

@@ -23,46 +23,55 @@ export async function getTracks(lang: Lang): Promise<CollectionEntry<'tracks'>[]
 }
 
 /**
- * The quizzes of each language by module, read once per build: each module page asking the whole
- * collection for its own quiz made a build of n modules resolve n² quiz entries (at 1,000 modules,
- * 8 million, and most of the build's garbage collection). `astro dev` reads the collection each
- * time, so an edited quiz shows at once.
+ * A collection's entries of one language by module, read once per build: each module page asking
+ * the whole collection for its own entry made a build of n modules resolve n² entries (at 1,000
+ * modules, 8 million, and most of the build's garbage collection). `astro dev` reads the
+ * collection each time, so an edited file shows at once.
  */
-const quizzesByModule = new Map<Lang, Promise<Map<string, CollectionEntry<'quizzes'>>>>();
+type PerModule = 'quizzes' | 'trainerNotes';
+const byModuleCache = new Map<string, Promise<Map<string, CollectionEntry<PerModule>>>>();
 
-async function quizzesOf(lang: Lang): Promise<Map<string, CollectionEntry<'quizzes'>>> {
-  const quizzes = await getCollection('quizzes', (entry) => entry.data.lang === lang);
-  const byModule = new Map<string, CollectionEntry<'quizzes'>>();
-  for (const quiz of quizzes) {
-    if (!byModule.has(quiz.data.module)) byModule.set(quiz.data.module, quiz);
+async function byModule<C extends PerModule>(
+  collection: C,
+  lang: Lang,
+): Promise<Map<string, CollectionEntry<C>>> {
+  const entries = await getCollection(collection, (entry) => entry.data.lang === lang);
+  const map = new Map<string, CollectionEntry<C>>();
+  for (const entry of entries) {
+    if (!map.has(entry.data.module)) map.set(entry.data.module, entry);
   }
-  return byModule;
+  return map;
+}
+
+async function entryOfModule<C extends PerModule>(
+  collection: C,
+  lang: Lang,
+  moduleId: string,
+): Promise<CollectionEntry<C> | undefined> {
+  if (import.meta.env.DEV) return (await byModule(collection, lang)).get(moduleId);
+  const key = `${collection}/${lang}`;
+  let entries = byModuleCache.get(key);
+  if (entries === undefined) {
+    entries = byModule(collection, lang);
+    byModuleCache.set(key, entries);
+  }
+  return (await entries).get(moduleId) as CollectionEntry<C> | undefined;
 }
 
 /** The knowledge check of a module, if it has one. */
-export async function getQuiz(
+export function getQuiz(
   lang: Lang,
   moduleId: string,
 ): Promise<CollectionEntry<'quizzes'> | undefined> {
-  if (import.meta.env.DEV) return (await quizzesOf(lang)).get(moduleId);
-  let quizzes = quizzesByModule.get(lang);
-  if (quizzes === undefined) {
-    quizzes = quizzesOf(lang);
-    quizzesByModule.set(lang, quizzes);
-  }
-  return (await quizzes).get(moduleId);
+  return entryOfModule('quizzes', lang, moduleId);
 }
 
 /** The trainer notes of a module, if it has them. */
-export async function getTrainerNotes(
+export function getTrainerNotes(
   lang: Lang,
   moduleId: string,
 ): Promise<CollectionEntry<'trainerNotes'> | undefined> {
-  const notes = await getCollection(
-    'trainerNotes',
-    (entry) => entry.data.lang === lang && entry.data.module === moduleId,
-  );
-  return notes[0];
+  return entryOfModule('trainerNotes', lang, moduleId);
 }
 
 /** Every glossary term in a language, sorted alphabetically by term. */
@@ -105,4 +114,21 @@ export async function assertCourseIntegrity(lang: Lang): Promise<void> {
   if (problems.length > 0) {
     throw new Error(`Course content has broken links:\n  ${problems.join('\n  ')}`);
   }
+}
+
+/** The position of each module in a course-ordered list, by id. */
+const positionsCache = new WeakMap<readonly ModuleEntry[], Map<string, number>>();
+
+/**
+ * The position of each module of a list by id, made once per list: every module page of a
+ * language gets the same list, and searching it on each page made a build of n modules walk n²
+ * entries.
+ */
+export function modulePositions(modules: readonly ModuleEntry[]): Map<string, number> {
+  let positions = positionsCache.get(modules);
+  if (positions === undefined) {
+    positions = new Map(modules.map((entry, index) => [entry.data.id, index]));
+    positionsCache.set(modules, positions);
+  }
+  return positions;
 }
