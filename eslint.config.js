@@ -7,7 +7,15 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'dist-private/', '.astro/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/'],
+    ignores: [
+      'dist/',
+      'dist-private/',
+      '.astro/',
+      'node_modules/',
+      'data/',
+      'test-results/',
+      'playwright-report/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
