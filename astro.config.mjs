@@ -29,8 +29,7 @@ export default defineConfig({
     serviceWorker(),
     precompress(),
   ],
-  // The course is published per language; the root sends visitors to the default one.
-  redirects: { '/': '/en/' },
+  // The course is published per language; the root (src/pages/index.astro) opens the learner's.
   // Each page carries a Content-Security-Policy <meta> element with the hashes of its scripts and
   // styles: nothing else runs. The service adds what a <meta> policy cannot say (frame-ancestors).
   security: {
@@ -47,7 +46,19 @@ export default defineConfig({
   },
   // The xAPI client without the copy of axios its ES build carries (the site passes a fetch adapter).
   vite: {
-    plugins: [xapiWithoutAxios()],
+    plugins: [
+      xapiWithoutAxios(),
+      {
+        // No lists of chunks to preload beside each dynamic import: they weighed 80 bytes gzip on
+        // a module page, and the chunks they named (the status and the sender) load after the
+        // page anyway. Vite's helper stays (it also loads a dynamic chunk's CSS).
+        name: 'no-preload-lists',
+        configEnvironment(name) {
+          if (name === 'client') return { build: { modulePreload: false } };
+          return undefined;
+        },
+      },
+    ],
     environments: {
       client: {
         build: {

@@ -3,6 +3,7 @@
 import { format } from '../i18n/format.ts';
 import { errorStrings, errorText, readServiceError, type ServiceError } from './errors.ts';
 import { IdbStorage } from './idb-storage.ts';
+import { rememberLanguage } from './language.ts';
 import { newUuid } from '../xapi/ids.ts';
 import {
   basicAuth,
@@ -166,6 +167,7 @@ if (root && form && done) {
         if (course && (data.language === 'en' || data.language === 'fr')) {
           course.href = `/${data.language}/`;
         }
+        rememberLanguage(data.language);
         showEnrolled(learner, 'enrolled');
       })
       .catch((reason: unknown) => {
@@ -411,6 +413,7 @@ function setUpCodes(options: {
         if (course && (json.language === 'en' || json.language === 'fr')) {
           course.href = `/${json.language}/`;
         }
+        rememberLanguage(typeof json.language === 'string' ? json.language : undefined);
       })
       .catch((reason: unknown) => {
         fail(

@@ -16,6 +16,13 @@ const tracking = JSON.parse(readFileSync('src/i18n/fr/tracking.json', 'utf8')) a
   string
 >;
 
+/** A string of a translation file; a missing key fails the test rather than matching nothing. */
+function text(strings: Record<string, string>, key: string): string {
+  const value = strings[key];
+  if (value === undefined) throw new Error(`no string ${key}`);
+  return value;
+}
+
 test.use({ viewport: { width: 360, height: 740 } });
 
 /** One page of each kind, in each language: the first built page whose path has that shape. */
@@ -59,20 +66,20 @@ test('enrolment errors sit next to their fields, in French, and focus goes to th
 }) => {
   await page.goto('/fr/enrol/');
   await page.locator('[name=unit]').fill('FPU 2');
-  await page.getByRole('button', { name: tracking.submit, exact: true }).click();
+  await page.getByRole('button', { name: text(tracking, 'submit'), exact: true }).click();
 
   const name = page.locator('[name=name]');
   await expect(name).toBeFocused();
   await expect(page.locator('#enrol-error')).toHaveAttribute('role', 'alert');
   await expect(page.locator('#enrol-error')).toHaveText(
-    errors.fr.fieldErrors.replace('{count}', '5'),
+    text(errors.fr, 'fieldErrors').replace('{count}', '5'),
   );
   for (const field of ['name', 'serviceNumber', 'country', 'mission']) {
     const control = page.locator(`[name=${field}]`);
     await expect(control).toHaveAttribute('aria-invalid', 'true');
     const described = (await control.getAttribute('aria-describedby')) ?? '';
     const note = page.locator(`[id="${described.split(' ').at(-1) ?? ''}"]`);
-    await expect(note).toHaveText(new RegExp(`^${tracking.required?.split('{')[0] ?? ''}`));
+    await expect(note).toHaveText(new RegExp(`^${text(tracking, 'required').split('{')[0] ?? ''}`));
     // Next to the field: within a few lines below it, not at the top of the form.
     const [fieldBox, noteBox] = await Promise.all([control.boundingBox(), note.boundingBox()]);
     expect(noteBox && fieldBox && noteBox.y - fieldBox.y).toBeLessThan(120);
@@ -86,12 +93,14 @@ test('enrolment errors sit next to their fields, in French, and focus goes to th
   // Corrected, the messages go.
   await fillEnrolment(page, `SN-${String(Date.now())}`);
   await page.locator('[name=cohort]').fill('NO-SUCH-COHORT');
-  await page.getByRole('button', { name: tracking.submit, exact: true }).click();
+  await page.getByRole('button', { name: text(tracking, 'submit'), exact: true }).click();
   // The service refuses the cohort: said in French next to the field, which takes focus.
   const cohort = page.locator('[name=cohort]');
   await expect(cohort).toBeFocused();
   await expect(cohort).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#enrol-cohort-error')).toHaveText(errors.fr.invalid_field_cohort);
+  await expect(page.locator('#enrol-cohort-error')).toHaveText(
+    text(errors.fr, 'invalid_field_cohort'),
+  );
   await expect(page.locator('[name=name]')).not.toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('.field-error')).toHaveCount(1);
 });
@@ -104,16 +113,16 @@ test('a second enrolment of the same person is told in French, where the learner
   const page = await first.newPage();
   await page.goto('/fr/enrol/');
   await fillEnrolment(page, serviceNumber);
-  await page.getByRole('button', { name: tracking.submit, exact: true }).click();
+  await page.getByRole('button', { name: text(tracking, 'submit'), exact: true }).click();
   await expect(page.locator('#enrol-done')).toBeVisible();
 
   const second = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const again = await second.newPage();
   await again.goto('/fr/enrol/');
   await fillEnrolment(again, serviceNumber);
-  await again.getByRole('button', { name: tracking.submit, exact: true }).click();
+  await again.getByRole('button', { name: text(tracking, 'submit'), exact: true }).click();
   const error = again.locator('#enrol-error');
-  await expect(error).toHaveText(errors.fr.already_enrolled);
+  await expect(error).toHaveText(text(errors.fr, 'already_enrolled'));
   await expect(error).toBeFocused();
   await expect(error).toBeInViewport();
   await first.close();
