@@ -1,7 +1,9 @@
 // The enrolment page: enrols with the project's service (or, where the site points at another
 // LRS, on this device), signs the learner in, and signs them out when the device changes hands.
 import { format } from '../i18n/format.ts';
+import { errorStrings, errorText, readServiceError, type ServiceError } from './errors.ts';
 import { IdbStorage } from './idb-storage.ts';
+import { rememberLanguage } from './language.ts';
 import { newUuid } from '../xapi/ids.ts';
 import {
   basicAuth,
@@ -21,6 +23,68 @@ const done = document.getElementById('enrol-done');
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An error answer of the service, kept whole so the page can say it in its language. */
+class ServiceFailure extends Error {
+  readonly error: ServiceError;
+  constructor(error: ServiceError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+type Control = HTMLInputElement | HTMLSelectElement;
+
+/**
+ * Shows a message next to a field (inside a radio group's fieldset), joined to the field by
+ * aria-describedby and marked aria-invalid, so a screen reader says it on focus and a phone shows
+ * it where the learner is looking. `alert` makes the message itself announce at once.
+ */
+function showFieldError(control: Control, text: string, alert = false): void {
+  const group = control.type === 'radio' ? control.closest('fieldset') : null;
+  const place = group ?? control.parentElement;
+  const id = `${control.id || control.name}-error`;
+  let note = document.getElementById(id);
+  if (!note) {
+    note = document.createElement('span');
+    note.id = id;
+    note.className = 'field-error';
+    place?.append(note);
+  }
+  if (alert) note.setAttribute('role', 'alert');
+  note.textContent = text;
+  const controls = group ? [...group.querySelectorAll('input')] : [control];
+  for (const each of controls) {
+    each.setAttribute('aria-invalid', 'true');
+    const described = (each.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+    if (!described.includes(id))
+      each.setAttribute('aria-describedby', [...described, id].join(' '));
+  }
+}
+
+/** Takes away the messages showFieldError put in a form. */
+function clearFieldErrors(form: HTMLFormElement): void {
+  for (const note of form.querySelectorAll('.field-error')) {
+    for (const control of form.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
+      control.removeAttribute('aria-invalid');
+      const rest = (control.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .filter((id) => id !== '' && id !== note.id);
+      if (rest.length > 0) control.setAttribute('aria-describedby', rest.join(' '));
+      else control.removeAttribute('aria-describedby');
+    }
+    note.remove();
+  }
+}
+
+/** The label a learner sees for a field (a radio group's legend). */
+function labelOf(control: Control): string {
+  const text =
+    (control.type === 'radio'
+      ? control.closest('fieldset')?.querySelector('legend')?.textContent
+      : control.labels?.[0]?.textContent) ?? control.name;
+  return text.trim();
+}
 
 if (root && form && done) {
   const strings = JSON.parse(root.dataset.strings ?? '{}') as Record<string, string>;
@@ -61,22 +125,33 @@ if (root && form && done) {
   const signedIn = loadLearner();
   if (signedIn) showEnrolled(signedIn, 'signedInAs');
 
+  /** Says the form has errors, in the live region at its top, and moves focus to the first. */
+  const summarise = (first: Control | undefined, count: number) => {
+    if (!error) return;
+    const strings = errorStrings();
+    error.textContent =
+      count === 1 ? strings.fieldErrorsOne : format(strings.fieldErrors, { count });
+    first?.focus();
+  };
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!error || !submit) return;
     error.textContent = '';
-    const invalid = [...form.elements].find(
-      (element): element is HTMLInputElement | HTMLSelectElement =>
+    clearFieldErrors(form);
+    // Every field left wrong gets its message; a radio group counts once.
+    const invalid = [...form.elements].filter(
+      (element): element is Control =>
         (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) &&
         !element.checkValidity(),
     );
-    if (invalid) {
-      const label =
-        invalid.labels?.[0]?.textContent ??
-        invalid.closest('fieldset')?.querySelector('legend')?.textContent ??
-        invalid.name;
-      error.textContent = t('required', { field: label.trim() });
-      invalid.focus();
+    const seen = new Set<string>();
+    const fields = invalid.filter((control) => !seen.has(control.name) && seen.add(control.name));
+    if (fields.length > 0) {
+      for (const control of fields) {
+        showFieldError(control, t('required', { field: labelOf(control) }));
+      }
+      summarise(fields[0], fields.length);
       return;
     }
     const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
@@ -92,12 +167,32 @@ if (root && form && done) {
         if (course && (data.language === 'en' || data.language === 'fr')) {
           course.href = `/${data.language}/`;
         }
+        rememberLanguage(data.language);
         showEnrolled(learner, 'enrolled');
       })
       .catch((reason: unknown) => {
-        error.textContent = navigator.onLine
-          ? t('enrolFailed', { reason: reason instanceof Error ? reason.message : String(reason) })
-          : t('offline');
+        const failure = reason instanceof ServiceFailure ? reason.error : undefined;
+        const field = failure?.field ? form.elements.namedItem(failure.field) : null;
+        const control =
+          field instanceof RadioNodeList ? field[0] : (field as Element | null | undefined);
+        if (
+          failure &&
+          (control instanceof HTMLInputElement || control instanceof HTMLSelectElement)
+        ) {
+          // A field the service refused: its message goes next to it, as for a missing one.
+          showFieldError(control, errorText(failure));
+          summarise(control, 1);
+          return;
+        }
+        error.textContent = !navigator.onLine
+          ? t('offline')
+          : failure
+            ? errorText(failure)
+            : t('enrolFailed', {
+                reason: reason instanceof Error ? reason.message : String(reason),
+              });
+        // On a phone the message above the form may be out of sight: bring it, and focus, there.
+        error.focus();
       })
       .finally(() => {
         submit.disabled = false;
@@ -132,14 +227,9 @@ if (root && form && done) {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    const json: unknown = await response.json().catch(() => ({}));
-    if (!response.ok || !isRecord(json)) {
-      throw new Error(
-        isRecord(json) && typeof json.message === 'string'
-          ? json.message
-          : `HTTP ${response.status}`,
-      );
-    }
+    if (!response.ok) throw new ServiceFailure(await readServiceError(response));
+    const json: unknown = await response.json().catch(() => undefined);
+    if (!isRecord(json)) throw new Error('unexpected answer from the enrolment service');
     const { key, secret, actor, registration } = json;
     if (
       typeof key !== 'string' ||
@@ -195,16 +285,6 @@ if (root && form && done) {
   });
 }
 
-/** The service's message from an error answer, else the status. */
-async function messageOf(response: Response): Promise<{ message: string; reason?: string }> {
-  const json: unknown = await response.json().catch(() => ({}));
-  return {
-    message:
-      isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`,
-    ...(isRecord(json) && typeof json.reason === 'string' ? { reason: json.reason } : {}),
-  };
-}
-
 /**
  * Sign-in codes: a signed-in learner gets a short single-use code here; on another device, the
  * code form exchanges one for a new credential of the same learner (src/server/platform/sign-in/routes.ts).
@@ -236,7 +316,9 @@ function setUpCodes(options: {
       credentials: 'omit',
     })
       .then(async (response) => {
-        if (response.status !== 201) throw new Error((await messageOf(response)).message);
+        if (response.status !== 201) {
+          throw new Error(errorText(await readServiceError(response)));
+        }
         const json = (await response.json()) as { code: string; expiresAt: string };
         value.textContent = json.code;
         spelled.textContent = t('codeSpelled', {
@@ -274,15 +356,15 @@ function setUpCodes(options: {
     used: 'codeUsed',
     throttled: 'codeThrottled',
   };
+  // The message goes next to the code field and is announced there; focus goes back to it.
   const fail = (message: string) => {
-    error.textContent = message;
-    input.setAttribute('aria-invalid', 'true');
+    showFieldError(input, message, true);
     input.focus();
   };
   codeForm.addEventListener('submit', (event) => {
     event.preventDefault();
     error.textContent = '';
-    input.removeAttribute('aria-invalid');
+    clearFieldErrors(codeForm);
     const code = input.value.trim();
     if (code === '') {
       fail(t('codeMissing'));
@@ -302,9 +384,9 @@ function setUpCodes(options: {
     })
       .then(async (response) => {
         if (response.status !== 201) {
-          const { message, reason } = await messageOf(response);
-          const known = reason === undefined ? undefined : reasons[reason];
-          fail(known === undefined ? t('codeFailed', { reason: message }) : t(known));
+          const failure = await readServiceError(response);
+          const known = reasons[failure.code];
+          fail(known === undefined ? t('codeFailed', { reason: errorText(failure) }) : t(known));
           return;
         }
         const json: unknown = await response.json();
@@ -331,6 +413,7 @@ function setUpCodes(options: {
         if (course && (json.language === 'en' || json.language === 'fr')) {
           course.href = `/${json.language}/`;
         }
+        rememberLanguage(typeof json.language === 'string' ? json.language : undefined);
       })
       .catch((reason: unknown) => {
         fail(

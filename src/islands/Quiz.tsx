@@ -30,18 +30,6 @@ const storage = (): Storage | undefined => {
   }
 };
 
-/** Ordering questions start answered in their shown order; a check uses that when untouched. */
-function responseFor(
-  question: Question,
-  responses: Record<string, QuestionResponse>,
-): QuestionResponse | undefined {
-  const response = responses[question.id];
-  if (response === undefined && question.type === 'ordering') {
-    return question.steps.map((step) => step.id);
-  }
-  return response;
-}
-
 /**
  * A quiz as a Preact island: one question at a time or all at once, check with feedback, score
  * against mastery, retry while attempts remain, review of answers. The server renders only an
@@ -187,12 +175,12 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
 
   const finish = () => {
     if (!current) return;
-    const responses = { ...current.responses };
+    const { responses } = current;
     for (const question of plan) {
-      const response = responseFor(question, responses);
-      if (response !== undefined) responses[question.id] = response;
       // In the all-on-one-page view a learner may finish with questions left unchecked.
-      if (!current.checked.includes(question.id)) emitAnswered(current.attempt, question, response);
+      if (!current.checked.includes(question.id)) {
+        emitAnswered(current.attempt, question, responses[question.id]);
+      }
     }
     const score = scoreAttempt(
       plan.map((question) => byId.get(question.id) ?? question),
@@ -238,7 +226,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
       });
     };
     const check = (question: Question) => {
-      const response = responseFor(question, current.responses);
+      const response = current.responses[question.id];
       if (!hasResponse(question, response)) {
         setAlertFor(question.id);
         announce(strings.answerFirst);
@@ -314,7 +302,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
           key={`${current.attempt}-${question.id}`}
           question={question}
           original={byId.get(question.id)}
-          response={responseFor(question, current.responses)}
+          response={current.responses[question.id]}
           onChange={(response) => {
             setResponse(question, response);
           }}
@@ -407,7 +395,7 @@ export default function Quiz({ quiz, strings, lang }: QuizIslandProps) {
                   key={question.id}
                   question={question}
                   original={byId.get(question.id)}
-                  response={responseFor(question, last.responses)}
+                  response={last.responses[question.id]}
                   reveal={feedback}
                   strings={strings}
                   idBase={idBase(question, 'review')}

@@ -222,11 +222,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       if (request.url.startsWith(`${XAPI_PREFIX}/`)) {
         return sendHttpError(request, reply, noXapiResource(request), xapiStyle);
       }
-      if (existsSync(notFoundPage)) {
+      // An unknown path under a language's prefix gets the page in that language.
+      const lang = /^\/(en|fr)\//.exec(request.url)?.[1];
+      const localPage = lang === undefined ? undefined : path.join(root, lang, '404', 'index.html');
+      const page = localPage !== undefined && existsSync(localPage) ? localPage : notFoundPage;
+      if (existsSync(page)) {
         return reply
           .code(404)
           .type('text/html; charset=utf-8')
-          .send(await readFile(notFoundPage));
+          .send(await readFile(page));
       }
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     });

@@ -62,8 +62,10 @@ test('after saving the track in both languages, a learner reads both and answers
   await page.getByRole('button', { name: 'Commencer le contrôle des connaissances' }).click();
   // Answer the first question, whatever its type: the first group of each select, the first
   // option of each group of inputs (a scenario has two: the decision and its follow-up); an
-  // ordering question holds an answer already (its starting order).
+  // ordering question is answered by keeping its starting order.
   const question = page.locator('[data-question-id]').first();
+  const keep = question.getByRole('button', { name: 'Garder cet ordre' });
+  if ((await keep.count()) > 0) await keep.click();
   for (const select of await question.locator('select').all()) {
     await select.selectOption({ index: 1 });
   }

@@ -163,10 +163,21 @@ async function answer(page: Page, section: Locator, question: Question, right: b
         );
       }
       break;
-    case 'ordering':
-      // Left as shown when failing on purpose: at worst partial credit on one question.
+    case 'ordering': {
+      // Kept as shown when failing on purpose (at worst partial credit on one question), and when
+      // the shown order needed no move: the learner says so with the keep button.
       if (right) await orderSteps(page, section, question);
+      const keep = section.getByRole('button', { name: strings.keepOrder });
+      if ((await keep.count()) > 0) {
+        await tabTo(page, keep);
+        await page.keyboard.press('Space');
+        await expect(keep).toHaveCount(0);
+        await expect(page.locator('.cpq [aria-live="polite"]')).toContainText(strings.orderKept);
+        // The button is gone: focus is on the first step's controls, not lost to the page.
+        await expect(section.locator('li[data-step-id] button').nth(1)).toBeFocused();
+      }
       break;
+    }
     case 'scenario': {
       const best = question.options.find((option) => option.correct === right);
       if (!best) throw new Error(`scenario ${question.id} has no option to choose`);
@@ -214,6 +225,13 @@ async function takeAttempt(page: Page, root: Locator, right: boolean, checkAxe: 
     seen.add(id);
     await expect(section.getByRole('heading', { level: 3 })).toBeFocused();
 
+    if (question.type === 'ordering' && !right) {
+      // Untouched, an ordering is not an answer: checking it asks for one and records nothing.
+      await tabTo(page, section.getByRole('button', { name: strings.check }));
+      await page.keyboard.press('Enter');
+      await expect(section.locator('.cpq-alert')).toContainText(strings.answerFirst);
+      await expect(section.locator(':scope > .cpq-explanation')).toHaveCount(0);
+    }
     await answer(page, section, question, right);
     const button = section.getByRole('button', { name: strings.check });
     await tabTo(page, button);

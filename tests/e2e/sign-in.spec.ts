@@ -59,7 +59,8 @@ test('a code shown on one device signs the learner in on another; wrong codes sa
   await expect(other.locator('#code-sign-in-heading')).toBeFocused();
   await other.keyboard.press('Tab');
   await expect(other.getByLabel('Sign-in code')).toBeFocused();
-  const error = other.locator('#code-error');
+  // The message sits next to the field, is announced there (role=alert) and describes the field.
+  const error = other.locator('#code-input-error');
 
   await other.keyboard.press('Enter');
   await expect(error).toHaveText('Type the sign-in code.');
@@ -67,6 +68,11 @@ test('a code shown on one device signs the learner in on another; wrong codes sa
   await other.keyboard.press('Enter');
   await expect(error).toHaveText(/This is not a sign-in code/);
   await expect(other.getByLabel('Sign-in code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(other.getByLabel('Sign-in code')).toHaveAttribute(
+    'aria-describedby',
+    /\bcode-input-error\b/,
+  );
+  await expect(error).toHaveAttribute('role', 'alert');
   await other.getByLabel('Sign-in code').fill('ABCDE-FGHJK');
   await other.keyboard.press('Enter');
   await expect(error).toHaveText(/This code is not known/);
@@ -89,7 +95,7 @@ test('a code shown on one device signs the learner in on another; wrong codes sa
   // The code worked once: a third device is told it was used.
   const third = await (await browser.newContext()).newPage();
   await signInWithCode(third, service.url, code);
-  await expect(third.locator('#code-error')).toHaveText(
+  await expect(third.locator('#code-input-error')).toHaveText(
     'This code was already used. Ask for a new one.',
   );
   await laptop.close();
@@ -107,7 +113,7 @@ test('in French', async ({ browser }) => {
   await expect(other.getByRole('heading', { name: 'Se connecter avec un code' })).toBeVisible();
   await other.getByLabel('Code de connexion').fill('ZZZZZ-ZZZZZ');
   await other.getByRole('button', { name: 'Se connecter', exact: true }).click();
-  await expect(other.locator('#code-error')).toHaveText(/Ce code est inconnu/);
+  await expect(other.locator('#code-input-error')).toHaveText(/Ce code est inconnu/);
   await other.getByLabel('Code de connexion').fill(code);
   await other.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await expect(

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { axeViolations } from './support/axe.ts';
 import { builtPages } from './support/pages.ts';
 
-test('the site root sends visitors to the English course', async ({ page }) => {
+test('the site root sends an English-speaking browser to the English course', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/en\/$/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');

@@ -54,6 +54,12 @@ describe('translation files', () => {
       }
     },
   );
+
+  it.each([...byName.keys()])('fr/%s.json writes the apostrophe as ’, not as a quote', (name) => {
+    const strings = byName.get(name)?.get('fr') ?? {};
+    const straight = Object.entries(strings).filter(([, text]) => text.includes("'"));
+    expect(straight.map(([key]) => key)).toEqual([]);
+  });
 });
 
 describe('language paths', () => {

@@ -11,6 +11,11 @@ interface Props {
   rightOrder: readonly string[];
   /** Step ids in the learner's order. */
   order: readonly string[];
+  /**
+   * Whether the learner has neither moved a step nor kept the shown order: the question is then
+   * unanswered, and a button lets the learner keep the order as it is.
+   */
+  untouched: boolean;
   /** Called with the new order; absent when the question is read-only. */
   onChange: ((order: string[]) => void) | undefined;
   /** What to show of the answers; absent, nothing. The steps are locked once answers show. */
@@ -22,10 +27,11 @@ interface Props {
 
 /**
  * Steps with "move up" and "move down" buttons: operable by keyboard and switch alike, never by
- * dragging only. Focus follows the moved step, and the live region says where it went.
+ * dragging only. Focus follows the moved step, and the live region says where it went. The shown
+ * order is not an answer until the learner moves a step or keeps the order with its button.
  */
 export function OrderingField(props: Props) {
-  const { question, order, onChange, reveal, strings, idBase, announce } = props;
+  const { question, order, untouched, onChange, reveal, strings, idBase, announce } = props;
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const text = new Map(question.steps.map((step) => [step.id, step.text]));
@@ -97,6 +103,20 @@ export function OrderingField(props: Props) {
           </li>
         ))}
       </ol>
+      {onChange && !reveal && untouched && (
+        <button
+          type="button"
+          class="cpq-keep"
+          onClick={() => {
+            onChange([...order]);
+            // The button goes once the order is kept: focus goes to the first step's controls.
+            setFocusKey(`${order[0] ?? ''}:down`);
+            announce(strings.orderKept);
+          }}
+        >
+          {strings.keepOrder}
+        </button>
+      )}
       {reveal && (
         <div class="cpq-answer">
           <p>{reveal.strings.correctOrder}</p>

@@ -251,6 +251,7 @@ export function QuestionField(props: QuestionFieldProps) {
           {...common}
           question={question}
           order={order.length > 0 ? order : question.steps.map((step) => step.id)}
+          untouched={order.length === 0}
           rightOrder={props.rightOrder ?? []}
           onChange={onChange}
           announce={props.announce}

@@ -67,6 +67,8 @@ export type QuestionStrings = Pick<
   | 'followUp'
   | 'moveUp'
   | 'moveDown'
+  | 'keepOrder'
+  | 'orderKept'
   | 'moveUpLabel'
   | 'moveDownLabel'
   | 'moved'
