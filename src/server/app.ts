@@ -13,10 +13,11 @@ import { errorHandler, sendHttpError } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { tooManyRequests } from './http/errors.ts';
 import { learnerQuota, type LearnerQuotaLimits } from './http/learner-quota.ts';
+import { sqlCounters } from './lrs/store/counters.ts';
 import {
   DEFAULT_LIMITS,
   failureLimit,
-  sqlRateLimitStore,
+  sharedRateLimitStore,
   type RateLimits,
 } from './http/rate-limits.ts';
 import { Authenticator } from './lrs/auth/authenticate.ts';
@@ -120,7 +121,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const database = databaseOf(store);
   await app.register(rateLimit, {
     global: false,
-    ...(database.kind === 'postgres' ? { store: sqlRateLimitStore(database) } : {}),
+    ...(database.kind === 'postgres' ? { store: sharedRateLimitStore(sqlCounters(database)) } : {}),
     // Only Retry-After: the x-ratelimit-* headers would tell a guesser how many tries are left.
     addHeaders: {
       'x-ratelimit-limit': false,
@@ -177,7 +178,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         attachmentBodyLimit,
         ...(options.learnerQuota === undefined
           ? {}
-          : { learnerQuota: learnerQuota(database, options.learnerQuota) }),
+          : { learnerQuota: learnerQuota(sqlCounters(database), options.learnerQuota) }),
       });
     },
     { prefix: XAPI_PREFIX },

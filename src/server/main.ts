@@ -2,6 +2,7 @@
 import { buildServer, XAPI_PREFIX } from './app.ts';
 import { ConfigError, describeStore, loadConfig, type ServiceConfig } from './config.ts';
 import { newCredential } from './lrs/auth/credentials.ts';
+import { backupDatabase } from './db/dump.ts';
 import { databaseOf, openStore } from './lrs/store/open-store.ts';
 import { operatorSocketPath, serveOperatorSocket } from './operator/socket.ts';
 import { openPlatformStore } from './platform/store/platform-store.ts';
@@ -58,7 +59,12 @@ const closeOperator =
     ? null
     : await serveOperatorSocket(
         operatorSocketPath(dataDir),
-        { store, platform, where: describeStore(config.store) },
+        {
+          store,
+          platform,
+          where: describeStore(config.store),
+          backup: (file) => backupDatabase(databaseOf(store), file),
+        },
         (line) => {
           console.log(line);
         },

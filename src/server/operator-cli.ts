@@ -2,6 +2,7 @@
 // the service if it holds the embedded store's data folder (operator/socket.ts), else on the
 // store opened here.
 import { ConfigError, describeStore, storeConfigFromEnv } from './config.ts';
+import { backupDatabase } from './db/dump.ts';
 import { databaseOf, openStore } from './lrs/store/open-store.ts';
 import { runCommand, readsStdin, type CommandResult, type Tool } from './operator/commands.ts';
 import { askOperatorSocket, operatorSocketPath } from './operator/socket.ts';
@@ -29,7 +30,12 @@ async function run(tool: Tool, argv: string[]): Promise<CommandResult> {
   const store = await openStore(config);
   try {
     const platform = await openPlatformStore(databaseOf(store));
-    return await runCommand(request, { store, platform, where: describeStore(config) });
+    return await runCommand(request, {
+      store,
+      platform,
+      where: describeStore(config),
+      backup: (file) => backupDatabase(databaseOf(store), file),
+    });
   } finally {
     await store.close();
   }

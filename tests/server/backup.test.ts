@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { backupDatabase } from '../../src/server/db/dump.ts';
 import { databaseOf } from '../../src/server/lrs/store/open-store.ts';
 import { operatorSocketPath, serveOperatorSocket } from '../../src/server/operator/socket.ts';
 import { api, startPlatform } from './certification-helpers.ts';
@@ -54,7 +55,12 @@ for (const kind of kinds) {
             kind === 'pglite'
               ? await serveOperatorSocket(
                   operatorSocketPath(source.env.DATA_DIR ?? ''),
-                  { store, platform, where: 'test store' },
+                  {
+                    store,
+                    platform,
+                    where: 'test store',
+                    backup: (file) => backupDatabase(databaseOf(store), file),
+                  },
                   () => undefined,
                 )
               : null;

@@ -7,6 +7,7 @@ import {
   catalogOf,
   completeModules,
   enrol,
+  enrolAdmitted,
   startAttempt,
   staffLogin,
   submitAttempt,
@@ -79,7 +80,10 @@ for (const kind of storeKinds()) {
       ] as const) {
         const p = enrolled[i];
         if (p === undefined) throw new Error('no learner');
-        const learner = await enrol(server, { ...p, serviceNumber: `${p.serviceNumber}-C` });
+        const learner = await enrolAdmitted(server, {
+          ...p,
+          serviceNumber: `${p.serviceNumber}-C`,
+        });
         enrolled.push({ ...p, serviceNumber: `${p.serviceNumber}-C` });
         const t = trackIn(catalog, track);
         await completeModules(server, learner, t.rule.requiredModules);
@@ -103,7 +107,7 @@ for (const kind of storeKinds()) {
       const names = seen.map((l) => l.name);
       expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
       // Past the end: an empty page, the same total.
-      expect(await list('limit=7&offset=500')).toEqual({ total: enrolled.length, learners: [] });
+      expect(await list('limit=7&offset=500')).toMatchObject({ total: enrolled.length, learners: [] });
     });
 
     it('searches by part of a name or of a service number', async () => {

@@ -183,7 +183,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
         [`l${String(i)}`, serviceNumber, country, cohort, String(i)],
       );
     }
-    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS)).applied).toEqual([3]);
+    expect((await migrate(opened.db, 'platform', PLATFORM_MIGRATIONS, 3)).applied).toEqual([3]);
     const after = await opened.db.query<{
       country: string;
       country_unmapped: boolean;

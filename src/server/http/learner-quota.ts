@@ -4,7 +4,7 @@
 // PostgreSQL database shares the count. A learner's browser sends a few hundred statements in a
 // whole course and no attachments; the limits stop one stolen or scripted credential from filling
 // the disk. Clients that are not learners (the service's own, a reporting tool) are not limited.
-import type { SqlClient } from '../db/sql-database.ts';
+import type { Counters } from './counters.ts';
 import { HttpError, tooManyRequests } from './errors.ts';
 
 /** The two allowances. */
@@ -20,28 +20,6 @@ export const DEFAULT_LEARNER_QUOTA: LearnerQuotaLimits = {
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-
-// Adds $2 to the key's count if that keeps it at most $4 (or its window has ended, when it starts
-// again at $2); no row comes back when the allowance would be exceeded. One statement, so that
-// concurrent requests cannot both take the last of an allowance.
-const SPEND = `
-INSERT INTO rate_limits AS r (key, count, window_end)
-VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
-ON CONFLICT (key) DO UPDATE SET
-  count = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.count
-    ELSE r.count + EXCLUDED.count END,
-  window_end = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.window_end
-    ELSE r.window_end END
-WHERE r.window_end <= clock_timestamp() OR r.count + EXCLUDED.count <= $4
-RETURNING count::float8 AS used`;
-
-const USED = `
-SELECT count::float8 AS used,
-  greatest(1, ceil(extract(epoch FROM window_end - clock_timestamp())))::float8 AS seconds
-FROM rate_limits WHERE key = $1`;
-
-// Gives back what a request spent when it stored nothing (refused statements, a conflict).
-const REFUND = `UPDATE rate_limits SET count = greatest(0, count - $2) WHERE key = $1`;
 
 /** What a learner's write may spend, and how to give it back when the write fails. */
 export interface LearnerQuota {
@@ -61,19 +39,16 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${n} bytes`;
 }
 
-/** Quotas counted in the database's rate_limits table. */
-export function learnerQuota(db: SqlClient, limits: LearnerQuotaLimits): LearnerQuota {
+/** Quotas counted in shared counters (the database's rate_limits table). */
+export function learnerQuota(counters: Counters, limits: LearnerQuotaLimits): LearnerQuota {
   const take = async (key: string, amount: number, windowMs: number, max: number) => {
     if (amount === 0) return null;
-    if (amount <= max) {
-      const rows = await db.query<{ used: number }>(SPEND, [key, amount, windowMs, max]);
-      if (rows.length > 0) return null;
-    }
-    const [row] = await db.query<{ used: number; seconds: number }>(USED, [key]);
-    return { used: row?.used ?? 0, seconds: row?.seconds ?? windowMs / 1000 };
+    if (amount <= max && (await counters.spend(key, amount, windowMs, max))) return null;
+    const usage = await counters.usage(key);
+    return { used: usage?.used ?? 0, seconds: usage?.seconds ?? windowMs / 1000 };
   };
   const give = (key: string, amount: number) =>
-    amount === 0 ? Promise.resolve() : db.query(REFUND, [key, amount]).then(() => undefined);
+    amount === 0 ? Promise.resolve() : counters.refund(key, amount);
   return {
     async spend(agentIfi, statements, attachmentBytes) {
       const statementKey = `quota-statements:${agentIfi}`;

@@ -4,7 +4,7 @@
 // every service process on the database shares, so that a limit counts across all of them.
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SqlClient } from '../db/sql-database.ts';
+import type { Counters } from './counters.ts';
 import { HttpError, tooManyRequests } from './errors.ts';
 
 /** At most `max` in each window of `windowMs` milliseconds. */
@@ -109,24 +109,6 @@ function logLockout(request: FastifyRequest, state: LimitState): void {
 
 type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
-// One statement per counted attempt: the row's count goes up, or starts again at 1 once its window
-// has ended, on the database's clock (the same for every process). Fixed windows, as the plugin's
-// own stores count.
-const INCREMENT = `
-INSERT INTO rate_limits AS r (key, count, window_end)
-VALUES ($1, 1, clock_timestamp() + $2 * interval '1 millisecond')
-ON CONFLICT (key) DO UPDATE SET
-  count = CASE WHEN r.window_end <= clock_timestamp() THEN 1 ELSE r.count + 1 END,
-  window_end = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.window_end
-    ELSE r.window_end END
-RETURNING count::float8 AS current,
-  greatest(0, ceil(extract(epoch FROM r.window_end - clock_timestamp()) * 1000))::float8 AS ttl`;
-
-const READ = `
-SELECT count::float8 AS current,
-  greatest(0, ceil(extract(epoch FROM window_end - clock_timestamp()) * 1000))::float8 AS ttl
-FROM rate_limits WHERE key = $1 AND window_end > clock_timestamp()`;
-
 // A counter belongs to a key under one limit: processes with the same settings share it, and a
 // limit defined otherwise (a test's service of its own with a smaller window) counts apart.
 function counterKey(key: string, timeWindow: number, max: number): string {
@@ -143,12 +125,11 @@ const CLEAN_EVERY = 500;
  * `staff-name:`). The plugin's continueExceeding and exponentialBackoff options are not
  * supported (the service uses neither).
  */
-export function sqlRateLimitStore(db: SqlClient): FastifyRateLimitStoreCtor {
+export function sharedRateLimitStore(counters: Counters): FastifyRateLimitStoreCtor {
   let increments = 0;
-  const answer = (promise: Promise<{ current: number; ttl: number }[]>, cb: StoreCallback) => {
+  const answer = (promise: Promise<{ current: number; ttl: number }>, cb: StoreCallback) => {
     promise.then(
-      (rows) => {
-        const row = rows[0] ?? { current: 0, ttl: 0 };
+      (row) => {
         cb(null, { current: row.current, ttl: row.ttl });
       },
       (error: unknown) => {
@@ -159,15 +140,15 @@ export function sqlRateLimitStore(db: SqlClient): FastifyRateLimitStoreCtor {
   class SqlRateLimitStore implements FastifyRateLimitStore {
     incr(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
       if (++increments % CLEAN_EVERY === 0) {
-        db.query('DELETE FROM rate_limits WHERE window_end < clock_timestamp()').catch(() => {
+        counters.sweep().catch(() => {
           // Cleaning is best effort; the next round tries again.
         });
       }
-      answer(db.query(INCREMENT, [counterKey(key, timeWindow, max), timeWindow]), cb);
+      answer(counters.increment(counterKey(key, timeWindow, max), timeWindow), cb);
     }
 
     read(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
-      answer(db.query(READ, [counterKey(key, timeWindow, max)]), cb);
+      answer(counters.read(counterKey(key, timeWindow, max)), cb);
     }
 
     child(): FastifyRateLimitStore {

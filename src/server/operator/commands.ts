@@ -5,8 +5,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newCredential, parseScopes, SCOPES } from '../lrs/auth/credentials.ts';
-import { backupDatabase } from '../db/dump.ts';
-import { databaseOf } from '../lrs/store/open-store.ts';
 import type { Store } from '../lrs/store/types.ts';
 import type { Json } from '../lrs/xapi/types.ts';
 import { isObject } from '../lrs/xapi/validate.ts';
@@ -24,6 +22,16 @@ export interface OperatorContext {
   platform: PlatformStore;
   /** "embedded store in ./data", "PostgreSQL at ...": printed by create. */
   where: string;
+  /** Writes a consistent snapshot of the store's database to a file (given by the root). */
+  backup: (file: string) => Promise<BackupSummary>;
+}
+
+/** What a backup wrote: the file, its size, rows per table, how long the snapshot took (ms). */
+export interface BackupSummary {
+  file: string;
+  bytes: number;
+  counts: Record<string, number>;
+  ms: number;
 }
 
 /** A command's request: its arguments and, for --password-stdin, what the tool read. */
@@ -255,7 +263,7 @@ async function backup(argv: string[], ctx: OperatorContext, io: Io): Promise<num
     io.error(`the backup file must be an absolute path, not "${file}"`);
     return 2;
   }
-  const summary = await backupDatabase(databaseOf(ctx.store), file);
+  const summary = await ctx.backup(file);
   if (values.json) io.log(JSON.stringify(summary));
   else {
     const rows = Object.values(summary.counts).reduce((a, b) => a + b, 0);

@@ -1,7 +1,7 @@
 import type { ServiceRecord } from '../../../api/reports.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
-import { personKey } from '../enrolment/person.ts';
+import { personKey } from './person-key.ts';
 import { admission, type Cohort, type Refusal } from './cohorts.ts';
 
 /** What a learner gave at enrolment, and the track it puts them on. */
