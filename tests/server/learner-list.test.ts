@@ -107,7 +107,10 @@ for (const kind of storeKinds()) {
       const names = seen.map((l) => l.name);
       expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
       // Past the end: an empty page, the same total.
-      expect(await list('limit=7&offset=500')).toMatchObject({ total: enrolled.length, learners: [] });
+      expect(await list('limit=7&offset=500')).toMatchObject({
+        total: enrolled.length,
+        learners: [],
+      });
     });
 
     it('searches by part of a name or of a service number', async () => {
