@@ -10,6 +10,7 @@ import {
   catalogOf,
   completeModules,
   enrol,
+  openCohort,
   SITE,
   staffLogin,
   STAFF_PASSWORD,
@@ -68,9 +69,12 @@ for (const kind of storeKinds()) {
       ({ server, platform } = await startPlatform(opened.store));
       await createStaffUser(platform.staff, 'pdf-trainer', 'trainer', STAFF_PASSWORD);
       const police = trackIn(await catalogOf(), POLICE);
+      // Graded attempts need a seat in a trainer's cohort.
+      const cohort = await openCohort(server, await staffLogin(server, 'pdf-trainer'), POLICE);
       holder = await enrol(server, {
         name: 'Amélie N’Diaye\u202fKaboré',
-        country: 'Sénégal',
+        country: 'SN',
+        cohort: cohort.code,
         language: 'fr',
         serviceNumber: 'SN-PDF-7',
       });

@@ -8,6 +8,7 @@ import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { groupCode, normaliseCode } from './codes.ts';
 import type { CertificationService } from './service.ts';
+import { countryName } from '../enrolment/countries.ts';
 
 /** What the certificate file shows. */
 export interface CertificateSheet {
@@ -268,7 +269,7 @@ export async function certificatePdfRoutes(
         code: grouped,
         name: stored.learnerName,
         serviceNumber: learner?.serviceNumber ?? '',
-        country: learner?.country ?? '',
+        country: countryName(learner?.country ?? '', lang),
         trackTitle: svc.track(stored.trackId)?.titles[lang] ?? stored.trackId,
         issuedAt: stored.issuedAt,
         expiresAt: stored.expiresAt,

@@ -11,3 +11,9 @@ export function countryCode(input: string): string | null {
   const code = input.trim().toUpperCase();
   return /^[A-Z]{2}$/.test(code) && COUNTRY_CODES.has(code) ? code : null;
 }
+
+/** A stored country's name in a language (from the runtime's ICU data); other values as stored. */
+export function countryName(stored: string, lang: string): string {
+  if (countryCode(stored) !== stored) return stored;
+  return new Intl.DisplayNames([lang], { type: 'region' }).of(stored) ?? stored;
+}
