@@ -103,6 +103,13 @@ const SIGN_IN_MS = 20_000;
 
 async function staffSignIn(page: Page, name: string, lang = 'en'): Promise<void> {
   await page.goto(`${base}/${lang}/staff/login/`);
+  // Typed before the sign-in island hydrates, the name and password would be replaced by its
+  // empty fields: wait for it (Astro drops the island's ssr attribute once it has hydrated).
+  await expect(
+    page.locator('astro-island', {
+      has: page.getByRole('button', { name: /Sign in|Se connecter/ }),
+    }),
+  ).not.toHaveAttribute('ssr', /.*/, { timeout: SIGN_IN_MS });
   await page.getByLabel(lang === 'fr' ? 'Nom' : 'Name', { exact: true }).fill(name);
   await page.getByLabel(lang === 'fr' ? 'Mot de passe' : 'Password').fill(PASSWORD);
   await page.getByRole('button', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).click();

@@ -39,12 +39,17 @@ if (kitFile === undefined)
 const kit = parse(readFileSync(path.join(kitDir, kitFile), 'utf8')) as Kit;
 const kitUrl = `/en/trainer/kits/${kit.module}/`;
 
+const moduleText = readFileSync(path.resolve(`content/modules/en/${kit.module}.mdx`), 'utf8');
+
 /** Texts that only a trainer may see: presenter notes, answer points. */
 const secrets = [
   ...kit.slides.map((slide) => slide.notes),
   ...kit.cards.flatMap((card) => card.answerPoints),
   ...kit.discussion.flatMap((item) => item.answerPoints),
-].map((text) => text.slice(0, 40));
+]
+  .map((text) => text.slice(0, 40))
+  // A note may open with words the learner's own module page also says: those are no secret.
+  .filter((text) => !moduleText.includes(text));
 
 let app: FastifyInstance;
 let store: Store;
@@ -105,7 +110,7 @@ test('a trainer opens a kit, presents by keyboard, and the presenter window foll
   await expect(page.locator('.kit-step__time').first()).toContainText('0:00');
   await expect(page.locator('.kit-step__time').last()).toContainText('3:00');
   await expect(
-    page.getByRole('link', { name: 'If a participant discloses abuse or is distressed' }),
+    page.getByRole('link', { name: 'If a participant discloses abuse or is distressed' }).first(),
   ).toHaveAttribute('href', '/en/trainer/disclosure/');
   expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'kit-1280');
