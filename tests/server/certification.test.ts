@@ -80,7 +80,7 @@ for (const kind of storeKinds()) {
         `SELECT statement->'context'->>'language' AS lang,
            statement->'object'->'definition'->'name'->>'fr' AS name, verb_id AS verb
          FROM statements WHERE actor_ifi = $1 AND credential_key = 'service:certification'
-         ORDER BY stored`,
+         ORDER BY stored, seq`,
         [`agent|account|${SITE}|${learner.learnerId}`],
       );
       // The pass, and the certificate it earns ("completed" on the track).
