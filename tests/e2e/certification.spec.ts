@@ -392,6 +392,10 @@ test('trainer, learner and DPO: cohort, enrolment, graded pass, certificate, rep
   expect(csv).not.toMatch(/,=cmd/);
 
   await dpo.goto(`${base}/en/verify/`);
+  // Typed before the lookup island hydrates, the code would be replaced by its empty field.
+  await expect(
+    dpo.locator('astro-island', { has: dpo.getByRole('button', { name: 'Check' }) }),
+  ).not.toHaveAttribute('ssr', /.*/, { timeout: SIGN_IN_MS });
   await dpo.getByLabel('Verification code').fill(certCode);
   await dpo.getByRole('button', { name: 'Check' }).click();
   await expect(dpo.getByRole('heading', { name: 'Valid certificate' })).toBeVisible();
