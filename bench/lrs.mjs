@@ -6,7 +6,8 @@
 //   LRS_BENCH_ROUNDS=3                      ingest rounds per batch size (the median is kept)
 //
 // Ingest is timed for one sequential client in batches of 1, 10 and 100, and for 20 clients at
-// once each sending batches of 1 and of 100 (a classroom syncing together). Every answer comes
+// once each sending batches of 1 and of 100 (a classroom syncing together); then, at each store
+// size, queries and one client's ingest one statement at a time (does it slow as the store fills?). Every answer comes
 // after the write is committed and on disk (fsync on, both stores); after each round the last
 // statement answered is read back by id at once, and must be there.
 //
@@ -310,13 +311,22 @@ async function runStore(name, makeEnv) {
       const seconds = await bulkLoad(service, size, counter, learners);
       await settle(name);
       const q = await measureQueries(service, learners);
+      const stored = counter.next;
+      // One client, one statement a request, at this size: does ingest slow as the store fills?
+      const rates = [];
+      for (let r = 0; r < rounds; r++)
+        rates.push(await ingest(service, 1, 1, 500, counter, learners));
       result.queries.push({
-        storedStatements: counter.next,
+        storedStatements: stored,
         loadSeconds: +seconds.toFixed(1),
         ...q,
+        ingestBatch1: {
+          medianStatementsPerSecond: Math.round(median(rates)),
+          rounds: rates.map(Math.round),
+        },
       });
       console.log(
-        `${counter.next} stored (loaded in ${seconds.toFixed(1)} s): query p50 ${q.p50} ms, p95 ${q.p95} ms`,
+        `${stored} stored (loaded in ${seconds.toFixed(1)} s): query p50 ${q.p50} ms, p95 ${q.p95} ms; one client, batches of 1: median ${Math.round(median(rates))} statements/s`,
       );
       for (const [kind, v] of Object.entries(q.byKind))
         console.log(`   ${kind}: p50 ${v.p50} ms, p95 ${v.p95} ms`);
