@@ -78,6 +78,9 @@ const envSchema = z.object({
   QUOTA_ATTACHMENTS_MB: optional(z.coerce.number().min(0)).default(
     DEFAULT_LEARNER_QUOTA.attachmentBytesPerDay / 1024 / 1024,
   ),
+  QUOTA_DOCUMENTS_MB: optional(z.coerce.number().min(0.001)).default(
+    DEFAULT_LEARNER_QUOTA.documentBytesPerDay / 1024 / 1024,
+  ),
 });
 
 /** The service's settings, checked. */
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     learnerQuota: {
       statementsPerHour: e.QUOTA_STATEMENTS_HOUR,
       attachmentBytesPerDay: Math.round(e.QUOTA_ATTACHMENTS_MB * 1024 * 1024),
+      documentBytesPerDay: Math.round(e.QUOTA_DOCUMENTS_MB * 1024 * 1024),
     },
   };
 }

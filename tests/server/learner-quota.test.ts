@@ -13,6 +13,7 @@ import { attachmentObject, sendMultipart } from './multipart-helpers.ts';
 
 const STATEMENTS_PER_HOUR = 30;
 const ATTACHMENT_BYTES_PER_DAY = 300_000;
+const DOCUMENT_BYTES_PER_DAY = 5_000;
 
 function statements(agent: Record<string, unknown>, n: number) {
   return Array.from({ length: n }, () => ({
@@ -40,6 +41,7 @@ for (const kind of storeKinds()) {
         learnerQuota: {
           statementsPerHour: STATEMENTS_PER_HOUR,
           attachmentBytesPerDay: ATTACHMENT_BYTES_PER_DAY,
+          documentBytesPerDay: DOCUMENT_BYTES_PER_DAY,
         },
       });
       const scopes = ['statements/write', 'statements/read/mine'] as const;
@@ -151,20 +153,80 @@ for (const kind of storeKinds()) {
       // Smaller content still fits in what is left today.
       expect((await send(Buffer.alloc(90_000, 3))).status).toBe(200);
     });
+
+    it('refuses document writes past the daily allowance with 413, and stores nothing refused', async () => {
+      const learnerD = { mbox: 'mailto:quota-documents@example.org' };
+      const credential = await createCredential(
+        server.store,
+        ['state', 'profile', 'statements/read/mine'],
+        learnerD,
+      );
+      const activityId = 'https://example.org/quota/module';
+      const state = (stateId: string) =>
+        `/xapi/activities/state?activityId=${encodeURIComponent(activityId)}&agent=${encodeURIComponent(JSON.stringify(learnerD))}&stateId=${stateId}`;
+      const doc = (n: number) => ({ text: 'x'.repeat(n) });
+      const put = (who: TestCredential, path: string, body: unknown, method = 'PUT') =>
+        xapi(server, who, path, { method, body });
+      // Bad JSON is refused before anything is stored, and spends nothing.
+      const bad = await xapi(server, credential, state('bad'), {
+        method: 'PUT',
+        raw: '{"text": ',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(bad.status).toBe(400);
+      // Each write counts in full, a rewrite of the same document too: 2,001 + 2,001 bytes fit.
+      expect((await put(credential, state('a'), doc(1990))).status).toBe(204);
+      expect((await put(credential, state('a'), doc(1990))).status).toBe(204);
+      const refused = await put(credential, state('b'), doc(1990), 'POST');
+      expect(refused.status).toBe(413);
+      expect(refused.message).toMatch(
+        /at most 5000 bytes of documents \(state and profiles\) per day; 4002 bytes written today, 2001 bytes sent; try again in \d+ s/,
+      );
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(80_000);
+      expect((await xapi(server, credential, state('b'))).status).toBe(404);
+      // Agent profiles draw on the same allowance.
+      const profile = `/xapi/agents/profile?agent=${encodeURIComponent(JSON.stringify(learnerD))}&profileId=prefs`;
+      const profileRefused = await xapi(server, credential, profile, {
+        method: 'PUT',
+        body: doc(1990),
+        headers: { 'If-None-Match': '*' },
+      });
+      expect(profileRefused.status).toBe(413);
+      // What is left still fits; other learners and non-learner clients are not limited.
+      expect((await put(credential, state('c'), doc(900))).status).toBe(204);
+      const theirs = { mbox: 'mailto:other-learner@example.org' };
+      const theirState = `/xapi/activities/state?activityId=${encodeURIComponent(activityId)}&agent=${encodeURIComponent(JSON.stringify(theirs))}&stateId=a`;
+      expect((await put(client, theirState, doc(9000))).status).toBe(204);
+    });
   });
 }
 
 describe('learner storage quota settings', () => {
-  it('reads QUOTA_STATEMENTS_HOUR and QUOTA_ATTACHMENTS_MB, with defaults, and names bad values', () => {
+  it('reads QUOTA_STATEMENTS_HOUR, QUOTA_ATTACHMENTS_MB and QUOTA_DOCUMENTS_MB, with defaults, and names bad values', () => {
     expect(loadConfig({}).learnerQuota).toEqual({
       statementsPerHour: 1000,
       attachmentBytesPerDay: 20 * 1024 * 1024,
+      documentBytesPerDay: 20 * 1024 * 1024,
     });
     expect(
-      loadConfig({ QUOTA_STATEMENTS_HOUR: '50', QUOTA_ATTACHMENTS_MB: '0.5' }).learnerQuota,
-    ).toEqual({ statementsPerHour: 50, attachmentBytesPerDay: 524_288 });
-    expect(() => loadConfig({ QUOTA_STATEMENTS_HOUR: '0', QUOTA_ATTACHMENTS_MB: 'lots' })).toThrow(
-      /QUOTA_STATEMENTS_HOUR="0"[\s\S]*QUOTA_ATTACHMENTS_MB="lots"/,
+      loadConfig({
+        QUOTA_STATEMENTS_HOUR: '50',
+        QUOTA_ATTACHMENTS_MB: '0.5',
+        QUOTA_DOCUMENTS_MB: '2',
+      }).learnerQuota,
+    ).toEqual({
+      statementsPerHour: 50,
+      attachmentBytesPerDay: 524_288,
+      documentBytesPerDay: 2_097_152,
+    });
+    expect(() =>
+      loadConfig({
+        QUOTA_STATEMENTS_HOUR: '0',
+        QUOTA_ATTACHMENTS_MB: 'lots',
+        QUOTA_DOCUMENTS_MB: '0',
+      }),
+    ).toThrow(
+      /QUOTA_STATEMENTS_HOUR="0"[\s\S]*QUOTA_ATTACHMENTS_MB="lots"[\s\S]*QUOTA_DOCUMENTS_MB="0"/,
     );
   });
 });

@@ -1,8 +1,9 @@
-// Storage quotas for learner credentials: at most so many statements per hour and so many bytes
-// of attachments per day per learner (all of a learner's credentials together, keyed by their
+// Storage quotas for learner credentials: at most so many statements per hour, so many bytes of
+// attachments and so many bytes of documents (state, agent and activity profiles) written per day
+// per learner (all of a learner's credentials together, keyed by their
 // Agent), counted in the rate_limits table (LRS migration 006) so that every service process on a
 // PostgreSQL database shares the count. A learner's browser sends a few hundred statements in a
-// whole course and no attachments; the limits stop one stolen or scripted credential from filling
+// whole course, no attachments, and a few kilobytes of state per page it tracks; the limits stop one stolen or scripted credential from filling
 // the disk. Clients that are not learners (the service's own, a reporting tool) are not limited.
 import type { Counters } from './counters.ts';
 import { HttpError, tooManyRequests } from './errors.ts';
@@ -11,11 +12,14 @@ import { HttpError, tooManyRequests } from './errors.ts';
 export interface LearnerQuotaLimits {
   statementsPerHour: number;
   attachmentBytesPerDay: number;
+  /** Bytes of documents written per day (every write counts in full, replacing or not). */
+  documentBytesPerDay: number;
 }
 
 export const DEFAULT_LEARNER_QUOTA: LearnerQuotaLimits = {
   statementsPerHour: 1000,
   attachmentBytesPerDay: 20 * 1024 * 1024,
+  documentBytesPerDay: 20 * 1024 * 1024,
 };
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,6 +37,11 @@ export interface LearnerQuota {
     statements: number,
     attachmentBytes: number,
   ): Promise<() => Promise<void>>;
+  /**
+   * Takes a document write of `bytes` from the learner's daily document allowance, or throws 413
+   * with Retry-After and nothing taken. Returns a function that gives it back.
+   */
+  spendDocument(agentIfi: string, bytes: number): Promise<() => Promise<void>>;
 }
 
 function formatBytes(n: number): string {
@@ -78,6 +87,23 @@ export function learnerQuota(counters: Counters, limits: LearnerQuotaLimits): Le
         await give(statementKey, statements);
         await give(bytesKey, attachmentBytes);
       };
+    },
+    async spendDocument(agentIfi, bytes) {
+      const key = `quota-document-bytes:${agentIfi}`;
+      // An empty document still takes a row: count it as one byte.
+      const amount = Math.max(1, bytes);
+      const full = await take(key, amount, DAY_MS, limits.documentBytesPerDay);
+      if (full !== null) {
+        throw new HttpError(
+          413,
+          `storage quota: a learner may write at most ${formatBytes(limits.documentBytesPerDay)} ` +
+            `of documents (state and profiles) per day; ${formatBytes(full.used)} written today, ` +
+            `${formatBytes(amount)} sent; try again in ${full.seconds} s`,
+          'quota',
+          { headers: { 'Retry-After': String(full.seconds) } },
+        );
+      }
+      return () => give(key, amount);
     },
   };
 }

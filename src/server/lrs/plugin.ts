@@ -62,6 +62,13 @@ const STATEMENT_READS = new Set([
   `${XAPI_PREFIX}/statements/more/:token`,
 ]);
 
+// The document resources whose PUT and POST spend from a learner's daily document allowance.
+const DOCUMENT_WRITES = new Set([
+  `${XAPI_PREFIX}/activities/state`,
+  `${XAPI_PREFIX}/activities/profile`,
+  `${XAPI_PREFIX}/agents/profile`,
+]);
+
 // Set by the outer response itself, never copied from a dispatched one.
 const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -171,6 +178,28 @@ export async function lrsPlugin(xapi: FastifyInstance, options: LrsPluginOptions
     }
     return payload;
   });
+  // A learner's document write spends its size from their daily allowance before the route
+  // runs, and gets it back if the write is refused.
+  const { learnerQuota } = options;
+  if (learnerQuota !== undefined) {
+    const refunds = new WeakMap<FastifyRequest, () => Promise<void>>();
+    xapi.addHook('preHandler', async (request) => {
+      if (request.method !== 'PUT' && request.method !== 'POST') return;
+      if (!DOCUMENT_WRITES.has(request.routeOptions.url ?? '')) return;
+      const principal = principals.get(request);
+      if (principal === undefined || principal.agentIfi === null) return;
+      const body = request.body;
+      const bytes = Buffer.isBuffer(body) ? body.length : 0;
+      refunds.set(request, await learnerQuota.spendDocument(principal.agentIfi, bytes));
+    });
+    xapi.addHook('onResponse', async (request, reply) => {
+      const refund = refunds.get(request);
+      if (refund === undefined || reply.statusCode < 400) return;
+      await refund().catch((error: unknown) => {
+        request.log.warn(error);
+      });
+    });
+  }
   registerAbout(xapi);
   registerStatements(xapi, store, principalOf, XAPI_PREFIX, options.learnerQuota);
   registerState(xapi, store, principalOf);
