@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -275,7 +275,16 @@ async function runStore(name, makeEnv) {
       .map((l) => l.toFixed(1))
       .join(', ')})`,
   );
-  const result = { store: name, startupSeconds: 0, ingest: {}, queries: [] };
+  const result = {
+    store: name,
+    date: new Date().toISOString(),
+    // The machine may be shared: its load average (1, 5, 15 min) when this store's run started.
+    loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
+    sizes,
+    startupSeconds: 0,
+    ingest: {},
+    queries: [],
+  };
   const learners = learnerCount(sizes[sizes.length - 1] ?? 10000);
 
   let { env, cleanup } = await makeEnv();
@@ -384,6 +393,16 @@ if (wanted.includes('postgres') && url) {
   console.log('\n(PostgreSQL skipped: set DATABASE_URL, e.g. `source .ci/postgres.sh`)');
 }
 
+// A run of one store keeps the other store's last figures (each entry says when it was measured).
 const out = path.join(root, 'bench', 'lrs-results.json');
+try {
+  const previous = JSON.parse(await readFile(out, 'utf8'));
+  for (const entry of previous.stores ?? []) {
+    if (!results.stores.some((s) => s.store === entry.store)) results.stores.push(entry);
+  }
+} catch {
+  // No earlier figures.
+}
+results.stores.sort((a, b) => a.store.localeCompare(b.store));
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten to ${path.relative(root, out)}`);
