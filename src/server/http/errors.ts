@@ -56,45 +56,30 @@ export class HttpError extends Error {
   }
 }
 
-/** Builds a 400 Bad Request error. */
-export function badRequest(message: string, code?: string): HttpError {
-  return new HttpError(400, message, code);
-}
+/** A builder of the errors of one status: a message, and a code when the site needs one. */
+type ErrorBuilder = (message: string, code?: string) => HttpError;
 
-/** Builds a 401 Unauthorized error. */
-export function unauthorized(message: string, code?: string): HttpError {
-  return new HttpError(401, message, code);
-}
+const withStatus =
+  (status: number): ErrorBuilder =>
+  (message, code) =>
+    new HttpError(status, message, code);
 
-/** Builds a 403 Forbidden error. */
-export function forbidden(message: string, code?: string): HttpError {
-  return new HttpError(403, message, code);
-}
-
-/** Builds a 404 Not Found error. */
-export function notFound(message: string, code?: string): HttpError {
-  return new HttpError(404, message, code);
-}
-
-/** Builds a 409 Conflict error. */
-export function conflict(message: string, code?: string): HttpError {
-  return new HttpError(409, message, code);
-}
-
-/** Builds a 410 Gone error. */
-export function gone(message: string, code?: string): HttpError {
-  return new HttpError(410, message, code);
-}
-
-/** Builds a 412 Precondition Failed error. */
-export function preconditionFailed(message: string, code?: string): HttpError {
-  return new HttpError(412, message, code);
-}
-
-/** Builds a 413 Payload Too Large error. */
-export function payloadTooLarge(message: string): HttpError {
-  return new HttpError(413, message);
-}
+/** 400 Bad Request. */
+export const badRequest = withStatus(400);
+/** 401 Unauthorized. */
+export const unauthorized = withStatus(401);
+/** 403 Forbidden. */
+export const forbidden = withStatus(403);
+/** 404 Not Found. */
+export const notFound = withStatus(404);
+/** 409 Conflict. */
+export const conflict = withStatus(409);
+/** 410 Gone. */
+export const gone = withStatus(410);
+/** 412 Precondition Failed. */
+export const preconditionFailed = withStatus(412);
+/** 413 Payload Too Large. */
+export const payloadTooLarge = withStatus(413);
 
 /** A 429 Too Many Requests, with the seconds the client should wait (Retry-After). */
 export function tooManyRequests(
