@@ -12,14 +12,13 @@ import type { Store } from '../../src/server/lrs/store/types.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import {
-  answersTo,
   api,
   catalogOf,
   completeModules,
   enrol,
   SITE,
-  startAttempt,
-  submitAttempt,
+  sitAttempt,
+  startPlatform,
   trackIn,
 } from './certification-helpers.ts';
 import {
@@ -35,8 +34,7 @@ import {
   type TestServer,
 } from './helpers.ts';
 import { attachmentObject, sendMultipart } from './multipart-helpers.ts';
-import { NODE } from './process-helpers.ts';
-import { spawn } from 'node:child_process';
+import { runCli } from './process-helpers.ts';
 
 export type CentreKind = 'pglite' | 'postgres';
 
@@ -93,19 +91,7 @@ export function runBackupCli(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(NODE, ['src/server/backup-cli.ts', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => {
-    child.on('exit', (code) => {
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  return runCli(args, env, 'backup');
 }
 
 export const POLICE = 'police-pre-deployment';
@@ -224,24 +210,8 @@ export async function fillCentre(
   const track = trackIn(catalog, POLICE);
   const passer = await enrol(server, { name: 'Jean Mukendi', cohort: 'DAKAR-2026-03' });
   const failer = await enrol(server, { name: 'Awa Traoré', cohort: 'DAKAR-2026-03' });
-  const passed = await startAttempt(server, passer, POLICE);
-  expect(passed.status, passed.text).toBe(201);
-  const pass = await submitAttempt(
-    server,
-    passer,
-    passed.started,
-    answersTo(track, passed.started, true),
-  );
-  expect(pass.status, pass.text).toBe(200);
-  const failed = await startAttempt(server, failer, POLICE);
-  expect(failed.status, failed.text).toBe(201);
-  const fail = await submitAttempt(
-    server,
-    failer,
-    failed.started,
-    answersTo(track, failed.started, false),
-  );
-  expect(fail.status, fail.text).toBe(200);
+  const passed = await sitAttempt(server, passer, track, true);
+  const failed = await sitAttempt(server, failer, track, false);
   await completeModules(server, passer, track.rule.requiredModules);
   const status = await api(server, `/api/certification/${POLICE}/status`, {
     authorization: passer.authorization,
@@ -280,6 +250,45 @@ export async function rowsOf(centre: CentreStore): Promise<Record<string, string
   const store = await centre.open();
   try {
     return await tableRows(databaseOf(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Checks a restored or imported centre over HTTP: the certificate verifies, the learner's
+ * credential signs in and sees it, the voided statement stays voided, and a new statement is
+ * stored.
+ */
+export async function checkCentre(centre: CentreStore, records: CentreRecords): Promise<void> {
+  const store = await centre.open();
+  try {
+    const { server } = await startPlatform(store);
+    try {
+      const verified = await api(server, `/api/certificates/${records.certificateCode}`);
+      expect(verified.status, verified.text).toBe(200);
+      expect(verified.json).toMatchObject({ code: records.certificateCode, status: 'valid' });
+      const status = await api(server, `/api/certification/${POLICE}/status`, {
+        authorization: records.learnerAuthorization,
+      });
+      expect(status.status, status.text).toBe(200);
+      expect(status.json).toMatchObject({ certificate: { code: records.certificateCode } });
+      const byId = `/xapi/statements?statementId=${records.voidedId}`;
+      expect((await xapi(server, records.client, byId)).status).toBe(404);
+      const asVoided = `/xapi/statements?voidedStatementId=${records.voidedId}`;
+      const voided = await xapi(server, records.client, asVoided);
+      expect(voided.status, voided.text).toBe(200);
+      const fresh = await xapi(server, records.client, '/xapi/statements', {
+        body: {
+          actor: { mbox: 'mailto:after@example.org' },
+          verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+          object: { id: `https://example.org/after-restore/${randomUUID()}` },
+        },
+      });
+      expect(fresh.status, fresh.text).toBe(200);
+    } finally {
+      await server.close();
+    }
   } finally {
     await store.close();
   }

@@ -16,7 +16,7 @@ import {
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
 import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, xapi, type StoreKind, type TestServer } from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */
@@ -248,6 +248,24 @@ export async function submitAttempt(
     body: { responses },
   });
   return { status: res.status, result: res.json as AttemptResult, text: res.text };
+}
+
+/**
+ * Sits a graded assessment through the API: starts an attempt (201) and submits every answer
+ * right or every answer wrong (200). Returns the attempt and its result.
+ */
+export async function sitAttempt(
+  server: TestServer,
+  learner: { authorization: string },
+  track: CertificationTrack,
+  right: boolean,
+  lang = 'en',
+): Promise<{ started: StartedAttempt; result: AttemptResult; text: string }> {
+  const { status, started, text } = await startAttempt(server, learner, track.rule.track, lang);
+  expect(status, text).toBe(201);
+  const submitted = await submitAttempt(server, learner, started, answersTo(track, started, right));
+  expect(submitted.status, submitted.text).toBe(200);
+  return { started, result: submitted.result, text: submitted.text };
 }
 
 /** A learner enrolled through POST /api/enrol. */

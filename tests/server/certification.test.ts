@@ -19,6 +19,7 @@ import {
   enrolAdmitted,
   SITE,
   startAttempt,
+  sitAttempt,
   submitAttempt,
   usePlatform,
 } from './certification-helpers.ts';
@@ -63,16 +64,10 @@ for (const kind of storeKinds()) {
 
     it('grades a French attempt with the same key and records it under the service', async () => {
       const learner = await enrolAdmitted(server, { language: 'fr' });
-      const { started } = await startAttempt(server, learner, POLICE, 'fr');
+      const pass = await sitAttempt(server, learner, police(), true, 'fr');
+      const { started } = pass;
       expect(started.lang).toBe('fr');
       expect(started.questions.map((q) => q.prompt).join(' ')).toMatch(/Pourquoi|Question/);
-      const pass = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(police(), started, true),
-      );
-      expect(pass.status, pass.text).toBe(200);
       expect(pass.result).toMatchObject({ passed: true, scaled: 1 });
       expect(pass.result.outcomes.every((o) => o.met)).toBe(true);
       expect(pass.result.outcomes[0]?.review).toMatch(/^\/fr\/modules\/fx-[a-z]+\/#outcome-/);
@@ -197,14 +192,8 @@ for (const kind of storeKinds()) {
     it('records a failed attempt under the service authority, per outcome not met, and issues nothing', async () => {
       const learner = await enrolAdmitted(server);
       await completeModules(server, learner, modules);
-      const { started } = await startAttempt(server, learner, POLICE);
-      const res = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(police(), started, false),
-      );
-      expect(res.status, res.text).toBe(200);
+      const res = await sitAttempt(server, learner, police(), false);
+      const { started } = res;
       expect(res.result).toMatchObject({ passed: false, scaled: 0 });
       expect(res.result.outcomes.map((o) => o.met)).toEqual(started.questions.map(() => false));
       // Per outcome, never per item: no form id is in the result.
@@ -378,13 +367,7 @@ for (const kind of storeKinds()) {
     it('refuses a new attempt within the cool-down after a fail (military fixture: 30 min)', async () => {
       const learner = await enrolAdmitted(server, { role: 'military', serviceNumber: 'M-77' });
       const military = trackIn(catalog, 'military-pre-deployment');
-      const { started } = await startAttempt(server, learner, 'military-pre-deployment');
-      const failed = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(military, started, false),
-      );
+      const failed = await sitAttempt(server, learner, military, false);
       expect(failed.result.passed).toBe(false);
       expect(failed.result.nextAttemptAt).not.toBeNull();
       const res = await startAttempt(server, learner, 'military-pre-deployment');

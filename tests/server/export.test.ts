@@ -1,51 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { api, startPlatform } from './certification-helpers.ts';
+import { startPlatform } from './certification-helpers.ts';
 import {
+  checkCentre,
   fillCentre,
   newCentreStore,
   postgresTestsRun,
-  POLICE,
   rowsOf,
   runBackupCli,
   type CentreRecords,
   type CentreStore,
 } from './centre-helpers.ts';
-import { newTempDir, removeDir, xapi } from './helpers.ts';
-
-/** Checks a centre over HTTP: the certificate verifies, the learner and the client sign in. */
-async function checkCentre(centre: CentreStore, records: CentreRecords): Promise<void> {
-  const store = await centre.open();
-  try {
-    const { server } = await startPlatform(store);
-    try {
-      const verified = await api(server, `/api/certificates/${records.certificateCode}`);
-      expect(verified.status, verified.text).toBe(200);
-      expect(verified.json).toMatchObject({ code: records.certificateCode, status: 'valid' });
-      const status = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: records.learnerAuthorization,
-      });
-      expect(status.json).toMatchObject({ certificate: { code: records.certificateCode } });
-      const voided = await xapi(
-        server,
-        records.client,
-        `/xapi/statements?voidedStatementId=${records.voidedId}`,
-      );
-      expect(voided.status, voided.text).toBe(200);
-      const fresh = await xapi(server, records.client, '/xapi/statements', {
-        body: {
-          actor: { mbox: 'mailto:after@example.org' },
-          verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
-          object: { id: 'https://example.org/after-import' },
-        },
-      });
-      expect(fresh.status, fresh.text).toBe(200);
-    } finally {
-      await server.close();
-    }
-  } finally {
-    await store.close();
-  }
-}
+import { newTempDir, removeDir } from './helpers.ts';
 
 // Needs PostgreSQL: without DATABASE_URL it runs only in CI, where it then fails with the reason.
 describe.runIf(postgresTestsRun())('export and import between the stores', () => {

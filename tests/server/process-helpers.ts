@@ -46,6 +46,7 @@ export function startService(env: Record<string, string>): Promise<ServiceProces
 export const CLI = {
   credentials: 'src/server/credentials-cli.ts',
   staff: 'src/server/staff-cli.ts',
+  backup: 'src/server/backup-cli.ts',
 } as const;
 
 /** Runs a command-line tool (the credentials one unless named) and returns its exit code and output. */
