@@ -34,6 +34,12 @@ function refuse(change: AccountChange): void {
   if (change === 'last-admin') {
     throw conflict('the last active administrator cannot be disabled', 'last_admin');
   }
+  if (change === 'other-admin') {
+    throw conflict(
+      "another administrator's password cannot be reset: disable that account and create a new one",
+      'admin_account',
+    );
+  }
 }
 
 /**
