@@ -140,6 +140,24 @@ for (const kind of storeKinds()) {
       expect(await auditCount(admin)).toBeLessThanOrEqual(before + 1);
     });
 
+    it("refuses a name that reads the same as another account's, so nobody acts under a look-alike name", async () => {
+      const admin = as(await staffLogin(server, 'probe-admin'));
+      const before = await auditCount(admin);
+      for (const name of ['probe-admin\u200b', '\u202eprobe-admin', 'probe\u2060-admin']) {
+        const res = await admin.post('/api/staff/accounts', { name, role: 'admin' });
+        expect(res.status, JSON.stringify(name)).toBe(400);
+      }
+      for (const name of ['PROBE-ADMIN', 'Probe-Admin-2', 'ｐｒｏｂｅ-ａｄｍｉｎ']) {
+        const res = await admin.post('/api/staff/accounts', { name, role: 'admin' });
+        expect(res.status, name).toBe(409);
+        expect(res.json).toMatchObject({ code: 'name_taken' });
+      }
+      expect(await auditCount(admin)).toBe(before);
+      expect(
+        (await accounts(admin)).filter((a) => a.name.toLowerCase().includes('admin')),
+      ).toHaveLength(2);
+    });
+
     it('keeps trainers and the DPO out of every administration route', async () => {
       const admin = as(await staffLogin(server, 'probe-admin'));
       const target = (await accounts(admin)).find((a) => a.name === 'probe-admin');
