@@ -140,6 +140,25 @@ for (const kind of storeKinds()) {
         expect(res.status, code.slice(0, 20)).toBeLessThan(500);
       }
       expect(await glance(owner, cohort.code)).toMatchObject({ seats: 7, closed: false });
+      const before = (await api(server, '/api/cohorts', { headers: { Cookie: owner.cookie } }))
+        .json as unknown[];
+      for (const body of [
+        { name: 'a\ud800b', track: POLICE },
+        { name: 'a\u0000b', track: POLICE },
+        { name: 'x'.repeat(81), track: POLICE },
+        { name: 'ok', track: 'x'.repeat(10_000) },
+        { name: 'ok', track: POLICE, seats: '40' },
+      ]) {
+        const res = await api(server, '/api/cohorts', {
+          headers: { Cookie: owner.cookie, 'X-CSRF-Token': owner.csrf },
+          body,
+        });
+        expect(res.status, JSON.stringify(body).slice(0, 40)).toBeGreaterThanOrEqual(400);
+        expect(res.status, JSON.stringify(body).slice(0, 40)).toBeLessThan(500);
+      }
+      const after = (await api(server, '/api/cohorts', { headers: { Cookie: owner.cookie } }))
+        .json as unknown[];
+      expect(after).toHaveLength(before.length);
 
       const learner = await enrol(server);
       for (const code of [
