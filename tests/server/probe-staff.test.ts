@@ -128,7 +128,8 @@ for (const kind of storeKinds()) {
         },
         body: raw,
       });
-      expect(res.status).toBeLessThan(500);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('UTF-8');
       const ids = ['..%2F..%2Fetc', 's-%00', `s-${'a'.repeat(5000)}`, 'S-UPPER'];
       for (const id of ids) {
         const r = await admin.post(`/api/staff/accounts/${id}/disable`);
@@ -136,8 +137,8 @@ for (const kind of storeKinds()) {
         expect(r.status, id).toBeLessThan(500);
       }
       const names = (await accounts(admin)).map((a) => a.name);
-      expect(names.some((n) => n.startsWith('bad') && n !== 'bad\ufffd\ufffd\ufffd')).toBe(false);
-      expect(await auditCount(admin)).toBeLessThanOrEqual(before + 1);
+      expect(names.some((n) => n.startsWith('bad'))).toBe(false);
+      expect(await auditCount(admin)).toBe(before);
     });
 
     it("refuses a name that reads the same as another account's, so nobody acts under a look-alike name", async () => {
