@@ -43,6 +43,7 @@ function reason(error: unknown, a: AccountStrings): string {
     const code = (error.body as { code?: string } | undefined)?.code;
     if (code === 'own_account') return a.ownAccount;
     if (code === 'last_admin') return a.lastAdmin;
+    if (code === 'admin_account') return a.adminAccount;
     if (code === 'name_taken') return a.nameTaken;
   }
   return a.failed;
@@ -233,16 +234,18 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
                 <td>
                   {!own && (
                     <span class="staff-actions staff-actions--tight">
-                      <button
-                        type="button"
-                        class="staff-button staff-button--secondary"
-                        aria-label={format(a.resetFor, { name: account.name })}
-                        onClick={() => {
-                          act(account, 'reset');
-                        }}
-                      >
-                        {a.reset}
-                      </button>
+                      {account.role !== 'admin' && (
+                        <button
+                          type="button"
+                          class="staff-button staff-button--secondary"
+                          aria-label={format(a.resetFor, { name: account.name })}
+                          onClick={() => {
+                            act(account, 'reset');
+                          }}
+                        >
+                          {a.reset}
+                        </button>
+                      )}
                       <button
                         type="button"
                         class="staff-button staff-button--secondary"

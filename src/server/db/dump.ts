@@ -241,6 +241,19 @@ async function* dumpLines(file: string): AsyncGenerator<string> {
   }
 }
 
+// A table as the header lists it: names a restore puts in SQL (ident() checks them again).
+function isDumpTable(value: unknown): value is DumpTable {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as Partial<Record<keyof DumpTable, unknown>>;
+  return (
+    typeof t.name === 'string' &&
+    IDENT.test(t.name) &&
+    Array.isArray(t.columns) &&
+    t.columns.every((c) => typeof c === 'string' && IDENT.test(c)) &&
+    (t.identity === null || (typeof t.identity === 'string' && t.columns.includes(t.identity)))
+  );
+}
+
 function parseHeader(line: string | undefined, file: string): DumpHeader {
   let header: Partial<DumpHeader> = {};
   try {
@@ -255,6 +268,9 @@ function parseHeader(line: string | undefined, file: string): DumpHeader {
     throw new Error(
       `${file} is a dump of format version ${header.version}; this version reads ${DUMP_VERSION}`,
     );
+  }
+  if (!header.tables.every(isDumpTable)) {
+    throw new Error(`${file} is not a backup or export of this service (its list of tables)`);
   }
   return header as DumpHeader;
 }

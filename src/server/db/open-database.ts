@@ -34,7 +34,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     return { db, release: () => Promise.resolve() };
   }
   const dataDir = path.resolve(config.dataDir ?? 'data');
-  await mkdir(dataDir, { recursive: true });
+  // The folder holds every record (and the operator socket): a new one is its owner's alone, not
+  // readable by every account on the machine as the usual umask (022) would leave it.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(dataDir);
   try {
     const db = await WorkerDatabase.open({ dataDir: path.join(dataDir, 'pglite') });

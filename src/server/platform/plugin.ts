@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorHandler } from '../http/error-handler.ts';
+import { strictUtf8Json } from '../http/strict-json.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Authenticator } from '../lrs/auth/authenticate.ts';
 import type { Store } from '../lrs/store/types.ts';
@@ -68,6 +69,7 @@ export async function platformPlugin(
   app.setErrorHandler(
     errorHandler({ negotiate: false, bodyLimitOf: () => app.initialConfig.bodyLimit ?? 0 }),
   );
+  strictUtf8Json(app);
   app.addHook('onSend', async (_request, reply, payload) => {
     // Learner records and staff data must not linger in shared caches or on shared devices.
     if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');

@@ -5,6 +5,7 @@ import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { langParam, queryParams } from '../../http/params.ts';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
+import type { StaffSession } from '../staff/accounts.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { groupCode, normaliseCode } from './codes.ts';
 import type { CertificationService } from './service.ts';
@@ -66,17 +67,24 @@ const SPACES = /[\u2000-\u200a\u202f\u205f\u3000]/g;
  * The text as the font can draw it. The standard PDF fonts encode WinAnsi (Windows-1252): French
  * letters, typographic apostrophes and quotes are there, narrow no-break spaces and most other
  * scripts are not. Spaces become plain spaces, a non-breaking hyphen a hyphen, letters with marks
- * the font lacks lose their marks (Ł stays unreadable: "?"), so a name always prints; the
- * verification page shows it exactly.
+ * the font lacks lose their marks (Ł stays unreadable: "?"), combining marks compose with their
+ * letter or are dropped, so a name always prints; the verification page shows it exactly.
  */
 export function drawable(font: PDFFont, text: string): string {
   const known = new Set(font.getCharacterSet());
   let out = '';
-  for (const char of text.replace(SPACES, ' ').replace(/\u2011/g, '-')) {
+  // Composed first: a name typed as "e" and a combining acute (as some keyboards and macOS file
+  // names send it) is "é", which the font has; a mark that composes with nothing is dropped, as
+  // are invisible format characters (direction marks and overrides, zero-width joiners).
+  for (const char of text
+    .normalize('NFC')
+    .replace(SPACES, ' ')
+    .replace(/\u2011/g, '-')) {
     if (known.has(char.codePointAt(0) ?? 0)) {
       out += char;
       continue;
     }
+    if (/^[\p{M}\p{Cf}]$/u.test(char)) continue;
     const bare = char.normalize('NFKD').replace(/\p{M}/gu, '');
     out +=
       Array.from(bare).every((c) => known.has(c.codePointAt(0) ?? 0)) && bare !== '' ? bare : '?';
@@ -222,8 +230,9 @@ export interface CertificatePdfRouteOptions {
 
 /**
  * GET /api/certification/certificates/{code}.pdf: the certificate as a file, for the learner
- * who holds it (their Basic credential) or a signed-in staff member; ?lang=en|fr, the learner's
- * enrolment language by default. Another learner gets 403, an unknown code 404.
+ * who holds it (their Basic credential), the DPO, or the trainer of the learner's cohort (another
+ * trainer gets 404, as for the cohort itself); ?lang=en|fr, the learner's enrolment language by
+ * default. Another learner gets 403, an unknown code 404.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function certificatePdfRoutes(
@@ -232,16 +241,17 @@ export async function certificatePdfRoutes(
 ): Promise<void> {
   const { svc, auth, requireStaff } = options;
 
-  /** Whose request it is: the learner's IFI, or null for staff. */
-  const callerOf = async (request: FastifyRequest): Promise<string | null> => {
+  /** Whose request it is: the learner's IFI, or the staff member's session. */
+  const callerOf = async (
+    request: FastifyRequest,
+  ): Promise<{ ifi: string } | { staff: StaffSession }> => {
     if (request.headers.authorization === undefined || request.headers.authorization === '') {
-      await requireStaff(request, ['dpo', 'trainer']);
-      return null;
+      return { staff: await requireStaff(request, ['dpo', 'trainer']) };
     }
     const principal = await auth.authenticate(request);
     const ifi = principal.agent === null ? undefined : agentIfi(principal.agent);
     if (ifi === undefined || ifi === null) throw forbidden('this needs a learner credential');
-    return ifi;
+    return { ifi };
   };
 
   app.get<{ Params: { file: string } }>(
@@ -255,10 +265,18 @@ export async function certificatePdfRoutes(
       const caller = await callerOf(request);
       const stored = await svc.platform.certificates.byCode(code);
       if (stored === null) throw notFound('no certificate has this code');
-      if (caller !== null && caller !== stored.learnerIfi) {
+      if ('ifi' in caller && caller.ifi !== stored.learnerIfi) {
         throw forbidden('this certificate belongs to another learner');
       }
       const learner = await svc.platform.learners.byAgent(stored.learnerIfi);
+      // A trainer sees the certificates of their own cohorts' learners, as the cohort view does;
+      // the DPO sees every one.
+      if ('staff' in caller && caller.staff.user.role === 'trainer') {
+        const cohort =
+          learner?.cohort == null ? null : await svc.platform.cohorts.byCode(learner.cohort);
+        if (cohort?.createdBy !== caller.staff.user.id)
+          throw notFound('no certificate has this code');
+      }
       const lang =
         query.lang === undefined && (learner?.language === 'fr' || learner?.language === 'en')
           ? learner.language

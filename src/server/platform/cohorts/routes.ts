@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
-import { isRecord, langParam, queryParams } from '../../http/params.ts';
+import { isPlainText, isRecord, langParam, queryParams } from '../../http/params.ts';
 import { toCsv } from '../reports/csv.ts';
 import { newCohortCode } from '../certification/codes.ts';
 import type { Reports } from '../reports/reports.ts';
@@ -57,8 +57,8 @@ export async function cohortRoutes(
     }
     const seats = body.seats === undefined ? DEFAULT_SEATS : seatsOf(body.seats);
     const name = body.name.trim();
-    if (name === '' || name.length > 80 || /\p{Cc}/u.test(name)) {
-      throw badRequest('name: 1 to 80 characters');
+    if (name === '' || name.length > 80 || !isPlainText(name)) {
+      throw badRequest('name: 1 to 80 characters, no control characters or broken Unicode');
     }
     if (!reports.hasTrack(body.track)) throw notFound('no such certification track');
     const cohort = await cohorts.create({

@@ -33,7 +33,26 @@ let dummyHash: Promise<string> | undefined;
 
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Creates a staff account and audits it; throws if the name is taken or a field is wrong. */
+/**
+ * Why a staff name cannot be used, or null. Besides control characters, invisible ones (zero-width
+ * spaces and joiners, direction marks and overrides) are refused: "ada\u200b" would read as "ada"
+ * in the account list and the audit, under whose name its holder would act.
+ */
+export function staffNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 80 || /[\p{Cc}\p{Cs}\p{Cf}]/u.test(trimmed)) {
+    return 'name: 1 to 80 characters, no control or invisible characters';
+  }
+  return null;
+}
+
+// Names that read the same: "Ada", "ada" and "ａｄａ" (full-width) are one name.
+const readAlike = (name: string): string => name.normalize('NFKC').toLowerCase();
+
+/**
+ * Creates a staff account and audits it; throws if the name is taken (or reads the same as one
+ * that is, whatever its case or width) or a field is wrong.
+ */
 export async function createStaffUser(
   staff: Staff,
   name: string,
@@ -42,11 +61,14 @@ export async function createStaffUser(
   actor: AuditActor = OPERATOR,
 ): Promise<StaffUser> {
   const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > 80 || /\p{Cc}/u.test(trimmed)) {
-    throw new Error('name: 1 to 80 characters, no control characters');
-  }
+  const problem = staffNameProblem(trimmed);
+  if (problem !== null) throw new Error(problem);
   if (!STAFF_ROLES.includes(role)) throw new Error(`role: one of ${STAFF_ROLES.join(', ')}`);
   if (password.length < 12) throw new Error('password: at least 12 characters');
+  const alike = readAlike(trimmed);
+  if ((await staff.listUsers()).some((u) => readAlike(u.name) === alike)) {
+    throw new Error(`a staff account named "${trimmed}" already exists`);
+  }
   const user: StaffUser = { id: `s-${randomBytes(9).toString('base64url')}`, name: trimmed, role };
   if (!(await staff.createUser(user, await hashPassword(password), actor))) {
     throw new Error(`a staff account named "${trimmed}" already exists`);

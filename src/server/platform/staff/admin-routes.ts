@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
-import { isPlainText, isRecord, queryParams } from '../../http/params.ts';
+import { isRecord, queryParams } from '../../http/params.ts';
 import { generatePassword } from './passwords.ts';
 import type { Staff } from '../store/staff.ts';
 import {
   createStaffUser,
   resetStaffPassword,
   STAFF_ROLES,
+  staffNameProblem,
   type AccountChange,
   type AuditActor,
   type StaffSession,
@@ -33,6 +34,12 @@ function refuse(change: AccountChange): void {
   if (change === 'self') throw conflict('you cannot do this to your own account', 'own_account');
   if (change === 'last-admin') {
     throw conflict('the last active administrator cannot be disabled', 'last_admin');
+  }
+  if (change === 'other-admin') {
+    throw conflict(
+      "another administrator's password cannot be reset: disable that account and create a new one",
+      'admin_account',
+    );
   }
 }
 
@@ -100,20 +107,16 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRouteOptio
       throw badRequest('body: { "name": "...", "role": "trainer" | "dpo" | "admin" }');
     }
     const name = body.name.trim();
-    if (name === '' || name.length > 80 || !isPlainText(name)) {
-      throw badRequest('name: 1 to 80 characters, no control characters');
-    }
+    const problem = staffNameProblem(name);
+    if (problem !== null) throw badRequest(problem);
     const role = STAFF_ROLES.find((r) => r === body.role);
     if (role === undefined) throw badRequest(`role: one of ${STAFF_ROLES.join(', ')}`);
-    if ((await staff.user({ name })) !== null) {
-      throw conflict(`a staff account named "${name}" already exists`, 'name_taken');
-    }
     const password = generatePassword();
     let user: StaffUser;
     try {
       user = await createStaffUser(staff, name, role, password, actorOf(session));
     } catch (error) {
-      // Two administrators creating the same name at once: the second one's insert found it taken.
+      // The name, or one that reads the same, is taken (by an account made at the same moment too).
       if ((error as Error).message.includes('already exists')) {
         throw conflict(`a staff account named "${name}" already exists`, 'name_taken');
       }

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../db/sql-database.ts';
+import type { SqlClient, SqlDatabase } from '../../db/sql-database.ts';
 
 /** Seats of a cohort when its trainer sets none. */
 export const DEFAULT_SEATS = 40;
@@ -74,9 +74,9 @@ export async function admission(
 
 /** Trainers' cohorts. */
 export class Cohorts {
-  readonly #db: SqlClient;
+  readonly #db: SqlDatabase;
 
-  constructor(db: SqlClient) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
   }
 
@@ -103,20 +103,30 @@ export class Cohorts {
 
   /**
    * Changes a cohort's seats (never below the learners who hold one) or closes or reopens it;
-   * the cohort as it is now, or null when `seats` is fewer than the seats taken.
+   * the cohort as it is now, or null when `seats` is fewer than the seats taken. The cohort's row
+   * is locked before the seats are counted, as admission() does, so a join that holds it commits
+   * first and is counted (one UPDATE counting in a subquery saw the seats as they were when it
+   * began, and could set fewer seats than learners).
    */
   async update(code: string, change: { seats?: number; closed?: boolean }): Promise<Cohort | null> {
-    const rows = await this.#db.query<CohortRow>(
-      `UPDATE cohorts SET
-         seats = coalesce($2, seats),
-         closed_at = CASE WHEN $3::boolean IS NULL THEN closed_at
-           WHEN $3::boolean THEN coalesce(closed_at, now()) ELSE NULL END
-       WHERE code = $1
-         AND coalesce($2, seats) >= (SELECT count(*) FROM learners WHERE cohort = $1)
-       RETURNING ${COHORT_COLUMNS}`,
-      [code, change.seats ?? null, change.closed ?? null],
-    );
-    return rows[0] === undefined ? null : toCohort(rows[0]);
+    return this.#db.transaction(async (tx) => {
+      const locked = await tx.query<{ code: string }>(
+        'SELECT code FROM cohorts WHERE code = $1 FOR UPDATE',
+        [code],
+      );
+      if (locked.length === 0) return null;
+      const rows = await tx.query<CohortRow>(
+        `UPDATE cohorts SET
+           seats = coalesce($2, seats),
+           closed_at = CASE WHEN $3::boolean IS NULL THEN closed_at
+             WHEN $3::boolean THEN coalesce(closed_at, now()) ELSE NULL END
+         WHERE code = $1
+           AND coalesce($2, seats) >= (SELECT count(*) FROM learners WHERE cohort = $1)
+         RETURNING ${COHORT_COLUMNS}`,
+        [code, change.seats ?? null, change.closed ?? null],
+      );
+      return rows[0] === undefined ? null : toCohort(rows[0]);
+    });
   }
 
   /** A trainer's cohorts, newest first, with how many learners took a seat in each. */

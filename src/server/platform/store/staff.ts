@@ -30,7 +30,8 @@ export interface StaffAccount extends StaffUser {
 }
 
 /** Why a change to an account was refused, or 'done'. */
-export type AccountChange = 'done' | 'missing' | 'self' | 'last-admin' | 'unchanged';
+export type AccountChange =
+  'done' | 'missing' | 'self' | 'last-admin' | 'other-admin' | 'unchanged';
 
 /** A staff account, without its password hash. */
 export interface StaffUser {
@@ -134,13 +135,16 @@ export class Staff {
 
   /**
    * Sets a new password hash, ends every session of the account and audits it, in one
-   * transaction. Refused for the actor's own account ('self').
+   * transaction. Refused for the actor's own account ('self') and, from a staff member, for
+   * another administrator's ('other-admin'): the new password is shown to the one who resets, who
+   * could then act in the other administrator's name. Only the operator's command resets one.
    */
   async resetPassword(id: string, passwordHash: string, actor: AuditActor): Promise<AccountChange> {
     return this.#db.transaction(async (tx) => {
       const target = await targetOf(tx, { id });
       if (target === null) return 'missing';
       if (actor.id !== null && actor.id === target.id) return 'self';
+      if (actor.id !== null && target.role === 'admin') return 'other-admin';
       await tx.query('UPDATE staff_users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
       await tx.query('DELETE FROM staff_sessions WHERE user_id = $1', [id]);
       await audit(tx, actor, 'reset', target);
