@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StartedAttempt } from '../../src/api/assessment.ts';
+import type { RetirementEntry } from '../../src/api/items.ts';
 import type { ItemStat } from '../../src/server/platform/reports/item-stats.ts';
 import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
@@ -210,6 +211,44 @@ for (const kind of storeKinds()) {
       const retired = (stats.json as { items: ItemStat[] }).items.filter((i) => i.retired);
       expect(retired.map((i) => i.item).sort()).toEqual([...retire].sort());
       for (const id of retire) expect((await put(dpo, id, { retired: false })).status).toBe(200);
+    });
+
+    it('logs every retirement and restoration with who made it, and nothing that changed nothing', async () => {
+      const item = trackIn(catalog, POLICE).modules[0]?.banks.en?.items[1]?.id ?? '';
+      const dpo = await staffLogin(server, 'dpo-items');
+      const log = async (who: { cookie: string }) => {
+        const res = await api(server, '/api/reports/items/retirements', {
+          headers: { Cookie: who.cookie },
+        });
+        expect(res.status, res.text).toBe(200);
+        return (res.json as { entries: RetirementEntry[] }).entries;
+      };
+      const before = (await log(dpo)).length;
+      const put = (retired: boolean) =>
+        api(server, `/api/reports/items/${item}/retired`, {
+          method: 'PUT',
+          headers: { Cookie: dpo.cookie, 'X-CSRF-Token': dpo.csrf },
+          body: { retired },
+        });
+      expect((await put(true)).status).toBe(200);
+      // Retiring a retired item again changes nothing and logs nothing.
+      expect((await put(true)).status).toBe(200);
+      expect((await put(false)).status).toBe(200);
+      const entries = await log(dpo);
+      expect(entries).toHaveLength(before + 2);
+      expect(entries.slice(0, 2).map((e) => [e.item, e.retired, e.by])).toEqual([
+        [item, false, 'dpo-items'],
+        [item, true, 'dpo-items'],
+      ]);
+      expect(Date.parse(entries[0]?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+      // Trainers may read the log (they see which items are retired); learners may not.
+      const trainer = await staffLogin(server, 'trainer-items');
+      expect(await log(trainer)).toEqual(entries);
+      const learner = await enrolAdmitted(server);
+      const asLearner = await api(server, '/api/reports/items/retirements', {
+        authorization: learner.authorization,
+      });
+      expect(asLearner.status).toBe(403);
     });
   });
 }

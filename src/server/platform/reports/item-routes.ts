@@ -19,6 +19,9 @@ export interface ItemRouteOptions {
   requireStaff: RequireStaff;
 }
 
+/** How many of the latest retirements GET /api/reports/items/retirements lists. */
+const RETIREMENT_LOG = 100;
+
 const CSV_COLUMNS = [
   'item',
   'module',
@@ -41,7 +44,8 @@ const CSV_COLUMNS = [
 /**
  * Item statistics of a track's banks for trainers and the DPO, overall or for one cohort (a
  * trainer: their own), as JSON (/api/reports/items) and CSV (/api/reports/items.csv); and the DPO's
- * retirement of an item from new forms, without a deploy (PUT /api/reports/items/:item/retired).
+ * retirement of an item from new forms, without a deploy (PUT /api/reports/items/:item/retired),
+ * each change logged in the database and the service's log (GET /api/reports/items/retirements).
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions): Promise<void> {
@@ -134,7 +138,21 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
       throw badRequest('body: { "retired": true | false }');
     }
     if (!bankItems.has(request.params.item)) throw notFound('no such item in the banks');
-    await platform.itemStats.setRetired(request.params.item, body.retired, session.user.id);
-    return { item: request.params.item, retired: body.retired };
+    const item = request.params.item;
+    const changed = await platform.itemStats.setRetired(item, body.retired, session.user);
+    if (changed) {
+      request.log.info(
+        { itemRetirement: { item, retired: body.retired, by: session.user.name } },
+        `bank item ${body.retired ? 'retired' : 'restored'}: ${item} by ${session.user.name}`,
+      );
+    }
+    return { item, retired: body.retired };
+  });
+
+  // The log of retirements and restorations, newest first (the latest RETIREMENT_LOG).
+  app.get('/api/reports/items/retirements', async (request) => {
+    queryParams(request, []);
+    await requireStaff(request, ['dpo', 'trainer']);
+    return { entries: await platform.itemStats.retirements(RETIREMENT_LOG) };
   });
 }
