@@ -115,6 +115,34 @@ for (const kind of storeKinds()) {
       expect(lines[0]).toContain('item,module,outcome,type,retired,seen,facility');
       expect(lines).toHaveLength(22);
 
+      // In French: the same items and figures, with the French bank's prompts and option texts.
+      const inFrench = await api(server, `/api/reports/items?track=${POLICE}&lang=fr`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(inFrench.status, inFrench.text).toBe(200);
+      const frItems = (inFrench.json as { items: ItemStat[] }).items;
+      const frBank = track.modules.flatMap((m) => m.banks.fr?.items ?? []);
+      expect(frItems.map((i) => i.item)).toEqual(items.map((i) => i.item));
+      for (const [n, fr] of frItems.entries()) {
+        const source = frBank.find((b) => b.id === fr.item);
+        expect(fr.prompt).toBe(source?.prompt);
+        expect(fr.seen).toBe(items[n]?.seen);
+        expect(fr.facility).toBe(items[n]?.facility);
+        for (const o of fr.options) {
+          expect(o.text).toBe(
+            source !== undefined && 'options' in source
+              ? source.options.find((x) => x.id === o.id)?.text
+              : undefined,
+          );
+          expect(o.chosen).toBe(items[n]?.options.find((x) => x.id === o.id)?.chosen);
+        }
+      }
+      expect(frItems.filter((fr, n) => fr.prompt !== items[n]?.prompt).length).toBeGreaterThan(0);
+      const badLang = await api(server, `/api/reports/items?track=${POLICE}&lang=de`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(badLang.status).toBe(400);
+
       // The DPO, who keeps the banks, sees which option is right.
       expect(items.some((i) => i.options.some((o) => o.correct === true))).toBe(true);
       expect(lines.slice(1).some((l) => /\*:\d/.test(l))).toBe(true);

@@ -132,7 +132,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
 
   const load = (shown: Scope, quiet = false) => {
     if (!quiet) setLoaded({ state: 'loading' });
-    return api<ItemStatsAnswer>(`/api/reports/items?${query(shown)}`).then(
+    return api<ItemStatsAnswer>(`/api/reports/items?${query(shown)}&lang=${lang}`).then(
       (answer) => {
         setLoaded({ state: 'done', scope: shown, items: answer.items });
       },
@@ -282,7 +282,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
           <>
             <a
               class="staff-button staff-button--secondary"
-              href={`/api/reports/items.csv?${query(scope)}`}
+              href={`/api/reports/items.csv?${query(scope)}&lang=${lang}`}
               download={`items-${scope.cohort === '' ? scope.track : scope.cohort}.csv`}
               aria-describedby="items-csv-hint"
             >

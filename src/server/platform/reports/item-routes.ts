@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import { isRecord, queryParams } from '../../http/params.ts';
+import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { CertificationService } from '../certification/service.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { toCsv } from './csv.ts';
@@ -55,7 +55,8 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
   const statsOf = async (
     request: Parameters<RequireStaff>[0],
   ): Promise<{ items: ItemStat[]; key: boolean }> => {
-    const params = queryParams(request, ['track', 'cohort']);
+    const params = queryParams(request, ['track', 'cohort', 'lang']);
+    const lang = langParam(params.lang);
     const session = await requireStaff(request, ['dpo', 'trainer']);
     if (params.track === undefined) throw badRequest('track: required');
     const track = svc.track(params.track);
@@ -85,7 +86,7 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
     ]);
     // The key (which option is right) is for the DPO, who keeps the banks; trainers teach the
     // learners who take the assessment and see how often each option was chosen, not which is right.
-    const items = itemStatistics(track, attempts, retired);
+    const items = itemStatistics(track, attempts, retired, lang);
     return trainer
       ? { key: false, items: items.map((i) => ({ ...i, options: i.options.map(withoutKey) })) }
       : { key: true, items };

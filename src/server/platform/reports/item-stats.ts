@@ -105,11 +105,15 @@ export function itemStatistics(
   track: CertificationTrack,
   attempts: readonly GradedAttemptRow[],
   retired: ReadonlySet<string>,
+  lang = 'en',
 ): ItemStat[] {
   const stats: ItemStat[] = [];
   for (const module of track.modules) {
     const bank = module.banks.en;
+    // The prompt and options in the asked language, where the bank has it (same ids and order).
+    const shown = module.banks[lang] ?? bank;
     for (const item of bank?.items ?? []) {
+      const inLang = shown?.items.find((i) => i.id === item.id) ?? item;
       const own: number[] = [];
       const rest: number[] = [];
       const byLang: Record<string, number[]> = { en: [], fr: [] };
@@ -127,7 +131,10 @@ export function itemStatistics(
         'options' in item
           ? item.options.map((o) => ({
               id: o.id,
-              text: o.text,
+              text:
+                ('options' in inLang
+                  ? inLang.options.find((x) => x.id === o.id)?.text
+                  : undefined) ?? o.text,
               correct: o.correct,
               chosen: chosen.get(o.id) ?? 0,
             }))
@@ -155,7 +162,7 @@ export function itemStatistics(
         module: module.module,
         outcome: item.outcomes[0] ?? '',
         type: item.type,
-        prompt: item.prompt,
+        prompt: inLang.prompt,
         retired: retired.has(item.id),
         seen: own.length,
         facility: own.length === 0 ? null : round(mean(own)),
