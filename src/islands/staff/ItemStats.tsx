@@ -87,7 +87,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
   const [scope, setScope] = useState<Scope | null>(null);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'idle' });
   const [flaggedOnly, setFlaggedOnly] = useState(false);
-  const [log, setLog] = useState<RetirementEntry[] | null>(null);
+  const [log, setLog] = useState<RetirementEntry[] | 'loading' | 'failed'>('loading');
   const [announced, setAnnounced] = useState('');
   const [asked, setAsked] = useState<ItemStat | null>(null);
   const [saving, setSaving] = useState(false);
@@ -124,7 +124,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
         setLog(answer.entries);
       },
       () => {
-        setLog(null);
+        setLog('failed');
       },
     );
   };
@@ -462,8 +462,10 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
       <section aria-labelledby="items-log">
         <h2 id="items-log">{s.log}</h2>
         <p>{s.logIntro}</p>
-        {log === null ? (
+        {log === 'loading' ? (
           <p>{t.loading}</p>
+        ) : log === 'failed' ? (
+          <p role="alert">{t.loadFailed}</p>
         ) : log.length === 0 ? (
           <p>{s.logEmpty}</p>
         ) : (
