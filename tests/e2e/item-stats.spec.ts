@@ -150,8 +150,9 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
 }
 
 /**
- * Every row of the table against a tally: the seen count of every item, and the facility of the
- * single-choice items (their wrong answers score nothing, so it is right / seen).
+ * Every row of the table against a tally: the seen count of every item, and the facility of every
+ * item but the orderings (a reversed order earns part of the marks; the wrong answers of the others
+ * earn nothing, so their facility is right / seen).
  */
 async function expectCounts(
   page: Page,
@@ -174,7 +175,7 @@ async function expectCounts(
     const c = counts.get(row.item) ?? { seen: 0, right: 0 };
     expect(row.seen, row.item).toBe(String(c.seen));
     const type = bank.find((i) => i.id === row.item)?.type;
-    if (c.seen > 0 && type === 'single-choice') {
+    if (c.seen > 0 && type !== 'ordering') {
       expect(row.facility, row.item).toBe(pct.format(Math.round((c.right / c.seen) * 1000) / 1000));
       checkedFacility += 1;
     }
@@ -202,12 +203,27 @@ test('a trainer sees their own cohort’s figures, without the key, at 1280 and 
   await expectCounts(page, tallyOf(mine), 'en');
   // How often each option was chosen, never which one is right; no retire button.
   const seen = [...(tally.get(mine) ?? new Map<string, { seen: number }>())].find(
-    ([id]) => bankTypeOf(id) === 'single-choice',
+    ([id]) => bankTypeOf(id) === 'single-choice' || bankTypeOf(id) === 'scenario',
   );
   const row = page.locator(`tr[data-item="${seen?.[0] ?? ''}"]`);
   const chosen = await row.locator('[data-col="options"] li').allTextContents();
-  const total = chosen.reduce((sum, text) => sum + Number(/^(\d+) ×/.exec(text)?.[1] ?? 'NaN'), 0);
-  expect(total).toBe(seen?.[1].seen);
+  // The helpers answer rightly with the right option and wrongly with the bank's first wrong one.
+  const bankItem = track.modules
+    .flatMap((m) => m.banks.en?.items ?? [])
+    .find((i) => i.id === seen?.[0]);
+  const options = bankItem !== undefined && 'options' in bankItem ? bankItem.options : [];
+  const firstWrong = options.find((o) => !o.correct);
+  const mineCount = tally.get(mine)?.get(seen?.[0] ?? '') ?? { seen: 0, right: 0 };
+  expect(chosen).toEqual(
+    options.map((o) => {
+      const count = o.correct
+        ? mineCount.right
+        : o === firstWrong
+          ? mineCount.seen - mineCount.right
+          : 0;
+      return `${String(count)} × ${o.text}`;
+    }),
+  );
   await expect(page.getByTestId('items-table')).not.toContainText('(right answer)');
   await expect(page.getByRole('button', { name: /^Retire question/ })).toHaveCount(0);
   await expect(page.getByText('Only the DPO can retire a question')).toBeVisible();
@@ -225,6 +241,8 @@ test('a trainer sees their own cohort’s figures, without the key, at 1280 and 
   expect(await axeViolations(page)).toEqual([]);
   await expectNoSidewaysScroll(page);
   await page.screenshot({ path: path.join(SHOTS, 'trainer-1280.png'), fullPage: false });
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'trainer-1280-table.png'), fullPage: false });
   await page.setViewportSize({ width: 360, height: 780 });
   await expectNoSidewaysScroll(page);
   await row.scrollIntoViewIfNeeded();
@@ -255,7 +273,7 @@ test('the DPO sees every cohort together and one cohort, in French', async ({ pa
   const pct = new Intl.NumberFormat('fr', { style: 'percent', maximumFractionDigits: 0 });
   const frenchItem = [...french][0] ?? '';
   await expect(page.locator(`tr[data-item="${frenchItem}"] [data-col="languages"]`)).toContainText(
-    `Français : ${pct.format(1)}, vue 1 fois`,
+    `Français : ${pct.format(1)} (n = 1)`,
   );
   // The DPO sees which option is right.
   await expect(page.getByTestId('items-table')).toContainText('(bonne réponse)');

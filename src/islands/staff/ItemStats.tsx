@@ -214,7 +214,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
         setScope({ track: draft.track, cohort: draft.cohort.trim().toUpperCase() });
       }}
     >
-      <fieldset class="staff-filters">
+      <fieldset class="staff-filters staff-items__scope">
         <legend>{s.scope}</legend>
         {dpo ? (
           <>
@@ -307,6 +307,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
           <li>{s.howFacility}</li>
           <li>{s.howGuess}</li>
           <li>{format(s.howDiscrimination, { low: decimal.format(LOW_DISCRIMINATION) })}</li>
+          <li>{s.howLanguages}</li>
           <li>
             {format(s.howFlags, { minSeen: MIN_SEEN, minLanguage: MIN_SEEN_PER_LANGUAGE })}{' '}
             {format(s['flag.language-gap'], { points: gapPoints })}.
@@ -406,12 +407,18 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
                     </ul>
                   )}
                 </td>
-                <td data-col="languages">
+                <td data-col="languages" class="staff-items__languages">
                   <span class="staff-items__line">
-                    {format(s['languageLine.en'], { value: share(i.facilityEn), seen: i.seenEn })}
+                    {format(s['languageLine.en'], {
+                      value: i.seenEn === 0 ? s.notSeen : share(i.facilityEn),
+                      seen: i.seenEn,
+                    })}
                   </span>
                   <span class="staff-items__line">
-                    {format(s['languageLine.fr'], { value: share(i.facilityFr), seen: i.seenFr })}
+                    {format(s['languageLine.fr'], {
+                      value: i.seenFr === 0 ? s.notSeen : share(i.facilityFr),
+                      seen: i.seenFr,
+                    })}
                   </span>
                   {i.flags.includes('language-gap') && (
                     <strong class="staff-flag">
