@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StartedAttempt } from '../../src/api/assessment.ts';
+import type { RetirementEntry } from '../../src/api/items.ts';
 import type { ItemStat } from '../../src/server/platform/reports/item-stats.ts';
 import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
@@ -114,6 +115,34 @@ for (const kind of storeKinds()) {
       expect(lines[0]).toContain('item,module,outcome,type,retired,seen,facility');
       expect(lines).toHaveLength(22);
 
+      // In French: the same items and figures, with the French bank's prompts and option texts.
+      const inFrench = await api(server, `/api/reports/items?track=${POLICE}&lang=fr`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(inFrench.status, inFrench.text).toBe(200);
+      const frItems = (inFrench.json as { items: ItemStat[] }).items;
+      const frBank = track.modules.flatMap((m) => m.banks.fr?.items ?? []);
+      expect(frItems.map((i) => i.item)).toEqual(items.map((i) => i.item));
+      for (const [n, fr] of frItems.entries()) {
+        const source = frBank.find((b) => b.id === fr.item);
+        expect(fr.prompt).toBe(source?.prompt);
+        expect(fr.seen).toBe(items[n]?.seen);
+        expect(fr.facility).toBe(items[n]?.facility);
+        for (const o of fr.options) {
+          expect(o.text).toBe(
+            source !== undefined && 'options' in source
+              ? source.options.find((x) => x.id === o.id)?.text
+              : undefined,
+          );
+          expect(o.chosen).toBe(items[n]?.options.find((x) => x.id === o.id)?.chosen);
+        }
+      }
+      expect(frItems.filter((fr, n) => fr.prompt !== items[n]?.prompt).length).toBeGreaterThan(0);
+      const badLang = await api(server, `/api/reports/items?track=${POLICE}&lang=de`, {
+        headers: { Cookie: dpo.cookie },
+      });
+      expect(badLang.status).toBe(400);
+
       // The DPO, who keeps the banks, sees which option is right.
       expect(items.some((i) => i.options.some((o) => o.correct === true))).toBe(true);
       expect(lines.slice(1).some((l) => /\*:\d/.test(l))).toBe(true);
@@ -210,6 +239,44 @@ for (const kind of storeKinds()) {
       const retired = (stats.json as { items: ItemStat[] }).items.filter((i) => i.retired);
       expect(retired.map((i) => i.item).sort()).toEqual([...retire].sort());
       for (const id of retire) expect((await put(dpo, id, { retired: false })).status).toBe(200);
+    });
+
+    it('logs every retirement and restoration with who made it, and nothing that changed nothing', async () => {
+      const item = trackIn(catalog, POLICE).modules[0]?.banks.en?.items[1]?.id ?? '';
+      const dpo = await staffLogin(server, 'dpo-items');
+      const log = async (who: { cookie: string }) => {
+        const res = await api(server, '/api/reports/items/retirements', {
+          headers: { Cookie: who.cookie },
+        });
+        expect(res.status, res.text).toBe(200);
+        return (res.json as { entries: RetirementEntry[] }).entries;
+      };
+      const before = (await log(dpo)).length;
+      const put = (retired: boolean) =>
+        api(server, `/api/reports/items/${item}/retired`, {
+          method: 'PUT',
+          headers: { Cookie: dpo.cookie, 'X-CSRF-Token': dpo.csrf },
+          body: { retired },
+        });
+      expect((await put(true)).status).toBe(200);
+      // Retiring a retired item again changes nothing and logs nothing.
+      expect((await put(true)).status).toBe(200);
+      expect((await put(false)).status).toBe(200);
+      const entries = await log(dpo);
+      expect(entries).toHaveLength(before + 2);
+      expect(entries.slice(0, 2).map((e) => [e.item, e.retired, e.by])).toEqual([
+        [item, false, 'dpo-items'],
+        [item, true, 'dpo-items'],
+      ]);
+      expect(Date.parse(entries[0]?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+      // Trainers may read the log (they see which items are retired); learners may not.
+      const trainer = await staffLogin(server, 'trainer-items');
+      expect(await log(trainer)).toEqual(entries);
+      const learner = await enrolAdmitted(server);
+      const asLearner = await api(server, '/api/reports/items/retirements', {
+        authorization: learner.authorization,
+      });
+      expect(asLearner.status).toBe(403);
     });
   });
 }

@@ -17,6 +17,11 @@ export interface CohortView {
   code: string;
   name: string;
   track: string;
+  /** The seats the cohort's code admits, and whether it is closed to new members. */
+  seats: number;
+  closed: boolean;
+  /** The learners who took a seat, in the order they took it. */
+  seatsTaken: { learnerId: string; name: string; serviceNumber: string; joinedAt: string }[];
   modules: string[];
   learners: {
     learnerId: string;

@@ -7,7 +7,8 @@ import { api, currentSession, type DashboardStrings, type StaffSession } from '.
 export interface GateProps {
   lang: 'en' | 'fr';
   t: DashboardStrings;
-  role: StaffSession['role'];
+  /** The role, or roles, the page is for. */
+  role: StaffSession['role'] | readonly StaffSession['role'][];
   children: (session: StaffSession) => ComponentChildren;
 }
 
@@ -60,7 +61,7 @@ export function StaffGate({ lang, t, role, children }: GateProps) {
           {t.signOut}
         </button>
       </p>
-      {state.role === role ? (
+      {(typeof role === 'string' ? [role] : role).includes(state.role) ? (
         children(state)
       ) : (
         <div role="status">

@@ -5,6 +5,7 @@ import { api, HttpError, when, type DashboardStrings, type StaffSession } from '
 import { StaffTable } from './StaffTable.tsx';
 import type { AccountStrings } from './Admin.tsx';
 import { CohortGlance, type CohortView } from './CohortGlance.tsx';
+import { CohortSeats, type SeatStrings } from './CohortSeats.tsx';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
@@ -17,6 +18,8 @@ export interface Props {
   tracks: Record<string, string>;
   /** Module ids and their titles. */
   modules: Record<string, string>;
+  /** The seats and admission control's strings. */
+  s: SeatStrings;
 }
 
 interface Cohort {
@@ -25,6 +28,8 @@ interface Cohort {
   track: string;
   createdAt: string;
   learners: number;
+  seats: number;
+  closed: boolean;
 }
 const REFRESH_MS = 30_000;
 
@@ -33,15 +38,20 @@ function Live({
   lang,
   t,
   a,
+  s,
   modules,
   csrf,
+  onSeats,
 }: {
   code: string;
   lang: Props['lang'];
   t: DashboardStrings;
   a: AccountStrings;
+  s: SeatStrings;
   modules: Props['modules'];
   csrf: string;
+  /** Called when the seats or admission changed, so the list shows them too. */
+  onSeats: () => void;
 }) {
   const [view, setView] = useState<CohortView | null>(null);
   // A sign-in code for a learner who lost their device (src/server/platform/sign-in/routes.ts).
@@ -133,6 +143,27 @@ function Live({
         )}
       </div>
       {view !== null && (
+        <>
+          <p>
+            <a href={`/${lang}/staff/items/?cohort=${encodeURIComponent(view.code)}`}>
+              {s.itemStats}
+            </a>
+          </p>
+          <CohortSeats
+            code={view.code}
+            seats={view.seats}
+            taken={view.seatsTaken.length}
+            closed={view.closed}
+            csrf={csrf}
+            s={s}
+            onChanged={() => {
+              load();
+              onSeats();
+            }}
+          />
+        </>
+      )}
+      {view !== null && (
         <CohortGlance
           view={view}
           lang={lang}
@@ -160,7 +191,7 @@ function Live({
   );
 }
 
-function Cohorts({ session, lang, t, a, tracks, modules }: Props & { session: StaffSession }) {
+function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session: StaffSession }) {
   const [list, setList] = useState<Cohort[] | null>(null);
   const [name, setName] = useState('');
   const [track, setTrack] = useState(Object.keys(tracks)[0] ?? '');
@@ -275,7 +306,7 @@ function Cohorts({ session, lang, t, a, tracks, modules }: Props & { session: St
           <StaffTable
             region={t.myCohorts}
             caption={t.myCohorts}
-            columns={[t.cohortName, t.code, t.track, t.learners, t.created, t.open]}
+            columns={[t.cohortName, t.code, t.track, t.learners, s.seats, t.created, t.open]}
           >
             {list.map((c) => (
               <tr key={c.code}>
@@ -283,6 +314,14 @@ function Cohorts({ session, lang, t, a, tracks, modules }: Props & { session: St
                 <td class="staff-mono">{c.code}</td>
                 <td>{tracks[c.track] ?? c.track}</td>
                 <td class="num">{c.learners}</td>
+                <td>
+                  {format(s.summary, {
+                    taken: c.learners,
+                    seats: c.seats,
+                    left: Math.max(0, c.seats - c.learners),
+                  })}
+                  {c.closed && <span class="staff-hint">{s.closedShort}</span>}
+                </td>
                 <td>{when(c.createdAt, lang)}</td>
                 <td>
                   <button
@@ -309,8 +348,10 @@ function Cohorts({ session, lang, t, a, tracks, modules }: Props & { session: St
           lang={lang}
           t={t}
           a={a}
+          s={s}
           modules={modules}
           csrf={session.csrfToken}
+          onSeats={reload}
         />
       )}
     </div>

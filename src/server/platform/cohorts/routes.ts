@@ -5,6 +5,7 @@ import { toCsv } from '../reports/csv.ts';
 import { newCohortCode } from '../certification/codes.ts';
 import type { Reports } from '../reports/reports.ts';
 import type { RequireStaff } from '../staff/guard.ts';
+import type { CohortSummary } from '../../../api/cohorts.ts';
 import { DEFAULT_SEATS, MAX_SEATS, type Cohort, type Cohorts } from '../store/cohorts.ts';
 
 /** Options of the cohort routes. */
@@ -21,7 +22,7 @@ const seatsOf = (value: unknown): number => {
   return value;
 };
 
-const summary = (c: Cohort, learners: number) => ({
+const summary = (c: Cohort, learners: number): CohortSummary => ({
   code: c.code,
   name: c.name,
   track: c.trackId,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import { isRecord, queryParams } from '../../http/params.ts';
+import { isRecord, langParam, queryParams } from '../../http/params.ts';
 import type { CertificationService } from '../certification/service.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import { toCsv } from './csv.ts';
@@ -18,6 +18,9 @@ export interface ItemRouteOptions {
   svc: CertificationService;
   requireStaff: RequireStaff;
 }
+
+/** How many of the latest retirements GET /api/reports/items/retirements lists. */
+const RETIREMENT_LOG = 100;
 
 const CSV_COLUMNS = [
   'item',
@@ -41,7 +44,8 @@ const CSV_COLUMNS = [
 /**
  * Item statistics of a track's banks for trainers and the DPO, overall or for one cohort (a
  * trainer: their own), as JSON (/api/reports/items) and CSV (/api/reports/items.csv); and the DPO's
- * retirement of an item from new forms, without a deploy (PUT /api/reports/items/:item/retired).
+ * retirement of an item from new forms, without a deploy (PUT /api/reports/items/:item/retired),
+ * each change logged in the database and the service's log (GET /api/reports/items/retirements).
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions): Promise<void> {
@@ -51,7 +55,8 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
   const statsOf = async (
     request: Parameters<RequireStaff>[0],
   ): Promise<{ items: ItemStat[]; key: boolean }> => {
-    const params = queryParams(request, ['track', 'cohort']);
+    const params = queryParams(request, ['track', 'cohort', 'lang']);
+    const lang = langParam(params.lang);
     const session = await requireStaff(request, ['dpo', 'trainer']);
     if (params.track === undefined) throw badRequest('track: required');
     const track = svc.track(params.track);
@@ -81,7 +86,7 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
     ]);
     // The key (which option is right) is for the DPO, who keeps the banks; trainers teach the
     // learners who take the assessment and see how often each option was chosen, not which is right.
-    const items = itemStatistics(track, attempts, retired);
+    const items = itemStatistics(track, attempts, retired, lang);
     return trainer
       ? { key: false, items: items.map((i) => ({ ...i, options: i.options.map(withoutKey) })) }
       : { key: true, items };
@@ -134,7 +139,21 @@ export async function itemRoutes(app: FastifyInstance, options: ItemRouteOptions
       throw badRequest('body: { "retired": true | false }');
     }
     if (!bankItems.has(request.params.item)) throw notFound('no such item in the banks');
-    await platform.itemStats.setRetired(request.params.item, body.retired, session.user.id);
-    return { item: request.params.item, retired: body.retired };
+    const item = request.params.item;
+    const changed = await platform.itemStats.setRetired(item, body.retired, session.user);
+    if (changed) {
+      request.log.info(
+        { itemRetirement: { item, retired: body.retired, by: session.user.name } },
+        `bank item ${body.retired ? 'retired' : 'restored'}: ${item} by ${session.user.name}`,
+      );
+    }
+    return { item, retired: body.retired };
+  });
+
+  // The log of retirements and restorations, newest first (the latest RETIREMENT_LOG).
+  app.get('/api/reports/items/retirements', async (request) => {
+    queryParams(request, []);
+    await requireStaff(request, ['dpo', 'trainer']);
+    return { entries: await platform.itemStats.retirements(RETIREMENT_LOG) };
   });
 }

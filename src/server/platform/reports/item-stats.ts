@@ -6,51 +6,17 @@ import {
 import type { FollowUp, Question } from '../../../schemas/quiz.ts';
 import type { CertificationTrack } from '../certification/rules.ts';
 import type { GradedAttemptRow } from '../store/item-stats.ts';
+import {
+  LANGUAGE_GAP,
+  LOW_DISCRIMINATION,
+  MIN_SEEN,
+  MIN_SEEN_PER_LANGUAGE,
+  type ItemStat,
+  type OptionStat,
+} from '../../../api/items.ts';
 
-/** Attempts an item must have been seen in before its discrimination or distractors are judged. */
-export const MIN_SEEN = 10;
-/** Attempts per language before the two languages' facilities are compared. */
-export const MIN_SEEN_PER_LANGUAGE = 5;
-/** Discrimination below this is flagged as near zero. */
-export const LOW_DISCRIMINATION = 0.1;
-/** A gap in facility between English and French beyond this is flagged (15 points). */
-export const LANGUAGE_GAP = 0.15;
-
-/** How often one option was chosen. */
-export interface OptionStat {
-  id: string;
-  text: string;
-  /** Whether the option is right: the DPO's figures only, never a trainer's. */
-  correct?: boolean;
-  chosen: number;
-}
-
-/** One bank item's statistics. */
-export interface ItemStat {
-  item: string;
-  module: string;
-  outcome: string;
-  type: string;
-  prompt: string;
-  retired: boolean;
-  /** Graded attempts whose form had the item. */
-  seen: number;
-  /** Mean score on the item, from 0 to 1 (the share right); null when unseen. */
-  facility: number | null;
-  facilityEn: number | null;
-  facilityFr: number | null;
-  seenEn: number;
-  seenFr: number;
-  /** The mean score of uniform random answers. */
-  guessScore: number;
-  /** Correlation of the item's score with the rest of the form's score; null when undefined. */
-  discrimination: number | null;
-  /** For choice items, how often each option was chosen (scenario: the decision). */
-  options: OptionStat[];
-  flags: (
-    'negative-discrimination' | 'low-discrimination' | 'unchosen-distractor' | 'language-gap'
-  )[];
-}
+export { LANGUAGE_GAP, LOW_DISCRIMINATION, MIN_SEEN, MIN_SEEN_PER_LANGUAGE };
+export type { ItemStat, OptionStat };
 
 const mean = (values: readonly number[]): number =>
   values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -139,11 +105,15 @@ export function itemStatistics(
   track: CertificationTrack,
   attempts: readonly GradedAttemptRow[],
   retired: ReadonlySet<string>,
+  lang = 'en',
 ): ItemStat[] {
   const stats: ItemStat[] = [];
   for (const module of track.modules) {
     const bank = module.banks.en;
+    // The prompt and options in the asked language, where the bank has it (same ids and order).
+    const shown = module.banks[lang] ?? bank;
     for (const item of bank?.items ?? []) {
+      const inLang = shown?.items.find((i) => i.id === item.id) ?? item;
       const own: number[] = [];
       const rest: number[] = [];
       const byLang: Record<string, number[]> = { en: [], fr: [] };
@@ -161,7 +131,10 @@ export function itemStatistics(
         'options' in item
           ? item.options.map((o) => ({
               id: o.id,
-              text: o.text,
+              text:
+                ('options' in inLang
+                  ? inLang.options.find((x) => x.id === o.id)?.text
+                  : undefined) ?? o.text,
               correct: o.correct,
               chosen: chosen.get(o.id) ?? 0,
             }))
@@ -189,7 +162,7 @@ export function itemStatistics(
         module: module.module,
         outcome: item.outcomes[0] ?? '',
         type: item.type,
-        prompt: item.prompt,
+        prompt: inLang.prompt,
         retired: retired.has(item.id),
         seen: own.length,
         facility: own.length === 0 ? null : round(mean(own)),

@@ -1,9 +1,6 @@
 import type { SqlClient, SqlDatabase } from '../../db/sql-database.ts';
 
-/** Seats of a cohort when its trainer sets none. */
-export const DEFAULT_SEATS = 40;
-/** The most seats a cohort may have. */
-export const MAX_SEATS = 200;
+export { DEFAULT_SEATS, MAX_SEATS } from '../../../api/cohorts.ts';
 
 /** A trainer's cohort. */
 export interface Cohort {

@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../db/sql-database.ts';
+import type { RetirementEntry } from '../../../api/items.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { ItemResult } from './attempts.ts';
 
 /** One graded attempt as the item statistics read it. */
@@ -9,9 +10,9 @@ export interface GradedAttemptRow {
 
 /** Graded attempts' item results, and the bank items retired from new forms. */
 export class ItemStats {
-  readonly #db: SqlClient;
+  readonly #db: SqlDatabase;
 
-  constructor(db: SqlClient) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
   }
 
@@ -34,16 +35,50 @@ export class ItemStats {
     return new Set(rows.map((r) => r.item_id));
   }
 
-  /** Retires an item from new forms (or brings it back). */
-  async setRetired(itemId: string, retired: boolean, by: string): Promise<void> {
-    if (retired) {
-      await this.#db.query(
-        `INSERT INTO retired_items (item_id, retired_by) VALUES ($1, $2)
-         ON CONFLICT (item_id) DO NOTHING`,
-        [itemId, by],
+  /**
+   * Retires an item from new forms (or brings it back) and logs the change in the same
+   * transaction; false when the item was already so (nothing changed, nothing logged).
+   */
+  async setRetired(
+    itemId: string,
+    retired: boolean,
+    by: { id: string; name: string },
+  ): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const changed = retired
+        ? await tx.query(
+            `INSERT INTO retired_items (item_id, retired_by) VALUES ($1, $2)
+             ON CONFLICT (item_id) DO NOTHING RETURNING item_id`,
+            [itemId, by.id],
+          )
+        : await tx.query('DELETE FROM retired_items WHERE item_id = $1 RETURNING item_id', [
+            itemId,
+          ]);
+      if (changed.length === 0) return false;
+      await tx.query(
+        `INSERT INTO item_retirements (item_id, retired, actor_id, actor_name)
+         VALUES ($1, $2, $3, $4)`,
+        [itemId, retired, by.id, by.name],
       );
-    } else {
-      await this.#db.query('DELETE FROM retired_items WHERE item_id = $1', [itemId]);
-    }
+      return true;
+    });
+  }
+
+  /** The log of retirements and restorations, newest first: at most `limit`. */
+  async retirements(limit: number): Promise<RetirementEntry[]> {
+    const rows = await this.#db.query<{
+      item_id: string;
+      retired: boolean;
+      actor_name: string;
+      at: Date | string;
+    }>(`SELECT item_id, retired, actor_name, at FROM item_retirements ORDER BY id DESC LIMIT $1`, [
+      limit,
+    ]);
+    return rows.map((r) => ({
+      item: r.item_id,
+      retired: r.retired,
+      by: r.actor_name,
+      at: new Date(r.at).toISOString(),
+    }));
   }
 }
