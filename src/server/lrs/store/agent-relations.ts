@@ -12,12 +12,12 @@ export type Param = (value: unknown) => string;
 export interface AgentActivityRelation {
   verb: string;
   activitySets: readonly (readonly string[])[];
-  /** A query of one text column: the agent IFIs to count for. */
-  agents: string;
+  /** A query of one text column: the agent IFIs to count for; null for every actor. */
+  agents: string | null;
 }
 
 /**
- * A relation `(agent_ifi text, n0 int, n1 int, ...)`: each agent of `agents` that is the actor
+ * A relation `(agent_ifi text, n0 int, n1 int, ...)`: each agent of `agents` (or any) that is the actor
  * of a non-voided statement with `verb`, with how many distinct activities of each set such
  * statements have as their object (as Store.activityCounts counts them). Each (agent, activity)
  * pair is made distinct first, in the order of the completions index when the verb is
@@ -32,7 +32,8 @@ export function activityCountsOf(param: Param, query: AgentActivityRelation): st
   return `SELECT actor_ifi AS agent_ifi${counts.map((c) => `, ${c}`).join('')}
     FROM (
       SELECT DISTINCT actor_ifi, object_id FROM statements
-      WHERE verb_id = ${verb} AND NOT voided AND actor_ifi IN (${query.agents})
+      WHERE verb_id = ${verb} AND NOT voided
+        AND ${query.agents === null ? 'actor_ifi IS NOT NULL' : `actor_ifi IN (${query.agents})`}
     ) pairs
     GROUP BY actor_ifi`;
 }
