@@ -161,7 +161,7 @@ export class ReportQueries {
         : `CASE l.track_id ${tracks
             .map((t, i) => `WHEN ${p(t.trackId)} THEN d.n${i} >= ${p(t.activityIds.length)}`)
             .join(' ')} ELSE false END`;
-    // JIT compiling this query took longer than running it (0.45 s of 2 s at 100,000 learners).
+    // Compiling it with JIT took 0.45 s of its 2 s at 100,000 learners and saved less.
     return this.#db.transaction(async (tx) => {
       await tx.query('SET LOCAL jit = off');
       return tx.query<CompletionCounts>(
