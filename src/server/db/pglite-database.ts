@@ -88,7 +88,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
     fs: new SyncedNodeFS(dataDir),
     relaxedDurability: false,
     startParams: DURABLE_START_PARAMS,
-    // Trigram indexes serve the learner list's search (platform migration 006).
+    // Trigram indexes serve the learner list's search (platform migration 007).
     extensions: { pg_trgm },
   });
   // sql-literal.ts writes standard literals, in which a backslash is an ordinary character.
