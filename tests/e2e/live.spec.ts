@@ -1,100 +1,62 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { FastifyInstance } from 'fastify';
-import { parse } from 'yaml';
-import { buildServer } from '../../src/server/app.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
-import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
-import type { Store } from '../../src/server/lrs/store/types.ts';
 import { axeViolations } from './support/axe.ts';
+import {
+  answerOnPhone,
+  askTheRoom,
+  firstKit,
+  firstQuestion,
+  joinByCode,
+  openCohort,
+  openProjector,
+  presentSlidesByKeyboard,
+  signInFrom,
+  startTrainerService,
+  type TrainerService,
+} from './support/trainer-session.ts';
 import { enrol } from './support/tracking.ts';
 
-// Live questions on a server of their own: the staff account is made through the store while
-// the server holds it (one process per embedded data folder).
+// A trainer's session from the platform alone, on a server of its own: the kit, the slides by
+// keyboard, then a live question the room answers on its phones.
 const SITE = 'http://192.168.1.10:8080';
-const MODULE = 'children-in-contact-with-the-law';
-const PASSWORD = 'a long staff password 42';
 const TRAINER = 'trainer-live-e2e';
-const SIGN_IN_MS = 20_000;
 
-let app: FastifyInstance | undefined;
-let store: Store | undefined;
-let dataDir: string | undefined;
-let base: string;
+let service: TrainerService | undefined;
 
 test.describe.configure({ mode: 'default' });
 
 test.beforeAll(async () => {
   // Opening the embedded store and hashing the password (scrypt) take long on a busy machine.
   test.setTimeout(120_000);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cp-live-e2e-'));
-  store = await openStore({ dataDir });
-  const platform = await openPlatformStore(databaseOf(store));
-  app = await buildServer({ store, platform, staticDir: path.resolve('dist'), siteUrl: SITE });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
+  service = await startTrainerService(TRAINER, SITE);
 });
 
 test.afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await service?.close();
 });
 
-/** The first question of the module's knowledge check, with its key, from the course file. */
-async function firstQuestion() {
-  const quiz = parse(await readFile(path.resolve(`content/quizzes/en/${MODULE}.yaml`), 'utf8')) as {
-    questions: { prompt: string; options: { text: string; correct?: boolean }[] }[];
-  };
-  const q = quiz.questions[0];
-  if (q === undefined) throw new Error('no question');
-  return q;
-}
-
-async function answerOnPhone(phone: Page, text: string): Promise<void> {
-  await phone.getByRole('button', { name: text }).click();
-  await phone.getByRole('button', { name: 'Send my answer' }).click();
-  await expect(phone.getByText('Answer sent.')).toBeVisible();
-}
-
-test('a trainer asks the room live; three phones join by code and answer; the reveal reaches them', async ({
+test('a trainer signs in, opens a kit, presents by keyboard and asks the room live; three phones join by code and answer; the chart shows three answers', async ({
   page,
   browser,
 }) => {
-  test.setTimeout(120_000);
-  const q = await firstQuestion();
+  test.setTimeout(180_000);
+  if (service === undefined) throw new Error('no service');
+  const { base } = service;
+  const { kit, kitUrl } = firstKit();
+  const q = firstQuestion(kit.module);
   const right = q.options.find((o) => o.correct === true)?.text ?? '';
   const wrong = q.options.find((o) => o.correct !== true)?.text ?? '';
 
-  // The trainer signs in and opens a cohort (its code is the room code).
-  await page.goto(`${base}/en/staff/login/`);
-  await page.getByLabel('Name', { exact: true }).fill(TRAINER);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/, { timeout: SIGN_IN_MS });
-  const session = (await (await page.request.get(`${base}/api/staff/session`)).json()) as {
-    csrfToken: string;
-  };
-  const created = await page.request.post(`${base}/api/cohorts`, {
-    headers: { 'x-csrf-token': session.csrfToken },
-    data: { name: 'Live room e2e', track: 'police-pre-deployment' },
-  });
-  expect(created.status()).toBe(201);
-  const code = ((await created.json()) as { code: string }).code;
+  // The trainer signs in from the kit's page, opens the projector view and presents by keyboard.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await signInFrom(page, service, kitUrl);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Session kit');
+  await openProjector(page, kit);
+  await presentSlidesByKeyboard(page, kit);
 
-  // Classroom mode on the module, then the question goes live to the cohort's room.
-  await page.getByLabel('Module', { exact: true }).selectOption(MODULE);
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await expect(page.getByTestId('classroom')).toContainText(q.prompt.slice(0, 40));
-  await page.getByLabel('Cohort', { exact: true }).selectOption(code);
-  await page.getByRole('button', { name: 'Ask the room live' }).click();
-  await expect(page.getByTestId('live-code')).toHaveText(code);
-  await expect(page.getByTestId('live-panel')).toContainText(`${SITE}/en/live/`);
+  // A cohort (its code is the room code), then the kit module's first question goes live.
+  const code = await openCohort(page, service, 'Live room e2e', 'police-pre-deployment');
+  await askTheRoom(page, service, kit.module, code, SITE);
   await expect(page.getByRole('img', { name: 'QR code of the join address' })).toBeVisible();
-  await expect(page.getByTestId('live-answers')).toHaveText('0 answers');
 
   // Three phones: one enrolled learner who scanned the QR code (the code in the URL), and two
   // guests who typed the code, one of them in lower case without its hyphen.
@@ -111,9 +73,7 @@ test('a trainer asks the room live; three phones join by code and answer; the re
     [guest1, code],
     [guest2, code.replace('-', '').toLowerCase()],
   ] as const) {
-    await guest.goto(`${base}/en/live/`);
-    await guest.getByLabel('Room code').fill(typed);
-    await guest.getByRole('button', { name: 'Join' }).click();
+    await joinByCode(guest, base, typed);
     await expect(guest.getByText(/You answer without your name/)).toBeVisible();
   }
   for (const phone of phones) await expect(phone.getByText(q.prompt)).toBeVisible();
@@ -124,8 +84,12 @@ test('a trainer asks the room live; three phones join by code and answer; the re
   await answerOnPhone(guest1, right);
   await answerOnPhone(guest2, wrong);
 
-  // The projector's chart shows the three answers as they came.
+  // The projector's chart shows the three answers as they came: two on one option, one on another.
   await expect(page.getByTestId('live-answers')).toHaveText('3 answers');
+  const bars = page.getByTestId('live-chart').locator('.live-chart__n');
+  await expect
+    .poll(async () => (await bars.allTextContents()).map(Number).sort((a, b) => b - a))
+    .toEqual([2, 1, ...Array<number>(q.options.length - 2).fill(0)]);
   // A phone cannot answer twice: its buttons are locked once sent.
   await expect(learner.getByRole('button', { name: 'Send my answer' })).toHaveCount(0);
 

@@ -1,43 +1,27 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { FastifyInstance } from 'fastify';
-import { parse } from 'yaml';
-import { buildServer } from '../../src/server/app.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
-import type { Store } from '../../src/server/lrs/store/types.ts';
-import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { axeViolations } from './support/axe.ts';
+import {
+  firstKit,
+  openProjector,
+  presentSlidesByKeyboard,
+  signInFrom as signInAs,
+  startTrainerService,
+  visibleSlideTitle,
+  type TrainerService,
+} from './support/trainer-session.ts';
 
 // A trainer runs a session from a kit: signs in, opens the kit, presents the slides by keyboard
 // with the presenter window following, prints the cards. An anonymous visitor gets no trainer
 // content from any trainer page, kit page or trainer search index, however the path is spelled.
 // The kit is whichever English kit the course has first (content/trainer-kits/en/).
 
-const PASSWORD = 'a long staff password 42';
 const TRAINER = 'trainer-kit-e2e';
-const SIGN_IN_MS = 20_000;
 const shots = 'test-results/trainer-kit';
 
-interface Kit {
-  module: string;
-  slides: { id: string; title: string; points?: string[]; notes: string }[];
-  cards: { id: string; title: string; situation: string; answerPoints: string[] }[];
-  discussion: { answerPoints: string[] }[];
-}
-
-const kitDir = path.resolve('content/trainer-kits/en');
-const kitFile = readdirSync(kitDir)
-  .filter((name) => name.endsWith('.yaml'))
-  .sort()[0];
-if (kitFile === undefined)
-  throw new Error(`no kit in ${kitDir}: the kit pages have nothing to show`);
-const kit = parse(readFileSync(path.join(kitDir, kitFile), 'utf8')) as Kit;
-const kitUrl = `/en/trainer/kits/${kit.module}/`;
+const { kit, kitUrl } = firstKit();
 
 const moduleText = readFileSync(path.resolve(`content/modules/en/${kit.module}.mdx`), 'utf8');
 
@@ -51,9 +35,7 @@ const secrets = [
   // A note may open with words the learner's own module page also says: those are no secret.
   .filter((text) => !moduleText.includes(text));
 
-let app: FastifyInstance;
-let store: Store;
-let dataDir: string;
+let service: TrainerService;
 let base: string;
 
 test.describe.configure({ mode: 'default' });
@@ -61,23 +43,12 @@ test.describe.configure({ mode: 'default' });
 test.beforeAll(async () => {
   // Opening the embedded store and hashing a staff password is slow on a busy machine.
   test.setTimeout(90_000);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cp-kit-e2e-'));
-  store = await openStore({ dataDir });
-  const platform = await openPlatformStore(databaseOf(store));
-  app = await buildServer({
-    store,
-    platform,
-    staticDir: path.resolve('dist'),
-    siteUrl: 'http://localhost:4321',
-  });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
+  service = await startTrainerService(TRAINER, 'http://localhost:4321');
+  base = service.base;
 });
 
 test.afterAll(async () => {
-  await app.close();
-  await store.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await service.close();
 });
 
 async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
@@ -85,15 +56,7 @@ async function screenshot(page: Page, name: string, fullPage = true): Promise<vo
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage });
 }
 
-async function signInFrom(page: Page, target: string): Promise<void> {
-  await page.goto(`${base}${target}`);
-  // Anonymous: the service sends the browser to the staff sign-in page, and back after it.
-  await expect(page).toHaveURL(/\/en\/staff\/login\/\?next=/);
-  await page.getByLabel('Name', { exact: true }).fill(TRAINER);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(`${base}${target}`, { timeout: SIGN_IN_MS });
-}
+const signInFrom = (page: Page, target: string) => signInAs(page, service, target);
 
 const fontSize = (page: Page, selector: string) =>
   page.locator(selector).evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
@@ -122,13 +85,10 @@ test('a trainer opens a kit, presents by keyboard, and the presenter window foll
   await screenshot(page, 'kit-360');
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  await page.getByRole('link', { name: 'Present the slides' }).click();
-  await expect(page).toHaveURL(/\/slides\/#slide-1$/);
-  const visibleTitle = page.locator('.slide:not([hidden]) .slide__title');
-  await expect(visibleTitle).toHaveText(kit.slides[0]?.title ?? '');
-  await expect(page.locator('.slide:not([hidden])')).toHaveCount(1);
+  await openProjector(page, kit);
   // Every slide readable from the back of the room at 1280 x 720, and none overflows the window.
   const current = page.locator('.slide:not([hidden])');
+  const visibleTitle = visibleSlideTitle(page);
   for (const slide of kit.slides) {
     await expect(current.locator('.slide__title')).toHaveText(slide.title);
     expect(await fontSize(page, '.slide:not([hidden]) .slide__title')).toBeGreaterThanOrEqual(64);
@@ -147,22 +107,7 @@ test('a trainer opens a kit, presents by keyboard, and the presenter window foll
   }
   await page.keyboard.press('Home');
   await screenshot(page, 'projector-1280x720', false);
-
-  await page.keyboard.press('ArrowRight');
-  await expect(visibleTitle).toHaveText(kit.slides[1]?.title ?? '');
-  await page.keyboard.press('PageDown');
-  await expect(visibleTitle).toHaveText(kit.slides[2]?.title ?? '');
-  await page.keyboard.press('PageUp');
-  await expect(visibleTitle).toHaveText(kit.slides[1]?.title ?? '');
-  await page.keyboard.press('ArrowLeft');
-  await expect(visibleTitle).toHaveText(kit.slides[0]?.title ?? '');
-  await page.keyboard.press('End');
-  await expect(visibleTitle).toHaveText(kit.slides.at(-1)?.title ?? '');
-  await expect(page.locator('[data-status]')).toHaveText(
-    `Slide ${kit.slides.length} of ${kit.slides.length}`,
-  );
-  await page.keyboard.press('Home');
-  await expect(page).toHaveURL(/#slide-1$/);
+  await presentSlidesByKeyboard(page, kit);
 
   // The presenter window opens from the projector view and shows the current slide's notes.
   const [presenter] = await Promise.all([

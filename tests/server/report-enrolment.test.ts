@@ -12,7 +12,12 @@ import type { JsonObject } from '../../src/server/lrs/xapi/types.ts';
 import { loadCatalog } from '../../src/server/platform/certification/rules.ts';
 import { CertificationService } from '../../src/server/platform/certification/service.ts';
 import { courseActivityId } from '../../src/server/platform/enrolment/routes.ts';
-import { Reports } from '../../src/server/platform/reports/reports.ts';
+import {
+  GROUP_BY,
+  Reports,
+  type GroupBy,
+  type ReportGroup,
+} from '../../src/server/platform/reports/reports.ts';
 import {
   openPlatformStore,
   type PlatformStore,
@@ -213,6 +218,131 @@ for (const kind of storeKinds()) {
       });
       expect((await byCountry()).Rwanda).toMatchObject({ enrolled: 1, completed: 0 });
     });
+
+    it('counts in its one query what the learner list says of each learner, for every grouping and filter', async () => {
+      // A varied population on top of the other tests' learners: both tracks and none, a cohort,
+      // an empty unit, countries spelled in two cases, completions of the learner's own track, of
+      // the other track only, repeated and voided ones, other activity only, and certificates
+      // current, expired and for the other track.
+      const MILITARY_MODULES = reports.requiredModules('military-pre-deployment');
+      await db.query(
+        `INSERT INTO staff_users (id, name, role, password_hash)
+         VALUES ('s-gen', 'gen-trainer', 'trainer', 'x')`,
+      );
+      await db.query(
+        `INSERT INTO cohorts (code, name, track_id, created_by, seats)
+         VALUES ('CGEN-0001', 'Generated', 'police-pre-deployment', 's-gen', 200)`,
+      );
+      let seed = 20261203;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const tracks = ['police-pre-deployment', 'military-pre-deployment', null] as const;
+      for (let i = 0; i < 36; i += 1) {
+        const learnerId = `gen-${String(i)}`;
+        const trackId = i % 7 === 6 ? null : (tracks[i % 2] ?? null);
+        const own = trackId === 'military-pre-deployment' ? MILITARY_MODULES : POLICE_MODULES;
+        const other = trackId === 'military-pre-deployment' ? POLICE_MODULES : MILITARY_MODULES;
+        await platform.learners.add({
+          learnerId,
+          agentIfi: agentIfi(actorOf(learnerId)) ?? '',
+          actor: actorOf(learnerId),
+          registration: randomUUID(),
+          name: `Generated ${String(i)}`,
+          serviceNumber: `GEN-${String(i)}`,
+          role: i % 2 === 0 ? 'police' : 'military',
+          country: ['Nepal', 'nepal', 'Senegal', 'Rwanda'][i % 4] ?? '',
+          unit: i % 5 === 0 ? '' : `Unit ${String(i % 3)}`,
+          mission: i % 3 === 0 ? 'MINUSCA' : 'UNMISS',
+          language: 'en',
+          cohort: i % 3 === 1 ? 'CGEN-0001' : null,
+          trackId,
+        });
+        const kind = Math.floor(next() * 6);
+        if (kind === 1) {
+          for (const m of own) await send(learnerId, VERBS.completed, svc.moduleIri(m));
+        } else if (kind === 2) {
+          for (const m of [...own.slice(1), ...own.slice(1)]) {
+            await send(learnerId, VERBS.completed, svc.moduleIri(m));
+          }
+        } else if (kind === 3) {
+          for (const m of other) await send(learnerId, VERBS.completed, svc.moduleIri(m));
+        } else if (kind === 4) {
+          await send(learnerId, VERBS.initialized, `${SITE}/xapi/activities/course`);
+        } else if (kind === 5) {
+          const ids: string[] = [];
+          for (const m of own) ids.push(await send(learnerId, VERBS.completed, svc.moduleIri(m)));
+          await send(learnerId, 'http://adlnet.gov/expapi/verbs/voided', '', {
+            objectType: 'StatementRef',
+            id: ids.at(-1) ?? '',
+          });
+        }
+        const certificate = (track: string, expiresAt: string) =>
+          platform.certificates.issue({
+            code: `GEN${String(i)}${track.slice(0, 3).toUpperCase()}${expiresAt.slice(0, 4)}`,
+            learnerIfi: agentIfi(actorOf(learnerId)) ?? '',
+            learnerName: `Generated ${String(i)}`,
+            trackId: track,
+            issuedAt: '2026-01-15T00:00:00.000Z',
+            expiresAt,
+            statementId: randomUUID(),
+          });
+        if (trackId !== null && i % 4 === 0) await certificate(trackId, '2099-01-01T00:00:00.000Z');
+        if (trackId !== null && i % 5 === 0) await certificate(trackId, '2026-02-01T00:00:00.000Z');
+        if (i % 6 === 0) await certificate('military-pre-deployment', '2099-01-01T00:00:00.000Z');
+      }
+
+      // What the list says of each learner (counted per page, certificate by certificate), summed
+      // per group as the report should.
+      const fromList = async (filters: Parameters<typeof reports.learners>[0], by: GroupBy) => {
+        const { learners, total } = await reports.learners(filters, 500, 0);
+        expect(learners).toHaveLength(total);
+        const groups = new Map<string, ReportGroup>();
+        for (const l of learners) {
+          const key = (by === 'track' ? l.track : by === 'cohort' ? l.cohort : l[by]) ?? '';
+          const g = groups.get(key) ?? { key, enrolled: 0, started: 0, completed: 0, certified: 0 };
+          g.enrolled += 1;
+          if (l.started) g.started += 1;
+          if (l.completed) g.completed += 1;
+          if (l.certificateCode !== null) g.certified += 1;
+          groups.set(key, g);
+        }
+        return [...groups.values()].sort((a, b) =>
+          a.key === '' ? 1 : b.key === '' ? -1 : a.key.localeCompare(b.key),
+        );
+      };
+      const filters = [
+        {},
+        { country: 'NEPAL' },
+        { track: 'military-pre-deployment' },
+        { cohort: 'CGEN-0001' },
+        { status: 'expired' as const },
+        { status: 'not-certified' as const },
+        { q: 'generated 1' },
+        { unit: '' },
+        { from: '2000-01-01T00:00:00.000Z', mission: 'minusca' },
+      ];
+      const seen = { started: 0, completed: 0, certified: 0, groups: 0 };
+      for (const f of filters) {
+        for (const by of GROUP_BY) {
+          const report = await reports.completion(f, by);
+          expect({ f, by, report }).toEqual({ f, by, report: await fromList(f, by) });
+          for (const g of report) {
+            seen.started += g.started;
+            seen.completed += g.completed;
+            seen.certified += g.certified;
+          }
+          seen.groups += report.length;
+        }
+      }
+      // The comparison covered learners of every kind.
+      expect(Math.min(seen.started, seen.completed, seen.certified)).toBeGreaterThan(0);
+      const all = await reports.completion({}, 'unit');
+      expect(all.at(-1)?.key).toBe('');
+      const byCountry = await reports.completion({}, 'country');
+      expect(byCountry.map((g) => g.key)).toEqual(expect.arrayContaining(['Nepal', 'nepal']));
+    }, 120_000);
 
     it('counts no one for an xAPI State document named "enrolment": learners are rows, not documents', async () => {
       const before = await reports.completion({}, 'country');

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { PGlite, type Results } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import type { SqlClient, SqlDatabase } from './sql-database.ts';
 import { inlineParams } from './sql-literal.ts';
@@ -87,6 +88,8 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
     fs: new SyncedNodeFS(dataDir),
     relaxedDurability: false,
     startParams: DURABLE_START_PARAMS,
+    // Trigram indexes serve the learner list's search (platform migration 007).
+    extensions: { pg_trgm },
   });
   // sql-literal.ts writes standard literals, in which a backslash is an ordinary character.
   await db.exec('SET standard_conforming_strings = on');

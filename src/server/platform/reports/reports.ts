@@ -93,27 +93,28 @@ export class Reports {
     return { done, required, completed: required > 0 && done >= required };
   }
 
-  /** Enrolled, started, completed and certified learners per group of the chosen dimension. */
+  /**
+   * Enrolled, started, completed and certified learners per group of the chosen dimension,
+   * counted by the database in one query (ReportQueries.completion).
+   */
   async completion(filters: ReportFilters, groupBy: GroupBy): Promise<ReportGroup[]> {
-    const learners = await this.#svc.platform.reports.summaries(filters, groupBy);
-    const progress = await this.#progress(learners.map((l) => l.agentIfi));
-    const groups = new Map<string, ReportGroup>();
-    for (const l of learners) {
-      let group = groups.get(l.key);
-      if (group === undefined) {
-        group = { key: l.key, enrolled: 0, started: 0, completed: 0, certified: 0 };
-        groups.set(l.key, group);
-      }
-      const counts = progress.get(l.agentIfi);
-      group.enrolled += 1;
-      if (counts !== undefined) group.started += 1;
-      if (this.#modules(l.trackId, counts).completed) group.completed += 1;
-      if (l.certified) group.certified += 1;
-    }
+    const groups = await this.#svc.platform.reports.completion(filters, groupBy, {
+      verb: VERBS.completed,
+      tracks: this.#trackIds.map((trackId, i) => ({
+        trackId,
+        activityIds: this.#moduleSets[i] ?? [],
+      })),
+    });
     // By key, learners without a value ('') last.
-    return [...groups.values()].sort((a, b) =>
-      a.key === '' ? 1 : b.key === '' ? -1 : a.key.localeCompare(b.key),
-    );
+    return groups
+      .map(({ key, enrolled, started, completed, certified }) => ({
+        key,
+        enrolled,
+        started,
+        completed,
+        certified,
+      }))
+      .sort((a, b) => (a.key === '' ? 1 : b.key === '' ? -1 : a.key.localeCompare(b.key)));
   }
 
   /** The learners that match, by name, at most `limit` from `offset`. */

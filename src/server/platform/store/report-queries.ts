@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../db/sql-database.ts';
+import type { SqlDatabase } from '../../db/sql-database.ts';
+import { activityCountsOf, namedDirectly } from '../../lrs/store/agent-relations.ts';
 import type { ServiceRecord } from '../../../api/reports.ts';
 import { serviceRecordOf, type ServiceRecordRow } from './learners.ts';
 
@@ -64,13 +65,21 @@ export interface CohortAttempt {
   outcomes: { module: string; outcome: string; met: boolean }[];
 }
 
-/** What the completion report needs of each learner. */
-export interface LearnerSummary {
-  agentIfi: string;
-  trackId: string | null;
-  /** The learner's value of the grouping dimension ('' when they have none). */
+/** One group of the completion report: its key ('' for learners without a value) and counts. */
+export interface CompletionCounts {
   key: string;
-  certified: boolean;
+  enrolled: number;
+  started: number;
+  completed: number;
+  certified: number;
+}
+
+/** What a learner must have done, per track, to count as having completed it. */
+export interface CompletionRule {
+  /** The verb of a completion (xAPI `completed`). */
+  verb: string;
+  /** Per track, the activities (module ids as activity IRIs) it requires, at least one each. */
+  tracks: readonly { trackId: string; activityIds: readonly string[] }[];
 }
 
 const DIMENSION: Record<GroupBy, string> = {
@@ -82,18 +91,11 @@ const DIMENSION: Record<GroupBy, string> = {
   cohort: 'l.cohort',
 };
 
-// Each learner's newest unexpired certificate for their own track.
-const CURRENT_CERTIFICATES = `certs AS (
-  SELECT DISTINCT ON (learner_ifi, track_id) learner_ifi, track_id, code, issued_at, expires_at
-  FROM certificates WHERE expires_at > now()
-  ORDER BY learner_ifi, track_id, issued_at DESC
-)`;
-
 /** The platform's side of the DPO reports: learners, their cohorts and certificates. */
 export class ReportQueries {
-  readonly #db: SqlClient;
+  readonly #db: SqlDatabase;
 
-  constructor(db: SqlClient) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
   }
 
@@ -120,33 +122,66 @@ export class ReportQueries {
     return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   }
 
-  /** Every matching learner, reduced to what the completion report counts. */
-  async summaries(filters: ReportFilters, groupBy: GroupBy): Promise<LearnerSummary[]> {
+  /**
+   * The completion report in one query: per value of the grouping dimension, the matching
+   * learners (enrolled), those some statement names directly (started: any activity at all), those
+   * who completed every activity their track requires, and those holding an unexpired certificate
+   * for their track. The learners' statements are read through the LRS store's relations
+   * (agent-relations.ts), so the database counts and only the groups come back.
+   */
+  async completion(
+    filters: ReportFilters,
+    groupBy: GroupBy,
+    rule: CompletionRule,
+  ): Promise<CompletionCounts[]> {
     const params: unknown[] = [];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const tracks = rule.tracks
+      .map((t) => ({ trackId: t.trackId, activityIds: [...new Set(t.activityIds)] }))
+      .filter((t) => t.activityIds.length > 0);
+    // The filters twice, with parameters of their own each time: once to choose whose statements
+    // to count, once for the learners counted. A query of `learners` each time, rather than a
+    // common table, so that the planner knows how many learners match from the table's
+    // statistics (it guesses 200 rows for a common table's distinct values).
+    // Unfiltered, every learner counts: the completions are read without a join to choose them.
+    const chosen = this.#where(filters, params);
+    const done = activityCountsOf(p, {
+      verb: rule.verb,
+      activitySets: tracks.map((t) => t.activityIds),
+      agents: chosen === '' ? null : `SELECT l.agent_ifi FROM learners l ${chosen}`,
+    });
     const where = this.#where(filters, params);
-    // One JSON text for every learner: 100,000 rows cost ~0.5 s to carry one by one out of the
-    // embedded database's thread, one string ~0.05 s.
-    const rows = await this.#db.query<{ json: string }>(
-      `WITH ${CURRENT_CERTIFICATES}
-       SELECT COALESCE(json_agg(json_build_array(
-         l.agent_ifi, l.track_id, ${DIMENSION[groupBy]}, c.code IS NOT NULL)), '[]')::text AS json
+    // A learner completed their track when they have a completion of each of its activities.
+    const completed =
+      tracks.length === 0
+        ? 'false'
+        : `CASE l.track_id ${tracks
+            .map((t, i) => `WHEN ${p(t.trackId)} THEN d.n${i} >= ${p(t.activityIds.length)}`)
+            .join(' ')} ELSE false END`;
+    // Compiling it with JIT took 0.45 s of its 2 s at 100,000 learners and saved less.
+    return this.#db.transaction(async (tx) => {
+      await tx.query('SET LOCAL jit = off');
+      return tx.query<CompletionCounts>(
+        `WITH done AS (${done}),
+       certified AS (
+         SELECT DISTINCT learner_ifi, track_id FROM certificates WHERE expires_at > now()
+       )
+       SELECT COALESCE(${DIMENSION[groupBy]}, '') AS key, count(*)::int AS enrolled,
+         count(*) FILTER (WHERE d.agent_ifi IS NOT NULL OR ${namedDirectly('l.agent_ifi')})::int
+           AS started,
+         count(*) FILTER (WHERE ${completed})::int AS completed,
+         count(c.learner_ifi)::int AS certified
        FROM learners l
-       LEFT JOIN certs c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
-       ${where}`,
-      params,
-    );
-    const list = JSON.parse(rows[0]?.json ?? '[]') as [
-      string,
-      string | null,
-      string | null,
-      boolean,
-    ][];
-    return list.map(([agentIfi, trackId, key, certified]) => ({
-      agentIfi,
-      trackId,
-      key: key ?? '',
-      certified,
-    }));
+       LEFT JOIN done d ON d.agent_ifi = l.agent_ifi
+       LEFT JOIN certified c ON c.learner_ifi = l.agent_ifi AND c.track_id = l.track_id
+       ${where}
+       GROUP BY 1`,
+        params,
+      );
+    });
   }
 
   /**
