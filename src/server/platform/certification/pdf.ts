@@ -222,7 +222,7 @@ export interface CertificatePdfRouteOptions {
 
 /**
  * GET /api/certification/certificates/{code}.pdf: the certificate as a file, for the learner
- * who holds it (their Basic credential) or a signed-in staff member; ?lang=en|fr, the learner's
+ * who holds it (their Basic credential or session cookie) or a signed-in staff member; ?lang=en|fr, the learner's
  * enrolment language by default. Another learner gets 403, an unknown code 404.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
@@ -234,7 +234,7 @@ export async function certificatePdfRoutes(
 
   /** Whose request it is: the learner's IFI, or null for staff. */
   const callerOf = async (request: FastifyRequest): Promise<string | null> => {
-    if (request.headers.authorization === undefined || request.headers.authorization === '') {
+    if (!auth.hasCredential(request)) {
       await requireStaff(request, ['dpo', 'trainer']);
       return null;
     }
