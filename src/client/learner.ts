@@ -1,11 +1,14 @@
 import type { AccountAgent } from '../xapi/types.ts';
 
-/** What the browser keeps about the signed-in learner (their own, agent-bound credential). */
+/**
+ * What the browser keeps about the signed-in learner: facts, no secret. With the project's own
+ * service the learner's calls are signed in by an HttpOnly session cookie that no script reads
+ * (set at enrolment or sign-in with a code); with another LRS, by the site's build-time
+ * credential (lrsConfig).
+ */
 export interface Learner {
   /** The xAPI endpoint, ending in a slash. */
   endpoint: string;
-  /** The Authorization header value: Basic with the learner's own key and secret. */
-  auth: string;
   actor: AccountAgent;
   registration: string;
   trackId?: string;
@@ -28,18 +31,17 @@ const storage = (): Storage | undefined => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The signed-in learner, or undefined (none, or a damaged entry). */
-export function loadLearner(): Learner | undefined {
+/** The stored entry as it is (an older one may still hold `auth`), or undefined. */
+function readEntry(): (Learner & { auth?: unknown }) | undefined {
   try {
     const value: unknown = JSON.parse(storage()?.getItem(LEARNER_KEY) ?? 'null');
     if (
       isRecord(value) &&
       typeof value.endpoint === 'string' &&
-      typeof value.auth === 'string' &&
       typeof value.registration === 'string' &&
       isRecord(value.actor)
     ) {
-      return value as unknown as Learner;
+      return value as unknown as Learner & { auth?: unknown };
     }
   } catch {
     // A damaged entry counts as nobody signed in.
@@ -47,9 +49,107 @@ export function loadLearner(): Learner | undefined {
   return undefined;
 }
 
-/** Signs a learner in on this device. */
+/** The facts of a learner alone (an older entry's `auth` left out). */
+const factsOf = ({ endpoint, actor, registration, trackId, cohort }: Learner): Learner => ({
+  endpoint,
+  actor,
+  registration,
+  ...(trackId === undefined ? {} : { trackId }),
+  ...(cohort === undefined ? {} : { cohort }),
+});
+
+/** The signed-in learner, or undefined (none, or a damaged entry). */
+export function loadLearner(): Learner | undefined {
+  const entry = readEntry();
+  return entry === undefined ? undefined : factsOf(entry);
+}
+
+/** Signs a learner in on this device (their facts; the credential is the session cookie). */
 export function saveLearner(learner: Learner): void {
-  storage()?.setItem(LEARNER_KEY, JSON.stringify(learner));
+  storage()?.setItem(LEARNER_KEY, JSON.stringify(factsOf(learner)));
+}
+
+/** The header that tells the service a call comes from the site's own script (see sessionHeaders). */
+const SCRIPT_HEADER = { 'X-Requested-With': 'fetch' } as const;
+
+/**
+ * The headers that sign a learner's call in: another LRS's build-time credential, or, with the
+ * project's own service, a header only the site's scripts can send (the service refuses a call
+ * signed in by the cookie without one). Calls go with `credentials: 'same-origin'`, so the
+ * session cookie travels with them and never to another origin.
+ */
+export function sessionHeaders(): Record<string, string> {
+  const auth = lrsConfig(window.location.origin).auth;
+  return auth === undefined ? { ...SCRIPT_HEADER } : { Authorization: auth };
+}
+
+let exchanging: Promise<void> | undefined;
+
+/**
+ * Resolves once this device's learner is signed in by the session cookie alone. A browser that
+ * still keeps a credential from before (an `auth` value in its storage) exchanges it once for the
+ * cookie (POST /api/learner-session, which also revokes it) and deletes it; offline, it tries
+ * again on the next page. Callers await this before their first call.
+ */
+export function sessionReady(): Promise<void> {
+  return (exchanging ??= exchangeStoredCredential());
+}
+
+async function exchangeStoredCredential(): Promise<void> {
+  if (typeof readEntry()?.auth !== 'string') return;
+  const forget = () => {
+    const entry = readEntry();
+    if (entry) saveLearner(entry);
+  };
+  if (lrsConfig(window.location.origin).auth !== undefined) {
+    // Another LRS: the site's build-time credential signs calls in; nothing to exchange.
+    forget();
+    return;
+  }
+  const exchange = async () => {
+    // Another tab may have exchanged it while this one waited for the lock.
+    const auth = readEntry()?.auth;
+    if (typeof auth !== 'string') return;
+    try {
+      const response = await fetch('/api/learner-session', {
+        method: 'POST',
+        headers: { ...SCRIPT_HEADER, Authorization: auth },
+        credentials: 'same-origin',
+      });
+      // 201: exchanged. Any other refusal: the credential can never be exchanged (revoked,
+      // already exchanged by a tab without the lock, not a learner's), so keeping it helps nothing.
+      if (response.status < 500) forget();
+    } catch {
+      // Offline: the next page tries again.
+    }
+  };
+  try {
+    await ('locks' in navigator
+      ? navigator.locks.request('cp-learner-session', exchange)
+      : exchange());
+  } catch {
+    // A lock that could not be taken: the next page tries again.
+  }
+}
+
+/**
+ * Signs the learner out with the service: the session ends (on every service process) and its
+ * cookie is removed. True once done, false when the service could not be reached. With another
+ * LRS there is no session to end.
+ */
+export async function endSession(): Promise<boolean> {
+  if (lrsConfig(window.location.origin).auth !== undefined) return true;
+  await sessionReady();
+  try {
+    const response = await fetch('/api/learner-session', {
+      method: 'DELETE',
+      headers: { ...SCRIPT_HEADER },
+      credentials: 'same-origin',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** Forgets the learner and every local trace of their progress (quiz answers, resume points). */

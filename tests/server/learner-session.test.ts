@@ -289,6 +289,12 @@ for (const kind of storeKinds()) {
       });
       expect(api401.status).toBe(401);
       expect((api401.json as { code: string }).code).toBe('signed_out');
+      // Once the browser dropped the cookie, its calls carry nothing: still no Basic challenge.
+      const bare = await call(server, '/xapi/statements?limit=1', {
+        headers: { ...XAPI, ...BROWSER },
+      });
+      expect(bare.status).toBe(401);
+      expect(bare.headers.get('www-authenticate') ?? '').not.toMatch(/basic/i);
       // Signing out again is not an error.
       const again = await call(server, '/api/learner-session', {
         method: 'DELETE',

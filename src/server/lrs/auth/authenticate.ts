@@ -54,10 +54,15 @@ function sentByScript(request: FastifyRequest): boolean {
   return typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);
 }
 
-/** Whether a request was made by a script in a browser (Fetch Metadata), not by a navigation. */
+/**
+ * Whether a request was made by a script in a browser, not by a navigation: Fetch Metadata, which
+ * browsers add and scripts cannot set (Node's fetch sends Sec-Fetch-Mode but no Sec-Fetch-Site).
+ */
 function fromBrowserScript(request: FastifyRequest): boolean {
-  const mode = request.headers['sec-fetch-mode'];
-  return typeof mode === 'string' && mode !== 'navigate';
+  return (
+    request.headers['sec-fetch-site'] !== undefined &&
+    request.headers['sec-fetch-mode'] !== 'navigate'
+  );
 }
 
 /** How far a caller may read statements. */
