@@ -272,13 +272,11 @@ export async function enrolmentRoutes(
       );
     }
     await sessions.open(request, reply, learnerId, record.key);
-    return reply
-      .code(201)
-      .send({
-        ...(mayShowSecret(request) ? { key: record.key, secret } : {}),
-        actor,
-        registration,
-      });
+    return reply.code(201).send({
+      ...(mayShowSecret(request) ? { key: record.key, secret } : {}),
+      actor,
+      registration,
+    });
   });
 
   app.post('/api/cohorts/join', async (request) => {
