@@ -88,11 +88,15 @@ let exchanging: Promise<void> | undefined;
 /**
  * Resolves once this device's learner is signed in by the session cookie alone. A browser that
  * still keeps a credential from before (an `auth` value in its storage) exchanges it once for the
- * cookie (POST /api/learner-session, which also revokes it) and deletes it; offline, it tries
- * again on the next page. Callers await this before their first call.
+ * cookie (POST /api/learner-session, which also revokes it) and deletes it; offline, the next
+ * call tries again. Callers await this before their first call.
  */
 export function sessionReady(): Promise<void> {
-  return (exchanging ??= exchangeStoredCredential());
+  exchanging ??= exchangeStoredCredential().finally(() => {
+    // Not exchanged (offline): the next call tries again.
+    if (typeof readEntry()?.auth === 'string') exchanging = undefined;
+  });
+  return exchanging;
 }
 
 async function exchangeStoredCredential(): Promise<void> {
