@@ -126,6 +126,21 @@ if (root && form && done) {
 
   const signedIn = loadLearner();
   if (signedIn) showEnrolled(signedIn, 'signedInAs');
+  if (signedIn && ownService) {
+    // A session the service ended (signed out elsewhere, expired, revoked): the learner signs in
+    // again with a code; the outbox keeps what it holds until then.
+    void sessionReady()
+      .then(() =>
+        fetch('/api/learner-session', { headers: sessionHeaders(), credentials: 'same-origin' }),
+      )
+      .then((response) => {
+        if (response.status !== 401) return;
+        showForm();
+        const error = document.getElementById('enrol-error');
+        if (error) error.textContent = t('signedOut');
+      })
+      .catch(() => undefined);
+  }
 
   /** Says the form has errors, in the live region at its top, and moves focus to the first. */
   const summarise = (first: Control | undefined, count: number) => {

@@ -138,6 +138,10 @@ test('switching learner signs out through the service; a session it ended shows 
   expect(ended.status).toBe(204);
   await page.reload();
   await expect(page.locator('.cp-sync')).toContainText(/signed out/i, { timeout: 20_000 });
+  // The enrolment page says so and offers the code form to sign in again.
+  await page.goto(`${service.url}/en/enrol/`);
+  await expect(page.locator('#enrol-error')).toContainText('You are signed out on this device');
+  await expect(page.locator('#code-form')).toBeVisible();
   await context.close();
 
   // Another device: enrolled, all saved, then "Switch learner": the service removes the cookie.
