@@ -7,7 +7,6 @@ import { rememberLanguage } from './language.ts';
 import { newUuid } from '../xapi/ids.ts';
 import {
   clearLocalData,
-  endSession,
   loadLearner,
   lrsConfig,
   saveLearner,
@@ -284,7 +283,7 @@ if (root && form && done) {
       if (syncButton) syncButton.hidden = unsent === 0;
       if (unsent > 0) return;
       // The service ends the session and removes its cookie; offline, the device keeps it.
-      if (!(await endSession())) {
+      if (ownService && !(await endSession())) {
         if (message) message.textContent = t('signOutOffline');
         return;
       }
@@ -301,6 +300,24 @@ if (root && form && done) {
     const learner = loadLearner();
     if (learner) void startSync(learner).flush();
   });
+}
+
+/**
+ * Signs the learner out with the service: the session ends (on every service process) and its
+ * cookie is removed. False when the service could not be reached.
+ */
+async function endSession(): Promise<boolean> {
+  await sessionReady();
+  try {
+    const response = await fetch('/api/learner-session', {
+      method: 'DELETE',
+      headers: sessionHeaders(),
+      credentials: 'same-origin',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -31,8 +31,8 @@ const storage = (): Storage | undefined => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The stored entry as it is (an older one may still hold `auth`), or undefined. */
-function readEntry(): (Learner & { auth?: unknown }) | undefined {
+/** The signed-in learner, or undefined (none, or a damaged entry). */
+export function loadLearner(): Learner | undefined {
   try {
     const value: unknown = JSON.parse(storage()?.getItem(LEARNER_KEY) ?? 'null');
     if (
@@ -41,7 +41,7 @@ function readEntry(): (Learner & { auth?: unknown }) | undefined {
       typeof value.registration === 'string' &&
       isRecord(value.actor)
     ) {
-      return value as unknown as Learner & { auth?: unknown };
+      return value as unknown as Learner;
     }
   } catch {
     // A damaged entry counts as nobody signed in.
@@ -49,28 +49,10 @@ function readEntry(): (Learner & { auth?: unknown }) | undefined {
   return undefined;
 }
 
-/** The facts of a learner alone (an older entry's `auth` left out). */
-const factsOf = ({ endpoint, actor, registration, trackId, cohort }: Learner): Learner => ({
-  endpoint,
-  actor,
-  registration,
-  ...(trackId === undefined ? {} : { trackId }),
-  ...(cohort === undefined ? {} : { cohort }),
-});
-
-/** The signed-in learner, or undefined (none, or a damaged entry). */
-export function loadLearner(): Learner | undefined {
-  const entry = readEntry();
-  return entry === undefined ? undefined : factsOf(entry);
-}
-
-/** Signs a learner in on this device (their facts; the credential is the session cookie). */
+/** Signs a learner in on this device. */
 export function saveLearner(learner: Learner): void {
-  storage()?.setItem(LEARNER_KEY, JSON.stringify(factsOf(learner)));
+  storage()?.setItem(LEARNER_KEY, JSON.stringify(learner));
 }
-
-/** The header that tells the service a call comes from the site's own script (see sessionHeaders). */
-const SCRIPT_HEADER = { 'X-Requested-With': 'fetch' } as const;
 
 /**
  * The headers that sign a learner's call in: another LRS's build-time credential, or, with the
@@ -80,80 +62,34 @@ const SCRIPT_HEADER = { 'X-Requested-With': 'fetch' } as const;
  */
 export function sessionHeaders(): Record<string, string> {
   const auth = lrsConfig(window.location.origin).auth;
-  return auth === undefined ? { ...SCRIPT_HEADER } : { Authorization: auth };
+  return auth === undefined ? { 'X-Requested-With': 'fetch' } : { Authorization: auth };
 }
 
 let exchanging: Promise<void> | undefined;
 
 /**
- * Resolves once this device's learner is signed in by the session cookie alone. A browser that
- * still keeps a credential from before (an `auth` value in its storage) exchanges it once for the
- * cookie (POST /api/learner-session, which also revokes it) and deletes it; offline, the next
- * call tries again. Callers await this before their first call.
+ * Resolves once this device's learner is signed in by the session cookie alone. An entry stored
+ * by an older version of the site still holds the learner's credential (`auth`): it is exchanged
+ * once for the cookie (POST /api/learner-session, which also revokes it) and deleted. Any answer
+ * but a 5xx ends the matter (a second tab's exchange gets 401: the first one's cookie serves
+ * both; another LRS's site answers 404); offline, the next call tries again.
  */
 export function sessionReady(): Promise<void> {
-  exchanging ??= exchangeStoredCredential().finally(() => {
-    // Not exchanged (offline): the next call tries again.
-    if (typeof readEntry()?.auth === 'string') exchanging = undefined;
-  });
-  return exchanging;
-}
-
-async function exchangeStoredCredential(): Promise<void> {
-  if (typeof readEntry()?.auth !== 'string') return;
-  const forget = () => {
-    const entry = readEntry();
-    if (entry) saveLearner(entry);
-  };
-  if (lrsConfig(window.location.origin).auth !== undefined) {
-    // Another LRS: the site's build-time credential signs calls in; nothing to exchange.
-    forget();
-    return;
-  }
-  const exchange = async () => {
-    // Another tab may have exchanged it while this one waited for the lock.
-    const auth = readEntry()?.auth;
-    if (typeof auth !== 'string') return;
-    try {
-      const response = await fetch('/api/learner-session', {
-        method: 'POST',
-        headers: { ...SCRIPT_HEADER, Authorization: auth },
-        credentials: 'same-origin',
-      });
-      // 201: exchanged. Any other refusal: the credential can never be exchanged (revoked,
-      // already exchanged by a tab without the lock, not a learner's), so keeping it helps nothing.
-      if (response.status < 500) forget();
-    } catch {
-      // Offline: the next page tries again.
-    }
-  };
-  try {
-    await ('locks' in navigator
-      ? navigator.locks.request('cp-learner-session', exchange)
-      : exchange());
-  } catch {
-    // A lock that could not be taken: the next page tries again.
-  }
-}
-
-/**
- * Signs the learner out with the service: the session ends (on every service process) and its
- * cookie is removed. True once done, false when the service could not be reached. With another
- * LRS there is no session to end.
- */
-export async function endSession(): Promise<boolean> {
-  if (lrsConfig(window.location.origin).auth !== undefined) return true;
-  await sessionReady();
-  try {
-    const response = await fetch('/api/learner-session', {
-      method: 'DELETE',
-      headers: { ...SCRIPT_HEADER },
-      credentials: 'same-origin',
-    });
-    return response.ok;
-  } catch {
-    return false;
-  }
+  const entry = loadLearner() as (Learner & { auth?: unknown }) | undefined;
+  if (typeof entry?.auth !== 'string') return Promise.resolve();
+  const { auth, ...facts } = entry;
+  return (exchanging ??= fetch('/api/learner-session', {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'fetch', Authorization: auth },
+    credentials: 'same-origin',
+  })
+    .then((response) => {
+      if (response.status < 500) saveLearner(facts);
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      exchanging = undefined;
+    }));
 }
 
 /** Forgets the learner and every local trace of their progress (quiz answers, resume points). */

@@ -34,23 +34,15 @@ interface AdapterRequest {
 
 /**
  * The adapter @xapi/xapi sends with. Without `auth` the library would still send an empty Basic
- * value, which the service would take over the session cookie: the header is replaced by the
- * session's own (`extra`). The cookie goes with same-origin calls only.
+ * value (its `Authorization` header), which the service would take over the session cookie: it
+ * is dropped and the session's own headers (`extra`) sent instead. The cookie goes with
+ * same-origin calls only.
  */
 const fetchAdapter =
   (extra: Record<string, string> | undefined) =>
-  async ({ url, method, data, headers }: AdapterRequest) => {
-    const sent =
-      extra === undefined
-        ? { ...headers }
-        : {
-            ...Object.fromEntries(
-              Object.entries(headers ?? {}).filter(
-                ([name]) => name.toLowerCase() !== 'authorization',
-              ),
-            ),
-            ...extra,
-          };
+  async ({ url, method, data, headers = {} }: AdapterRequest) => {
+    const sent = { ...headers, ...extra };
+    if (extra !== undefined) delete sent.Authorization;
     const response = await fetch(url, {
       method,
       headers: sent,
