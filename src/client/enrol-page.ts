@@ -6,11 +6,12 @@ import { IdbStorage } from './idb-storage.ts';
 import { rememberLanguage } from './language.ts';
 import { newUuid } from '../xapi/ids.ts';
 import {
-  basicAuth,
   clearLocalData,
   loadLearner,
   lrsConfig,
   saveLearner,
+  sessionHeaders,
+  sessionReady,
   siteOrigin,
   type Learner,
 } from './learner.ts';
@@ -124,6 +125,21 @@ if (root && form && done) {
 
   const signedIn = loadLearner();
   if (signedIn) showEnrolled(signedIn, 'signedInAs');
+  if (signedIn && ownService) {
+    // A session the service ended (signed out elsewhere, expired, revoked): the learner signs in
+    // again with a code; the outbox keeps what it holds until then.
+    void sessionReady()
+      .then(() =>
+        fetch('/api/learner-session', { headers: sessionHeaders(), credentials: 'same-origin' }),
+      )
+      .then((response) => {
+        if (response.status !== 401) return;
+        showForm();
+        const error = document.getElementById('enrol-error');
+        if (error) error.textContent = t('signedOut');
+      })
+      .catch(() => undefined);
+  }
 
   /** Says the form has errors, in the live region at its top, and moves focus to the first. */
   const summarise = (first: Control | undefined, count: number) => {
@@ -216,32 +232,28 @@ if (root && form && done) {
       };
       return {
         endpoint: config.endpoint,
-        auth: config.auth,
         actor,
         registration: newUuid(),
         ...extra,
       };
     }
+    // The answer sets the learner's session cookie (HttpOnly: no script here reads it) and gives
+    // the browser no secret; the page keeps the facts alone.
     const response = await fetch('/api/enrol', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
+      credentials: 'same-origin',
     });
     if (!response.ok) throw new ServiceFailure(await readServiceError(response));
     const json: unknown = await response.json().catch(() => undefined);
     if (!isRecord(json)) throw new Error('unexpected answer from the enrolment service');
-    const { key, secret, actor, registration } = json;
-    if (
-      typeof key !== 'string' ||
-      typeof secret !== 'string' ||
-      typeof registration !== 'string' ||
-      !isRecord(actor)
-    ) {
+    const { actor, registration } = json;
+    if (typeof registration !== 'string' || !isRecord(actor)) {
       throw new Error('unexpected answer from the enrolment service');
     }
     return {
       endpoint: config.endpoint,
-      auth: basicAuth(key, secret),
       actor: actor as unknown as AccountAgent,
       registration,
       ...extra,
@@ -270,6 +282,11 @@ if (root && form && done) {
       if (message) message.textContent = unsent > 0 ? t('switchBlocked', { count: unsent }) : '';
       if (syncButton) syncButton.hidden = unsent === 0;
       if (unsent > 0) return;
+      // The service ends the session and removes its cookie; offline, the device keeps it.
+      if (ownService && !(await endSession())) {
+        if (message) message.textContent = t('signOutOffline');
+        return;
+      }
       await new IdbStorage().clear();
       clearLocalData();
       if (message) message.textContent = t('switched');
@@ -283,6 +300,24 @@ if (root && form && done) {
     const learner = loadLearner();
     if (learner) void startSync(learner).flush();
   });
+}
+
+/**
+ * Signs the learner out with the service: the session ends (on every service process) and its
+ * cookie is removed. False when the service could not be reached.
+ */
+async function endSession(): Promise<boolean> {
+  await sessionReady();
+  try {
+    const response = await fetch('/api/learner-session', {
+      method: 'DELETE',
+      headers: sessionHeaders(),
+      credentials: 'same-origin',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -310,11 +345,14 @@ function setUpCodes(options: {
     getButton.textContent = t('codeGetting');
     getError.textContent = '';
     box.hidden = true;
-    void fetch('/api/sign-in-codes', {
-      method: 'POST',
-      headers: { Authorization: learner.auth },
-      credentials: 'omit',
-    })
+    void sessionReady()
+      .then(() =>
+        fetch('/api/sign-in-codes', {
+          method: 'POST',
+          headers: sessionHeaders(),
+          credentials: 'same-origin',
+        }),
+      )
       .then(async (response) => {
         if (response.status !== 201) {
           throw new Error(errorText(await readServiceError(response)));
@@ -380,7 +418,7 @@ function setUpCodes(options: {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ code }),
-      credentials: 'omit',
+      credentials: 'same-origin',
     })
       .then(async (response) => {
         if (response.status !== 201) {
@@ -390,20 +428,14 @@ function setUpCodes(options: {
           return;
         }
         const json: unknown = await response.json();
-        if (
-          !isRecord(json) ||
-          typeof json.key !== 'string' ||
-          typeof json.secret !== 'string' ||
-          typeof json.registration !== 'string' ||
-          !isRecord(json.actor)
-        ) {
+        // The answer set this device's own session cookie; it carries no secret.
+        if (!isRecord(json) || typeof json.registration !== 'string' || !isRecord(json.actor)) {
           throw new Error('unexpected answer from the sign-in service');
         }
         const trackId = typeof json.role === 'string' ? tracks[json.role] : undefined;
         codeForm.reset();
         options.onSignedIn({
           endpoint: lrsConfig(window.location.origin).endpoint,
-          auth: basicAuth(json.key, json.secret),
           actor: json.actor as unknown as AccountAgent,
           registration: json.registration,
           ...(trackId === undefined ? {} : { trackId }),

@@ -1,11 +1,14 @@
 import type { AccountAgent } from '../xapi/types.ts';
 
-/** What the browser keeps about the signed-in learner (their own, agent-bound credential). */
+/**
+ * What the browser keeps about the signed-in learner: facts, no secret. With the project's own
+ * service the learner's calls are signed in by an HttpOnly session cookie that no script reads
+ * (set at enrolment or sign-in with a code); with another LRS, by the site's build-time
+ * credential (lrsConfig).
+ */
 export interface Learner {
   /** The xAPI endpoint, ending in a slash. */
   endpoint: string;
-  /** The Authorization header value: Basic with the learner's own key and secret. */
-  auth: string;
   actor: AccountAgent;
   registration: string;
   trackId?: string;
@@ -35,7 +38,6 @@ export function loadLearner(): Learner | undefined {
     if (
       isRecord(value) &&
       typeof value.endpoint === 'string' &&
-      typeof value.auth === 'string' &&
       typeof value.registration === 'string' &&
       isRecord(value.actor)
     ) {
@@ -50,6 +52,44 @@ export function loadLearner(): Learner | undefined {
 /** Signs a learner in on this device. */
 export function saveLearner(learner: Learner): void {
   storage()?.setItem(LEARNER_KEY, JSON.stringify(learner));
+}
+
+/**
+ * The headers that sign a learner's call in: another LRS's build-time credential, or, with the
+ * project's own service, a header only the site's scripts can send (the service refuses a call
+ * signed in by the cookie without one). Calls go with `credentials: 'same-origin'`, so the
+ * session cookie travels with them and never to another origin.
+ */
+export function sessionHeaders(): Record<string, string> {
+  const auth = lrsConfig(window.location.origin).auth;
+  return auth === undefined ? { 'X-Requested-With': 'fetch' } : { Authorization: auth };
+}
+
+let exchanging: Promise<void> | undefined;
+
+/**
+ * Resolves once this device's learner is signed in by the session cookie alone. An entry stored
+ * by an older version of the site still holds the learner's credential (`auth`): it is exchanged
+ * once for the cookie (POST /api/learner-session, which also revokes it) and deleted. Any answer
+ * but a 5xx ends the matter (a second tab's exchange gets 401: the first one's cookie serves
+ * both; another LRS's site answers 404); offline, the next call tries again.
+ */
+export function sessionReady(): Promise<void> {
+  const entry = loadLearner() as (Learner & { auth?: unknown }) | undefined;
+  if (typeof entry?.auth !== 'string') return Promise.resolve();
+  const { auth, ...facts } = entry;
+  return (exchanging ??= fetch('/api/learner-session', {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'fetch', Authorization: auth },
+    credentials: 'same-origin',
+  })
+    .then((response) => {
+      if (response.status < 500) saveLearner(facts);
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      exchanging = undefined;
+    }));
 }
 
 /** Forgets the learner and every local trace of their progress (quiz answers, resume points). */

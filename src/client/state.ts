@@ -1,4 +1,4 @@
-import type { Learner } from './learner.ts';
+import { sessionHeaders, sessionReady, type Learner } from './learner.ts';
 import { activityIris } from '../xapi/vocabulary.ts';
 
 /** A section's place: its position among the module body's headings, or the key messages. */
@@ -100,8 +100,9 @@ function stateUrl(learner: Learner, site: string, moduleId: string): string {
   return `${learner.endpoint}activities/state?${params.toString()}`;
 }
 
-const headers = (learner: Learner) => ({
-  Authorization: learner.auth,
+// Signed in by the session cookie (same-origin) or another LRS's build-time credential.
+const headers = () => ({
+  ...sessionHeaders(),
   'X-Experience-API-Version': '1.0.3',
 });
 
@@ -112,10 +113,11 @@ export async function fetchProgress(
   moduleId: string,
 ): Promise<ModuleProgress | null | undefined> {
   try {
+    await sessionReady();
     const response = await fetch(stateUrl(learner, site, moduleId), {
-      headers: headers(learner),
+      headers: headers(),
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: 'same-origin',
     });
     if (response.status === 404) return null;
     if (!response.ok) return undefined;
@@ -134,12 +136,14 @@ export async function storeProgress(
   keepalive = false,
 ): Promise<boolean> {
   try {
+    // On page hide the keepalive call must start now: it waits for nothing.
+    if (!keepalive) await sessionReady();
     const response = await fetch(stateUrl(learner, site, moduleId), {
       method: 'PUT',
-      headers: { ...headers(learner), 'Content-Type': 'application/json' },
+      headers: { ...headers(), 'Content-Type': 'application/json' },
       body: JSON.stringify(progress),
       keepalive,
-      credentials: 'omit',
+      credentials: 'same-origin',
     });
     return response.ok;
   } catch {

@@ -1,5 +1,5 @@
 import { IdbStorage } from './idb-storage.ts';
-import type { Learner } from './learner.ts';
+import { sessionHeaders, sessionReady, type Learner } from './learner.ts';
 import { toRecords, type OutboxRecord, type SenderState, type WithLock } from './outbox.ts';
 import type { Sender } from './sender.ts';
 import type { Statement } from '../xapi/types.ts';
@@ -75,7 +75,7 @@ export function startSync(learner: Learner): Sync {
     (loading ??= import('./send.ts').then(({ Sender: SenderClass, xapiTransport }) => {
       sender = new SenderClass({
         storage,
-        transport: xapiTransport(learner.endpoint, learner.auth),
+        transport: xapiTransport(learner.endpoint, sessionHeaders()),
         ...(webLock ? { withLock: webLock } : {}),
         onChange: changed,
       });
@@ -101,6 +101,7 @@ export function startSync(learner: Learner): Sync {
     await drainSpill().catch(() => undefined);
     if ((await storage.counts()).pending === 0 && !sender) return 'idle';
     try {
+      await sessionReady();
       return await (await getSender()).flush();
     } catch {
       return 'retrying';

@@ -32,36 +32,53 @@ interface AdapterRequest {
   data?: unknown;
 }
 
-const fetchAdapter = async ({ url, method, data, headers }: AdapterRequest) => {
-  const response = await fetch(url, {
-    method,
-    headers: headers ?? {},
-    body: data === undefined ? null : JSON.stringify(data),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-    credentials: 'omit',
-  });
-  const text = await response.text();
-  if (!response.ok) throw new HttpError(response.status, messageOf(text));
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // A 204 or a plain body stays text.
-  }
-  return {
-    data: parsed,
-    headers: Object.fromEntries(response.headers.entries()),
-    status: response.status,
+/**
+ * The adapter @xapi/xapi sends with. Without `auth` the library would still send an empty Basic
+ * value (its `Authorization` header), which the service would take over the session cookie: it
+ * is dropped and the session's own headers (`extra`) sent instead. The cookie goes with
+ * same-origin calls only.
+ */
+const fetchAdapter =
+  (extra: Record<string, string> | undefined) =>
+  async ({ url, method, data, headers = {} }: AdapterRequest) => {
+    const sent = { ...headers, ...extra };
+    if (extra !== undefined) delete sent.Authorization;
+    const response = await fetch(url, {
+      method,
+      headers: sent,
+      body: data === undefined ? null : JSON.stringify(data),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      credentials: 'same-origin',
+    });
+    const text = await response.text();
+    if (!response.ok) throw new HttpError(response.status, messageOf(text));
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // A 204 or a plain body stays text.
+    }
+    return {
+      data: parsed,
+      headers: Object.fromEntries(response.headers.entries()),
+      status: response.status,
+    };
   };
-};
 
 /**
  * Sends batches with @xapi/xapi. This module is loaded on the first send only (see sync.ts), so
- * the library costs nothing on pages that never send. HTTP errors come back as a status and
- * message; network errors throw.
+ * the library costs nothing on pages that never send. `headers` sign the calls in (see
+ * sessionHeaders in learner.ts). HTTP errors come back as a status and message; network errors
+ * throw.
  */
-export function xapiTransport(endpoint: string, auth: string): Transport {
-  const xapi = new XAPI({ endpoint, auth, version: '1.0.3', adapter: fetchAdapter as never });
+export function xapiTransport(endpoint: string, headers: Record<string, string>): Transport {
+  const auth = headers.Authorization;
+  const xapi = new XAPI({
+    endpoint,
+    ...(auth === undefined ? {} : { auth }),
+    version: '1.0.3',
+    adapter: fetchAdapter(auth === undefined ? headers : undefined) as never,
+  });
   return async (statements) => {
     try {
       const response = await xapi.sendStatements({ statements: statements as never });

@@ -33,6 +33,10 @@ import { databaseOf, openStore, type StoreConfig } from './lrs/store/open-store.
 import type { Store } from './lrs/store/types.ts';
 import { privateSite } from './http/private-site.ts';
 import { platformPlugin } from './platform/plugin.ts';
+import {
+  DEFAULT_LEARNER_SESSION_DAYS,
+  LearnerSessionService,
+} from './platform/learner-session/sessions.ts';
 import { findSession, type StaffRole } from './platform/staff/accounts.ts';
 import { staffGuard, type RequireStaff } from './platform/staff/guard.ts';
 import { openPlatformStore, type PlatformStore } from './platform/store/platform-store.ts';
@@ -81,6 +85,8 @@ export interface ServerOptions {
   siteUrl?: string;
   /** Where content/ and assessments/ are read from (default: the repository). */
   contentRoot?: string;
+  /** How long a learner's browser session lasts, in milliseconds (default: 180 days). */
+  learnerSessionTtlMs?: number;
 }
 
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
@@ -137,6 +143,19 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     errorResponseBuilder: (_request, context) =>
       tooManyRequests('too many requests; wait before trying again', context.ttl / 1000),
   });
+  // With the platform, learners' browsers are signed in by a session cookie whose row is in the
+  // platform's tables; the LRS's authenticator reads it through the CookieSessions interface.
+  const platform =
+    options.siteUrl === undefined
+      ? undefined
+      : (options.platform ?? (await openPlatformStore(database)));
+  const sessions =
+    platform === undefined
+      ? undefined
+      : new LearnerSessionService(
+          platform.learnerSessions,
+          options.learnerSessionTtlMs ?? DEFAULT_LEARNER_SESSION_DAYS * 24 * 60 * 60 * 1000,
+        );
   const auth = new Authenticator(
     store,
     authorityHomePage,
@@ -144,6 +163,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       key: (request) => `lrs-auth:${request.ip}`,
       message: 'too many failed authentications from this address; wait before trying again',
     }),
+    sessions?.cookieSessions,
   );
 
   // Cross-origin calls reach the LRS only (a tracker on a site served elsewhere), never /api.
@@ -185,13 +205,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   );
 
   let requireStaff: RequireStaff | undefined;
-  if (options.siteUrl !== undefined) {
-    const platform = options.platform ?? (await openPlatformStore(databaseOf(store)));
+  if (options.siteUrl !== undefined && platform !== undefined && sessions !== undefined) {
     requireStaff = staffGuard((token) => findSession(platform.staff, token), auth);
     await app.register(platformPlugin, {
       store,
       platform,
       auth,
+      sessions,
       siteUrl: options.siteUrl,
       ...(options.contentRoot === undefined ? {} : { root: options.contentRoot }),
       authorityHomePage,

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'astro/zod';
 import { DEFAULT_LEARNER_QUOTA, type LearnerQuotaLimits } from './http/learner-quota.ts';
 import type { StoreConfig } from './lrs/store/open-store.ts';
+import { DEFAULT_LEARNER_SESSION_DAYS } from './platform/learner-session/sessions.ts';
 
 /** Log levels of Fastify's logger (pino), quietest last. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -81,6 +82,9 @@ const envSchema = z.object({
   QUOTA_DOCUMENTS_MB: optional(z.coerce.number().min(0.001)).default(
     DEFAULT_LEARNER_QUOTA.documentBytesPerDay / 1024 / 1024,
   ),
+  LEARNER_SESSION_DAYS: optional(z.coerce.number().positive().max(3650)).default(
+    DEFAULT_LEARNER_SESSION_DAYS,
+  ),
 });
 
 /** The service's settings, checked. */
@@ -98,6 +102,8 @@ export interface ServiceConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Storage quotas of each learner's credentials. */
   learnerQuota: LearnerQuotaLimits;
+  /** How long a learner's browser session lasts, in milliseconds. */
+  learnerSessionTtlMs: number;
 }
 
 /** A setting that is present but wrong; the message names the variable and what it must be. */
@@ -139,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       attachmentBytesPerDay: Math.round(e.QUOTA_ATTACHMENTS_MB * 1024 * 1024),
       documentBytesPerDay: Math.round(e.QUOTA_DOCUMENTS_MB * 1024 * 1024),
     },
+    learnerSessionTtlMs: Math.round(e.LEARNER_SESSION_DAYS * 24 * 60 * 60 * 1000),
   };
 }
 

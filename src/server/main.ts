@@ -42,6 +42,7 @@ const app = await buildServer({
   trustProxy: config.trustProxy,
   authorityHomePage: config.authorityHomePage,
   learnerQuota: config.learnerQuota,
+  learnerSessionTtlMs: config.learnerSessionTtlMs,
   // The origin the site was built for (astro.config's `site`): learner accounts live there.
   siteUrl: config.siteUrl,
 });

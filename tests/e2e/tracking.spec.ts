@@ -274,12 +274,14 @@ test('a second device restores the place in the module and the unfinished quiz a
   const signedIn = JSON.parse(phoneLearner) as {
     actor: unknown;
     registration: string;
-    auth: string;
   };
   expect(signedIn.actor).toEqual(actor);
   expect(signedIn.registration).toBe(registration);
-  // Its own credential, so a lost device can be revoked alone.
-  expect(signedIn.auth).not.toBe((JSON.parse(learner) as { auth: string }).auth);
+  // Its own session, so a lost device can be signed out alone.
+  const sessionOf = async (context: BrowserContext) =>
+    (await context.cookies()).find((cookie) => cookie.name === 'cp_learner')?.value;
+  expect(await sessionOf(phone)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(await sessionOf(phone)).not.toBe(await sessionOf(laptop));
   await other.goto(`${proxy.url}${modulePath}`);
   await expect(other.locator(`#${thirdId}`)).toBeInViewport({ timeout: 10_000 });
   await other.close();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type strings from '../../i18n/en/assessment.json';
 import { format } from '../../i18n/format.ts';
-import { loadLearner, type Learner } from '../../client/learner.ts';
+import { loadLearner, sessionHeaders, sessionReady, type Learner } from '../../client/learner.ts';
 import type {
   FollowUpResponse,
   MatchingResponse,
@@ -108,11 +108,15 @@ export default function Assessment({ track, lang, t }: Props) {
     );
   const minutes = (n: number) => format(t.minutes, { n });
 
-  const call = (path: string, who: Learner, init: RequestInit = {}) =>
-    fetch(path, {
+  // Signed in by the learner's session cookie (or another LRS's build-time credential).
+  const call = async (path: string, _who: Learner, init: RequestInit = {}) => {
+    await sessionReady();
+    return fetch(path, {
       ...init,
-      headers: { Authorization: who.auth, 'Content-Type': 'application/json' },
+      headers: { ...sessionHeaders(), 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
     });
+  };
   const attemptsPath = `/api/assessments/${encodeURIComponent(track)}/attempts`;
 
   const checkStatus = async (who: Learner) => {

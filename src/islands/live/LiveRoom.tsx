@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LiveRoomState } from '../../api/live.ts';
-import { loadLearner } from '../../client/learner.ts';
+import { loadLearner, sessionHeaders } from '../../client/learner.ts';
 import { format } from '../../i18n/format.ts';
 import type strings from '../../i18n/en/live.json';
 import { RoomChart } from './RoomChart.tsx';
@@ -151,8 +151,10 @@ export default function LiveRoom({ t }: Props) {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          ...(asLearner && learner !== undefined ? { Authorization: learner.auth } : {}),
+          ...(asLearner && learner !== undefined ? sessionHeaders() : {}),
         },
+        // As a learner, the session cookie signs the answer in; as a guest, nothing does.
+        credentials: asLearner && learner !== undefined ? 'same-origin' : 'omit',
         body: JSON.stringify({
           question: q.id,
           choice: picked,

@@ -50,7 +50,11 @@ export function sendHttpError(
 ): FastifyReply {
   reply.code(error.status);
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  if (error.status === 401 && style.challenge !== undefined) {
+  if (
+    error.status === 401 &&
+    style.challenge !== undefined &&
+    !reply.hasHeader('WWW-Authenticate')
+  ) {
     reply.header('WWW-Authenticate', style.challenge);
   }
   const name = statusText(error.status);

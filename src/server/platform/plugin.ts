@@ -10,6 +10,8 @@ import { loadCatalog, PROJECT_ROOT } from './certification/rules.ts';
 import { CertificationService } from './certification/service.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
+import { learnerSessionRoutes } from './learner-session/routes.ts';
+import type { LearnerSessionService } from './learner-session/sessions.ts';
 import { liveRoutes } from './live/routes.ts';
 import { loadLiveSources } from './live/questions.ts';
 import { LiveService } from './live/service.ts';
@@ -29,8 +31,10 @@ export interface PlatformPluginOptions {
   store: Store;
   /** The platform's own repository. */
   platform: PlatformStore;
-  /** The service's one authenticator (learners' Basic credentials). */
+  /** The service's one authenticator (learners' Basic credentials and session cookies). */
   auth: Authenticator;
+  /** Learners' browser sessions (the authenticator reads the same ones). */
+  sessions: LearnerSessionService;
   /**
    * The site's public origin (astro.config's `site`, SITE_URL): the homePage of learner accounts
    * and the root of the course's activity ids.
@@ -53,7 +57,7 @@ export async function platformPlugin(
   app: FastifyInstance,
   options: PlatformPluginOptions,
 ): Promise<void> {
-  const { store, platform, auth, siteUrl, limits } = options;
+  const { store, platform, auth, siteUrl, limits, sessions } = options;
   const root = options.root ?? PROJECT_ROOT;
   const catalog = await loadCatalog(root);
   const svc = new CertificationService(
@@ -84,6 +88,7 @@ export async function platformPlugin(
     limit: limits.enrol,
     cohortLimit: limits.enrolWithCohort,
     auth,
+    sessions,
   });
   await app.register(signInRoutes, {
     store,
@@ -91,7 +96,9 @@ export async function platformPlugin(
     auth,
     requireStaff,
     failures: limits.signInFailures,
+    sessions,
   });
+  await app.register(learnerSessionRoutes, { store, platform, auth, sessions });
   await app.register(staffRoutes, {
     staff: platform.staff,
     requireStaff,

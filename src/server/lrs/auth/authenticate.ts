@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { HttpError, badRequest, forbidden, unauthorized } from '../../http/errors.ts';
 import type { FailureLimit } from '../../http/rate-limits.ts';
-import type { Store } from '../store/types.ts';
+import type { CredentialRecord, Store } from '../store/types.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
 import { verifySecret } from './credentials.ts';
@@ -18,6 +18,51 @@ export interface Principal {
   /** The authority Agent recorded on statements this caller stores. */
   authority: JsonObject;
   authorityIfi: string;
+}
+
+/**
+ * Browser sessions, for a service whose site signs learners in with a cookie rather than a secret
+ * the page keeps (the platform supplies them; the LRS knows only this interface). A session acts as
+ * one of the store's credentials: the same scopes, Agent binding, authority and quotas.
+ */
+export interface CookieSessions {
+  /** The session token the request's cookie carries, if any. */
+  tokenOf(request: FastifyRequest): string | undefined;
+  /** The key of the credential a live session acts as; null when it ended or expired. */
+  credentialOf(token: string): Promise<string | null>;
+}
+
+/** The code of the 401 for a session cookie that no longer opens anything: the site signs out. */
+export const SIGNED_OUT = 'signed_out';
+
+/**
+ * The challenge of a 401 to a browser's own call: not Basic, so that the browser never opens its
+ * sign-in dialog over the site's pages.
+ */
+const SESSION_CHALLENGE = 'Cookie realm="xAPI"';
+
+/**
+ * Headers that a form or a simple request from another site cannot send: a call signed in by the
+ * cookie must carry one of them, so that it comes from a script of the site itself.
+ */
+function sentByScript(request: FastifyRequest): boolean {
+  const h = request.headers;
+  if (h['x-experience-api-version'] !== undefined || h['x-requested-with'] !== undefined) {
+    return true;
+  }
+  const type = h['content-type'];
+  return typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);
+}
+
+/**
+ * Whether a request was made by a script in a browser, not by a navigation: Fetch Metadata, which
+ * browsers add and scripts cannot set (Node's fetch sends Sec-Fetch-Mode but no Sec-Fetch-Site).
+ */
+function fromBrowserScript(request: FastifyRequest): boolean {
+  return (
+    request.headers['sec-fetch-site'] !== undefined &&
+    request.headers['sec-fetch-mode'] !== 'navigate'
+  );
 }
 
 /** How far a caller may read statements. */
@@ -97,19 +142,44 @@ export class Authenticator {
   readonly #queues = new Map<string, Promise<unknown>>();
   /** 401s already counted against the address's failure limit. */
   readonly #counted = new WeakSet<Error>();
+  readonly #sessions: CookieSessions | undefined;
 
-  constructor(store: Store, authorityHomePage: string, failures?: FailureLimit) {
+  constructor(
+    store: Store,
+    authorityHomePage: string,
+    failures?: FailureLimit,
+    sessions?: CookieSessions,
+  ) {
     this.#store = store;
     this.#homePage = authorityHomePage;
     this.#failures = failures;
+    this.#sessions = sessions;
   }
 
-  /** Authenticates a request's Authorization header, or throws 401 (or 429 past the limit). */
+  /** Whether a request carries a credential: an Authorization header, or the session cookie. */
+  hasCredential(request: FastifyRequest): boolean {
+    const header = request.headers.authorization;
+    if (header !== undefined && header !== '') return true;
+    return this.#sessions?.tokenOf(request) !== undefined;
+  }
+
+  /**
+   * Authenticates a request, or throws 401 (or 429 past the limit). An Authorization header wins;
+   * without one, the session cookie (when the service has sessions), which also needs a header
+   * that only a script of the site can send (403 without it).
+   */
   async authenticate(request: FastifyRequest): Promise<Principal> {
     await this.#failures?.check(request);
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
-      throw unauthorized('authentication required: send Basic credentials (key:secret)');
+      const token = this.#sessions?.tokenOf(request);
+      if (token !== undefined) return this.#fromSession(token, request);
+      throw new HttpError(
+        401,
+        'authentication required: send Basic credentials (key:secret)',
+        undefined,
+        fromBrowserScript(request) ? { headers: { 'WWW-Authenticate': SESSION_CHALLENGE } } : {},
+      );
     }
     try {
       return await this.#verify(header, request);
@@ -147,6 +217,37 @@ export class Authenticator {
     }
   }
 
+  /**
+   * The principal of a session cookie: the credential the session acts as. A wrong or ended token
+   * is not counted as a failed sign-in (it is 32 random bytes, nothing to guess, and a classroom
+   * behind one address must not be locked out by its own stale cookies).
+   */
+  async #fromSession(token: string, request: FastifyRequest): Promise<Principal> {
+    const site = request.headers['sec-fetch-site'];
+    if (
+      !sentByScript(request) ||
+      (site !== undefined && site !== 'same-origin' && site !== 'none')
+    ) {
+      throw forbidden(
+        'a call signed in by the session cookie must come from the site itself: send ' +
+          'X-Experience-API-Version (xAPI), X-Requested-With or a JSON Content-Type, or use Basic credentials',
+        'session_header_required',
+      );
+    }
+    const signedOut = () =>
+      new HttpError(
+        401,
+        'you are signed out on this device (the session ended or expired): enrol, or sign in with a code',
+        SIGNED_OUT,
+        { headers: { 'WWW-Authenticate': SESSION_CHALLENGE } },
+      );
+    const key = await this.#sessions?.credentialOf(token);
+    if (key === undefined || key === null) throw signedOut();
+    const record = await this.#store.findCredential(key);
+    if (record?.revokedAt !== null) throw signedOut();
+    return this.#principal(record);
+  }
+
   async #verify(header: string, request: FastifyRequest): Promise<Principal> {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!match?.[1])
@@ -164,6 +265,10 @@ export class Authenticator {
       if (this.#verified.size > 10_000) this.#verified.clear();
       this.#verified.set(cacheKey, Date.now());
     }
+    return this.#principal(record);
+  }
+
+  #principal(record: CredentialRecord): Principal {
     const authority: JsonObject = {
       objectType: 'Agent',
       name: record.name,

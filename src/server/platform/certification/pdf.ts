@@ -230,9 +230,9 @@ export interface CertificatePdfRouteOptions {
 
 /**
  * GET /api/certification/certificates/{code}.pdf: the certificate as a file, for the learner
- * who holds it (their Basic credential), the DPO, or the trainer of the learner's cohort (another
- * trainer gets 404, as for the cohort itself); ?lang=en|fr, the learner's enrolment language by
- * default. Another learner gets 403, an unknown code 404.
+ * who holds it (their Basic credential or session cookie), the DPO, or the trainer of the
+ * learner's cohort (another trainer gets 404, as for the cohort itself); ?lang=en|fr, the
+ * learner's enrolment language by default. Another learner gets 403, an unknown code 404.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Fastify treats async plugins as ready when they resolve
 export async function certificatePdfRoutes(
@@ -245,7 +245,7 @@ export async function certificatePdfRoutes(
   const callerOf = async (
     request: FastifyRequest,
   ): Promise<{ ifi: string } | { staff: StaffSession }> => {
-    if (request.headers.authorization === undefined || request.headers.authorization === '') {
+    if (!auth.hasCredential(request)) {
       return { staff: await requireStaff(request, ['dpo', 'trainer']) };
     }
     const principal = await auth.authenticate(request);

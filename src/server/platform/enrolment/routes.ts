@@ -6,9 +6,14 @@ import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import type { NotAdded } from '../store/learners.ts';
 import { countryCode } from './countries.ts';
-import { newCredential, type Scope } from '../../lrs/auth/credentials.ts';
+import { newCredential } from '../../lrs/auth/credentials.ts';
 import type { Store } from '../../lrs/store/types.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
+import {
+  LEARNER_SCOPES,
+  mayShowSecret,
+  type LearnerSessionService,
+} from '../learner-session/sessions.ts';
 import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 
@@ -34,10 +39,11 @@ export interface EnrolmentOptions {
   cohortLimit: Limit;
   /** The service's one authenticator: a learner joins a cohort with their own credential. */
   auth: Authenticator;
+  /** Learners' browser sessions: enrolment signs the browser in with a cookie. */
+  sessions: LearnerSessionService;
 }
 
-/** What a learner's own credential may do: send their statements, read them, keep their state. */
-export const LEARNER_SCOPES: Scope[] = ['statements/write', 'statements/read/mine', 'state'];
+export { LEARNER_SCOPES };
 
 /** The roles a learner can enrol with. */
 export const ROLES = ['police', 'military', 'other'] as const;
@@ -173,7 +179,8 @@ export function courseActivityId(siteUrl: string): string {
  * POST /api/enrol: enrols a learner. The body is JSON: name, serviceNumber, role (police,
  * military, other), country (an ISO 3166-1 alpha-2 code), unit, mission, language (en, fr) and
  * an optional cohort code. The
- * answer (201) is { key, secret, actor, registration }: a new credential bound to the actor
+ * answer (201) is { key, secret, actor, registration } and a session cookie (learner-session/),
+ * key and secret left out for a browser (a request with Fetch Metadata): a new credential bound to the actor
  * { objectType: "Agent", account: { homePage: siteUrl, name: <opaque id> }, name } with the
  * scopes statements/write, statements/read/mine and state (the secret is shown once, stored
  * hashed). The enrolment is a row of the platform's learners table, with the track it puts the
@@ -193,7 +200,7 @@ export async function enrolmentRoutes(
   app: FastifyInstance,
   options: EnrolmentOptions,
 ): Promise<void> {
-  const { store, platform, trackForRole, auth } = options;
+  const { store, platform, trackForRole, auth, sessions } = options;
   const homePage = options.siteUrl.replace(/\/+$/, '');
   const message = 'too many enrolments from this address';
   // Without a code anyone may enrol, so few per address: throwaway learners harvest nothing
@@ -264,7 +271,12 @@ export async function enrolmentRoutes(
         'already_enrolled',
       );
     }
-    return reply.code(201).send({ key: record.key, secret, actor, registration });
+    await sessions.open(request, reply, learnerId, record.key);
+    return reply.code(201).send({
+      ...(mayShowSecret(request) ? { key: record.key, secret } : {}),
+      actor,
+      registration,
+    });
   });
 
   app.post('/api/cohorts/join', async (request) => {

@@ -190,8 +190,8 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
         );
       }
       let who: Participant;
-      if (request.headers.authorization !== undefined && request.headers.authorization !== '') {
-        // An enrolled learner answers as themselves, with the credential their device holds.
+      if (auth.hasCredential(request)) {
+        // An enrolled learner answers as themselves, with their device's session (or credential).
         const principal = await auth.authenticate(request);
         if (principal.agent === null)
           throw forbidden('only a learner credential answers as a learner');

@@ -9,6 +9,8 @@ import { agentIfi } from '../../lrs/xapi/statement-index.ts';
 import { LEARNER_SCOPES } from '../enrolment/routes.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
+import { learnerFacts } from '../learner-session/routes.ts';
+import { mayShowSecret, type LearnerSessionService } from '../learner-session/sessions.ts';
 import { formatCode, issueCode, normaliseCode, redeemCode } from './codes.ts';
 
 /** Options of the sign-in code routes. */
@@ -22,6 +24,8 @@ export interface SignInRouteOptions {
   requireStaff: RequireStaff;
   /** Wrong or malformed codes allowed per address and window before 429. */
   failures: Limit;
+  /** Learners' browser sessions: a code signs the browser in with a cookie. */
+  sessions: LearnerSessionService;
 }
 
 /** A sign-in error: the site reads `reason` (unknown, expired, used, malformed, throttled). */
@@ -43,8 +47,8 @@ const REDEEM_ERRORS = {
  *   cohort (staff session and CSRF header): the same, for a learner of the cohort who lost
  *   their device.
  * - POST /api/sign-in { code }, no credential: 201 { key, secret, actor, registration, role,
- *   cohort, language }, a NEW credential of the same learner (so each device can be revoked on
- *   its own), with their enrolment's registration, role, cohort and language. 400 for text that
+ *   cohort, language } and a session cookie, a NEW credential of the same learner (so each device
+ *   can be revoked on its own; key and secret left out for a browser, which has the cookie), with their enrolment's registration, role, cohort and language. 400 for text that
  *   cannot be a code, 404 unknown, 410 expired or used (the body's `reason` says which: unknown,
  *   expired, used, malformed, throttled), 429 after too many failures from one address.
  */
@@ -53,7 +57,7 @@ export async function signInRoutes(
   app: FastifyInstance,
   options: SignInRouteOptions,
 ): Promise<void> {
-  const { store, platform, auth, requireStaff } = options;
+  const { store, platform, auth, requireStaff, sessions } = options;
   const failures = failureLimit(app, options.failures, {
     key: (request) => `sign-in:${request.ip}`,
     message: 'too many wrong sign-in codes from this address: wait 15 minutes and try again',
@@ -128,14 +132,10 @@ export async function signInRoutes(
     }
     const learner = await platform.learners.byId(result.learnerId);
     if (learner === null) throw new Error(`sign-in code of an unknown learner ${result.learnerId}`);
+    await sessions.open(request, reply, learner.learnerId, result.credentialKey);
     return reply.code(201).send({
-      key: result.credentialKey,
-      secret,
-      actor: learner.actor,
-      registration: learner.registration,
-      role: learner.role,
-      ...(learner.cohort === null ? {} : { cohort: learner.cohort }),
-      language: learner.language,
+      ...(mayShowSecret(request) ? { key: result.credentialKey, secret } : {}),
+      ...learnerFacts(learner),
     });
   });
 }

@@ -2,30 +2,17 @@ import type { FastifyRequest } from 'fastify';
 import { forbidden, HttpError, unauthorized } from '../../http/errors.ts';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import type { StaffRole, StaffSession } from './accounts.ts';
+import { isHttps, readCookie, sessionCookieName as cookieName } from '../../http/cookies.ts';
+
+export { isHttps, readCookie };
 
 /** The session cookie's name; the __Host- prefix (HTTPS only) pins it to this origin and path. */
 export function sessionCookieName(secure: boolean): string {
-  return secure ? '__Host-cp_staff' : 'cp_staff';
+  return cookieName('cp_staff', secure);
 }
 
 /** The header that carries the CSRF token on every change (synchronizer token pattern). */
 export const CSRF_HEADER = 'x-csrf-token';
-
-/** Whether the request reached us over HTTPS (directly; no proxy is trusted). */
-export function isHttps(request: FastifyRequest): boolean {
-  return request.protocol === 'https';
-}
-
-/** The value of one cookie of the request. */
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 /** Finds the staff session of a request, or throws 401 or 403. */
 export type RequireStaff = (

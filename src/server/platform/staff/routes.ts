@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sessionCookie } from '../../http/cookies.ts';
 import { badRequest, unauthorized } from '../../http/errors.ts';
 import { isPlainText } from '../../http/params.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
@@ -20,9 +21,7 @@ export interface StaffRouteOptions {
   limits: { perAddress: Limit; perName: Limit };
 }
 
-function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
-}
+const cookie = sessionCookie;
 
 const nameOf = (body: unknown): string => {
   const name = (body as { name?: unknown } | null)?.name;

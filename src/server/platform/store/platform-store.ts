@@ -4,6 +4,7 @@ import { Attempts } from './attempts.ts';
 import { Certificates } from './certificates.ts';
 import { Cohorts } from './cohorts.ts';
 import { ItemStats } from './item-stats.ts';
+import { LearnerSessions } from './learner-sessions.ts';
 import { Learners } from './learners.ts';
 import { LiveRecords } from './live.ts';
 import { ReportQueries } from './report-queries.ts';
@@ -27,6 +28,7 @@ export class PlatformStore {
   readonly reports: ReportQueries;
   readonly itemStats: ItemStats;
   readonly live: LiveRecords;
+  readonly learnerSessions: LearnerSessions;
 
   constructor(db: SqlDatabase) {
     this.learners = new Learners(db);
@@ -38,6 +40,7 @@ export class PlatformStore {
     this.reports = new ReportQueries(db);
     this.itemStats = new ItemStats(db);
     this.live = new LiveRecords(db);
+    this.learnerSessions = new LearnerSessions(db);
   }
 }
 
