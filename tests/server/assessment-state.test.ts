@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentState } from '../../src/api/assessment.ts';
 import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
-import { storeKinds, type TestServer } from './helpers.ts';
+import { storeKinds, xapi, type TestServer } from './helpers.ts';
 import {
   answersTo,
   api,
   catalogOf,
+  completeModules,
   enrolAdmitted,
+  SITE,
   startAttempt,
   submitAttempt,
   trackIn,
@@ -31,13 +33,38 @@ for (const kind of storeKinds()) {
       catalog = await catalogOf();
     });
 
-    const stateOf = async (learner: EnrolledLearner, track: string) => {
+    const statusOf = async (learner: EnrolledLearner, track: string) => {
       const res = await api(server, `/api/certification/${track}/status`, {
         authorization: learner.authorization,
       });
       expect(res.status, res.text).toBe(200);
-      return (res.json as { assessment: AssessmentState }).assessment;
+      return res.json as { assessment: AssessmentState; modules: Record<string, string> };
     };
+    const stateOf = async (learner: EnrolledLearner, track: string) =>
+      (await statusOf(learner, track)).assessment;
+
+    it("says how far the learner's own statements went in each module", async () => {
+      const learner = await enrolAdmitted(server);
+      const [done, begun, untouched] = trackIn(catalog, POLICE).rule.requiredModules;
+      expect((await statusOf(learner, POLICE)).modules).toEqual({});
+      await completeModules(server, learner, [done ?? '']);
+      const launched = await xapi(
+        server,
+        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
+        '/xapi/statements',
+        {
+          body: {
+            actor: learner.actor,
+            verb: { id: 'http://adlnet.gov/expapi/verbs/launched', display: { en: 'launched' } },
+            object: { id: `${SITE}/xapi/activities/module/${begun ?? ''}` },
+          },
+        },
+      );
+      expect(launched.status).toBe(200);
+      const { modules } = await statusOf(learner, POLICE);
+      expect(modules).toEqual({ [done ?? '']: 'passed', [begun ?? '']: 'in-progress' });
+      expect(untouched).toBeDefined();
+    });
 
     it('a new learner may start; an open attempt shows until it is graded', async () => {
       const learner = await enrolAdmitted(server);

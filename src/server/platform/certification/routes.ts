@@ -152,6 +152,7 @@ export async function certificationRoutes(
       cohort: enrolled?.cohort ?? null,
       enrolledTrack: enrolled?.trackId ?? null,
       assessment: await svc.assessmentState(learner.agent, track),
+      modules: await svc.moduleProgress(learner.agent, track),
     };
   });
 

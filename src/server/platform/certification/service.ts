@@ -392,6 +392,32 @@ export class CertificationService {
     };
   }
 
+  /**
+   * How far the learner's own statements say they went in each required module of the track:
+   * `passed` (a passed knowledge check, or completed), `in-progress` (launched), or absent.
+   * Progress their device reports, for their home page; nothing depends on it.
+   */
+  async moduleProgress(
+    learner: JsonObject,
+    track: CertificationTrack,
+  ): Promise<Record<string, 'passed' | 'in-progress'>> {
+    const ifi = agentIfi(learner) ?? '';
+    const modules = track.rule.requiredModules;
+    const results = await this.store.latestResults({
+      agents: [ifi],
+      activityIds: modules.map((m) => this.moduleIri(m)),
+      verbs: [VERBS.passed, VERBS.completed, VERBS.launched],
+    });
+    const progress: Record<string, 'passed' | 'in-progress'> = {};
+    for (const m of modules) {
+      const mine = results.filter((r) => r.activityId === this.moduleIri(m));
+      if (mine.some((r) => r.verbId === VERBS.passed || r.verbId === VERBS.completed)) {
+        progress[m] = 'passed';
+      } else if (mine.length > 0) progress[m] = 'in-progress';
+    }
+    return progress;
+  }
+
   /** The learner's unexpired certificate for a track, if any. */
   async currentCertificate(ifi: string, trackId: string): Promise<Certificate | null> {
     const stored = await this.platform.certificates.current(ifi, trackId);
