@@ -90,8 +90,9 @@ export default defineConfig({
                     priority: 2,
                   },
                   {
+                    // With the tracker it starts beside it: module pages only, one file.
                     name: 'check',
-                    test: /src[\\/]islands[\\/](Quiz\.tsx|quiz-mount)/,
+                    test: /src[\\/](islands[\\/](Quiz\.tsx|quiz-mount)|client[\\/](tracker|state)\.ts|xapi[\\/]builders\.ts)/,
                     priority: 1,
                   },
                   {

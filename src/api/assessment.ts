@@ -71,3 +71,23 @@ export interface AttemptResult {
   attemptsLeft: number;
   nextAttemptAt: string | null;
 }
+
+/**
+ * GET /api/certification/:track/status, its `assessment`: where the learner stands with the
+ * track's graded assessment, by the policy that starting an attempt applies.
+ */
+export interface AssessmentState {
+  /** Whether the service recorded a pass. */
+  passed: boolean;
+  /** An attempt started and not yet graded nor expired: the learner can go back to it. */
+  open: { expiresAt: string } | null;
+  /** The latest graded attempt. */
+  last: { passed: boolean; submittedAt: string } | null;
+  /** Attempts left in the current 24 hours, of `attemptsPerDay`. */
+  attemptsLeft: number;
+  attemptsPerDay: number;
+  /** When the next attempt may start, when that is later than now (never after a pass). */
+  nextAttemptAt: string | null;
+  /** Why the learner waits: the day's attempts are used, or the cool-down after a failed one. */
+  waitReason: 'attempts_per_day' | 'cool_down' | null;
+}

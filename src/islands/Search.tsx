@@ -1,19 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type lunr from 'lunr';
 import type { SearchBundle } from '../search/index-builder.ts';
 import type { SearchResult, Searcher } from '../search/query.ts';
+import { useTypedField } from './typed-field.ts';
 import type strings from '../i18n/en/search.json';
 import { format } from '../i18n/format.ts';
 
 /** Search UI strings, one file per language in src/i18n/<lang>/search.json. */
 export type SearchStrings = typeof strings;
 
-interface Props {
+export interface SearchProps {
   /** Language of the page and of the index. */
   lang: 'en' | 'fr';
   /** Where the index is; includes a build version so a new course replaces the cached index. */
   indexUrl: string;
   /** The UI strings of the page's language. */
   strings: SearchStrings;
+  /** Given by a language's own page script (search-fr.ts), never by a page's props. */
+  plugin?: LanguagePlugin;
 }
 
 const CACHE_NAME = 'cp-search-index';
@@ -48,33 +52,32 @@ async function fetchBundle(url: string): Promise<SearchBundle> {
   return (await response.json()) as SearchBundle;
 }
 
-/** Loads Lunr and the index on the first search only; the page itself ships neither. */
-async function loadSearcher(lang: 'en' | 'fr', url: string): Promise<Searcher> {
-  const [{ createSearcher }, bundle] = await Promise.all([
+/** Loads what a language adds to Lunr before its index loads (its stemmer and stop words). */
+export type LanguagePlugin = () => Promise<(l: typeof lunr) => void>;
+
+/**
+ * Loads Lunr and the index on the first search only; the page itself ships neither. A language
+ * with its own stemmer (search-fr.ts) loads it then too: the other language's pages never
+ * reference its code.
+ */
+async function loadSearcher(url: string, setup?: LanguagePlugin): Promise<Searcher> {
+  const [{ createSearcher }, bundle, plugin] = await Promise.all([
     import('../search/query.ts'),
     fetchBundle(url),
+    setup?.(),
   ]);
-  if (lang === 'fr') {
-    const [support, french] = await Promise.all([
-      import('lunr-languages/lunr.stemmer.support.js'),
-      import('lunr-languages/lunr.fr.js'),
-    ]);
-    return createSearcher(bundle, (lunr) => {
-      support.default(lunr);
-      french.default(lunr);
-    });
-  }
-  return createSearcher(bundle);
+  return plugin ? createSearcher(bundle, plugin) : createSearcher(bundle);
 }
 
 /** The search form and its results, with keyboard navigation and announcements. */
-export default function Search({ lang, indexUrl, strings }: Props) {
+export default function Search({ indexUrl, strings, plugin }: SearchProps) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const [status, setStatus] = useState('');
   const searcher = useRef<Promise<Searcher> | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const run = useRef(0);
+  const field = useTypedField<HTMLInputElement>(setQuery);
 
   async function search(text: string) {
     const ticket = ++run.current;
@@ -83,7 +86,7 @@ export default function Search({ lang, indexUrl, strings }: Props) {
       setStatus('');
       return;
     }
-    searcher.current ??= loadSearcher(lang, indexUrl);
+    searcher.current ??= loadSearcher(indexUrl, plugin);
     if (!results) setStatus(strings.loading);
     try {
       const found = (await searcher.current).search(text);
@@ -109,7 +112,8 @@ export default function Search({ lang, indexUrl, strings }: Props) {
 
   useEffect(() => {
     const initial = new URLSearchParams(location.search).get('q') ?? '';
-    if (initial) setQuery(initial);
+    // Text typed before the island hydrated wins over the address's.
+    if (initial && field.current?.value === field.current?.defaultValue) setQuery(initial);
   }, []);
 
   useEffect(() => {
@@ -162,6 +166,7 @@ export default function Search({ lang, indexUrl, strings }: Props) {
         <div class="search__row">
           <input
             id="search-input"
+            ref={field}
             type="search"
             name="q"
             value={query}

@@ -4,7 +4,8 @@ import { expect, test, type Page } from '@playwright/test';
 /** Opens the search page and waits for its island to hydrate, so typing reaches it. */
 async function openSearch(page: Page, query = '') {
   await page.goto(`/en/search/${query ? `?q=${encodeURIComponent(query)}` : ''}`);
-  await page.locator('astro-island:not([ssr])').waitFor({ state: 'attached' });
+  // The page's script hydrates the search form (src/islands/search-mount.ts) and marks it.
+  await page.locator('[data-search][data-hydrated]').waitFor({ state: 'attached' });
 }
 
 test('pages other than search never fetch the search index', async ({ page }) => {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useTypedField } from '../typed-field.ts';
 import type strings from '../../i18n/en/certification.json';
 
 /** Props of the certificate lookup island. */
@@ -41,13 +42,14 @@ async function lookup(code: string, lang: string): Promise<Verdict> {
 export default function CertificateLookup({ mode, lang, t }: Props) {
   const [code, setCode] = useState('');
   const [verdict, setVerdict] = useState<Verdict>({ kind: 'idle' });
+  const codeField = useTypedField<HTMLInputElement>(setCode);
   const date = (iso: string) =>
     new Date(iso).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long' });
 
   useEffect(() => {
     const given = new URLSearchParams(window.location.search).get('code') ?? '';
-    setCode(given);
     if (given !== '') {
+      setCode(given);
       setVerdict({ kind: 'checking' });
       void lookup(given, lang).then(setVerdict);
     }
@@ -124,6 +126,7 @@ export default function CertificateLookup({ mode, lang, t }: Props) {
         <p id="verify-code-hint">{t.codeHint}</p>
         <input
           id="verify-code"
+          ref={codeField}
           name="code"
           autocomplete="off"
           spellcheck={false}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useTypedField } from '../typed-field.ts';
 import type { LiveRoomState } from '../../api/live.ts';
 import { loadLearner, sessionHeaders } from '../../client/learner.ts';
 import { format } from '../../i18n/format.ts';
@@ -59,6 +60,7 @@ export default function LiveRoom({ t }: Props) {
   const [picked, setPicked] = useState<string[]>([]);
   const [sent, setSent] = useState<Record<string, Sent>>({});
   const [mine, setMine] = useState<Record<string, string[]>>({});
+  const codeField = useTypedField<HTMLInputElement>(setCode);
   const learner = typeof window === 'undefined' ? undefined : loadLearner();
 
   useEffect(() => {
@@ -119,6 +121,7 @@ export default function LiveRoom({ t }: Props) {
         <label for="live-code">{t.codeLabel}</label>
         <input
           id="live-code"
+          ref={codeField}
           value={code}
           autocomplete="off"
           autocapitalize="characters"

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useTypedField } from '../typed-field.ts';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { format } from '../../i18n/format.ts';
 import type { DashboardStrings } from './api.ts';
@@ -124,6 +125,7 @@ export default function Classroom({ t, modules }: Props) {
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(false);
   const stage = useRef<HTMLDivElement>(null);
+  const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
   const total = module?.questions.length ?? 0;
 
@@ -154,6 +156,7 @@ export default function Classroom({ t, modules }: Props) {
           <label for="classroom-module">{t.pickModule}</label>
           <select
             id="classroom-module"
+            ref={moduleField}
             value={picked}
             onChange={(e) => {
               setPicked(e.currentTarget.value);

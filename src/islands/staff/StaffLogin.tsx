@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
+import { useTypedField } from '../typed-field.ts';
 import { api, currentSession, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
 import './staff.css';
 
@@ -28,7 +29,8 @@ export default function StaffLogin({ lang, t }: Props) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [session, setSession] = useState<StaffSession | null>(null);
-  const nameField = useRef<HTMLInputElement>(null);
+  const nameField = useTypedField<HTMLInputElement>(setName);
+  const passwordField = useTypedField<HTMLInputElement>(setPassword);
   const next = trainerPageAsked();
   const home = (role: StaffSession['role']) => next ?? `/${lang}/staff/${role}/`;
 
@@ -98,6 +100,7 @@ export default function StaffLogin({ lang, t }: Props) {
         <label for="staff-password">{t.password}</label>
         <input
           id="staff-password"
+          ref={passwordField}
           type="password"
           name="password"
           autocomplete="current-password"

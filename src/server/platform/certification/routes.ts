@@ -143,13 +143,16 @@ export async function certificationRoutes(
   app.get<{ Params: { track: string } }>('/api/certification/:track/status', async (request) => {
     queryParams(request, []);
     const learner = await learnerOf(request);
-    const status = await svc.status(learner.agent, trackOf(request.params.track), true);
+    const track = trackOf(request.params.track);
+    const status = await svc.status(learner.agent, track, true);
     // Whether a trainer's cohort admitted the learner: graded attempts need it.
     const enrolled = await svc.platform.learners.byAgent(agentIfi(learner.agent) ?? '');
     return {
       ...status,
       cohort: enrolled?.cohort ?? null,
       enrolledTrack: enrolled?.trackId ?? null,
+      assessment: await svc.assessmentState(learner.agent, track),
+      modules: await svc.moduleProgress(learner.agent, track),
     };
   });
 

@@ -9,6 +9,7 @@ import type { PlatformStore } from '../store/platform-store.ts';
 import type { StoredCertificate } from '../store/certificates.ts';
 import type { CertificationCatalog, CertificationTrack } from './rules.ts';
 import { conflict, forbidden, gone, notFound, tooManyRequests } from '../../http/errors.ts';
+import type { AssessmentState } from '../../../api/assessment.ts';
 import type { Attempt } from '../store/attempts.ts';
 import { drawForm, gradeForm, type FormGrade } from './form.ts';
 
@@ -95,6 +96,39 @@ export function addMonths(date: Date, months: number): Date {
   ).getUTCDate();
   result.setUTCDate(Math.min(day, last));
   return result;
+}
+
+/** What the attempt policy says about a learner's next start on a track. */
+export type AttemptDecision =
+  | { kind: 'open'; attempt: Attempt }
+  | { kind: 'wait'; reason: 'attempts_per_day' | 'cool_down'; until: number }
+  | { kind: 'start' };
+
+/**
+ * The attempt policy, from the attempts started in the last 24 hours (oldest first) and the
+ * latest graded one: resume the open attempt (started, not graded, not expired), wait (the day's
+ * attempts are used, or the cool-down after an attempt that did not pass runs until `until`), or
+ * start one. Starting an attempt and the learner's status both read it, so they never disagree.
+ */
+export function attemptPolicy(
+  rule: CertificationTrack['rule'],
+  recent: Attempt[],
+  lastGraded: Attempt | null,
+  now: number,
+): AttemptDecision {
+  const open = recent.find(
+    (a) => a.grade === null && new Date(a.expiresAt).getTime() > now && a.form !== null,
+  );
+  if (open !== undefined) return { kind: 'open', attempt: open };
+  if (recent.length >= rule.attemptsPerDay) {
+    const oldest = new Date(recent[0]?.startedAt ?? now).getTime();
+    return { kind: 'wait', reason: 'attempts_per_day', until: oldest + DAY_MS };
+  }
+  const failedAt =
+    lastGraded?.grade?.passed === false ? new Date(lastGraded.grade.submittedAt).getTime() : null;
+  const coolDownEnds = failedAt === null ? 0 : failedAt + rule.coolDownMinutes * 60_000;
+  if (coolDownEnds > now) return { kind: 'wait', reason: 'cool_down', until: coolDownEnds };
+  return { kind: 'start' };
 }
 
 /**
@@ -200,34 +234,17 @@ export class CertificationService {
       ifi,
       rule.track,
       (recent, lastGraded) => {
-        const now = Date.now();
-        const open = recent.find(
-          (a) => a.grade === null && new Date(a.expiresAt).getTime() > now && a.form !== null,
+        const next = attemptPolicy(rule, recent, lastGraded, Date.now());
+        if (next.kind === 'open') return next.attempt;
+        if (next.kind === 'start') return null;
+        const wait = Math.max(1, Math.ceil((next.until - Date.now()) / 1000));
+        throw tooManyRequests(
+          next.reason === 'attempts_per_day'
+            ? `at most ${rule.attemptsPerDay} attempts in 24 hours: the next may start in ${duration(wait)}; review the modules meanwhile`
+            : `after an attempt that did not pass, wait ${duration(wait)} before the next; review the outcomes not met meanwhile`,
+          wait,
+          next.reason,
         );
-        if (open !== undefined) return open;
-        if (recent.length >= rule.attemptsPerDay) {
-          const oldest = new Date(recent[0]?.startedAt ?? now).getTime();
-          const wait = Math.max(1, Math.ceil((oldest + DAY_MS - now) / 1000));
-          throw tooManyRequests(
-            `at most ${rule.attemptsPerDay} attempts in 24 hours: the next may start in ${duration(wait)}; review the modules meanwhile`,
-            wait,
-            'attempts_per_day',
-          );
-        }
-        const failedAt =
-          lastGraded?.grade?.passed === false
-            ? new Date(lastGraded.grade.submittedAt).getTime()
-            : null;
-        const coolDownEnds = failedAt === null ? 0 : failedAt + rule.coolDownMinutes * 60_000;
-        if (coolDownEnds > now) {
-          const wait = Math.max(1, Math.ceil((coolDownEnds - now) / 1000));
-          throw tooManyRequests(
-            `after an attempt that did not pass, wait ${duration(wait)} before the next; review the outcomes not met meanwhile`,
-            wait,
-            'cool_down',
-          );
-        }
-        return null;
       },
       () => {
         const { questions, form } = drawForm(track.modules, language, retired);
@@ -345,6 +362,60 @@ export class CertificationService {
       certificate = await this.#issue(learner, ifi, track);
     }
     return { trackId: rule.track, passed, missingModules, certificate };
+  }
+
+  /**
+   * Where the learner stands with the track's graded assessment, read only: passed, an open
+   * attempt, the latest graded one, the attempts left in the last 24 hours and when the next may
+   * start, by the same policy that starting an attempt applies.
+   */
+  async assessmentState(learner: JsonObject, track: CertificationTrack): Promise<AssessmentState> {
+    const ifi = agentIfi(learner) ?? '';
+    const rule = track.rule;
+    const [passed, recent, last] = await Promise.all([
+      this.platform.attempts.passed(ifi, rule.track),
+      this.platform.attempts.recent(ifi, rule.track),
+      this.platform.attempts.lastGraded(ifi, rule.track),
+    ]);
+    const next = attemptPolicy(rule, recent, last, Date.now());
+    return {
+      passed,
+      open: !passed && next.kind === 'open' ? { expiresAt: next.attempt.expiresAt } : null,
+      last:
+        last?.grade == null
+          ? null
+          : { passed: last.grade.passed, submittedAt: last.grade.submittedAt },
+      attemptsLeft: Math.max(0, rule.attemptsPerDay - recent.length),
+      attemptsPerDay: rule.attemptsPerDay,
+      nextAttemptAt: !passed && next.kind === 'wait' ? new Date(next.until).toISOString() : null,
+      waitReason: !passed && next.kind === 'wait' ? next.reason : null,
+    };
+  }
+
+  /**
+   * How far the learner's own statements say they went in each required module of the track:
+   * `passed` (a passed knowledge check, or completed), `in-progress` (launched), or absent.
+   * Progress their device reports, for their home page; nothing depends on it.
+   */
+  async moduleProgress(
+    learner: JsonObject,
+    track: CertificationTrack,
+  ): Promise<Record<string, 'passed' | 'in-progress'>> {
+    const ifi = agentIfi(learner) ?? '';
+    const modules = track.rule.requiredModules;
+    const results = await this.store.latestResults({
+      agents: [ifi],
+      activityIds: modules.map((m) => this.moduleIri(m)),
+      verbs: [VERBS.passed, VERBS.completed, VERBS.launched],
+    });
+    const progress: Record<string, 'passed' | 'in-progress'> = {};
+    for (const m of modules) {
+      const mine = results.filter((r) => r.activityId === this.moduleIri(m));
+      if (mine.some((r) => r.verbId === VERBS.passed || r.verbId === VERBS.completed)) {
+        progress[m] = 'passed';
+      } else if (mine.length > 0) progress[m] = 'in-progress';
+    }
+    return progress;
   }
 
   /** The learner's unexpired certificate for a track, if any. */

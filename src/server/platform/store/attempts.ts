@@ -87,6 +87,15 @@ const COLUMNS = `id::text AS id, learner_ifi, track_id, assessment_id, language,
   expires_at, form, questions, raw, max, scaled, passed, submitted_at, statement_id::text AS statement_id,
   outcomes, item_results`;
 
+// The attempts started in the last 24 hours, and the latest graded one: what the attempt policy
+// decides on, both when an attempt starts and when a learner's home asks where they stand.
+const RECENT = `SELECT ${COLUMNS} FROM attempts
+  WHERE learner_ifi = $1 AND track_id = $2 AND started_at > now() - interval '1 day'
+  ORDER BY started_at, id`;
+const LAST_GRADED = `SELECT ${COLUMNS} FROM attempts
+  WHERE learner_ifi = $1 AND track_id = $2 AND submitted_at IS NOT NULL
+  ORDER BY submitted_at DESC, id LIMIT 1`;
+
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 function toAttempt(row: AttemptRow): Attempt {
@@ -151,20 +160,8 @@ export class Attempts {
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 18))', [
         `${learnerIfi}\n${trackId}`,
       ]);
-      const recent = (
-        await tx.query<AttemptRow>(
-          `SELECT ${COLUMNS} FROM attempts
-           WHERE learner_ifi = $1 AND track_id = $2 AND started_at > now() - interval '1 day'
-           ORDER BY started_at, id`,
-          [learnerIfi, trackId],
-        )
-      ).map(toAttempt);
-      const graded = await tx.query<AttemptRow>(
-        `SELECT ${COLUMNS} FROM attempts
-         WHERE learner_ifi = $1 AND track_id = $2 AND submitted_at IS NOT NULL
-         ORDER BY submitted_at DESC, id LIMIT 1`,
-        [learnerIfi, trackId],
-      );
+      const recent = (await tx.query<AttemptRow>(RECENT, [learnerIfi, trackId])).map(toAttempt);
+      const graded = await tx.query<AttemptRow>(LAST_GRADED, [learnerIfi, trackId]);
       const open = decide(recent, graded[0] === undefined ? null : toAttempt(graded[0]));
       if (open !== null) return { attempt: open, resumed: true };
       const a = attempt();
@@ -250,13 +247,13 @@ export class Attempts {
 
   /** The learner's latest graded attempt on a track, or null. */
   async lastGraded(learnerIfi: string, trackId: string): Promise<Attempt | null> {
-    const rows = await this.#db.query<AttemptRow>(
-      `SELECT ${COLUMNS} FROM attempts
-       WHERE learner_ifi = $1 AND track_id = $2 AND submitted_at IS NOT NULL
-       ORDER BY submitted_at DESC, id LIMIT 1`,
-      [learnerIfi, trackId],
-    );
+    const rows = await this.#db.query<AttemptRow>(LAST_GRADED, [learnerIfi, trackId]);
     return rows[0] === undefined ? null : toAttempt(rows[0]);
+  }
+
+  /** The attempts a learner started on a track in the last 24 hours, oldest first (what `start` decides on). */
+  async recent(learnerIfi: string, trackId: string): Promise<Attempt[]> {
+    return (await this.#db.query<AttemptRow>(RECENT, [learnerIfi, trackId])).map(toAttempt);
   }
 
   /** Whether a learner passed a track's graded assessment. */
