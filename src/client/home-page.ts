@@ -1,6 +1,6 @@
 import type { AssessmentState } from '../api/assessment.ts';
 import { format } from '../i18n/format.ts';
-import type { Learner } from './learner.ts';
+import { sessionHeaders, sessionReady, type Learner } from './learner.ts';
 
 /** What the page hands the script (src/pages/[lang]/index.astro), in the page's language. */
 interface HomeData {
@@ -92,15 +92,11 @@ function writeSnapshot(snapshot: Snapshot): void {
 
 // The learner's own credential for the platform's API: the Authorization value while the browser
 // keeps one; otherwise nothing, and the same-origin request carries the learner's session cookie.
-function credentialHeaders(learner: Learner): Record<string, string> {
-  const auth = (learner as { auth?: unknown }).auth;
-  return typeof auth === 'string' && auth !== '' ? { Authorization: auth } : {};
-}
-
-async function fetchStatus(learner: Learner, track: string): Promise<TrackStatus | undefined> {
+async function fetchStatus(track: string): Promise<TrackStatus | undefined> {
   try {
+    await sessionReady();
     const response = await fetch(`/api/certification/${encodeURIComponent(track)}/status`, {
-      headers: credentialHeaders(learner),
+      headers: sessionHeaders(),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -277,7 +273,7 @@ export function showLearnerHome(box: HTMLElement, learner: Learner): void {
   refresh.textContent = s.refreshing ?? '';
   render(kept);
 
-  void fetchStatus(learner, trackId).then((status) => {
+  void fetchStatus(trackId).then((status) => {
     const fresh = status !== undefined;
     const snapshot: Snapshot | undefined = fresh
       ? { learner: who, track: trackId, at: new Date().toISOString(), status }

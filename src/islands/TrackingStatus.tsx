@@ -47,7 +47,8 @@ export interface TrackingStatusProps {
 
 /** The one line the status shows for an outbox state. */
 export function statusText(strings: StatusStrings, status: SyncStatus): string {
-  if (status.state === 'blocked') return format(strings.blocked, { reason: status.blockedBy });
+  // Refused sign-in (401 or 403): the page's own words, not the service's English reason.
+  if (status.state === 'blocked') return strings.blocked;
   if (status.refused > 0) {
     return format(status.refused === 1 ? strings.refusedOne : strings.refusedMany, {
       count: status.refused,
