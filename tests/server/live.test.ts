@@ -257,9 +257,14 @@ for (const kind of storeKinds()) {
       const right = letterOf(state, q.options.find((o) => o.correct)?.text ?? '');
       const wrongOption = q.options.find((o) => !o.correct);
       const wrong = letterOf(state, wrongOption?.text ?? '');
-      const learner = await enrol(server);
+      const learner = await enrol(server, { cohort: code });
+      const outsider = await enrol(server);
       const phone = token();
 
+      // A learner answers as themselves only in their own cohort's room.
+      const elsewhere = await answer({ question: id, choice: [right] }, outsider.authorization);
+      expect(elsewhere.status, elsewhere.text).toBe(403);
+      expect((elsewhere.json as { code?: string }).code).toBe('other_cohort');
       expect((await answer({ question: id, choice: [right] }, learner.authorization)).status).toBe(
         201,
       );

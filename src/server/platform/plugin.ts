@@ -117,5 +117,11 @@ export async function platformPlugin(
     siteUrl,
     options.authorityHomePage,
   );
-  await app.register(liveRoutes, { live, cohorts: platform.cohorts, auth, requireStaff });
+  await app.register(liveRoutes, {
+    live,
+    cohorts: platform.cohorts,
+    learners: platform.learners,
+    auth,
+    requireStaff,
+  });
 }

@@ -6,6 +6,7 @@ import { isRecord, queryParams } from '../../http/params.ts';
 import type { Authenticator } from '../../lrs/auth/authenticate.ts';
 import type { RequireStaff } from '../staff/guard.ts';
 import type { Cohort, Cohorts } from '../store/cohorts.ts';
+import type { Learners } from '../store/learners.ts';
 import { LiveHub } from './hub.ts';
 import type { LiveService, Participant } from './service.ts';
 
@@ -13,6 +14,8 @@ import type { LiveService, Participant } from './service.ts';
 export interface LiveRouteOptions {
   live: LiveService;
   cohorts: Cohorts;
+  /** Whose cohort a signed-in learner is in: they answer as themselves only in its room. */
+  learners: Learners;
   auth: Authenticator;
   requireStaff: RequireStaff;
   /** How often a process reads an open room for changes made through other processes (ms). */
@@ -56,7 +59,7 @@ const perMinute = (max: number, name: string) => ({
  * answer or a closed question). The state never holds the key before the trainer reveals.
  */
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
-  const { live, cohorts, auth, requireStaff } = options;
+  const { live, cohorts, learners, auth, requireStaff } = options;
   const hub = new LiveHub(
     (cohort) => live.state(cohort),
     options.pollMs ?? 1000,
@@ -190,11 +193,21 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
         );
       }
       let who: Participant;
+      const cohort = await roomOf(request);
       if (auth.hasCredential(request)) {
-        // An enrolled learner answers as themselves, with their device's session (or credential).
+        // An enrolled learner answers as themselves, with their device's session (or credential),
+        // in their own cohort's room only: their answer goes into their record and the cohort's.
         const principal = await auth.authenticate(request);
-        if (principal.agent === null)
+        if (principal.agent === null || principal.agentIfi === null)
           throw forbidden('only a learner credential answers as a learner');
+        const learner = await learners.byAgent(principal.agentIfi);
+        if (learner?.cohort !== cohort.code) {
+          throw forbidden(
+            "this room is another cohort's: a learner answers as themselves in their own " +
+              "cohort's room only (answer here without signing in)",
+            'other_cohort',
+          );
+        }
         who = { learner: principal.agent };
       } else {
         if (typeof body.participant !== 'string' || !TOKEN.test(body.participant)) {
@@ -204,7 +217,6 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
         }
         who = { token: body.participant };
       }
-      const cohort = await roomOf(request);
       await live.answer(cohort.code, questionId(body.question), body.choice, who);
       hub.changed(cohort.code);
       return reply.code(201).send({ recorded: true });
