@@ -1,9 +1,9 @@
-import { inflateSync } from 'node:zlib';
-import { PDFDocument, PDFRawStream, PageSizes } from 'pdf-lib';
+import { PageSizes, type PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
+import { pdfLines } from './pdf-text.ts';
 import {
   answersTo,
   api,
@@ -22,7 +22,6 @@ import {
 } from './certification-helpers.ts';
 
 const POLICE = 'police-pre-deployment';
-const WIN_ANSI = new TextDecoder('windows-1252');
 
 /** The file's bytes and status, fetched as a browser would with the learner's credential. */
 async function download(server: TestServer, path: string, headers: Record<string, string> = {}) {
@@ -30,29 +29,10 @@ async function download(server: TestServer, path: string, headers: Record<string
   return { status: res.status, type: res.headers.get('content-type'), body: await res.bytes() };
 }
 
-/**
- * The text a PDF shows: every string its page content streams draw with Tj (the standard fonts
- * write each as hex in WinAnsi, Windows-1252).
- */
+/** The text a PDF shows: every string its pages draw, a line each. */
 async function textOf(bytes: Uint8Array): Promise<{ pages: PDFDocument; text: string }> {
-  const pages = await PDFDocument.load(bytes);
-  let text = '';
-  for (const page of pages.getPages()) {
-    const streams = page.node.Contents();
-    const refs = streams === undefined ? [] : 'asArray' in streams ? streams.asArray() : [streams];
-    for (const ref of refs) {
-      const stream = pages.context.lookup(ref);
-      if (!(stream instanceof PDFRawStream)) continue;
-      const raw = Buffer.from(stream.getContents());
-      const content = (
-        stream.dict.toString().includes('FlateDecode') ? inflateSync(raw) : raw
-      ).toString('latin1');
-      for (const [, hex] of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) {
-        text += `${WIN_ANSI.decode(Buffer.from(hex ?? '', 'hex'))}\n`;
-      }
-    }
-  }
-  return { pages, text };
+  const { doc, lines } = await pdfLines(bytes);
+  return { pages: doc, text: lines.map((line) => `${line}\n`).join('') };
 }
 
 for (const kind of storeKinds()) {

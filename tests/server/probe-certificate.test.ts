@@ -1,8 +1,7 @@
-import { inflateSync } from 'node:zlib';
-import { PDFDocument, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
+import { pdfLines } from './pdf-text.ts';
 import {
   answersTo,
   api,
@@ -23,28 +22,10 @@ import {
 // theirs to see.
 
 const POLICE = 'police-pre-deployment';
-const WIN_ANSI = new TextDecoder('windows-1252');
 
-/** The lines of text a PDF's pages draw (the standard fonts write each as WinAnsi hex). */
+/** The lines of text a PDF's pages draw. */
 async function linesOf(bytes: Uint8Array): Promise<string[]> {
-  const doc = await PDFDocument.load(bytes);
-  const lines: string[] = [];
-  for (const page of doc.getPages()) {
-    const streams = page.node.Contents();
-    const refs = streams === undefined ? [] : 'asArray' in streams ? streams.asArray() : [streams];
-    for (const ref of refs) {
-      const stream = doc.context.lookup(ref);
-      if (!(stream instanceof PDFRawStream)) continue;
-      const raw = Buffer.from(stream.getContents());
-      const content = (
-        stream.dict.toString().includes('FlateDecode') ? inflateSync(raw) : raw
-      ).toString('latin1');
-      for (const [, hex] of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) {
-        lines.push(WIN_ANSI.decode(Buffer.from(hex ?? '', 'hex')));
-      }
-    }
-  }
-  return lines;
+  return (await pdfLines(bytes)).lines;
 }
 
 for (const kind of storeKinds()) {
