@@ -116,9 +116,29 @@ test('an administrator creates a trainer in the browser, and the trainer signs i
   const trainerContext = await browser.newContext();
   const trainer = await trainerContext.newPage();
   await signIn(trainer, 'Trainer Lee', password);
+  // A password made by the administrator opens only the form to choose one's own.
+  await expect(trainer.getByRole('heading', { name: 'Choose your own password' })).toBeVisible({
+    timeout: SIGN_IN_MS,
+  });
+  await trainer.getByLabel('Password you were given').fill(password);
+  await trainer.getByLabel('New password', { exact: true }).fill('chairs for forty people 9');
+  await trainer.getByLabel('New password again').fill('chairs for forty people 8');
+  await trainer.getByRole('button', { name: 'Save my password' }).click();
+  await expect(trainer.getByRole('alert')).toHaveText('The two new passwords are not the same.');
+  await trainer.getByLabel('New password again').fill('chairs for forty people 9');
+  await trainer.getByRole('button', { name: 'Save my password' }).click();
   await expect(trainer).toHaveURL(/\/en\/staff\/trainer\/$/, { timeout: SIGN_IN_MS });
   await expect(trainer.locator('.staff-bar')).toContainText('Trainer Lee');
+  await expect(trainer.getByRole('button', { name: 'Create cohort' })).toBeVisible();
   await trainerContext.close();
+  // The one-time password no longer signs in; the chosen one does.
+  const again = await browser.newContext();
+  const page = await again.newPage();
+  await signIn(page, 'Trainer Lee', password);
+  await expect(page.getByRole('alert')).toHaveText(/wrong/i, { timeout: SIGN_IN_MS });
+  await signIn(page, 'Trainer Lee', 'chairs for forty people 9');
+  await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/, { timeout: SIGN_IN_MS });
+  await again.close();
 });
 
 test('the DPO learner list pages on the server and fits 360 px and 1280 px without sideways scrolling', async ({

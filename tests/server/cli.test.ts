@@ -136,14 +136,27 @@ describe('staff command', () => {
       });
       expect(login.status).toBe(200);
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const accounts = await fetch(`${service.url}/api/staff/accounts`, { headers: { cookie } });
+      const { csrfToken, mustChangePassword } = (await login.json()) as {
+        csrfToken: string;
+        mustChangePassword: boolean;
+      };
+      // A generated password opens only the form to choose one's own.
+      expect(mustChangePassword).toBe(true);
+      const accountsUrl = `${service.url}/api/staff/accounts`;
+      expect((await fetch(accountsUrl, { headers: { cookie } })).status).toBe(403);
+      const own = await fetch(`${service.url}/api/staff/password`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ current: password, password: 'the first of the admins 1' }),
+      });
+      expect(own.status).toBe(200);
+      const accounts = await fetch(accountsUrl, { headers: { cookie } });
       expect(accounts.status).toBe(200);
       const listed = (await accounts.json()) as { accounts: { name: string; role: string }[] };
       expect(listed.accounts).toContainEqual(
         expect.objectContaining({ name: 'admin-live', role: 'admin' }),
       );
       // A change made in the browser is logged through the service's logger.
-      const { csrfToken } = (await login.json()) as { csrfToken: string };
       const made = await fetch(`${service.url}/api/staff/accounts`, {
         method: 'POST',
         headers: { cookie, 'x-csrf-token': csrfToken, 'Content-Type': 'application/json' },

@@ -24,9 +24,16 @@ for (const kind of storeKinds()) {
     let server: TestServer;
     let platform: PlatformStore;
 
-    usePlatform(kind, STAFF, (started) => {
-      ({ server, platform } = started);
-    });
+    // Every test here signs in many times from one address: more than the service's default.
+    const signIns = { max: 200, windowMs: 60_000 };
+    usePlatform(
+      kind,
+      STAFF,
+      (started) => {
+        ({ server, platform } = started);
+      },
+      { rateLimits: { staffLoginPerAddress: signIns } },
+    );
 
     // Calls the API as a signed-in member of staff, with the CSRF token on changes.
     const as = (who: { cookie: string; csrf: string }) => ({
@@ -78,7 +85,7 @@ for (const kind of storeKinds()) {
       expect(id).toMatch(/^s-/);
       const cleo = await staffLogin(server, 'Trainer Cleo', password);
       expect(cleo.res.status).toBe(200);
-      expect(cleo.res.json).toMatchObject({ role: 'trainer' });
+      expect(cleo.res.json).toMatchObject({ role: 'trainer', mustChangePassword: true });
       // The password is never shown again.
       expect((await admin.get('/api/staff/accounts')).text).not.toContain(password);
       expect((await admin.get('/api/staff/audit')).text).not.toContain(password);
@@ -201,6 +208,78 @@ for (const kind of storeKinds()) {
       );
       expect((await admin.get('/api/staff/audit?limit=0')).status).toBe(400);
       expect((await admin.get('/api/staff/audit?before=x')).status).toBe(400);
+    });
+
+    it('opens nothing with a one-time password until its holder chooses their own', async () => {
+      const admin = as(await staffLogin(server, 'admin-ada'));
+      const made = await admin.post('/api/staff/accounts', {
+        name: 'Trainer Flo',
+        role: 'trainer',
+      });
+      const given = (made.json as { password: string }).password;
+      const flo = await staffLogin(server, 'Trainer Flo', given);
+      const elsewhere = await staffLogin(server, 'Trainer Flo', given);
+      expect(flo.res.json).toMatchObject({ mustChangePassword: true });
+      const locked = await as(flo).get('/api/cohorts');
+      expect(locked.status).toBe(403);
+      expect(locked.json).toMatchObject({ code: 'password_change_required' });
+      expect((await as(flo).post('/api/cohorts', { name: 'Room 1' })).status).toBe(403);
+      expect((await as(flo).get('/api/staff/session')).json).toMatchObject({
+        name: 'Trainer Flo',
+        mustChangePassword: true,
+      });
+
+      const mine = 'a room with forty chairs 7';
+      const change = (body: unknown, who = flo) => as(who).post('/api/staff/password', body);
+      const refused: [unknown, number, string | undefined][] = [
+        [{ current: given, password: 'short' }, 400, 'weak_password'],
+        [{ current: given, password: 'x Trainer flo x long enough' }, 400, 'weak_password'],
+        [{ current: given, password: given }, 400, 'same_password'],
+        [{ current: given, password: mine, role: 'admin' }, 400, undefined],
+        [{ password: mine }, 400, undefined],
+        [{ current: 'not what was given', password: mine }, 401, 'wrong_password'],
+      ];
+      for (const [body, status, code] of refused) {
+        const res = await change(body);
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        if (code !== undefined) expect(res.json).toMatchObject({ code });
+      }
+      // Without the CSRF token, nothing changes either.
+      const noCsrf = await api(server, '/api/staff/password', {
+        method: 'POST',
+        headers: { Cookie: flo.cookie },
+        body: { current: given, password: mine },
+      });
+      expect(noCsrf.status).toBe(403);
+      expect((await as(flo).get('/api/cohorts')).status).toBe(403);
+
+      const done = await change({ current: given, password: mine });
+      expect(done.status).toBe(200);
+      expect((await as(flo).get('/api/cohorts')).status).toBe(200);
+      // The other session opened with the given password ends; the given password is dead.
+      expect((await as(elsewhere).get('/api/staff/session')).status).toBe(401);
+      expect((await staffLogin(server, 'Trainer Flo', given)).res.status).toBe(401);
+      const again = await staffLogin(server, 'Trainer Flo', mine);
+      expect(again.res.json).toMatchObject({ mustChangePassword: false });
+      const audit = (await admin.get('/api/staff/audit?limit=5')).json as {
+        entries: { actor: string; action: string; target: string }[];
+      };
+      expect(audit.entries[0]).toMatchObject({
+        actor: 'Trainer Flo',
+        action: 'password',
+        target: 'Trainer Flo',
+      });
+
+      // A reset by an administrator makes the password one-time again.
+      const account = await accountNamed(admin, 'Trainer Flo');
+      const reset = await admin.post(`/api/staff/accounts/${account.id}/reset`);
+      const third = (reset.json as { password: string }).password;
+      const afterReset = await staffLogin(server, 'Trainer Flo', third);
+      expect(afterReset.res.json).toMatchObject({ mustChangePassword: true });
+      expect((await as(afterReset).get('/api/cohorts')).status).toBe(403);
+      // Accounts whose holder chose the password (the suite's) are not held.
+      const ben = await staffLogin(server, 'trainer-ben');
+      expect(ben.res.json).toMatchObject({ mustChangePassword: false });
     });
   });
 }

@@ -32,7 +32,7 @@ interface AuditEntry {
   id: number;
   at: string;
   actor: string;
-  action: 'create' | 'disable' | 'enable' | 'reset';
+  action: 'create' | 'disable' | 'enable' | 'reset' | 'password';
   target: string;
   targetRole: Role;
 }

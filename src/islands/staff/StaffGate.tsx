@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import { api, currentSession, type DashboardStrings, type StaffSession } from './api.ts';
+import { OwnPassword } from './OwnPassword.tsx';
 
 /** Props of the gate that every staff page sits behind. */
 export interface GateProps {
@@ -61,7 +62,15 @@ export function StaffGate({ lang, t, role, children }: GateProps) {
           {t.signOut}
         </button>
       </p>
-      {(typeof role === 'string' ? [role] : role).includes(state.role) ? (
+      {state.mustChangePassword === true ? (
+        <OwnPassword
+          t={t}
+          session={state}
+          onDone={() => {
+            setState({ ...state, mustChangePassword: false });
+          }}
+        />
+      ) : (typeof role === 'string' ? [role] : role).includes(state.role) ? (
         children(state)
       ) : (
         <div role="status">

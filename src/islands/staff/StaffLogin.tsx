@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import { useTypedField } from '../typed-field.ts';
 import { api, currentSession, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
+import { OwnPassword } from './OwnPassword.tsx';
 import './staff.css';
 
 /** Props of the staff sign-in island. */
@@ -38,12 +39,25 @@ export default function StaffLogin({ lang, t }: Props) {
     currentSession().then(
       (s) => {
         // Already signed in and sent here from a trainer page: straight back to it.
-        if (s !== null && next !== null) window.location.replace(next);
-        else setSession(s);
+        if (s !== null && next !== null && s.mustChangePassword !== true) {
+          window.location.replace(next);
+        } else setSession(s);
       },
       () => undefined,
     );
   }, []);
+
+  if (session?.mustChangePassword === true) {
+    return (
+      <OwnPassword
+        t={t}
+        session={session}
+        onDone={() => {
+          window.location.assign(home(session.role));
+        }}
+      />
+    );
+  }
 
   if (session !== null) {
     return (
@@ -71,7 +85,11 @@ export default function StaffLogin({ lang, t }: Props) {
         setError('');
         api<StaffSession>('/api/staff/login', { method: 'POST', body: { name, password } }).then(
           (s) => {
-            window.location.assign(home(s.role));
+            // A password made by an administrator: the holder chooses their own first.
+            if (s.mustChangePassword === true) {
+              setBusy(false);
+              setSession(s);
+            } else window.location.assign(home(s.role));
           },
           (e: unknown) => {
             setBusy(false);

@@ -8,6 +8,8 @@ export interface StaffSession {
   name: string;
   role: 'admin' | 'dpo' | 'trainer';
   csrfToken: string;
+  /** The password was made by an administrator: nothing opens until the holder chooses one. */
+  mustChangePassword?: boolean;
 }
 
 /** A failed API call, with its HTTP status (0 when the network failed). */

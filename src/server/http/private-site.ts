@@ -71,7 +71,12 @@ export async function privateSite(
           if (guard === undefined) throw unauthorized('sign in as staff');
           await guard(request);
         } catch (error) {
-          if (error instanceof HttpError && error.status === 401 && isNavigation(request)) {
+          // Signed out, or signed in with a password that must be changed first: the sign-in
+          // page asks for what is missing, then comes back.
+          const signIn =
+            error instanceof HttpError &&
+            (error.status === 401 || error.code === 'password_change_required');
+          if (signIn && isNavigation(request)) {
             return reply
               .code(303)
               .header('Cache-Control', 'no-store')

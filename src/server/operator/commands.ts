@@ -226,7 +226,7 @@ async function staff(
     }
     const generated = !values['password-stdin'];
     const password = generated ? generatePassword() : (stdin ?? '');
-    const user = await createStaffUser(accounts, values.name, role, password);
+    const user = await createStaffUser(accounts, values.name, role, password, OPERATOR, generated);
     if (values.json) io.log(JSON.stringify({ ...user, ...(generated ? { password } : {}) }));
     else {
       io.log(`Created ${user.role} account "${user.name}".`);

@@ -51,7 +51,8 @@ const readAlike = (name: string): string => name.normalize('NFKC').toLowerCase()
 
 /**
  * Creates a staff account and audits it; throws if the name is taken (or reads the same as one
- * that is, whatever its case or width) or a field is wrong.
+ * that is, whatever its case or width) or a field is wrong. A `oneTime` password (made by someone
+ * other than the account's holder) must be changed at the first sign-in.
  */
 export async function createStaffUser(
   staff: Staff,
@@ -59,6 +60,7 @@ export async function createStaffUser(
   role: StaffRole,
   password: string,
   actor: AuditActor = OPERATOR,
+  oneTime = false,
 ): Promise<StaffUser> {
   const trimmed = name.trim();
   const problem = staffNameProblem(trimmed);
@@ -70,7 +72,7 @@ export async function createStaffUser(
     throw new Error(`a staff account named "${trimmed}" already exists`);
   }
   const user: StaffUser = { id: `s-${randomBytes(9).toString('base64url')}`, name: trimmed, role };
-  if (!(await staff.createUser(user, await hashPassword(password), actor))) {
+  if (!(await staff.createUser(user, await hashPassword(password), actor, oneTime))) {
     throw new Error(`a staff account named "${trimmed}" already exists`);
   }
   return user;
@@ -90,12 +92,42 @@ export async function resetStaffPassword(
   return change === 'done' ? { change, password } : { change };
 }
 
+/** Why a password someone chose for their own account cannot be used, or null. */
+export function ownPasswordProblem(password: string, name: string): string | null {
+  if (password.length < 12 || password.length > 200) return 'password: 12 to 200 characters';
+  if (readAlike(password).includes(readAlike(name))) return 'password: must not contain your name';
+  return null;
+}
+
+/**
+ * The holder of a session sets their own password after proving the current one: 'done', or
+ * 'wrong' when the current password does not match (the session stays as it was). Other sessions
+ * of the account end; this one stays open.
+ */
+export async function changeOwnPassword(
+  staff: Staff,
+  session: StaffSession,
+  token: string,
+  current: string,
+  next: string,
+): Promise<'done' | 'wrong' | 'missing'> {
+  const hash = await staff.passwordHash(session.user.id);
+  if (hash === null) return 'missing';
+  if (!(await verifyPassword(current, hash))) return 'wrong';
+  const change = await staff.setOwnPassword(
+    session.user,
+    await hashPassword(next),
+    tokenHash(token),
+  );
+  return change === 'done' ? 'done' : 'missing';
+}
+
 /** Checks a name and password; the user when they match an active account, else null. */
 export async function checkPassword(
   staff: Staff,
   name: string,
   password: string,
-): Promise<StaffUser | null> {
+): Promise<(StaffUser & { mustChangePassword: boolean }) | null> {
   const user = await staff.activeUser(name);
   if (user === null) {
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
@@ -103,7 +135,12 @@ export async function checkPassword(
     return null;
   }
   if (!(await verifyPassword(password, user.passwordHash))) return null;
-  return { id: user.id, name: user.name, role: user.role };
+  return {
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /** Opens a session; returns the cookie token (only its hash is stored) and the CSRF token. */

@@ -114,7 +114,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRouteOptio
     const password = generatePassword();
     let user: StaffUser;
     try {
-      user = await createStaffUser(staff, name, role, password, actorOf(session));
+      user = await createStaffUser(staff, name, role, password, actorOf(session), true);
     } catch (error) {
       // The name, or one that reads the same, is taken (by an account made at the same moment too).
       if ((error as Error).message.includes('already exists')) {

@@ -11,13 +11,21 @@ export function sessionCookieName(secure: boolean): string {
   return cookieName('cp_staff', secure);
 }
 
+/** The code of the 403 a session gets until its holder has chosen their own password. */
+export const PASSWORD_CHANGE_REQUIRED = 'password_change_required';
+
 /** The header that carries the CSRF token on every change (synchronizer token pattern). */
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** Finds the staff session of a request, or throws 401 or 403. */
+/**
+ * Finds the staff session of a request, or throws 401 or 403. A session whose password was made
+ * by someone else gets 403 `password_change_required`, except where `ownPassword` says the route
+ * is one it needs to choose its own (who am I, change the password, sign out).
+ */
 export type RequireStaff = (
   request: FastifyRequest,
   roles: readonly StaffRole[],
+  options?: { ownPassword?: boolean },
 ) => Promise<StaffSession>;
 
 /**
@@ -29,7 +37,7 @@ export function staffGuard(
   findSession: (token: string) => Promise<StaffSession | null>,
   auth: Authenticator,
 ): RequireStaff {
-  return async (request, roles) => {
+  return async (request, roles, options = {}) => {
     if (request.headers.authorization !== undefined && request.headers.authorization !== '') {
       // Checked so an invalid one is a 401 as everywhere else, but no credential opens staff data.
       try {
@@ -45,6 +53,12 @@ export function staffGuard(
     if (session === null) throw unauthorized('sign in as staff (no session, or it expired)');
     if (!roles.includes(session.user.role)) {
       throw forbidden('your role does not give access to this');
+    }
+    if (session.mustChangePassword && options.ownPassword !== true) {
+      throw forbidden(
+        'choose your own password first: the one you signed in with was made for you',
+        PASSWORD_CHANGE_REQUIRED,
+      );
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       const sent = request.headers[CSRF_HEADER];

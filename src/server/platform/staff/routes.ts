@@ -5,9 +5,11 @@ import { isPlainText } from '../../http/params.ts';
 import { failureLimit, type Limit } from '../../http/rate-limits.ts';
 import type { Staff } from '../store/staff.ts';
 import {
+  changeOwnPassword,
   checkPassword,
   closeSession,
   openSession,
+  ownPasswordProblem,
   SESSION_TTL_MS,
   STAFF_ROLES,
 } from './accounts.ts';
@@ -79,21 +81,49 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRouteOptio
         role: user.role,
         csrfToken: session.csrfToken,
         expiresAt: session.expiresAt,
+        mustChangePassword: user.mustChangePassword,
       });
   });
 
   app.get('/api/staff/session', async (request) => {
-    const session = await requireStaff(request, STAFF_ROLES);
+    const session = await requireStaff(request, STAFF_ROLES, { ownPassword: true });
     return {
       name: session.user.name,
       role: session.user.role,
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt,
+      mustChangePassword: session.mustChangePassword,
     };
   });
 
+  // Any member of staff may choose a new password; one whose password was made by someone else
+  // (an administrator's one-time password) must, before anything else opens. The current
+  // password is asked again, and wrong guesses count against the same limits as sign-in.
+  app.post('/api/staff/password', async (request) => {
+    const session = await requireStaff(request, STAFF_ROLES, { ownPassword: true });
+    const body = request.body as { current?: unknown; password?: unknown } | null;
+    if (
+      typeof body?.current !== 'string' ||
+      typeof body.password !== 'string' ||
+      Object.keys(body).some((k) => k !== 'current' && k !== 'password')
+    ) {
+      throw badRequest('body: { "current": "...", "password": "..." }');
+    }
+    const problem = ownPasswordProblem(body.password, session.user.name);
+    if (problem !== null) throw badRequest(problem, 'weak_password');
+    if (body.password === body.current) {
+      throw badRequest('password: choose one other than the current password', 'same_password');
+    }
+    await perAddress.spend(request);
+    const token = readCookie(request, sessionCookieName(isHttps(request))) ?? '';
+    const result = await changeOwnPassword(staff, session, token, body.current, body.password);
+    if (result === 'wrong') throw unauthorized('the current password is wrong', 'wrong_password');
+    if (result === 'missing') throw unauthorized('sign in as staff (no session, or it expired)');
+    return { name: session.user.name, role: session.user.role, mustChangePassword: false };
+  });
+
   app.post('/api/staff/logout', async (request, reply) => {
-    await requireStaff(request, STAFF_ROLES);
+    await requireStaff(request, STAFF_ROLES, { ownPassword: true });
     const secure = isHttps(request);
     const token = readCookie(request, sessionCookieName(secure));
     if (token !== undefined) await closeSession(staff, token);

@@ -10,7 +10,7 @@ export interface AuditActor {
 }
 
 /** A change made to a staff account. */
-export type AuditAction = 'create' | 'disable' | 'enable' | 'reset';
+export type AuditAction = 'create' | 'disable' | 'enable' | 'reset' | 'password';
 
 /** One line of the audit of staff accounts: who did what to whom, and when. */
 export interface AuditEntry {
@@ -45,6 +45,8 @@ export interface StaffSession {
   user: StaffUser;
   csrfToken: string;
   expiresAt: string;
+  /** The account's password was made by someone else: it must choose its own before anything. */
+  mustChangePassword: boolean;
 }
 
 /** Staff accounts and their sessions (sessions are found by a hash of the cookie token). */
@@ -55,13 +57,21 @@ export class Staff {
     this.#db = db;
   }
 
-  /** Creates an account and audits it, in one transaction; false if the name is taken. */
-  async createUser(user: StaffUser, passwordHash: string, actor: AuditActor): Promise<boolean> {
+  /**
+   * Creates an account and audits it, in one transaction; false if the name is taken. A password
+   * made by someone else (`oneTime`) must be changed at the first sign-in.
+   */
+  async createUser(
+    user: StaffUser,
+    passwordHash: string,
+    actor: AuditActor,
+    oneTime = false,
+  ): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string }>(
-        `INSERT INTO staff_users (id, name, role, password_hash) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (name) DO NOTHING RETURNING id`,
-        [user.id, user.name, user.role, passwordHash],
+        `INSERT INTO staff_users (id, name, role, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id`,
+        [user.id, user.name, user.role, passwordHash, oneTime],
       );
       if (rows.length !== 1) return false;
       await audit(tx, actor, 'create', user);
@@ -145,9 +155,47 @@ export class Staff {
       if (target === null) return 'missing';
       if (actor.id !== null && actor.id === target.id) return 'self';
       if (actor.id !== null && target.role === 'admin') return 'other-admin';
-      await tx.query('UPDATE staff_users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+      await tx.query(
+        'UPDATE staff_users SET password_hash = $2, must_change_password = true WHERE id = $1',
+        [id, passwordHash],
+      );
       await tx.query('DELETE FROM staff_sessions WHERE user_id = $1', [id]);
       await audit(tx, actor, 'reset', target);
+      return 'done';
+    });
+  }
+
+  /** The password hash of an active account, to check its holder's current password; or null. */
+  async passwordHash(id: string): Promise<string | null> {
+    const rows = await this.#db.query<{ password_hash: string }>(
+      'SELECT password_hash FROM staff_users WHERE id = $1 AND disabled_at IS NULL',
+      [id],
+    );
+    return rows[0]?.password_hash ?? null;
+  }
+
+  /**
+   * The holder of an account sets its own password, in one transaction: the hash changes, the
+   * one-time mark goes, every other session of the account ends (one opened with the old password
+   * elsewhere), and the audit says so.
+   */
+  async setOwnPassword(
+    user: StaffUser,
+    passwordHash: string,
+    keepTokenHash: string,
+  ): Promise<AccountChange> {
+    return this.#db.transaction(async (tx) => {
+      const target = await targetOf(tx, { id: user.id });
+      if (target === null || target.disabled) return 'missing';
+      await tx.query(
+        'UPDATE staff_users SET password_hash = $2, must_change_password = false WHERE id = $1',
+        [user.id, passwordHash],
+      );
+      await tx.query('DELETE FROM staff_sessions WHERE user_id = $1 AND token_hash <> $2', [
+        user.id,
+        keepTokenHash,
+      ]);
+      await audit(tx, { id: user.id, name: target.name }, 'password', target);
       return 'done';
     });
   }
@@ -178,15 +226,26 @@ export class Staff {
   }
 
   /** An active account by name, with its password hash, to check a sign-in; or null. */
-  async activeUser(name: string): Promise<(StaffUser & { passwordHash: string }) | null> {
-    const rows = await this.#db.query<StaffUser & { password_hash: string }>(
-      'SELECT id, name, role, password_hash FROM staff_users WHERE name = $1 AND disabled_at IS NULL',
+  async activeUser(
+    name: string,
+  ): Promise<(StaffUser & { passwordHash: string; mustChangePassword: boolean }) | null> {
+    const rows = await this.#db.query<
+      StaffUser & { password_hash: string; must_change_password: boolean }
+    >(
+      `SELECT id, name, role, password_hash, must_change_password FROM staff_users
+       WHERE name = $1 AND disabled_at IS NULL`,
       [name],
     );
     const row = rows[0];
     return row === undefined
       ? null
-      : { id: row.id, name: row.name, role: row.role, passwordHash: row.password_hash };
+      : {
+          id: row.id,
+          name: row.name,
+          role: row.role,
+          passwordHash: row.password_hash,
+          mustChangePassword: row.must_change_password,
+        };
   }
 
   /** Stores a session (and forgets expired ones). */
@@ -212,8 +271,10 @@ export class Staff {
       role: StaffRole;
       csrf_token: string;
       expires_at: Date | string;
+      must_change_password: boolean;
     }>(
-      `SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at FROM staff_sessions s
+      `SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, u.must_change_password
+       FROM staff_sessions s
        JOIN staff_users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [tokenHash],
@@ -224,6 +285,7 @@ export class Staff {
       user: { id: row.id, name: row.name, role: row.role },
       csrfToken: row.csrf_token,
       expiresAt: new Date(row.expires_at).toISOString(),
+      mustChangePassword: row.must_change_password,
     };
   }
 

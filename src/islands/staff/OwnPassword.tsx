@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import { api, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
+
+/** Props of the form in which a member of staff replaces a password made for them. */
+export interface OwnPasswordProps {
+  t: DashboardStrings;
+  session: StaffSession;
+  /** Called once the new password is saved. */
+  onDone: () => void;
+}
+
+// What the service's refusal means for the person at the form.
+function refusal(t: DashboardStrings, error: unknown): string {
+  if (!(error instanceof HttpError)) return t.networkError;
+  const code = (error.body as { code?: unknown } | undefined)?.code;
+  if (code === 'wrong_password') return t.wrongCurrent;
+  if (code === 'same_password') return t.samePassword;
+  if (code === 'weak_password') return t.weakPassword;
+  if (error.status === 429) return t.tooManyTries;
+  return t.networkError;
+}
+
+/**
+ * Choose your own password: the one given, then the new one twice. The service refuses every
+ * other staff call from this session until it is done; the same rules are checked here first so
+ * a slip is named before the round trip.
+ */
+export function OwnPassword({ t, session, onDone }: OwnPasswordProps) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const field = (
+    id: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    autocomplete: string,
+  ) => (
+    <p>
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autocomplete={autocomplete}
+        required
+        aria-describedby="own-password-error"
+        value={value}
+        onInput={(e) => {
+          set(e.currentTarget.value);
+        }}
+      />
+    </p>
+  );
+  return (
+    <section class="staff-panel" aria-labelledby="own-password-title">
+      <h2 id="own-password-title">{t.ownPasswordTitle}</h2>
+      <p>{t.ownPasswordIntro}</p>
+      <form
+        class="staff-form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const slip =
+            current === '' || next === '' || again === ''
+              ? t.required
+              : next !== again
+                ? t.passwordsDiffer
+                : next.length < 12
+                  ? t.weakPassword
+                  : '';
+          if (slip !== '') {
+            setError(slip);
+            return;
+          }
+          setBusy(true);
+          setError('');
+          api('/api/staff/password', {
+            method: 'POST',
+            csrf: session.csrfToken,
+            body: { current, password: next },
+          }).then(onDone, (e: unknown) => {
+            setBusy(false);
+            setError(refusal(t, e));
+          });
+        }}
+      >
+        {field('own-current', t.currentPassword, current, setCurrent, 'current-password')}
+        {field('own-new', t.newPassword, next, setNext, 'new-password')}
+        {field('own-again', t.repeatPassword, again, setAgain, 'new-password')}
+        <p id="own-password-error" role="alert" class="staff-error">
+          {error}
+        </p>
+        <button type="submit" class="staff-button" disabled={busy}>
+          {busy ? t.savingPassword : t.savePassword}
+        </button>
+      </form>
+    </section>
+  );
+}
