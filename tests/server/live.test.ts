@@ -5,6 +5,7 @@ import type { LiveRoomState } from '../../src/api/live.ts';
 import type { Quiz } from '../../src/schemas/quiz.ts';
 import { PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
 import { isLoopbackUrl } from '../../src/server/platform/live/service.ts';
+import { LIVE_LIMITS } from '../../src/server/platform/live/routes.ts';
 import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
 import {
   api,
@@ -399,6 +400,36 @@ for (const kind of storeKinds()) {
       });
       expect(res.status).toBe(404);
       await res.body?.cancel();
+    });
+
+    it('one address holds a bounded number of open streams', async () => {
+      const open = (signal: AbortSignal) =>
+        fetch(`${server.url}/api/live/rooms/${code}/events`, {
+          headers: { Accept: 'text/event-stream' },
+          signal,
+        });
+      const controllers = Array.from(
+        { length: LIVE_LIMITS.openStreams },
+        () => new AbortController(),
+      );
+      const held = await Promise.all(controllers.map((c) => open(c.signal)));
+      expect(held.map((r) => r.status)).toEqual(held.map(() => 200));
+      const refused = await open(new AbortController().signal);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).not.toBeNull();
+      expect(((await refused.json()) as { message: string }).message).toMatch(
+        /open from this address/,
+      );
+      // Closing one frees its place.
+      controllers[0]?.abort();
+      await expect
+        .poll(async () => {
+          const next = await open(new AbortController().signal);
+          await next.body?.cancel();
+          return next.status;
+        })
+        .toBe(200);
+      for (const c of controllers) c.abort();
     });
   });
 }

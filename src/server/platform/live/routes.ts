@@ -22,8 +22,13 @@ export interface LiveRouteOptions {
   pollMs?: number;
 }
 
-/** Per client address and minute: a classroom's phones often share one address. */
-export const LIVE_LIMITS = { answers: 600, reads: 1200, streams: 300 } as const;
+/**
+ * Per client address and minute: a classroom's phones often share one address. `openStreams` is
+ * how many event streams one address may hold open at once (40 phones behind one router, each
+ * with a tab or two, and the projector): streams never end by themselves, so without it one
+ * address could hold thousands of connections.
+ */
+export const LIVE_LIMITS = { answers: 600, reads: 1200, streams: 300, openStreams: 120 } as const;
 
 const LANGS = ['en', 'fr'];
 const ID = /^[0-9a-f-]{36}$/;
@@ -70,6 +75,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
   // Open event streams never end by themselves: they are ended before the server closes, which
   // otherwise waits for them (a SIGTERM would hang while a phone is in the room).
   const streams = new Set<() => void>();
+  const openByAddress = new Map<string, number>();
   app.addHook('preClose', (done) => {
     for (const end of streams) end();
     hub.close();
@@ -163,6 +169,13 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
     async (request, reply) => {
       queryParams(request, []);
       const cohort = await roomOf(request);
+      const open = openByAddress.get(request.ip) ?? 0;
+      if (open >= LIVE_LIMITS.openStreams) {
+        throw tooManyRequests(
+          `${String(LIVE_LIMITS.openStreams)} live streams are open from this address already; close one first`,
+          30,
+        );
+      }
       reply.header('Cache-Control', 'no-store');
       reply.sse.keepAlive();
       // The stream opens now, so a phone sees the connection before the first state is read.
@@ -175,9 +188,13 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
         reply.sse.close();
       };
       streams.add(end);
+      openByAddress.set(request.ip, open + 1);
       reply.sse.onClose(() => {
         streams.delete(end);
         unsubscribe();
+        const left = (openByAddress.get(request.ip) ?? 1) - 1;
+        if (left > 0) openByAddress.set(request.ip, left);
+        else openByAddress.delete(request.ip);
       });
     },
   );
