@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
 
 /** Props of the form in which a member of staff replaces a password made for them. */
@@ -31,6 +31,11 @@ export function OwnPassword({ t, session, onDone }: OwnPasswordProps) {
   const [again, setAgain] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // The form replaces the sign-in form: the keyboard starts in its first field.
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    first.current?.focus();
+  }, []);
   const field = (
     id: string,
     label: string,
@@ -42,6 +47,7 @@ export function OwnPassword({ t, session, onDone }: OwnPasswordProps) {
       <label for={id}>{label}</label>
       <input
         id={id}
+        ref={id === 'own-current' ? first : undefined}
         type="password"
         autocomplete={autocomplete}
         required
