@@ -47,7 +47,7 @@ export function OwnPassword({ t, session, onDone }: OwnPasswordProps) {
       <label for={id}>{label}</label>
       <input
         id={id}
-        ref={id === 'own-current' ? first : undefined}
+        ref={id === 'own-current' ? first : null}
         type="password"
         autocomplete={autocomplete}
         required
