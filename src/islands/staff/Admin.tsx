@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import type accountStrings from '../../i18n/en/accounts.json';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { api, HttpError, when, type DashboardStrings, type StaffSession } from './api.ts';
 import { Button, Loaded, NameForm, OneTimeValue, useLoad, useSubmit } from './parts.tsx';
 import { StaffTable } from './StaffTable.tsx';
@@ -51,7 +51,6 @@ function reason(error: unknown, a: AccountStrings): string {
 }
 
 function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('trainer');
   const submit = useSubmit();
   // The one-time password just made, until the administrator hides it.
@@ -97,7 +96,7 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
     );
   };
 
-  const create = (trimmed: string) => {
+  const create = (trimmed: string, made: () => void) => {
     setSecret(null);
     setNotice('');
     submit.send(
@@ -107,14 +106,16 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
           body: { name: trimmed, role },
           csrf,
         }),
-      (made) => {
-        setName('');
-        setSecret({ name: made.name, password: made.password });
+      (account) => {
+        made();
+        setSecret({ name: account.name, password: account.password });
         reload();
       },
       (err) => reason(err, a),
     );
   };
+
+  const roleOptions = ROLES.map((r) => [r, a[`role.${r}`]] as const);
 
   return (
     <div>
@@ -123,25 +124,14 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
         <NameForm
           submit={submit}
           id="account"
-          label={a.accountName}
-          hint={a.accountNameHint}
-          required={a.nameRequired}
-          name={name}
-          onName={setName}
+          text={a}
           nameRef={nameField}
-          invalid={submit.error !== ''}
+          invalid={(error) => error !== ''}
           autocomplete="off"
-          kind={{
-            id: 'account-role',
-            label: a.accountRole,
-            value: role,
-            options: ROLES.map((r) => [r, a[`role.${r}`]] as const),
-          }}
+          kind={{ id: 'account-role', label: a.accountRole, value: role, options: roleOptions }}
           onKind={(r) => {
             setRole(r as Role);
           }}
-          action={a.create}
-          busyAction={a.creating}
           onSubmit={create}
         />
       </section>
@@ -265,10 +255,4 @@ function AccountRow(props: {
 }
 
 /** The administrators' page: create, reset, disable and enable staff accounts; read the audit. */
-export default function Admin(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role="admin">
-      {(session) => <Accounts {...props} session={session} />}
-    </StaffGate>
-  );
-}
+export default gated('admin', Accounts);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarChart } from './BarChart.tsx';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { format } from '../../i18n/format.ts';
 import { api, percent, when, type PageProps } from './api.ts';
 import type { AccountStrings } from './Admin.tsx';
@@ -437,10 +437,4 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
 }
 
 /** The DPO completion dashboard: filters, grouped table, charts, learners, drill-down and CSV. */
-export default function Dpo(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role="dpo">
-      {() => <Dashboard {...props} />}
-    </StaffGate>
-  );
-}
+export default gated('dpo', Dashboard);

@@ -11,7 +11,7 @@ import {
 } from '../../api/items.ts';
 import { format } from '../../i18n/format.ts';
 import type strings from '../../i18n/en/items.json';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { StaffTable } from './StaffTable.tsx';
 import { api, HttpError, percent, when, type PageProps, type StaffSession } from './api.ts';
 import {
@@ -497,10 +497,4 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
  * question how many saw it, facility, guess score, discrimination, options chosen, English and
  * French side by side, the warnings, the CSV, and the DPO's retire and restore with the log.
  */
-export default function ItemStats(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role={['trainer', 'dpo']}>
-      {(session) => <Statistics {...props} session={session} />}
-    </StaffGate>
-  );
-}
+export default gated(['trainer', 'dpo'], Statistics);

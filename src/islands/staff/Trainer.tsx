@@ -6,7 +6,7 @@ import { api, clock, HttpError, when, type PageProps, type StaffSession } from '
 import { CohortGlance, type GlanceProps } from './CohortGlance.tsx';
 import { CohortSeats, type SeatStrings } from './CohortSeats.tsx';
 import { Button, Checkbox, NameForm, OneTimeValue, useSubmit } from './parts.tsx';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
@@ -161,7 +161,6 @@ function Live({
 
 function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session: StaffSession }) {
   const [list, setList] = useState<Cohort[] | null>(null);
-  const [name, setName] = useState('');
   const [track, setTrack] = useState(Object.keys(tracks)[0] ?? '');
   const submit = useSubmit();
   const [created, setCreated] = useState<{ code: string; name: string } | null>(null);
@@ -175,7 +174,7 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
   };
   useEffect(reload, []);
 
-  const create = (trimmed: string) => {
+  const create = (trimmed: string, made: () => void) => {
     submit.send(
       () =>
         api<{ code: string; name: string }>('/api/cohorts', {
@@ -185,12 +184,14 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
         }),
       (c) => {
         setCreated(c);
-        setName('');
+        made();
         reload();
       },
       (err) => (err instanceof HttpError && err.status === 401 ? t.needSignIn : t.loadFailed),
     );
   };
+
+  const trackOptions = Object.entries(tracks);
 
   return (
     <div>
@@ -199,22 +200,11 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
         <NameForm
           submit={submit}
           id="cohort"
-          label={t.cohortName}
-          hint={t.cohortNameHint}
-          required={t.nameRequired}
-          name={name}
-          onName={setName}
+          text={t}
           nameRef={nameField}
-          invalid={submit.error === t.nameRequired}
-          kind={{
-            id: 'cohort-track',
-            label: t.track,
-            value: track,
-            options: Object.entries(tracks),
-          }}
+          invalid={(error) => error === t.nameRequired}
+          kind={{ id: 'cohort-track', label: t.track, value: track, options: trackOptions }}
           onKind={setTrack}
-          action={t.create}
-          busyAction={t.creating}
           onSubmit={create}
         />
         <div role="status">
@@ -287,10 +277,4 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
 }
 
 /** The trainer's dashboard: create cohorts, list them, and follow one cohort live. */
-export default function Trainer(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role="trainer">
-      {(session) => <Cohorts {...props} session={session} />}
-    </StaffGate>
-  );
-}
+export default gated('trainer', Cohorts);

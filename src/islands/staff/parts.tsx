@@ -309,22 +309,26 @@ export function StaffForm({
   );
 }
 
+/** The strings a name form takes from its page, by its id: `${id}Name` and `${id}NameHint`. */
+type NameFormText<Id extends string> = Record<`${Id}Name` | `${Id}NameHint`, string> & {
+  /** The error line's text when the name is left empty. */
+  nameRequired: string;
+  create: string;
+  creating: string;
+};
+
 /** Props of a form that makes something named (an account, a cohort) of one kind. */
-interface NameFormProps {
+interface NameFormProps<Id extends string> {
   submit: Submit;
   /** The ids' stem: `${id}-name` for the field, `${id}-error` for the error line. */
-  id: string;
-  label: string;
-  hint: string;
-  /** The error line's text when the name is left empty. */
-  required: string;
-  name: string;
-  onName: (name: string) => void;
+  id: Id;
+  text: NameFormText<Id>;
+  /** The name field, for the page to give it the focus. */
   nameRef: RefObject<HTMLInputElement>;
-  /** Whether the field is marked invalid (the error line speaks of it). */
-  invalid: boolean;
+  /** Whether the field is marked invalid, given the error line's text. */
+  invalid: (error: string) => boolean;
   autocomplete?: string;
-  /** The list to choose the kind from. */
+  /** The list to choose the kind from, and what to do when another is chosen. */
   kind: {
     id: string;
     label: string;
@@ -332,43 +336,44 @@ interface NameFormProps {
     options: readonly (readonly [string, string])[];
   };
   onKind: (value: string) => void;
-  action: string;
-  busyAction: string;
-  /** Called with the trimmed name once it is not empty. */
-  onSubmit: (name: string) => void;
+  /** Called with the trimmed name once it is not empty, and what empties the field once it is made. */
+  onSubmit: (name: string, made: () => void) => void;
 }
 
 /** A name (required, at most 80 characters) and a kind to choose, then the submit button. */
-export function NameForm(props: NameFormProps) {
-  const { submit, id, nameRef, kind } = props;
+export function NameForm<Id extends string>(props: NameFormProps<Id>) {
+  const { submit, id, text, nameRef, kind } = props;
+  const [name, setName] = useState('');
+  const words: Record<`${Id}Name` | `${Id}NameHint`, string> = text;
   return (
     <StaffForm
       submit={submit}
       errorId={`${id}-error`}
-      action={props.action}
-      busyAction={props.busyAction}
+      action={text.create}
+      busyAction={text.creating}
       onSubmit={() => {
-        const name = props.name.trim();
-        if (name !== '') {
-          props.onSubmit(name);
+        if (name.trim() !== '') {
+          props.onSubmit(name.trim(), () => {
+            setName('');
+          });
           return;
         }
-        submit.setError(props.required);
+        submit.setError(text.nameRequired);
         nameRef.current?.focus();
       }}
     >
       <TextField
         id={`${id}-name`}
-        label={props.label}
-        hint={props.hint}
+        label={words[`${id}Name`]}
+        hint={words[`${id}NameHint`]}
         errorId={`${id}-error`}
         inputRef={nameRef}
         maxLength={80}
         required
         autocomplete={props.autocomplete}
-        aria-invalid={props.invalid ? 'true' : undefined}
-        value={props.name}
-        onValue={props.onName}
+        aria-invalid={props.invalid(submit.error) ? 'true' : undefined}
+        value={name}
+        onValue={setName}
       />
       <p>
         <SelectField {...kind} onValue={props.onKind} />
