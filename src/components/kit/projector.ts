@@ -13,6 +13,8 @@ if (deck !== null) {
 
   document.documentElement.classList.add('deck-js');
   deck.querySelector<HTMLElement>('[data-controls]')?.removeAttribute('hidden');
+  // One slide fills the window; the page's heading and help stay for screen readers only.
+  deck.querySelector('.deck__intro')?.classList.add('visually-hidden');
 
   // A slide that does not fit the window at full size gets smaller type, one step at a time.
   const FIT = ['slide--fit-1', 'slide--fit-2', 'slide--fit-3'];

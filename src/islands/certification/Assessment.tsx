@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type strings from '../../i18n/en/assessment.json';
 import { format } from '../../i18n/format.ts';
@@ -282,14 +283,9 @@ export default function Assessment({ track, lang, t }: Props) {
             spellcheck={false}
           />
         </p>
-        <div role="alert" class="cpq-alert">
-          {phase.notice ?? ''}
-        </div>
-        <div class="cpq-actions">
-          <button type="submit" class="cpq-button" disabled={busy}>
-            {busy ? t.cohortJoining : t.cohortJoin}
-          </button>
-        </div>
+        <SubmitLine alert={phase.notice ?? ''} busy={busy}>
+          {busy ? t.cohortJoining : t.cohortJoin}
+        </SubmitLine>
       </form>
     );
   }
@@ -449,14 +445,25 @@ export default function Assessment({ track, lang, t }: Props) {
           announce={setLive}
         />
       ))}
+      <SubmitLine alert={error} busy={busy}>
+        {busy ? t.submitting : t.submit}
+      </SubmitLine>
+    </form>
+  );
+}
+
+/** A form's end: its alert line (empty when all is well) and its submit button. */
+function SubmitLine(props: { alert: string; busy: boolean; children: ComponentChildren }) {
+  return (
+    <>
       <div role="alert" class="cpq-alert">
-        {error}
+        {props.alert}
       </div>
       <div class="cpq-actions">
-        <button type="submit" class="cpq-button" disabled={busy}>
-          {busy ? t.submitting : t.submit}
+        <button type="submit" class="cpq-button" disabled={props.busy}>
+          {props.children}
         </button>
       </div>
-    </form>
+    </>
   );
 }

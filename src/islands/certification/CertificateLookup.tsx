@@ -38,6 +38,10 @@ async function lookup(code: string, lang: string): Promise<Verdict> {
   }
 }
 
+function printPage() {
+  window.print();
+}
+
 /** Looks a certificate up by its code: the public verification form, or the certificate itself. */
 export default function CertificateLookup({ mode, lang, t }: Props) {
   const [code, setCode] = useState('');
@@ -100,13 +104,7 @@ export default function CertificateLookup({ mode, lang, t }: Props) {
             </p>
           </div>
         </div>
-        <button
-          type="button"
-          class="certificate__print"
-          onClick={() => {
-            window.print();
-          }}
-        >
+        <button type="button" class="certificate__print" onClick={printPage}>
           {t.print}
         </button>
       </article>

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import type accountStrings from '../../i18n/en/accounts.json';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { api, HttpError, when, type DashboardStrings, type StaffSession } from './api.ts';
+import { Button, Loaded, NameForm, OneTimeValue, useLoad, useSubmit } from './parts.tsx';
 import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
@@ -50,12 +51,8 @@ function reason(error: unknown, a: AccountStrings): string {
 }
 
 function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
-  const [accounts, setAccounts] = useState<Account[] | 'loading' | 'failed'>('loading');
-  const [audit, setAudit] = useState<AuditEntry[]>([]);
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('trainer');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
   // The one-time password just made, until the administrator hides it.
   const [secret, setSecret] = useState<{ name: string; password: string } | null>(null);
   const [notice, setNotice] = useState('');
@@ -63,21 +60,14 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
   const secretBox = useRef<HTMLDivElement>(null);
   const csrf = session.csrfToken;
 
-  const reload = () => {
-    Promise.all([
-      api<{ accounts: Account[] }>('/api/staff/accounts'),
-      api<{ entries: AuditEntry[] }>('/api/staff/audit?limit=100'),
-    ]).then(
-      ([list, log]) => {
-        setAccounts(list.accounts);
-        setAudit(log.entries);
-      },
-      () => {
-        setAccounts('failed');
-      },
-    );
-  };
-  useEffect(reload, []);
+  const [loaded, reload] = useLoad(
+    () =>
+      Promise.all([
+        api<{ accounts: Account[] }>('/api/staff/accounts'),
+        api<{ entries: AuditEntry[] }>('/api/staff/audit?limit=100'),
+      ]),
+    [],
+  );
   useEffect(() => {
     if (secret !== null) secretBox.current?.focus();
   }, [secret]);
@@ -106,168 +96,91 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
     );
   };
 
+  const create = (trimmed: string, made: () => void) => {
+    setSecret(null);
+    setNotice('');
+    submit.send(
+      () =>
+        api<{ name: string; password: string }>('/api/staff/accounts', {
+          method: 'POST',
+          body: { name: trimmed, role },
+          csrf,
+        }),
+      (account) => {
+        made();
+        setSecret({ name: account.name, password: account.password });
+        reload();
+      },
+      (err) => reason(err, a),
+    );
+  };
+
+  const roleOptions = ROLES.map((r) => [r, a[`role.${r}`]] as const);
+
   return (
     <div>
       <section aria-labelledby="new-account">
         <h2 id="new-account">{a.newAccount}</h2>
-        <form
-          class="staff-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (name.trim() === '') {
-              setError(a.nameRequired);
-              nameField.current?.focus();
-              return;
-            }
-            setBusy(true);
-            setError('');
-            setSecret(null);
-            setNotice('');
-            api<{ name: string; password: string }>('/api/staff/accounts', {
-              method: 'POST',
-              body: { name: name.trim(), role },
-              csrf,
-            }).then(
-              (made) => {
-                setBusy(false);
-                setName('');
-                setSecret({ name: made.name, password: made.password });
-                reload();
-              },
-              (err: unknown) => {
-                setBusy(false);
-                setError(reason(err, a));
-              },
-            );
+        <NameForm
+          submit={submit}
+          id="account"
+          text={a}
+          nameRef={nameField}
+          invalid={(error) => error !== ''}
+          autocomplete="off"
+          kind={{ id: 'account-role', label: a.accountRole, value: role, options: roleOptions }}
+          onKind={(r) => {
+            setRole(r as Role);
           }}
-        >
-          <p>
-            <label for="account-name">{a.accountName}</label>
-            <span id="account-name-hint" class="staff-hint">
-              {a.accountNameHint}
-            </span>
-            <input
-              id="account-name"
-              ref={nameField}
-              maxLength={80}
-              required
-              autocomplete="off"
-              aria-describedby="account-name-hint account-error"
-              aria-invalid={error === '' ? undefined : 'true'}
-              value={name}
-              onInput={(e) => {
-                setName(e.currentTarget.value);
-              }}
-            />
-          </p>
-          <p>
-            <label for="account-role">{a.accountRole}</label>
-            <select
-              id="account-role"
-              value={role}
-              onChange={(e) => {
-                setRole(e.currentTarget.value as Role);
-              }}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {a[`role.${r}`]}
-                </option>
-              ))}
-            </select>
-          </p>
-          <p id="account-error" role="alert" class="staff-error">
-            {error}
-          </p>
-          <button type="submit" class="staff-button" disabled={busy}>
-            {busy ? a.creating : a.create}
-          </button>
-        </form>
+          onSubmit={create}
+        />
       </section>
       <div role="status">
         {notice !== '' && <p>{notice}</p>}
         {secret !== null && (
-          <div class="staff-signin" tabIndex={-1} ref={secretBox} data-testid="one-time-password">
-            <p>{format(a.passwordFor, { name: secret.name })}</p>
-            <p class="staff-signin__value staff-mono">{secret.password}</p>
-            <p>{a.passwordOnce}</p>
-            <button
-              type="button"
-              class="staff-button staff-button--secondary"
+          <OneTimeValue
+            lead={format(a.passwordFor, { name: secret.name })}
+            value={secret.password}
+            how={a.passwordOnce}
+            boxRef={secretBox}
+            testId="one-time-password"
+          >
+            <Button
+              secondary
               onClick={() => {
                 setSecret(null);
                 nameField.current?.focus();
               }}
             >
               {a.hidePassword}
-            </button>
-          </div>
+            </Button>
+          </OneTimeValue>
         )}
       </div>
       <h2 id="accounts">{a.accounts}</h2>
-      {accounts === 'loading' ? (
-        <p>{a.loading}</p>
-      ) : accounts === 'failed' ? (
-        <p role="alert">{a.loadFailed}</p>
-      ) : (
-        <StaffTable
-          region={a.accounts}
-          caption={a.accounts}
-          columns={[a.accountName, a.accountRole, a.status, a.created, a.actions]}
-          testId="accounts-table"
-        >
-          {accounts.map((account) => {
-            const own = account.name === session.name;
-            return (
-              <tr key={account.id} data-account={account.name}>
-                <th scope="row">
-                  {account.name} {own && a.you}
-                </th>
-                <td>{a[`role.${account.role}`]}</td>
-                <td>
-                  {account.disabled
-                    ? format(a.disabledSince, { when: when(account.disabledAt, lang) })
-                    : a.active}
-                </td>
-                <td>{when(account.createdAt, lang)}</td>
-                <td>
-                  {!own && (
-                    <span class="staff-actions staff-actions--tight">
-                      {account.role !== 'admin' && (
-                        <button
-                          type="button"
-                          class="staff-button staff-button--secondary"
-                          aria-label={format(a.resetFor, { name: account.name })}
-                          onClick={() => {
-                            act(account, 'reset');
-                          }}
-                        >
-                          {a.reset}
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        class="staff-button staff-button--secondary"
-                        aria-label={format(account.disabled ? a.enableFor : a.disableFor, {
-                          name: account.name,
-                        })}
-                        onClick={() => {
-                          act(account, account.disabled ? 'enable' : 'disable');
-                        }}
-                      >
-                        {account.disabled ? a.enable : a.disable}
-                      </button>
-                    </span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </StaffTable>
-      )}
+      <Loaded value={loaded} t={a}>
+        {([{ accounts }]) => (
+          <StaffTable
+            region={a.accounts}
+            caption={a.accounts}
+            columns={[a.accountName, a.accountRole, a.status, a.created, a.actions]}
+            testId="accounts-table"
+          >
+            {accounts.map((account) => (
+              <AccountRow
+                key={account.id}
+                account={account}
+                own={account.name === session.name}
+                lang={lang}
+                a={a}
+                act={act}
+              />
+            ))}
+          </StaffTable>
+        )}
+      </Loaded>
       <h2 id="audit">{a.audit}</h2>
-      {audit.length === 0 ? (
+      {typeof loaded !== 'object' || loaded[1].entries.length === 0 ? (
         <p>{a.noAudit}</p>
       ) : (
         <StaffTable
@@ -276,7 +189,7 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
           columns={[a.auditWhen, a.auditWho, a.auditAction, a.auditAccount]}
           testId="audit-table"
         >
-          {audit.map((entry) => (
+          {loaded[1].entries.map((entry) => (
             <tr key={entry.id}>
               <td>{when(entry.at, lang)}</td>
               <td>{entry.actor}</td>
@@ -290,11 +203,56 @@ function Accounts({ lang, a, session }: Props & { session: StaffSession }) {
   );
 }
 
-/** The administrators' page: create, reset, disable and enable staff accounts; read the audit. */
-export default function Admin(props: Props) {
+/** An account's row: its name, role, status, and the changes an administrator may make. */
+function AccountRow(props: {
+  account: Account;
+  own: boolean;
+  lang: string;
+  a: AccountStrings;
+  act: (account: Account, action: 'disable' | 'enable' | 'reset') => void;
+}) {
+  const { account, own, lang, a, act } = props;
   return (
-    <StaffGate lang={props.lang} t={props.t} role="admin">
-      {(session) => <Accounts {...props} session={session} />}
-    </StaffGate>
+    <tr data-account={account.name}>
+      <th scope="row">
+        {account.name} {own && a.you}
+      </th>
+      <td>{a[`role.${account.role}`]}</td>
+      <td>
+        {account.disabled
+          ? format(a.disabledSince, { when: when(account.disabledAt, lang) })
+          : a.active}
+      </td>
+      <td>{when(account.createdAt, lang)}</td>
+      <td>
+        {!own && (
+          <span class="staff-actions staff-actions--tight">
+            {account.role !== 'admin' && (
+              <Button
+                secondary
+                label={format(a.resetFor, { name: account.name })}
+                onClick={() => {
+                  act(account, 'reset');
+                }}
+              >
+                {a.reset}
+              </Button>
+            )}
+            <Button
+              secondary
+              label={format(account.disabled ? a.enableFor : a.disableFor, { name: account.name })}
+              onClick={() => {
+                act(account, account.disabled ? 'enable' : 'disable');
+              }}
+            >
+              {account.disabled ? a.enable : a.disable}
+            </Button>
+          </span>
+        )}
+      </td>
+    </tr>
   );
 }
+
+/** The administrators' page: create, reset, disable and enable staff accounts; read the audit. */
+export default gated('admin', Accounts);

@@ -4,6 +4,7 @@ import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { format } from '../../i18n/format.ts';
 import type { DashboardStrings } from './api.ts';
 import { LivePanel } from './LivePanel.tsx';
+import { Button, SelectField } from './parts.tsx';
 import './staff.css';
 
 /** Props of the classroom mode island. */
@@ -153,21 +154,14 @@ export default function Classroom({ t, modules }: Props) {
         }}
       >
         <p>
-          <label for="classroom-module">{t.pickModule}</label>
-          <select
+          <SelectField
             id="classroom-module"
-            ref={moduleField}
+            label={t.pickModule}
+            selectRef={moduleField}
             value={picked}
-            onChange={(e) => {
-              setPicked(e.currentTarget.value);
-            }}
-          >
-            {modules.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.title}
-              </option>
-            ))}
-          </select>
+            options={modules.map((m) => [m.id, m.title] as const)}
+            onValue={setPicked}
+          />
         </p>
         <button type="submit" class="staff-button">
           {t.startClassroom}
@@ -248,15 +242,14 @@ export default function Classroom({ t, modules }: Props) {
           {t.next}
           <span aria-hidden="true"> →</span>
         </button>
-        <button
-          type="button"
-          class="staff-button staff-button--secondary"
+        <Button
+          secondary
           onClick={() => {
             setRunning(null);
           }}
         >
           {t.exitClassroom}
-        </button>
+        </Button>
       </div>
     </div>
   );

@@ -1,55 +1,26 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CohortView, GlanceLearner } from '../../api/cohorts.ts';
 import { format } from '../../i18n/format.ts';
 import type { AccountStrings } from './Admin.tsx';
 import { api, HttpError, percent, type DashboardStrings } from './api.ts';
+import { TextField } from './parts.tsx';
 import { StaffTable } from './StaffTable.tsx';
 
-/** An outcome as the cohort view names it. */
-interface Outcome {
-  module: string;
-  outcome: string;
-  text: string;
-}
-
-/** The cohort at a glance, as GET /api/cohorts/:code answers it. */
-export interface CohortView {
-  code: string;
-  name: string;
-  track: string;
-  /** The seats the cohort's code admits, and whether it is closed to new members. */
-  seats: number;
-  closed: boolean;
-  /** The learners who took a seat, in the order they took it. */
-  seatsTaken: { learnerId: string; name: string; serviceNumber: string; joinedAt: string }[];
-  modules: string[];
-  learners: {
-    learnerId: string;
-    name: string;
-    started: boolean;
-    certified: boolean;
-    certificateCode: string | null;
-    modules: { module: string; completedAt: string | null; score: number | null }[];
-    modulesDone: number;
-    checksDone: number;
-    attempts: number;
-    passed: boolean;
-    bestScore: number | null;
-    outcomesNotMet: Outcome[] | null;
-  }[];
-  weakest: (Outcome & { met: number; assessed: number })[];
-}
-
-/** Props of the cohort view. */
-interface Props {
-  view: CohortView;
+/** What the cohort view needs from its page. */
+export interface GlanceProps {
   lang: 'en' | 'fr';
   t: DashboardStrings;
   a: AccountStrings;
   /** Module ids and their titles. */
   modules: Record<string, string>;
+}
+
+/** Props of the cohort view. */
+interface Props extends GlanceProps {
+  view: CohortView;
   /** One more column (the trainer's sign-in codes): its header and its cell per learner. */
-  extra?: { header: string; cell: (learner: CohortView['learners'][number]) => ComponentChildren };
+  extra?: { header: string; cell: (learner: GlanceLearner) => ComponentChildren };
 }
 
 /**
@@ -175,7 +146,7 @@ export function CohortGlance({ view, lang, t, a, modules, extra }: Props) {
 }
 
 /** The DPO's way in: any cohort by its code, at a glance. */
-export function CohortByCode(props: Omit<Props, 'view' | 'extra'>) {
+export function CohortByCode(props: GlanceProps) {
   const { t, a, lang } = props;
   const [code, setCode] = useState('');
   const [view, setView] = useState<CohortView | 'loading' | 'missing' | 'failed' | null>(null);
@@ -201,22 +172,15 @@ export function CohortByCode(props: Omit<Props, 'view' | 'extra'>) {
           );
         }}
       >
-        <p>
-          <label for="glance-code">{a.cohortCode}</label>
-          <span id="glance-code-hint" class="staff-hint">
-            {a.glanceIntro}
-          </span>
-          <input
-            id="glance-code"
-            maxLength={40}
-            autocomplete="off"
-            aria-describedby="glance-code-hint"
-            value={code}
-            onInput={(e) => {
-              setCode(e.currentTarget.value);
-            }}
-          />
-        </p>
+        <TextField
+          id="glance-code"
+          label={a.cohortCode}
+          hint={a.glanceIntro}
+          maxLength={40}
+          autocomplete="off"
+          value={code}
+          onValue={setCode}
+        />
         <button type="submit" class="staff-button">
           {a.showCohort}
         </button>

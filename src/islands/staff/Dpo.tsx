@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarChart } from './BarChart.tsx';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { format } from '../../i18n/format.ts';
-import { api, percent, when, type DashboardStrings } from './api.ts';
+import { api, percent, when, type PageProps } from './api.ts';
 import type { AccountStrings } from './Admin.tsx';
+import { Button, CsvLink, ListOr, Loaded, SelectField, TextField, useLoad } from './parts.tsx';
 import { StaffTable } from './StaffTable.tsx';
 import { CohortByCode } from './CohortGlance.tsx';
 import './staff.css';
@@ -23,17 +24,11 @@ import type {
 } from '../../api/reports.ts';
 
 /** Props of the DPO dashboard island. */
-export interface Props {
-  lang: 'en' | 'fr';
-  t: DashboardStrings;
+export interface Props extends PageProps {
   /** The learner list's paging and status strings. */
   a: AccountStrings;
-  /** Track ids and their titles in the page's language. */
-  tracks: Record<string, string>;
   /** Learner roles and their labels. */
   roles: Record<string, string>;
-  /** Module ids and their titles. */
-  modules: Record<string, string>;
 }
 
 const GROUPS = ['mission', 'country', 'unit', 'role', 'track', 'cohort'] as const;
@@ -86,56 +81,33 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
   const [draft, setDraft] = useState<Filters>({});
   const [applied, setApplied] = useState<Filters>({});
   const [groupBy, setGroupBy] = useState<Group>('mission');
-  const [data, setData] = useState<Data | 'loading' | 'failed'>('loading');
   const [detail, setDetail] = useState<Detail | null>(null);
   const [detailFailed, setDetailFailed] = useState(false);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
   const [offset, setOffset] = useState(0);
-  const [learners, setLearners] = useState<LearnerPage | 'loading' | 'failed'>('loading');
   const listHeading = useRef<HTMLHeadingElement>(null);
 
   // The learner list pages on its own, so turning a page reloads only the page.
-  useEffect(() => {
-    let live = true;
-    setLearners('loading');
-    api<LearnerPage>(
-      `/api/reports/learners${query(applied, { limit: String(PAGE_SIZE), offset: String(offset) })}`,
-    ).then(
-      (page) => {
-        if (live) setLearners(page);
-      },
-      () => {
-        if (live) setLearners('failed');
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [applied, offset]);
+  const [learners] = useLoad(
+    () =>
+      api<LearnerPage>(
+        `/api/reports/learners${query(applied, { limit: String(PAGE_SIZE), offset: String(offset) })}`,
+      ),
+    [applied, offset],
+  );
   const turn = (to: number) => {
     setOffset(to);
     listHeading.current?.focus();
   };
 
-  useEffect(() => {
-    setData('loading');
-    let live = true;
-    Promise.all([
+  const [data] = useLoad(async (): Promise<Data> => {
+    const [completion, byCountry, over] = await Promise.all([
       api<Completion>(`/api/reports/completion${query(applied, { groupBy })}`),
       api<Completion>(`/api/reports/completion${query(applied, { groupBy: 'country' })}`),
       api<{ months: Data['months'] }>(`/api/reports/certified-over-time${query(applied)}`),
-    ]).then(
-      ([completion, byCountry, over]) => {
-        if (live) setData({ completion, byCountry, months: over.months });
-      },
-      () => {
-        if (live) setData('failed');
-      },
-    );
-    return () => {
-      live = false;
-    };
+    ]);
+    return { completion, byCountry, months: over.months };
   }, [applied, groupBy]);
 
   useEffect(() => {
@@ -159,29 +131,36 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
           : g === 'country'
             ? countryName(key)
             : key;
-  const set = (k: string) => (e: { currentTarget: { value: string } }) => {
-    setDraft({ ...draft, [k]: e.currentTarget.value });
+  const set = (k: string) => (value: string) => {
+    setDraft({ ...draft, [k]: value });
   };
   const field = (k: string, label: string, type = 'text') => (
-    <p>
-      <label for={`f-${k}`}>{label}</label>
-      <input id={`f-${k}`} name={k} type={type} value={draft[k] ?? ''} onInput={set(k)} />
-    </p>
+    <TextField
+      id={`f-${k}`}
+      label={label}
+      name={k}
+      type={type}
+      value={draft[k] ?? ''}
+      onValue={set(k)}
+    />
   );
   const select = (k: string, label: string, options: Record<string, string>) => (
     <p>
-      <label for={`f-${k}`}>{label}</label>
-      <select id={`f-${k}`} name={k} value={draft[k] ?? ''} onChange={set(k)}>
-        <option value="">{t.any}</option>
-        {Object.entries(options).map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
+      <SelectField
+        id={`f-${k}`}
+        label={label}
+        name={k}
+        value={draft[k] ?? ''}
+        options={[['', t.any], ...Object.entries(options)]}
+        onValue={set(k)}
+      />
     </p>
   );
 
+  const closeDetail = () => {
+    setDetail(null);
+    opener.current?.focus();
+  };
   const openDetail = (id: string, button: HTMLButtonElement) => {
     opener.current = button;
     setDetailFailed(false);
@@ -218,9 +197,8 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
           <button type="submit" class="staff-button">
             {t.apply}
           </button>
-          <button
-            type="button"
-            class="staff-button staff-button--secondary"
+          <Button
+            secondary
             onClick={() => {
               setDraft({});
               setApplied({});
@@ -228,43 +206,31 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
             }}
           >
             {t.reset}
-          </button>
-          <a
-            class="staff-button staff-button--secondary"
+          </Button>
+          <CsvLink
             href={`/api/reports/learners.csv${query(applied)}`}
-            download="completion.csv"
-            aria-describedby="csv-hint"
-          >
-            {t.exportCsv}
-          </a>
-          <span id="csv-hint">{t.exportCsvHint}</span>
+            file="completion.csv"
+            hintId="csv-hint"
+            text={t.exportCsv}
+            hint={t.exportCsvHint}
+          />
         </div>
       </form>
       <p>
-        <label for="group-by">{t.groupBy}</label>{' '}
-        <select
+        <SelectField
           id="group-by"
+          label={t.groupBy}
+          spaced
           value={groupBy}
-          onChange={(e) => {
-            setGroupBy(e.currentTarget.value as Group);
+          options={GROUPS.map((g) => [g, dimension(g)] as const)}
+          onValue={(g) => {
+            setGroupBy(g as Group);
           }}
-        >
-          {GROUPS.map((g) => (
-            <option key={g} value={g}>
-              {dimension(g)}
-            </option>
-          ))}
-        </select>
+        />
       </p>
-      <div aria-live="polite" aria-busy={data === 'loading' ? 'true' : 'false'}>
-        {data === 'loading' ? (
-          <p>{t.loading}</p>
-        ) : data === 'failed' ? (
-          <p role="alert">{t.loadFailed}</p>
-        ) : (
-          <p data-testid="dpo-summary">{format(t.summary, { ...data.completion.totals })}</p>
-        )}
-      </div>
+      <Loaded value={data} t={t} live>
+        {(d) => <p data-testid="dpo-summary">{format(t.summary, { ...d.completion.totals })}</p>}
+      </Loaded>
       {typeof data === 'object' && (
         <>
           <StaffTable
@@ -324,23 +290,19 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
       <h2 id="learner-list" tabIndex={-1} ref={listHeading}>
         {t.learnersCaption.replace(/ \(.*\)/, '')}
       </h2>
-      <div aria-live="polite" aria-busy={learners === 'loading' ? 'true' : 'false'}>
-        {learners === 'loading' ? (
-          <p>{t.loading}</p>
-        ) : learners === 'failed' ? (
-          <p role="alert">{t.loadFailed}</p>
-        ) : (
+      <Loaded value={learners} t={t} live>
+        {(page) => (
           <p data-testid="learners-range">
-            {learners.total === 0
+            {page.total === 0
               ? a.pageNone
               : format(a.pageOf, {
                   from: offset + 1,
-                  to: offset + learners.learners.length,
-                  total: learners.total,
+                  to: offset + page.learners.length,
+                  total: page.total,
                 })}
           </p>
         )}
-      </div>
+      </Loaded>
       {typeof learners === 'object' && learners.learners.length > 0 && (
         <>
           <StaffTable
@@ -373,41 +335,38 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
                 <td class="num">{`${String(l.modulesDone)} / ${String(l.modulesRequired)}`}</td>
                 <td>{l.certificateCode ?? t.no}</td>
                 <td>
-                  <button
-                    type="button"
-                    class="staff-button staff-button--secondary"
-                    aria-label={format(t.detailsFor, { name: l.name })}
+                  <Button
+                    secondary
+                    label={format(t.detailsFor, { name: l.name })}
                     onClick={(e) => {
                       openDetail(l.learnerId, e.currentTarget);
                     }}
                   >
                     {t.details}
-                  </button>
+                  </Button>
                 </td>
               </tr>
             ))}
           </StaffTable>
           <nav class="staff-actions" aria-label={a.pagingLabel}>
-            <button
-              type="button"
-              class="staff-button staff-button--secondary"
+            <Button
+              secondary
               disabled={offset === 0}
               onClick={() => {
                 turn(Math.max(0, offset - PAGE_SIZE));
               }}
             >
               {a.previousPage}
-            </button>
-            <button
-              type="button"
-              class="staff-button staff-button--secondary"
+            </Button>
+            <Button
+              secondary
               disabled={offset + PAGE_SIZE >= learners.total}
               onClick={() => {
                 turn(offset + PAGE_SIZE);
               }}
             >
               {a.nextPage}
-            </button>
+            </Button>
           </nav>
         </>
       )}
@@ -450,41 +409,26 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
             {reported}
           </p>
           <h3>{t.attempts}</h3>
-          {detail.attempts.length === 0 ? (
-            <p>{t.noAttempts}</p>
-          ) : (
-            <ul>
-              {detail.attempts.map((a) => (
-                <li key={a.at}>
-                  {`${when(a.at, lang)}: ${a.scaled === null ? '' : percent(a.scaled, lang)} (${a.passed ? t.attemptPassed : t.attemptFailed})`}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ListOr items={detail.attempts} empty={<p>{t.noAttempts}</p>}>
+            {(at) => (
+              <li key={at.at}>
+                {`${when(at.at, lang)}: ${at.scaled === null ? '' : percent(at.scaled, lang)} (${at.passed ? t.attemptPassed : t.attemptFailed})`}
+              </li>
+            )}
+          </ListOr>
           <h3>{t.certificates}</h3>
-          {detail.certificates.length === 0 ? (
-            <p>{t.noCertificate}</p>
-          ) : (
-            <ul>
-              {detail.certificates.map((c) => (
-                <li key={c.code}>
-                  <span class="staff-mono">{c.code}</span> ({c.valid ? t.valid : t.expiredWord},{' '}
-                  {when(c.issuedAt, lang)}){' '}
-                  <a href={`/${lang}/verify/?code=${encodeURIComponent(c.code)}`}>{t.verifyLink}</a>
-                </li>
-              ))}
-            </ul>
-          )}
-          <button
-            type="button"
-            class="staff-button staff-button--secondary"
-            onClick={() => {
-              setDetail(null);
-              opener.current?.focus();
-            }}
-          >
+          <ListOr items={detail.certificates} empty={<p>{t.noCertificate}</p>}>
+            {(c) => (
+              <li key={c.code}>
+                <span class="staff-mono">{c.code}</span> ({c.valid ? t.valid : t.expiredWord},{' '}
+                {when(c.issuedAt, lang)}){' '}
+                <a href={`/${lang}/verify/?code=${encodeURIComponent(c.code)}`}>{t.verifyLink}</a>
+              </li>
+            )}
+          </ListOr>
+          <Button secondary onClick={closeDetail}>
             {t.closeDetails}
-          </button>
+          </Button>
         </section>
       )}
       <CohortByCode lang={lang} t={t} a={a} modules={modules} />
@@ -493,10 +437,4 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
 }
 
 /** The DPO completion dashboard: filters, grouped table, charts, learners, drill-down and CSV. */
-export default function Dpo(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role="dpo">
-      {() => <Dashboard {...props} />}
-    </StaffGate>
-  );
-}
+export default gated('dpo', Dashboard);

@@ -11,23 +11,27 @@ import {
 } from '../../api/items.ts';
 import { format } from '../../i18n/format.ts';
 import type strings from '../../i18n/en/items.json';
-import { StaffGate } from './StaffGate.tsx';
+import { gated } from './StaffGate.tsx';
 import { StaffTable } from './StaffTable.tsx';
-import { api, HttpError, percent, when, type DashboardStrings, type StaffSession } from './api.ts';
+import { api, HttpError, percent, when, type PageProps, type StaffSession } from './api.ts';
+import {
+  Button,
+  Checkbox,
+  CsvLink,
+  ListOr,
+  Loaded,
+  SelectField,
+  TextField,
+  useLoad,
+} from './parts.tsx';
 import './staff.css';
 
 /** The item statistics page's UI strings. */
 export type ItemStrings = typeof strings;
 
 /** Props of the item statistics island. */
-export interface Props {
-  lang: 'en' | 'fr';
-  t: DashboardStrings;
+export interface Props extends PageProps {
   s: ItemStrings;
-  /** Track ids and their titles in the page's language. */
-  tracks: Record<string, string>;
-  /** Module ids and their titles. */
-  modules: Record<string, string>;
 }
 
 /** A trainer's cohort as GET /api/cohorts lists it. */
@@ -87,7 +91,6 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
   const [scope, setScope] = useState<Scope | null>(null);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'idle' });
   const [flaggedOnly, setFlaggedOnly] = useState(false);
-  const [log, setLog] = useState<RetirementEntry[] | 'loading' | 'failed'>('loading');
   const [announced, setAnnounced] = useState('');
   const [asked, setAsked] = useState<ItemStat | null>(null);
   const [saving, setSaving] = useState(false);
@@ -118,17 +121,10 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
     }
   }, []);
 
-  const loadLog = () => {
-    api<{ entries: RetirementEntry[] }>('/api/reports/items/retirements').then(
-      (answer) => {
-        setLog(answer.entries);
-      },
-      () => {
-        setLog('failed');
-      },
-    );
-  };
-  useEffect(loadLog, []);
+  const [log, loadLog] = useLoad(
+    () => api<{ entries: RetirementEntry[] }>('/api/reports/items/retirements'),
+    [],
+  );
 
   const load = (shown: Scope, quiet = false) => {
     if (!quiet) setLoaded({ state: 'loading' });
@@ -219,58 +215,44 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
         {dpo ? (
           <>
             <p>
-              <label for="items-track">{s.track}</label>
-              <select
+              <SelectField
                 id="items-track"
+                label={s.track}
                 value={draft.track}
-                onChange={(e) => {
-                  setDraft({ ...draft, track: e.currentTarget.value });
-                }}
-              >
-                {Object.entries(tracks).map(([id, title]) => (
-                  <option key={id} value={id}>
-                    {title}
-                  </option>
-                ))}
-              </select>
-            </p>
-            <p>
-              <label for="items-cohort">{s.cohortCode}</label>
-              <span id="items-cohort-hint" class="staff-hint">
-                {s.cohortCodeHint}
-              </span>
-              <input
-                id="items-cohort"
-                class="staff-mono"
-                autocomplete="off"
-                spellcheck={false}
-                maxLength={40}
-                aria-describedby="items-cohort-hint"
-                value={draft.cohort}
-                onInput={(e) => {
-                  setDraft({ ...draft, cohort: e.currentTarget.value });
+                options={Object.entries(tracks)}
+                onValue={(track) => {
+                  setDraft({ ...draft, track });
                 }}
               />
             </p>
+            <TextField
+              id="items-cohort"
+              label={s.cohortCode}
+              hint={s.cohortCodeHint}
+              class="staff-mono"
+              autocomplete="off"
+              spellcheck={false}
+              maxLength={40}
+              value={draft.cohort}
+              onValue={(cohort) => {
+                setDraft({ ...draft, cohort });
+              }}
+            />
           </>
         ) : (
           <p>
-            <label for="items-cohort">{s.cohort}</label>
-            <select
+            <SelectField
               id="items-cohort"
+              label={s.cohort}
               value={draft.cohort}
-              onChange={(e) => {
-                const code = e.currentTarget.value;
+              options={(cohorts ?? []).map(
+                (c) => [c.code, `${c.name} (${c.code}), ${tracks[c.track] ?? c.track}`] as const,
+              )}
+              onValue={(code) => {
                 const picked = cohorts?.find((c) => c.code === code);
                 setDraft({ track: picked?.track ?? draft.track, cohort: code });
               }}
-            >
-              {(cohorts ?? []).map((c) => (
-                <option key={c.code} value={c.code}>
-                  {`${c.name} (${c.code}), ${tracks[c.track] ?? c.track}`}
-                </option>
-              ))}
-            </select>
+            />
           </p>
         )}
       </fieldset>
@@ -279,17 +261,13 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
           {s.show}
         </button>
         {scope !== null && (
-          <>
-            <a
-              class="staff-button staff-button--secondary"
-              href={`/api/reports/items.csv?${query(scope)}&lang=${lang}`}
-              download={`items-${scope.cohort === '' ? scope.track : scope.cohort}.csv`}
-              aria-describedby="items-csv-hint"
-            >
-              {s.csv}
-            </a>
-            <span id="items-csv-hint">{s.csvHint}</span>
-          </>
+          <CsvLink
+            href={`/api/reports/items.csv?${query(scope)}&lang=${lang}`}
+            file={`items-${scope.cohort === '' ? scope.track : scope.cohort}.csv`}
+            hintId="items-csv-hint"
+            text={s.csv}
+            hint={s.csvHint}
+          />
         )}
       </div>
     </form>
@@ -340,16 +318,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
         <>
           {items.every((i) => i.seen === 0) && <p>{s.noAttempts}</p>}
           <p>
-            <label>
-              <input
-                type="checkbox"
-                checked={flaggedOnly}
-                onChange={(e) => {
-                  setFlaggedOnly(e.currentTarget.checked);
-                }}
-              />{' '}
-              {s.flaggedOnly}
-            </label>
+            <Checkbox checked={flaggedOnly} onValue={setFlaggedOnly} label={s.flaggedOnly} />
           </p>
           {!dpo && <p class="staff-hint">{s.dpoOnly}</p>}
           <StaffTable
@@ -394,18 +363,14 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
                   {i.discrimination === null ? s.notEnough : decimal.format(i.discrimination)}
                 </td>
                 <td data-col="options">
-                  {i.options.length === 0 ? (
-                    s.noOptions
-                  ) : (
-                    <ul class="staff-list">
-                      {i.options.map((o) => (
-                        <li key={o.id}>
-                          {format(s.optionChosen, { count: o.chosen, text: o.text })}
-                          {o.correct === true && <strong> {s.rightAnswer}</strong>}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
+                  <ListOr items={i.options} empty={s.noOptions} class="staff-list">
+                    {(o) => (
+                      <li key={o.id}>
+                        {format(s.optionChosen, { count: o.chosen, text: o.text })}
+                        {o.correct === true && <strong> {s.rightAnswer}</strong>}
+                      </li>
+                    )}
+                  </ListOr>
                 </td>
                 <td data-col="languages" class="staff-items__languages">
                   <span class="staff-items__line">
@@ -431,26 +396,22 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
                   )}
                 </td>
                 <td data-col="flags">
-                  {i.flags.length === 0 ? (
-                    s.noFlags
-                  ) : (
-                    <ul class="staff-list">
-                      {i.flags.map((f) => (
-                        <li key={f} class="staff-flag">
-                          {flagText(f)}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
+                  <ListOr items={i.flags} empty={s.noFlags} class="staff-list">
+                    {(f) => (
+                      <li key={f} class="staff-flag">
+                        {flagText(f)}
+                      </li>
+                    )}
+                  </ListOr>
                 </td>
                 <td data-col="status">
                   {i.retired ? s.retired : s.inUse}
                   {dpo && (
-                    <button
-                      type="button"
+                    <Button
+                      secondary
                       id={`retire-${i.item}`}
-                      class="staff-button staff-button--secondary staff-items__action"
-                      aria-label={format(i.retired ? s.restoreFor : s.retireFor, { item: i.item })}
+                      extraClass="staff-items__action"
+                      label={format(i.retired ? s.restoreFor : s.retireFor, { item: i.item })}
                       onClick={() => {
                         opener.current = i.item;
                         setAskError('');
@@ -458,7 +419,7 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
                       }}
                     >
                       {i.retired ? s.restore : s.retire}
-                    </button>
+                    </Button>
                   )}
                 </td>
               </tr>
@@ -469,25 +430,25 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
       <section aria-labelledby="items-log">
         <h2 id="items-log">{s.log}</h2>
         <p>{s.logIntro}</p>
-        {log === 'loading' ? (
-          <p>{t.loading}</p>
-        ) : log === 'failed' ? (
-          <p role="alert">{t.loadFailed}</p>
-        ) : log.length === 0 ? (
-          <p>{s.logEmpty}</p>
-        ) : (
-          <ul data-testid="items-log">
-            {log.map((e, n) => (
-              <li key={n}>
-                {format(e.retired ? s.logRetired : s.logRestored, {
-                  when: when(e.at, lang),
-                  by: e.by,
-                  item: e.item,
-                })}
-              </li>
-            ))}
-          </ul>
-        )}
+        <Loaded value={log} t={t}>
+          {({ entries }) =>
+            entries.length === 0 ? (
+              <p>{s.logEmpty}</p>
+            ) : (
+              <ul data-testid="items-log">
+                {entries.map((e, n) => (
+                  <li key={n}>
+                    {format(e.retired ? s.logRetired : s.logRestored, {
+                      when: when(e.at, lang),
+                      by: e.by,
+                      item: e.item,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Loaded>
       </section>
       <dialog
         ref={dialog}
@@ -520,13 +481,9 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
               <button type="submit" class="staff-button" disabled={saving}>
                 {saving ? s.saving : asked.retired ? s.doRestore : s.doRetire}
               </button>
-              <button
-                type="button"
-                class="staff-button staff-button--secondary"
-                onClick={closeDialog}
-              >
+              <Button secondary onClick={closeDialog}>
                 {s.cancel}
-              </button>
+              </Button>
             </div>
           </form>
         )}
@@ -540,10 +497,4 @@ function Statistics({ lang, t, s, tracks, modules, session }: Props & { session:
  * question how many saw it, facility, guess score, discrimination, options chosen, English and
  * French side by side, the warnings, the CSV, and the DPO's retire and restore with the log.
  */
-export default function ItemStats(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role={['trainer', 'dpo']}>
-      {(session) => <Statistics {...props} session={session} />}
-    </StaffGate>
-  );
-}
+export default gated(['trainer', 'dpo'], Statistics);

@@ -7,6 +7,7 @@ import type { Question } from '../../schemas/quiz.ts';
 import { RoomChart } from '../live/RoomChart.tsx';
 import '../live/live.css';
 import { api, currentSession, HttpError } from './api.ts';
+import { Button, SelectField } from './parts.tsx';
 
 /** Props of the live panel under a projected question. */
 export interface LivePanelProps {
@@ -90,6 +91,13 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
     }
   };
 
+  const reveal = () => {
+    void act('reveal');
+  };
+  const close = () => {
+    void act('close');
+  };
+
   // The next question in classroom mode is asked at once while the room is live.
   useEffect(() => {
     setLiveId(null);
@@ -122,29 +130,20 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
     <div class="live-panel" data-testid="live-panel">
       {!active || liveId === null ? (
         <div class="staff-actions">
-          <label for="live-cohort">{t.trainerCohort}</label>
-          <select
+          <SelectField
             id="live-cohort"
+            label={t.trainerCohort}
             value={cohort}
-            onChange={(e) => {
-              setCohort(e.currentTarget.value);
-            }}
-          >
-            {cohorts.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name} ({c.code})
-              </option>
-            ))}
-          </select>
-          <button
-            type="button"
-            class="staff-button"
+            options={cohorts.map((c) => [c.code, `${c.name} (${c.code})`] as const)}
+            onValue={setCohort}
+          />
+          <Button
             onClick={() => {
               void start();
             }}
           >
             {t.trainerStart}
-          </button>
+          </Button>
         </div>
       ) : (
         <>
@@ -193,37 +192,22 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
             </div>
           )}
           <div class="staff-actions">
-            <button
-              type="button"
-              class="staff-button"
-              disabled={!shown || state.revealed !== null}
-              onClick={() => {
-                void act('reveal');
-              }}
-            >
+            <Button disabled={!shown || state.revealed !== null} onClick={reveal}>
               {t.trainerReveal}
-            </button>
-            <button
-              type="button"
-              class="staff-button staff-button--secondary"
-              disabled={!shown || state.closed}
-              onClick={() => {
-                void act('close');
-              }}
-            >
+            </Button>
+            <Button secondary disabled={!shown || state.closed} onClick={close}>
               {t.trainerClose}
-            </button>
-            <button
-              type="button"
-              class="staff-button staff-button--secondary"
+            </Button>
+            <Button
+              secondary
               onClick={() => {
-                void act('close');
+                close();
                 setActive(false);
                 setLiveId(null);
               }}
             >
               {t.trainerEnd}
-            </button>
+            </Button>
           </div>
         </>
       )}

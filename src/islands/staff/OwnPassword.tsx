@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
+import { StaffForm, TextField, useSubmit } from './parts.tsx';
 
 /** Props of the form in which a member of staff replaces a password made for them. */
 export interface OwnPasswordProps {
@@ -29,79 +30,64 @@ export function OwnPassword({ t, session, onDone }: OwnPasswordProps) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
   // The form replaces the sign-in form: the keyboard starts in its first field.
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => {
     first.current?.focus();
   }, []);
-  const field = (
-    id: string,
-    label: string,
-    value: string,
-    set: (v: string) => void,
-    autocomplete: string,
-  ) => (
-    <p>
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        ref={id === 'own-current' ? first : null}
-        type="password"
-        autocomplete={autocomplete}
-        required
-        aria-describedby="own-password-error"
-        value={value}
-        onInput={(e) => {
-          set(e.currentTarget.value);
-        }}
-      />
-    </p>
+  const field = (id: string, label: string, value: string, onValue: (v: string) => void) => (
+    <TextField
+      id={id}
+      label={label}
+      errorId="own-password-error"
+      type="password"
+      required
+      autocomplete={id === 'own-current' ? 'current-password' : 'new-password'}
+      inputRef={id === 'own-current' ? first : undefined}
+      value={value}
+      onValue={onValue}
+    />
   );
+  const save = () => {
+    const slip =
+      current === '' || next === '' || again === ''
+        ? t.required
+        : next !== again
+          ? t.passwordsDiffer
+          : next.length < 12
+            ? t.weakPassword
+            : '';
+    if (slip !== '') {
+      submit.setError(slip);
+      return;
+    }
+    submit.send(
+      () =>
+        api('/api/staff/password', {
+          method: 'POST',
+          csrf: session.csrfToken,
+          body: { current, password: next },
+        }),
+      onDone,
+      (e) => refusal(t, e),
+    );
+  };
   return (
     <section class="staff-panel" aria-labelledby="own-password-title">
       <h2 id="own-password-title">{t.ownPasswordTitle}</h2>
       <p>{t.ownPasswordIntro}</p>
-      <form
-        class="staff-form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const slip =
-            current === '' || next === '' || again === ''
-              ? t.required
-              : next !== again
-                ? t.passwordsDiffer
-                : next.length < 12
-                  ? t.weakPassword
-                  : '';
-          if (slip !== '') {
-            setError(slip);
-            return;
-          }
-          setBusy(true);
-          setError('');
-          api('/api/staff/password', {
-            method: 'POST',
-            csrf: session.csrfToken,
-            body: { current, password: next },
-          }).then(onDone, (e: unknown) => {
-            setBusy(false);
-            setError(refusal(t, e));
-          });
-        }}
+      <StaffForm
+        submit={submit}
+        errorId="own-password-error"
+        action={t.savePassword}
+        busyAction={t.savingPassword}
+        onSubmit={save}
       >
-        {field('own-current', t.currentPassword, current, setCurrent, 'current-password')}
-        {field('own-new', t.newPassword, next, setNext, 'new-password')}
-        {field('own-again', t.repeatPassword, again, setAgain, 'new-password')}
-        <p id="own-password-error" role="alert" class="staff-error">
-          {error}
-        </p>
-        <button type="submit" class="staff-button" disabled={busy}>
-          {busy ? t.savingPassword : t.savePassword}
-        </button>
-      </form>
+        {field('own-current', t.currentPassword, current, setCurrent)}
+        {field('own-new', t.newPassword, next, setNext)}
+        {field('own-again', t.repeatPassword, again, setAgain)}
+      </StaffForm>
     </section>
   );
 }

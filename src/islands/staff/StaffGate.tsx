@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import { api, currentSession, type DashboardStrings, type StaffSession } from './api.ts';
@@ -80,4 +80,21 @@ export function StaffGate({ lang, t, role, children }: GateProps) {
       )}
     </div>
   );
+}
+
+/**
+ * A staff page's island: `Page` behind the gate for `role`, given the page's props and the
+ * session.
+ */
+export function gated<P extends { lang: 'en' | 'fr'; t: DashboardStrings }>(
+  role: GateProps['role'],
+  Page: (props: P & { session: StaffSession }) => VNode,
+) {
+  return function Gated(props: P) {
+    return (
+      <StaffGate lang={props.lang} t={props.t} role={role}>
+        {(session) => <Page {...props} session={session} />}
+      </StaffGate>
+    );
+  };
 }

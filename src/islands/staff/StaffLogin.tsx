@@ -1,8 +1,10 @@
+import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { format } from '../../i18n/format.ts';
 import { useTypedField } from '../typed-field.ts';
 import { api, currentSession, HttpError, type DashboardStrings, type StaffSession } from './api.ts';
 import { OwnPassword } from './OwnPassword.tsx';
+import { StaffForm, TextField, useSubmit } from './parts.tsx';
 import './staff.css';
 
 /** Props of the staff sign-in island. */
@@ -23,15 +25,36 @@ function trainerPageAsked(): string | null {
     : null;
 }
 
+/** What tells the name and password fields apart. */
+interface Input {
+  inputRef: RefObject<HTMLInputElement>;
+  onValue: (value: string) => void;
+  name: string;
+  type?: string;
+  autocomplete: string;
+}
+
 /** The staff sign-in form; on success it goes to the dashboard of the member's role. */
 export default function StaffLogin({ lang, t }: Props) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
   const [session, setSession] = useState<StaffSession | null>(null);
   const nameField = useTypedField<HTMLInputElement>(setName);
   const passwordField = useTypedField<HTMLInputElement>(setPassword);
+  const nameInput: Input = {
+    inputRef: nameField,
+    onValue: setName,
+    name: 'username',
+    autocomplete: 'username',
+  };
+  const passwordInput: Input = {
+    inputRef: passwordField,
+    onValue: setPassword,
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+  };
   const next = trainerPageAsked();
   const home = (role: StaffSession['role']) => next ?? `/${lang}/staff/${role}/`;
 
@@ -70,73 +93,45 @@ export default function StaffLogin({ lang, t }: Props) {
     );
   }
 
+  const signIn = () => {
+    if (name.trim() === '' || password === '') {
+      submit.setError(t.required);
+      nameField.current?.focus();
+      return;
+    }
+    submit.send(
+      () => api<StaffSession>('/api/staff/login', { method: 'POST', body: { name, password } }),
+      (s) => {
+        // A password made for the account: its holder chooses their own first.
+        if (s.mustChangePassword === true) setSession(s);
+        else window.location.assign(home(s.role));
+      },
+      (e) => (e instanceof HttpError && e.status === 401 ? t.wrongPassword : t.networkError),
+    );
+  };
+  // A field of the sign-in form, marked invalid when the form was sent with it empty.
+  const field = (id: string, label: string, value: string, empty: boolean, input: Input) => (
+    <TextField
+      id={id}
+      label={label}
+      errorId="staff-login-error"
+      required
+      aria-invalid={submit.error !== '' && empty ? 'true' : undefined}
+      value={value}
+      {...input}
+    />
+  );
+
   return (
-    <form
-      class="staff-form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (name.trim() === '' || password === '') {
-          setError(t.required);
-          nameField.current?.focus();
-          return;
-        }
-        setBusy(true);
-        setError('');
-        api<StaffSession>('/api/staff/login', { method: 'POST', body: { name, password } }).then(
-          (s) => {
-            // A password made by an administrator: the holder chooses their own first.
-            if (s.mustChangePassword === true) {
-              setBusy(false);
-              setSession(s);
-            } else window.location.assign(home(s.role));
-          },
-          (e: unknown) => {
-            setBusy(false);
-            setError(e instanceof HttpError && e.status === 401 ? t.wrongPassword : t.networkError);
-          },
-        );
-      }}
+    <StaffForm
+      submit={submit}
+      errorId="staff-login-error"
+      action={t.signIn}
+      busyAction={t.signingIn}
+      onSubmit={signIn}
     >
-      <p>
-        <label for="staff-name">{t.name}</label>
-        <input
-          id="staff-name"
-          ref={nameField}
-          name="username"
-          autocomplete="username"
-          required
-          aria-invalid={error !== '' && name.trim() === '' ? 'true' : undefined}
-          aria-describedby="staff-login-error"
-          value={name}
-          onInput={(e) => {
-            setName(e.currentTarget.value);
-          }}
-        />
-      </p>
-      <p>
-        <label for="staff-password">{t.password}</label>
-        <input
-          id="staff-password"
-          ref={passwordField}
-          type="password"
-          name="password"
-          autocomplete="current-password"
-          required
-          aria-invalid={error !== '' && password === '' ? 'true' : undefined}
-          aria-describedby="staff-login-error"
-          value={password}
-          onInput={(e) => {
-            setPassword(e.currentTarget.value);
-          }}
-        />
-      </p>
-      <p id="staff-login-error" role="alert" class="staff-error">
-        {error}
-      </p>
-      <button type="submit" class="staff-button" disabled={busy}>
-        {busy ? t.signingIn : t.signIn}
-      </button>
-    </form>
+      {field('staff-name', t.name, name, name.trim() === '', nameInput)}
+      {field('staff-password', t.password, password, password === '', passwordInput)}
+    </StaffForm>
   );
 }

@@ -1,23 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { StaffGate } from './StaffGate.tsx';
+import type { CohortView } from '../../api/cohorts.ts';
 import { format } from '../../i18n/format.ts';
-import { api, HttpError, when, type DashboardStrings, type StaffSession } from './api.ts';
-import { StaffTable } from './StaffTable.tsx';
 import type { AccountStrings } from './Admin.tsx';
-import { CohortGlance, type CohortView } from './CohortGlance.tsx';
+import { api, clock, HttpError, when, type PageProps, type StaffSession } from './api.ts';
+import { CohortGlance, type GlanceProps } from './CohortGlance.tsx';
 import { CohortSeats, type SeatStrings } from './CohortSeats.tsx';
+import { Button, Checkbox, NameForm, OneTimeValue, useSubmit } from './parts.tsx';
+import { gated } from './StaffGate.tsx';
+import { StaffTable } from './StaffTable.tsx';
 import './staff.css';
 
 /** Props of the trainer dashboard island. */
-export interface Props {
-  lang: 'en' | 'fr';
-  t: DashboardStrings;
+export interface Props extends PageProps {
   /** The cohort view's strings. */
   a: AccountStrings;
-  /** Track ids and their titles in the page's language. */
-  tracks: Record<string, string>;
-  /** Module ids and their titles. */
-  modules: Record<string, string>;
   /** The seats and admission control's strings. */
   s: SeatStrings;
 }
@@ -33,31 +29,25 @@ interface Cohort {
 }
 const REFRESH_MS = 30_000;
 
+/** A sign-in code for a learner who lost their device (src/server/platform/sign-in/routes.ts). */
+type SignIn = { name: string; code: string; time: string } | { name: string; failed: true };
+
 function Live({
   code,
-  lang,
-  t,
-  a,
   s,
-  modules,
   csrf,
   onSeats,
-}: {
+  ...glance
+}: GlanceProps & {
   code: string;
-  lang: Props['lang'];
-  t: DashboardStrings;
-  a: AccountStrings;
   s: SeatStrings;
-  modules: Props['modules'];
   csrf: string;
   /** Called when the seats or admission changed, so the list shows them too. */
   onSeats: () => void;
 }) {
+  const { lang, t } = glance;
   const [view, setView] = useState<CohortView | null>(null);
-  // A sign-in code for a learner who lost their device (src/server/platform/sign-in/routes.ts).
-  const [signIn, setSignIn] = useState<
-    { name: string; code: string; time: string } | { name: string; failed: true } | null
-  >(null);
+  const [signIn, setSignIn] = useState<SignIn | null>(null);
   const giveCode = (learnerId: string, name: string) => {
     setSignIn(null);
     api<{ code: string; expiresAt: string }>(
@@ -65,11 +55,7 @@ function Live({
       { method: 'POST', csrf },
     ).then(
       (issued) => {
-        const time = new Date(issued.expiresAt).toLocaleTimeString(
-          lang === 'fr' ? 'fr-FR' : 'en-GB',
-          { timeStyle: 'short' },
-        );
-        setSignIn({ name, code: issued.code, time });
+        setSignIn({ name, code: issued.code, time: clock(issued.expiresAt, lang) });
       },
       () => {
         setSignIn({ name, failed: true });
@@ -86,9 +72,7 @@ function Live({
       (v) => {
         setView(v);
         setFailed(false);
-        setUpdated(
-          new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short' }),
-        );
+        setUpdated(clock(new Date(), lang));
       },
       () => {
         setFailed(true);
@@ -116,27 +100,18 @@ function Live({
         <button type="button" class="staff-button" onClick={load}>
           {t.refresh}
         </button>
-        <label>
-          <input
-            type="checkbox"
-            checked={auto}
-            onChange={(e) => {
-              setAuto(e.currentTarget.checked);
-            }}
-          />{' '}
-          {t.autoRefresh}
-        </label>
+        <Checkbox checked={auto} onValue={setAuto} label={t.autoRefresh} />
       </div>
       {/* Announced only on a failure: a table that reads itself out every 30 s would be noise. */}
       {failed && <p role="alert">{t.loadFailed}</p>}
       <p>{updated === '' ? t.loading : format(t.updatedAt, { time: updated })}</p>
       <div role="status" data-testid="sign-in-code">
         {signIn !== null && 'code' in signIn && (
-          <div class="staff-signin">
-            <p>{format(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}</p>
-            <p class="staff-signin__value staff-mono">{signIn.code}</p>
-            <p>{t.signInCodeHow}</p>
-          </div>
+          <OneTimeValue
+            lead={format(t.signInCodeIssued, { name: signIn.name, time: signIn.time })}
+            value={signIn.code}
+            how={t.signInCodeHow}
+          />
         )}
         {signIn !== null && 'failed' in signIn && (
           <p>{format(t.signInCodeFailed, { name: signIn.name })}</p>
@@ -161,31 +136,24 @@ function Live({
               onSeats();
             }}
           />
+          <CohortGlance
+            view={view}
+            {...glance}
+            extra={{
+              header: t.signInCode,
+              cell: (l) => (
+                <Button
+                  label={format(t.signInCodeFor, { name: l.name })}
+                  onClick={() => {
+                    giveCode(l.learnerId, l.name);
+                  }}
+                >
+                  {t.signInCode}
+                </Button>
+              ),
+            }}
+          />
         </>
-      )}
-      {view !== null && (
-        <CohortGlance
-          view={view}
-          lang={lang}
-          t={t}
-          a={a}
-          modules={modules}
-          extra={{
-            header: t.signInCode,
-            cell: (l) => (
-              <button
-                type="button"
-                class="staff-button"
-                aria-label={format(t.signInCodeFor, { name: l.name })}
-                onClick={() => {
-                  giveCode(l.learnerId, l.name);
-                }}
-              >
-                {t.signInCode}
-              </button>
-            ),
-          }}
-        />
       )}
     </section>
   );
@@ -193,98 +161,52 @@ function Live({
 
 function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session: StaffSession }) {
   const [list, setList] = useState<Cohort[] | null>(null);
-  const [name, setName] = useState('');
   const [track, setTrack] = useState(Object.keys(tracks)[0] ?? '');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
   const [created, setCreated] = useState<{ code: string; name: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
 
   const reload = () => {
     api<Cohort[]>('/api/cohorts').then(setList, () => {
-      setError(t.loadFailed);
+      submit.setError(t.loadFailed);
     });
   };
   useEffect(reload, []);
+
+  const create = (trimmed: string, made: () => void) => {
+    submit.send(
+      () =>
+        api<{ code: string; name: string }>('/api/cohorts', {
+          method: 'POST',
+          body: { name: trimmed, track },
+          csrf: session.csrfToken,
+        }),
+      (c) => {
+        setCreated(c);
+        made();
+        reload();
+      },
+      (err) => (err instanceof HttpError && err.status === 401 ? t.needSignIn : t.loadFailed),
+    );
+  };
+
+  const trackOptions = Object.entries(tracks);
 
   return (
     <div>
       <section aria-labelledby="new-cohort">
         <h2 id="new-cohort">{t.newCohort}</h2>
-        <form
-          class="staff-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (name.trim() === '') {
-              setError(t.nameRequired);
-              nameField.current?.focus();
-              return;
-            }
-            setBusy(true);
-            setError('');
-            api<{ code: string; name: string }>('/api/cohorts', {
-              method: 'POST',
-              body: { name: name.trim(), track },
-              csrf: session.csrfToken,
-            }).then(
-              (c) => {
-                setBusy(false);
-                setCreated(c);
-                setName('');
-                reload();
-              },
-              (err: unknown) => {
-                setBusy(false);
-                setError(
-                  err instanceof HttpError && err.status === 401 ? t.needSignIn : t.loadFailed,
-                );
-              },
-            );
-          }}
-        >
-          <p>
-            <label for="cohort-name">{t.cohortName}</label>
-            <span id="cohort-name-hint" class="staff-hint">
-              {t.cohortNameHint}
-            </span>
-            <input
-              id="cohort-name"
-              ref={nameField}
-              maxLength={80}
-              required
-              aria-describedby="cohort-name-hint cohort-error"
-              aria-invalid={error === t.nameRequired ? 'true' : undefined}
-              value={name}
-              onInput={(e) => {
-                setName(e.currentTarget.value);
-              }}
-            />
-          </p>
-          <p>
-            <label for="cohort-track">{t.track}</label>
-            <select
-              id="cohort-track"
-              value={track}
-              onChange={(e) => {
-                setTrack(e.currentTarget.value);
-              }}
-            >
-              {Object.entries(tracks).map(([id, title]) => (
-                <option key={id} value={id}>
-                  {title}
-                </option>
-              ))}
-            </select>
-          </p>
-          <p id="cohort-error" role="alert" class="staff-error">
-            {error}
-          </p>
-          <button type="submit" class="staff-button" disabled={busy}>
-            {busy ? t.creating : t.create}
-          </button>
-        </form>
+        <NameForm
+          submit={submit}
+          id="cohort"
+          text={t}
+          nameRef={nameField}
+          invalid={(error) => error === t.nameRequired}
+          kind={{ id: 'cohort-track', label: t.track, value: track, options: trackOptions }}
+          onKind={setTrack}
+          onSubmit={create}
+        />
         <div role="status">
           {created !== null && (
             <p>
@@ -324,17 +246,16 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
                 </td>
                 <td>{when(c.createdAt, lang)}</td>
                 <td>
-                  <button
-                    type="button"
-                    class="staff-button staff-button--secondary"
-                    aria-label={format(t.openCohort, { name: c.name })}
-                    aria-pressed={open === c.code ? 'true' : 'false'}
+                  <Button
+                    secondary
+                    label={format(t.openCohort, { name: c.name })}
+                    pressed={open === c.code}
                     onClick={() => {
                       setOpen(c.code);
                     }}
                   >
                     {t.open}
-                  </button>
+                  </Button>
                 </td>
               </tr>
             ))}
@@ -345,13 +266,10 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
         <Live
           key={open}
           code={open}
-          lang={lang}
-          t={t}
-          a={a}
           s={s}
-          modules={modules}
           csrf={session.csrfToken}
           onSeats={reload}
+          {...{ lang, t, a, modules }}
         />
       )}
     </div>
@@ -359,10 +277,4 @@ function Cohorts({ session, lang, t, a, s, tracks, modules }: Props & { session:
 }
 
 /** The trainer's dashboard: create cohorts, list them, and follow one cohort live. */
-export default function Trainer(props: Props) {
-  return (
-    <StaffGate lang={props.lang} t={props.t} role="trainer">
-      {(session) => <Cohorts {...props} session={session} />}
-    </StaffGate>
-  );
-}
+export default gated('trainer', Cohorts);

@@ -3,6 +3,16 @@ import type strings from '../../i18n/en/dashboard.json';
 /** The dashboard's UI strings, as the islands receive them. */
 export type DashboardStrings = typeof strings;
 
+/** What a dashboard page gives its island: the language, the strings and the course's names. */
+export interface PageProps {
+  lang: 'en' | 'fr';
+  t: DashboardStrings;
+  /** Track ids and their titles in the page's language. */
+  tracks: Record<string, string>;
+  /** Module ids and their titles. */
+  modules: Record<string, string>;
+}
+
 /** Who is signed in, and the token that every change must carry. */
 export interface StaffSession {
   name: string;
@@ -65,6 +75,11 @@ export function when(iso: string | null, lang: string): string {
         dateStyle: 'medium',
         timeStyle: 'short',
       });
+}
+
+/** A time of day (hours and minutes) in the page's language. */
+export function clock(at: Date | string, lang: string): string {
+  return new Date(at).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short' });
 }
 
 /** A share as a whole percentage in the page's language. */
