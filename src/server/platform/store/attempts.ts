@@ -1,3 +1,4 @@
+import { firstRow, isoTime as iso } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { PublicQuestion } from '../../../api/assessment.ts';
 
@@ -95,8 +96,6 @@ const RECENT = `SELECT ${COLUMNS} FROM attempts
 const LAST_GRADED = `SELECT ${COLUMNS} FROM attempts
   WHERE learner_ifi = $1 AND track_id = $2 AND submitted_at IS NOT NULL
   ORDER BY submitted_at DESC, id LIMIT 1`;
-
-const iso = (value: Date | string) => new Date(value).toISOString();
 
 function toAttempt(row: AttemptRow): Attempt {
   return {
@@ -227,11 +226,12 @@ export class Attempts {
   /** An attempt by id, or null (also for a malformed id). */
   async byId(id: string): Promise<Attempt | null> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-    const rows = await this.#db.query<AttemptRow>(
+    return firstRow(
+      this.#db,
       `SELECT ${COLUMNS} FROM attempts WHERE id = $1::uuid`,
       [id],
+      toAttempt,
     );
-    return rows[0] === undefined ? null : toAttempt(rows[0]);
   }
 
   /** When a learner started attempts on a track in the last 24 hours, oldest first. */
@@ -247,8 +247,7 @@ export class Attempts {
 
   /** The learner's latest graded attempt on a track, or null. */
   async lastGraded(learnerIfi: string, trackId: string): Promise<Attempt | null> {
-    const rows = await this.#db.query<AttemptRow>(LAST_GRADED, [learnerIfi, trackId]);
-    return rows[0] === undefined ? null : toAttempt(rows[0]);
+    return firstRow(this.#db, LAST_GRADED, [learnerIfi, trackId], toAttempt);
   }
 
   /** The attempts a learner started on a track in the last 24 hours, oldest first (what `start` decides on). */
