@@ -47,3 +47,33 @@ export interface ModuleProgress {
   /** The latest scaled score of its knowledge check, or null. */
   score: number | null;
 }
+
+/** A learning outcome, with its text in the asked language. */
+export interface GlanceOutcome {
+  module: string;
+  outcome: string;
+  text: string;
+}
+
+/** A cohort at a glance (GET /api/cohorts/:code). */
+export interface CohortGlance {
+  learners: {
+    learnerId: string;
+    name: string;
+    started: boolean;
+    certified: boolean;
+    certificateCode: string | null;
+    modules: ModuleProgress[];
+    modulesDone: number;
+    /** Required modules whose knowledge check has a score. */
+    checksDone: number;
+    /** Graded assessment attempts on the cohort's track. */
+    attempts: number;
+    passed: boolean;
+    bestScore: number | null;
+    /** Outcomes not met in any graded attempt; null before the first. */
+    outcomesNotMet: GlanceOutcome[] | null;
+  }[];
+  /** At most five outcomes some assessed learners have not met, the least met first. */
+  weakest: (GlanceOutcome & { met: number; assessed: number })[];
+}

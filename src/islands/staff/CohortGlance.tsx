@@ -1,19 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CohortGlance } from '../../api/reports.ts';
 import { format } from '../../i18n/format.ts';
 import type { AccountStrings } from './Admin.tsx';
 import { api, HttpError, percent, type DashboardStrings } from './api.ts';
 import { StaffTable } from './StaffTable.tsx';
 
-/** An outcome as the cohort view names it. */
-interface Outcome {
-  module: string;
-  outcome: string;
-  text: string;
-}
-
 /** The cohort at a glance, as GET /api/cohorts/:code answers it. */
-export interface CohortView {
+export interface CohortView extends CohortGlance {
   code: string;
   name: string;
   track: string;
@@ -23,21 +17,6 @@ export interface CohortView {
   /** The learners who took a seat, in the order they took it. */
   seatsTaken: { learnerId: string; name: string; serviceNumber: string; joinedAt: string }[];
   modules: string[];
-  learners: {
-    learnerId: string;
-    name: string;
-    started: boolean;
-    certified: boolean;
-    certificateCode: string | null;
-    modules: { module: string; completedAt: string | null; score: number | null }[];
-    modulesDone: number;
-    checksDone: number;
-    attempts: number;
-    passed: boolean;
-    bestScore: number | null;
-    outcomesNotMet: Outcome[] | null;
-  }[];
-  weakest: (Outcome & { met: number; assessed: number })[];
 }
 
 /** Props of the cohort view. */

@@ -1,41 +1,17 @@
 import { VERBS } from '../../../xapi/vocabulary.ts';
 import { groupCode } from '../certification/codes.ts';
 import type { CertificationService } from '../certification/service.ts';
-import type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
+import type {
+  CohortGlance,
+  GlanceOutcome,
+  ModuleProgress,
+  ReportGroup,
+  ReportLearner,
+} from '../../../api/reports.ts';
 import { serviceRecord } from '../store/learners.ts';
 import type { GroupBy, ReportFilters } from '../store/report-queries.ts';
 
 export type { ModuleProgress, ReportGroup, ReportLearner } from '../../../api/reports.ts';
-
-/** A learning outcome, with its text in the asked language. */
-export interface GlanceOutcome {
-  module: string;
-  outcome: string;
-  text: string;
-}
-
-/** A cohort at a glance (GET /api/cohorts/:code). */
-export interface CohortGlance {
-  learners: {
-    learnerId: string;
-    name: string;
-    started: boolean;
-    certified: boolean;
-    certificateCode: string | null;
-    modules: ModuleProgress[];
-    modulesDone: number;
-    /** Required modules whose knowledge check has a score. */
-    checksDone: number;
-    /** Graded assessment attempts on the cohort's track. */
-    attempts: number;
-    passed: boolean;
-    bestScore: number | null;
-    /** Outcomes not met in any graded attempt; null before the first. */
-    outcomesNotMet: GlanceOutcome[] | null;
-  }[];
-  /** At most five outcomes some assessed learners have not met, the least met first. */
-  weakest: (GlanceOutcome & { met: number; assessed: number })[];
-}
 
 export {
   CERTIFICATION_STATUSES,
