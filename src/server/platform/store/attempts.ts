@@ -1,4 +1,4 @@
-import { firstRow, isoTime as iso } from '../../db/rows.ts';
+import { firstRow, fromRow, isoTime as iso } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { PublicQuestion } from '../../../api/assessment.ts';
 
@@ -98,28 +98,22 @@ const LAST_GRADED = `SELECT ${COLUMNS} FROM attempts
   ORDER BY submitted_at DESC, id LIMIT 1`;
 
 function toAttempt(row: AttemptRow): Attempt {
+  const { raw, max, scaled, passed, submitted_at, statement_id, outcomes, item_results, ...rest } =
+    row;
   return {
-    id: row.id,
-    learnerIfi: row.learner_ifi,
-    trackId: row.track_id,
-    assessmentId: row.assessment_id,
-    language: row.language,
-    startedAt: iso(row.started_at),
-    expiresAt: iso(row.expires_at),
-    form: row.form,
-    questions: row.questions,
+    ...fromRow(rest, ['started_at', 'expires_at']),
     grade:
-      row.submitted_at === null || row.passed === null
+      submitted_at === null || passed === null
         ? null
         : {
-            raw: row.raw ?? 0,
-            max: row.max ?? 0,
-            scaled: row.scaled ?? 0,
-            passed: row.passed,
-            submittedAt: iso(row.submitted_at),
-            statementId: row.statement_id ?? row.id,
-            outcomes: row.outcomes ?? [],
-            items: row.item_results ?? [],
+            raw: raw ?? 0,
+            max: max ?? 0,
+            scaled: scaled ?? 0,
+            passed,
+            submittedAt: iso(submitted_at),
+            statementId: statement_id ?? row.id,
+            outcomes: outcomes ?? [],
+            items: item_results ?? [],
           },
   };
 }
