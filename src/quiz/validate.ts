@@ -27,12 +27,12 @@ function duplicates(ids: readonly string[]): string[] {
 
 function checkUniqueIds(
   name: string,
-  ids: readonly string[],
+  items: readonly { id: string }[],
   kind: string,
   path: (string | number)[],
   issues: QuizIssue[],
 ): void {
-  for (const id of duplicates(ids)) {
+  for (const id of duplicates(items.map((item) => item.id))) {
     issues.push({ path, message: `${name}: duplicate ${kind} id "${id}"` });
   }
 }
@@ -45,13 +45,7 @@ function checkOptions(
   path: (string | number)[],
   issues: QuizIssue[],
 ): void {
-  checkUniqueIds(
-    name,
-    options.map((option) => option.id),
-    'option',
-    [...path, 'options'],
-    issues,
-  );
+  checkUniqueIds(name, options, 'option', [...path, 'options'], issues);
   const correct = options.filter((option) => option.correct).length;
   if (correct === 0) {
     issues.push({ path: [...path, 'options'], message: `${name}: no option is marked correct` });
@@ -80,20 +74,8 @@ function checkQuestion(
     case 'true-false':
       break;
     case 'matching': {
-      checkUniqueIds(
-        name,
-        question.targets.map((target) => target.id),
-        'target',
-        [...path, 'targets'],
-        issues,
-      );
-      checkUniqueIds(
-        name,
-        question.items.map((item) => item.id),
-        'item',
-        [...path, 'items'],
-        issues,
-      );
+      checkUniqueIds(name, question.targets, 'target', [...path, 'targets'], issues);
+      checkUniqueIds(name, question.items, 'item', [...path, 'items'], issues);
       const targets = new Set(question.targets.map((target) => target.id));
       question.items.forEach((item, index) => {
         if (!targets.has(item.target)) {
@@ -106,13 +88,7 @@ function checkQuestion(
       break;
     }
     case 'ordering':
-      checkUniqueIds(
-        name,
-        question.steps.map((step) => step.id),
-        'step',
-        [...path, 'steps'],
-        issues,
-      );
+      checkUniqueIds(name, question.steps, 'step', [...path, 'steps'], issues);
       if (question.steps.length < 2) {
         issues.push({
           path: [...path, 'steps'],

@@ -3,13 +3,12 @@
 // store. `export` and `import` are the same commands: a file made on the embedded store loads into
 // PostgreSQL and back (db/dump.ts).
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, describeStore, storeConfigFromEnv } from './config.ts';
 import { readDumpHeader, restoreDatabase } from './db/dump.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { LRS_MIGRATIONS } from './lrs/store/open-store.ts';
-import { BACKUP_USAGE } from './operator/commands.ts';
+import { BACKUP_USAGE, backupArgs } from './operator/commands.ts';
 import { askOperatorSocket, operatorSocketPath } from './operator/socket.ts';
 import { runTool } from './operator-cli.ts';
 import { PLATFORM_MIGRATIONS } from './platform/store/platform-store.ts';
@@ -17,16 +16,12 @@ import { PLATFORM_MIGRATIONS } from './platform/store/platform-store.ts';
 const SCOPES = { lrs: LRS_MIGRATIONS, platform: PLATFORM_MIGRATIONS } as const;
 
 async function restore(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { replace: { type: 'boolean', default: false } },
-  });
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
+  const args = backupArgs(argv, { replace: { type: 'boolean', default: false } });
+  if (args === null) {
     console.error(BACKUP_USAGE);
     return 2;
   }
+  const { file, values } = args;
   const config = storeConfigFromEnv(process.env);
   if (config.databaseUrl === undefined && config.dataDir !== undefined) {
     const running = await askOperatorSocket(operatorSocketPath(config.dataDir), {

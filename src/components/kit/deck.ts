@@ -76,3 +76,25 @@ export function readMessage(data: unknown): DeckMessage | null {
   }
   return null;
 }
+
+/**
+ * Shows the slide (or presenter step) at `index`, kept within the list, hides the others and
+ * writes "n / total" into `status` from its label; answers the index shown.
+ */
+export function showOnly(
+  items: readonly HTMLElement[],
+  index: number,
+  status: HTMLElement | null,
+  label: string,
+): number {
+  const shown = Math.min(Math.max(0, index), items.length - 1);
+  items.forEach((item, i) => {
+    item.hidden = i !== shown;
+  });
+  if (status !== null) {
+    status.textContent = label
+      .replace('{n}', String(shown + 1))
+      .replace('{total}', String(items.length));
+  }
+  return shown;
+}

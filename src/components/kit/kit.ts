@@ -15,6 +15,13 @@ export function kitStrings(lang: Lang): (key: KitKey, params?: FormatParams) => 
   return (key, params = {}) => format(strings[lang][key], params);
 }
 
+/** A kit page's props (from kitPaths or moduleKits) with the translator of its language. */
+export function kitPage<P extends { lang: Lang }>(
+  props: P,
+): P & { t: ReturnType<typeof kitStrings> } {
+  return { ...props, t: kitStrings(props.lang) };
+}
+
 /** A module's session kit entry. */
 export type KitEntry = CollectionEntry<'trainerKits'>;
 

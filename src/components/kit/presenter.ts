@@ -1,8 +1,8 @@
 // The presenter window: the current slide's notes, the next slide and a clock, following the
 // projector view through a BroadcastChannel; its own keys and buttons move both windows.
-import { deckChannel, indexAfter, moveOf, readMessage } from './deck.ts';
+import { deckChannel, indexAfter, moveOf, readMessage, showOnly } from './deck.ts';
 
-const view = document.querySelector<HTMLElement>('[data-presenter-view]');
+const view = document.querySelector<HTMLElement>('[data-view="presenter"]');
 if (view !== null) {
   const steps = [...view.querySelectorAll<HTMLElement>('[data-step]')];
   const status = view.querySelector<HTMLElement>('[data-status]');
@@ -18,15 +18,7 @@ if (view !== null) {
   view.querySelector<HTMLElement>('[data-nojs]')?.setAttribute('hidden', '');
 
   const show = (next: number, tell: boolean) => {
-    index = Math.min(Math.max(0, next), steps.length - 1);
-    steps.forEach((step, i) => {
-      step.hidden = i !== index;
-    });
-    if (status !== null) {
-      status.textContent = label
-        .replace('{n}', String(index + 1))
-        .replace('{total}', String(steps.length));
-    }
+    index = showOnly(steps, next, status, label);
     if (tell) channel?.postMessage({ type: 'show', index });
   };
 

@@ -1,8 +1,8 @@
 // The projector view: one slide at a time, moved by the keyboard or a presentation clicker, in
 // step with the presenter window. Without JavaScript the page is a readable list of the slides.
-import { deckChannel, indexAfter, moveOf, readMessage } from './deck.ts';
+import { deckChannel, indexAfter, moveOf, readMessage, showOnly } from './deck.ts';
 
-const deck = document.querySelector<HTMLElement>('[data-deck]');
+const deck = document.querySelector<HTMLElement>('[data-view="deck"]');
 if (deck !== null) {
   const slides = [...deck.querySelectorAll<HTMLElement>('[data-slide]')];
   const status = deck.querySelector<HTMLElement>('[data-status]');
@@ -31,15 +31,7 @@ if (deck !== null) {
   });
 
   const show = (next: number, tell: boolean) => {
-    index = Math.min(Math.max(0, next), slides.length - 1);
-    slides.forEach((slide, i) => {
-      slide.hidden = i !== index;
-    });
-    if (status !== null) {
-      status.textContent = label
-        .replace('{n}', String(index + 1))
-        .replace('{total}', String(slides.length));
-    }
+    index = showOnly(slides, next, status, label);
     fit(slides[index]);
     history.replaceState(null, '', `#slide-${index + 1}`);
     if (tell) channel?.postMessage({ type: 'show', index });

@@ -3,7 +3,7 @@
 // when the tool asks it through the operator socket (socket.ts) because the service holds the
 // embedded store's data folder.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { newCredential, parseScopes, SCOPES } from '../lrs/auth/credentials.ts';
 import type { Store } from '../lrs/store/types.ts';
 import type { Json } from '../lrs/xapi/types.ts';
@@ -115,17 +115,25 @@ interface Io {
   error(line: string): void;
 }
 
+/** A command's options and positionals, as node:util's parseArgs reads them (strict). */
+function commandArgs<O extends ParseArgsOptionsConfig>(argv: string[], options: O) {
+  return parseArgs({ args: argv, allowPositionals: true, options });
+}
+
+/** The FILE of `backup FILE` or `restore FILE` and the command's options; null unless one FILE. */
+export function backupArgs<O extends ParseArgsOptionsConfig>(argv: string[], options: O) {
+  const { positionals, values } = commandArgs(argv, options);
+  const [file] = positionals;
+  return file === undefined || positionals.length > 1 ? null : { file, values };
+}
+
 async function credentials(argv: string[], ctx: OperatorContext, io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      scopes: { type: 'string' },
-      agent: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = commandArgs(argv, {
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    agent: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   const [command, ...rest] = positionals;
   if (values.help === true || command === undefined) {
@@ -202,15 +210,11 @@ async function staff(
   ctx: OperatorContext,
   io: Io,
 ): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      role: { type: 'string' },
-      'password-stdin': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
+  const { positionals, values } = commandArgs(argv, {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   });
   const command = positionals[0];
   const role = STAFF_ROLES.find((r) => r === values.role);
@@ -248,16 +252,12 @@ async function staff(
 }
 
 async function backup(argv: string[], ctx: OperatorContext, io: Io): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
-  });
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
+  const args = backupArgs(argv, { json: { type: 'boolean', default: false } });
+  if (args === null) {
     io.error(BACKUP_USAGE);
     return 2;
   }
+  const { file, values } = args;
   // The tool sends an absolute path: the service's working folder may not be the operator's.
   if (!path.isAbsolute(file)) {
     io.error(`the backup file must be an absolute path, not "${file}"`);

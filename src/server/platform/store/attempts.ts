@@ -1,3 +1,4 @@
+import { firstRow, fromRow, isoTime as iso } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { PublicQuestion } from '../../../api/assessment.ts';
 
@@ -96,31 +97,23 @@ const LAST_GRADED = `SELECT ${COLUMNS} FROM attempts
   WHERE learner_ifi = $1 AND track_id = $2 AND submitted_at IS NOT NULL
   ORDER BY submitted_at DESC, id LIMIT 1`;
 
-const iso = (value: Date | string) => new Date(value).toISOString();
-
 function toAttempt(row: AttemptRow): Attempt {
+  const { raw, max, scaled, passed, submitted_at, statement_id, outcomes, item_results, ...rest } =
+    row;
   return {
-    id: row.id,
-    learnerIfi: row.learner_ifi,
-    trackId: row.track_id,
-    assessmentId: row.assessment_id,
-    language: row.language,
-    startedAt: iso(row.started_at),
-    expiresAt: iso(row.expires_at),
-    form: row.form,
-    questions: row.questions,
+    ...fromRow(rest, ['started_at', 'expires_at']),
     grade:
-      row.submitted_at === null || row.passed === null
+      submitted_at === null || passed === null
         ? null
         : {
-            raw: row.raw ?? 0,
-            max: row.max ?? 0,
-            scaled: row.scaled ?? 0,
-            passed: row.passed,
-            submittedAt: iso(row.submitted_at),
-            statementId: row.statement_id ?? row.id,
-            outcomes: row.outcomes ?? [],
-            items: row.item_results ?? [],
+            raw: raw ?? 0,
+            max: max ?? 0,
+            scaled: scaled ?? 0,
+            passed,
+            submittedAt: iso(submitted_at),
+            statementId: statement_id ?? row.id,
+            outcomes: outcomes ?? [],
+            items: item_results ?? [],
           },
   };
 }
@@ -227,11 +220,12 @@ export class Attempts {
   /** An attempt by id, or null (also for a malformed id). */
   async byId(id: string): Promise<Attempt | null> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-    const rows = await this.#db.query<AttemptRow>(
+    return firstRow(
+      this.#db,
       `SELECT ${COLUMNS} FROM attempts WHERE id = $1::uuid`,
       [id],
+      toAttempt,
     );
-    return rows[0] === undefined ? null : toAttempt(rows[0]);
   }
 
   /** When a learner started attempts on a track in the last 24 hours, oldest first. */
@@ -247,8 +241,7 @@ export class Attempts {
 
   /** The learner's latest graded attempt on a track, or null. */
   async lastGraded(learnerIfi: string, trackId: string): Promise<Attempt | null> {
-    const rows = await this.#db.query<AttemptRow>(LAST_GRADED, [learnerIfi, trackId]);
-    return rows[0] === undefined ? null : toAttempt(rows[0]);
+    return firstRow(this.#db, LAST_GRADED, [learnerIfi, trackId], toAttempt);
   }
 
   /** The attempts a learner started on a track in the last 24 hours, oldest first (what `start` decides on). */

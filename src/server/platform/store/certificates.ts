@@ -1,3 +1,4 @@
+import { firstRow, fromRow } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 
 /** A certificate as stored. */
@@ -26,15 +27,8 @@ interface CertificateRow {
 const COLUMNS =
   'code, learner_ifi, learner_name, track_id, issued_at, expires_at, statement_id::text AS statement_id';
 
-const toCertificate = (r: CertificateRow): StoredCertificate => ({
-  code: r.code,
-  learnerIfi: r.learner_ifi,
-  learnerName: r.learner_name,
-  trackId: r.track_id,
-  issuedAt: new Date(r.issued_at).toISOString(),
-  expiresAt: new Date(r.expires_at).toISOString(),
-  statementId: r.statement_id,
-});
+const toCertificate = (r: CertificateRow): StoredCertificate =>
+  fromRow(r, ['issued_at', 'expires_at']);
 
 /** Certificates. */
 export class Certificates {
@@ -90,22 +84,16 @@ export class Certificates {
 
   /** The learner's unexpired certificate for a track, or null. */
   async current(learnerIfi: string, trackId: string): Promise<StoredCertificate | null> {
-    const rows = await this.#db.query<CertificateRow>(
-      `SELECT ${COLUMNS} FROM certificates
-       WHERE learner_ifi = $1 AND track_id = $2 AND expires_at > now()
-       ORDER BY issued_at DESC LIMIT 1`,
-      [learnerIfi, trackId],
-    );
-    return rows[0] === undefined ? null : toCertificate(rows[0]);
+    const sql = `SELECT ${COLUMNS} FROM certificates
+      WHERE learner_ifi = $1 AND track_id = $2 AND expires_at > now()
+      ORDER BY issued_at DESC LIMIT 1`;
+    return firstRow(this.#db, sql, [learnerIfi, trackId], toCertificate);
   }
 
   /** A certificate by its (ungrouped) code, or null. */
   async byCode(code: string): Promise<StoredCertificate | null> {
-    const rows = await this.#db.query<CertificateRow>(
-      `SELECT ${COLUMNS} FROM certificates WHERE code = $1`,
-      [code],
-    );
-    return rows[0] === undefined ? null : toCertificate(rows[0]);
+    const sql = `SELECT ${COLUMNS} FROM certificates WHERE code = $1`;
+    return firstRow(this.#db, sql, [code], toCertificate);
   }
 
   /** Every certificate of a learner, valid or expired, oldest first. */

@@ -1,3 +1,4 @@
+import { firstRow, fromRow } from '../../db/rows.ts';
 import type { SqlClient, SqlDatabase } from '../../db/sql-database.ts';
 
 export { DEFAULT_SEATS, MAX_SEATS } from '../../../api/cohorts.ts';
@@ -32,15 +33,7 @@ interface CohortRow {
 /** The columns of a cohort, as toCohort reads them. */
 export const COHORT_COLUMNS = 'code, name, track_id, created_by, created_at, seats, closed_at';
 
-const toCohort = (r: CohortRow): Cohort => ({
-  code: r.code,
-  name: r.name,
-  trackId: r.track_id,
-  createdBy: r.created_by,
-  createdAt: new Date(r.created_at).toISOString(),
-  seats: r.seats,
-  closedAt: r.closed_at === null ? null : new Date(r.closed_at).toISOString(),
-});
+const toCohort = (r: CohortRow): Cohort => fromRow(r, ['created_at', 'closed_at']);
 
 /**
  * Locks a cohort's row until the transaction ends and says whether it admits one more learner
@@ -91,11 +84,8 @@ export class Cohorts {
 
   /** A cohort by its code, or null. */
   async byCode(code: string): Promise<Cohort | null> {
-    const rows = await this.#db.query<CohortRow>(
-      `SELECT ${COHORT_COLUMNS} FROM cohorts WHERE code = $1`,
-      [code],
-    );
-    return rows[0] === undefined ? null : toCohort(rows[0]);
+    const sql = `SELECT ${COHORT_COLUMNS} FROM cohorts WHERE code = $1`;
+    return firstRow(this.#db, sql, [code], toCohort);
   }
 
   /**

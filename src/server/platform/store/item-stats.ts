@@ -1,4 +1,5 @@
 import type { RetirementEntry } from '../../../api/items.ts';
+import { fromRow } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { ItemResult } from './attempts.ts';
 
@@ -67,18 +68,15 @@ export class ItemStats {
   /** The log of retirements and restorations, newest first: at most `limit`. */
   async retirements(limit: number): Promise<RetirementEntry[]> {
     const rows = await this.#db.query<{
-      item_id: string;
+      item: string;
       retired: boolean;
-      actor_name: string;
+      by: string;
       at: Date | string;
-    }>(`SELECT item_id, retired, actor_name, at FROM item_retirements ORDER BY id DESC LIMIT $1`, [
-      limit,
-    ]);
-    return rows.map((r) => ({
-      item: r.item_id,
-      retired: r.retired,
-      by: r.actor_name,
-      at: new Date(r.at).toISOString(),
-    }));
+    }>(
+      `SELECT item_id AS item, retired, actor_name AS "by", at FROM item_retirements
+       ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => fromRow(r, ['at']));
   }
 }

@@ -1,4 +1,5 @@
 import type { ServiceRecord } from '../../../api/reports.ts';
+import { firstRow } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import type { JsonObject } from '../../lrs/xapi/types.ts';
 import { personKey } from './person-key.ts';
@@ -168,19 +169,13 @@ export class Learners {
 
   /** A learner by their opaque id, or null. */
   async byId(learnerId: string): Promise<Learner | null> {
-    const rows = await this.#db.query<LearnerRow>(
-      `SELECT ${LEARNER_COLUMNS} FROM learners WHERE learner_id = $1`,
-      [learnerId],
-    );
-    return rows[0] === undefined ? null : toLearner(rows[0]);
+    const sql = `SELECT ${LEARNER_COLUMNS} FROM learners WHERE learner_id = $1`;
+    return firstRow(this.#db, sql, [learnerId], toLearner);
   }
 
   /** A learner by the identifier of their Agent, or null. */
   async byAgent(agentIfi: string): Promise<Learner | null> {
-    const rows = await this.#db.query<LearnerRow>(
-      `SELECT ${LEARNER_COLUMNS} FROM learners WHERE agent_ifi = $1`,
-      [agentIfi],
-    );
-    return rows[0] === undefined ? null : toLearner(rows[0]);
+    const sql = `SELECT ${LEARNER_COLUMNS} FROM learners WHERE agent_ifi = $1`;
+    return firstRow(this.#db, sql, [agentIfi], toLearner);
   }
 }

@@ -1,3 +1,4 @@
+import { firstRow, fromRow } from '../../db/rows.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 
 /** A question put to a cohort's room. */
@@ -35,22 +36,8 @@ const COLUMNS = `id, cohort, module_id, question_id, language, options, started_
   revealed_at, closed_at,
   (SELECT count(*)::int FROM live_answers a WHERE a.question_id = live_questions.id) AS answers`;
 
-const iso = (d: Date | string | null): string | null =>
-  d === null ? null : new Date(d).toISOString();
-
-const toQuestion = (r: LiveQuestionRow): LiveQuestion => ({
-  id: r.id,
-  cohort: r.cohort,
-  moduleId: r.module_id,
-  questionId: r.question_id,
-  language: r.language,
-  options: r.options,
-  startedBy: r.started_by,
-  startedAt: new Date(r.started_at).toISOString(),
-  revealedAt: iso(r.revealed_at),
-  closedAt: iso(r.closed_at),
-  answers: r.answers,
-});
+const toQuestion = (r: LiveQuestionRow): LiveQuestion =>
+  fromRow(r, ['started_at', 'revealed_at', 'closed_at']);
 
 /** One participant's answer, as recorded. */
 export interface LiveAnswer {
@@ -115,41 +102,32 @@ export class LiveRecords {
 
   /** The room's open question, or else its latest one (closed), or null. */
   async current(cohort: string): Promise<LiveQuestion | null> {
-    const rows = await this.#db.query<LiveQuestionRow>(
-      `SELECT ${COLUMNS} FROM live_questions WHERE cohort = $1
-       ORDER BY (closed_at IS NULL) DESC, started_at DESC LIMIT 1`,
-      [cohort],
-    );
-    return rows[0] === undefined ? null : toQuestion(rows[0]);
+    const sql = `SELECT ${COLUMNS} FROM live_questions WHERE cohort = $1
+      ORDER BY (closed_at IS NULL) DESC, started_at DESC LIMIT 1`;
+    return firstRow(this.#db, sql, [cohort], toQuestion);
   }
 
   /** A question by id, or null. */
   async byId(id: string): Promise<LiveQuestion | null> {
-    const rows = await this.#db.query<LiveQuestionRow>(
-      `SELECT ${COLUMNS} FROM live_questions WHERE id = $1`,
-      [id],
-    );
-    return rows[0] === undefined ? null : toQuestion(rows[0]);
+    const sql = `SELECT ${COLUMNS} FROM live_questions WHERE id = $1`;
+    return firstRow(this.#db, sql, [id], toQuestion);
   }
 
   /** Marks a question revealed (once); answers its row as it now stands, or null if unknown. */
   async reveal(id: string): Promise<LiveQuestion | null> {
-    const rows = await this.#db.query<LiveQuestionRow>(
-      `UPDATE live_questions SET revealed_at = coalesce(revealed_at, now()) WHERE id = $1
-       RETURNING ${COLUMNS}`,
-      [id],
-    );
-    return rows[0] === undefined ? null : toQuestion(rows[0]);
+    return this.#stamp(id, 'revealed_at');
   }
 
   /** Closes a question (once); answers its row as it now stands, or null if unknown. */
   async close(id: string): Promise<LiveQuestion | null> {
-    const rows = await this.#db.query<LiveQuestionRow>(
-      `UPDATE live_questions SET closed_at = coalesce(closed_at, now()) WHERE id = $1
-       RETURNING ${COLUMNS}`,
-      [id],
-    );
-    return rows[0] === undefined ? null : toQuestion(rows[0]);
+    return this.#stamp(id, 'closed_at');
+  }
+
+  /** Sets a question's time `column` to now unless it is set; its row, or null if unknown. */
+  async #stamp(id: string, column: 'revealed_at' | 'closed_at'): Promise<LiveQuestion | null> {
+    const sql = `UPDATE live_questions SET ${column} = coalesce(${column}, now()) WHERE id = $1
+      RETURNING ${COLUMNS}`;
+    return firstRow(this.#db, sql, [id], toQuestion);
   }
 
   /**
