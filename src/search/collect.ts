@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { courseFile, record, text, type CourseFile } from '../content/checks/course-files.ts';
 import { glossaryDocs, moduleDocs, trainerNotesDocs, type SearchDoc } from './documents.ts';
-import { buildSearchBundle, type SearchBundle } from './index-builder.ts';
+import { buildNestedSearchBundles, type SearchBundle } from './index-builder.ts';
 
 /**
  * Gathers the searchable text of a language from the course files under content/ and builds its
@@ -97,6 +97,7 @@ export function courseSearchBundles(files: SearchFiles, source: SearchSource): S
 
   const learner: SearchDoc[] = [];
   const trainer: SearchDoc[] = [];
+  const trainerNotes: SearchDoc[] = [];
   for (const file of modules) {
     const data = dataOf(file);
     const id = text(data.id);
@@ -114,10 +115,15 @@ export function courseSearchBundles(files: SearchFiles, source: SearchSource): S
     const trainerPath = `${paths.trainerModules}${id}/`;
     trainer.push(...moduleDocs(module, trainerPath));
     const note = notes.get(id);
-    if (note) trainer.push(...trainerNotesDocs(module.title, note.body, trainerPath));
+    if (note) trainerNotes.push(...trainerNotesDocs(module.title, note.body, trainerPath));
   }
-  return {
-    learner: buildSearchBundle(lang, [...learner, ...glossary]),
-    trainer: buildSearchBundle(lang, [...trainer, ...glossary]),
-  };
+  // The trainer view's index is the learner's (the same sections, linked to the trainer view)
+  // with the trainer notes after the glossary: one builder makes both.
+  const [learnerBundle, trainerBundle] = buildNestedSearchBundles(
+    lang,
+    [...learner, ...glossary],
+    [...trainer, ...glossary],
+    trainerNotes,
+  );
+  return { learner: learnerBundle, trainer: trainerBundle };
 }
