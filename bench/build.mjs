@@ -217,7 +217,7 @@ function page(title, paragraphs) {
 /** The pages of one generated module for Starlight: file name (no extension) to Markdown. */
 function starlightPages(generatedModule) {
   const { id, module, notes, kit } = generatedModule;
-  const pages = { [id]: toMarkdown(module) };
+  const pages = { [`modules/${id}`]: toMarkdown(module) };
   if (starlightText === 'modules') return pages;
   if (notes !== undefined) {
     pages[`trainer/${id}`] =
@@ -252,6 +252,10 @@ export default defineConfig({
     title: 'Child protection',
     defaultLocale: 'en',
     locales: { en: { label: 'English' }, fr: { label: 'Français', lang: 'fr' } },
+    // The modules in the sidebar, as our course page lists them; the trainer pages and kits are
+    // reached from their module, as in our trainer view. Listed in the sidebar, every one of the
+    // course's pages would sit on every page: a site of n pages would render n × n links.
+    sidebar: [{ label: 'Modules', items: [{ autogenerate: { directory: 'modules' } }] }],
   })],
 });
 `,
