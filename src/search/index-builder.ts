@@ -87,21 +87,21 @@ export function buildSearchBundle(lang: 'en' | 'fr', docs: SearchDoc[]): SearchB
 
 /**
  * Builds two bundles of a language from one builder, when the second holds the first's documents
- * and more: `first` is indexed once, the first bundle is taken, then `more` is added and the
- * second is built. The second bundle's documents are `second` (the first's in the same order, with
- * their own links: only the indexed fields, title, heading and body, must be the same) followed by
- * `more`. Lunr's build() works out the field lengths, vectors and word set afresh from what was
- * added, so each index is the one a builder of its documents alone would make; the first is
- * copied before the builder changes the postings it shares. The trainer view's index is the
- * learner's plus the trainer notes: at 100 generated modules, building it alone took about as long
- * again as the learner's.
+ * and more, and returns them as JSON text: `first` is indexed once and the first bundle written
+ * out, then `more` is added and the second is built. The second bundle's documents are `second`
+ * (the first's in the same order, with their own links: only the indexed fields, title, heading
+ * and body, must be the same) followed by `more`. Lunr's build() works out the field lengths,
+ * vectors and word set afresh from what was added, so each index is the one a builder of its
+ * documents alone would make; the first is written out before the builder adds to the postings it
+ * shares. The trainer view's index is the learner's plus the trainer notes: at 100 generated
+ * modules, building it alone took about as long again as the learner's.
  */
-export function buildNestedSearchBundles(
+export function buildNestedSearchJson(
   lang: 'en' | 'fr',
   first: SearchDoc[],
   second: SearchDoc[],
   more: SearchDoc[],
-): [SearchBundle, SearchBundle] {
+): [string, string] {
   if (second.length !== first.length) {
     throw new Error('the second bundle must hold the same documents as the first');
   }
@@ -113,11 +113,9 @@ export function buildNestedSearchBundles(
   });
   const builder = languageBuilder(lang);
   addDocs(builder, first, 0);
-  // A copy: the postings are the builder's own objects, which the next documents add to.
-  const firstIndex = JSON.parse(JSON.stringify(builder.build())) as object;
+  // Written out now: the postings are the builder's own objects, which the next documents add to.
+  const firstJson = JSON.stringify({ lang, index: builder.build(), docs: first });
   addDocs(builder, more, first.length);
-  return [
-    { lang, index: firstIndex, docs: first },
-    { lang, index: builder.build().toJSON(), docs: [...second, ...more] },
-  ];
+  const secondJson = JSON.stringify({ lang, index: builder.build(), docs: [...second, ...more] });
+  return [firstJson, secondJson];
 }
