@@ -15,12 +15,16 @@ import xapiWithoutAxios from './integrations/xapi-without-axios.ts';
  * which Oxc does too (with the same automatic runtime from Preact, set under vite.oxc below). Babel
  * took about 0.9 s of CPU in each build. The preset's other work (its config, the renderer) stays.
  */
+/** @type {import('vite').Plugin} */
 const preactJsxByOxc = {
   name: 'preact-jsx-by-oxc',
   configResolved(config) {
-    const index = config.plugins.findIndex((plugin) => plugin.name === 'vite:preact-jsx');
+    // Resolved plugins are typed read-only; Vite builds each environment's list from this one
+    // after this hook.
+    const plugins = /** @type {import('vite').Plugin[]} */ (config.plugins);
+    const index = plugins.findIndex((plugin) => plugin.name === 'vite:preact-jsx');
     // The preset's config hook has run by now; only its Babel transform goes.
-    if (index !== -1) config.plugins.splice(index, 1);
+    if (index !== -1) plugins.splice(index, 1);
   },
 };
 
@@ -31,6 +35,7 @@ const preactJsxByOxc = {
  * answer key) was rendered twice. The tag is the one Astro's own MDX integration puts on its
  * components (the symbol astro:renderer).
  */
+/** @type {import('vite').Plugin} */
 const preactIslandsTagged = {
   name: 'preact-islands-tagged',
   transform: {
@@ -55,6 +60,7 @@ const preactIslandsTagged = {
  * the warning says nothing to act on. It came once per MDX file (400 lines of a build of 100
  * modules, each with a code frame), drowning the lines that matter.
  */
+/** @type {import('vite').Plugin} */
 const quietHeadInject = {
   name: 'quiet-head-inject',
   onLog(_level, log) {
