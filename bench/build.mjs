@@ -1,14 +1,22 @@
 // Build benchmark: generates a course of N modules (the real modules in rotation, both languages,
-// each with its quiz, trainer notes and trainer kit, ids made unique: bench/generate-course.mjs) in a temporary copy of the project, builds it, and reports
-// the build time, the precompress step's time and the search index size per language. With
-// --starlight it also builds the same text as a Starlight docs site, installed in its own temporary
-// folder (never in this project's dependencies), and prints both times and their ratio. The two
-// builds take turns run by run, so that on a shared machine both meet the same load; the load
-// average before each run and after the last is recorded with the times, and so is each build's
-// CPU time (user and system, every thread, from GNU time), which the load moves far less.
+// each with its quiz, trainer notes and trainer kit, ids made unique: bench/generate-course.mjs)
+// in a temporary copy of the project, builds it, and reports the build time, the precompress
+// step's time, the number of pages and the search index size per language. With --starlight it
+// also builds the same text as a Starlight docs site, installed in its own temporary folder (never
+// in this project's dependencies), and prints both times and their ratio. The two builds take
+// turns run by run, so that on a shared machine both meet the same load; the load average before
+// each run and after the last is recorded with the times, and so is each build's CPU time (user
+// and system, every thread, from GNU time), which the load moves far less.
+//
+// What Starlight gets (--starlight-text): `course` (the default) is the whole text our build
+// renders, page for page: per module and language the module, its trainer notes (with the module
+// text, as our trainer view shows them), and its trainer kit as six pages as ours has (overview,
+// slides, presenter, cards, handouts, answers), each with the kit's text for that view. `modules`
+// is the module pages alone (about one page in eight of ours), as the first comparisons were made.
 //
 //   npm run bench:build                      100 modules (median of 3) and 1,000 modules (1 run)
 //   npm run bench:build -- --modules 100,500 --runs 3 --starlight
+//   npm run bench:build -- --modules 100 --starlight --starlight-text modules
 //
 // Figures go to stdout and to bench/build.json.
 import { execFile } from 'node:child_process';
@@ -25,9 +33,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { load as loadYaml } from 'js-yaml';
 import { generateCourse, generated, LANGS, realModules } from './generate-course.mjs';
 
 const run = promisify(execFile);
@@ -39,10 +48,15 @@ const { values: args } = parseArgs({
     // Runs per size; sizes of 1,000 modules and more run once unless --runs says otherwise.
     runs: { type: 'string' },
     starlight: { type: 'boolean', default: false },
+    'starlight-text': { type: 'string', default: 'course' },
     keep: { type: 'boolean', default: false },
   },
 });
 const sizes = args.modules.split(',').map(Number);
+const starlightText = args['starlight-text'];
+if (starlightText !== 'course' && starlightText !== 'modules') {
+  throw new Error(`--starlight-text is course or modules, not ${starlightText}`);
+}
 
 /** The median of a list of numbers. */
 function median(values) {
@@ -120,6 +134,12 @@ function checksReadyMs(output) {
   return match ? Number(match[1]) : null;
 }
 
+/** How many pages Astro rendered, from the line it ends a build with. */
+function pageCount(output) {
+  const match = /(\d+) page\(s\) built/.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
 function searchIndexSizes(root) {
   const sizes = {};
   for (const lang of LANGS) {
@@ -170,6 +190,51 @@ function toMarkdown(text) {
   return `---\ntitle: ${JSON.stringify(title.replace(/^['"]|['"]$/g, ''))}\n---\n${body}`;
 }
 
+/** A YAML value's strings as Markdown paragraphs, one a line, keys and syntax left out. */
+function yamlText(value) {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
+  if (Array.isArray(value)) return value.flatMap(yamlText);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(yamlText);
+  return [];
+}
+
+/** The kit's views as our site has them, each with the parts of the kit it shows. */
+const KIT_VIEWS = {
+  index: ['objectives', 'materials', 'plan'],
+  slides: ['slides'],
+  presenter: ['slides'],
+  cards: ['cards'],
+  handouts: ['handouts'],
+  answers: ['cards', 'discussion'],
+};
+
+/** A Markdown page of a title and paragraphs. */
+function page(title, paragraphs) {
+  return `---\ntitle: ${JSON.stringify(title)}\n---\n\n${paragraphs.join('\n\n')}\n`;
+}
+
+/** The pages of one generated module for Starlight: file name (no extension) to Markdown. */
+function starlightPages(generatedModule) {
+  const { id, module, notes, kit } = generatedModule;
+  const pages = { [`modules/${id}`]: toMarkdown(module) };
+  if (starlightText === 'modules') return pages;
+  if (notes !== undefined) {
+    pages[`trainer/${id}`] =
+      `${toMarkdown(module)}\n\n## Trainer notes\n\n${toMarkdown(notes).replace(/^---\n[\s\S]*?\n---\n/, '')}`;
+  }
+  if (kit !== undefined) {
+    const data = loadYaml(kit);
+    for (const [view, parts] of Object.entries(KIT_VIEWS)) {
+      pages[`kits/${id}/${view}`] = page(
+        `${id} ${view}`,
+        parts.flatMap((part) => yamlText(data[part]).map((line) => line.replace(/[<>{}]/g, ' '))),
+      );
+    }
+  }
+  return pages;
+}
+
 /** Writes the Starlight site of a course size; returns its root. */
 async function prepareStarlight(size) {
   await installStarlight();
@@ -187,6 +252,10 @@ export default defineConfig({
     title: 'Child protection',
     defaultLocale: 'en',
     locales: { en: { label: 'English' }, fr: { label: 'Français', lang: 'fr' } },
+    // The modules in the sidebar, as our course page lists them; the trainer pages and kits are
+    // reached from their module, as in our trainer view. Listed in the sidebar, every one of the
+    // course's pages would sit on every page: a site of n pages would render n × n links.
+    sidebar: [{ label: 'Modules', items: [{ autogenerate: { directory: 'modules' } }] }],
   })],
 });
 `,
@@ -205,8 +274,10 @@ export const collections = { docs: defineCollection({ loader: docsLoader(), sche
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'index.md'), '---\ntitle: Course\n---\n\nThe course.\n');
     for (let i = 0; i < size; i += 1) {
-      const { id, module } = generated(real, i);
-      writeFileSync(join(dir, `${id}.md`), toMarkdown(module));
+      for (const [name, text] of Object.entries(starlightPages(generated(real, i)))) {
+        mkdirSync(dirname(join(dir, `${name}.md`)), { recursive: true });
+        writeFileSync(join(dir, `${name}.md`), text);
+      }
     }
   }
   return root;
@@ -227,6 +298,7 @@ for (const size of sizes) {
     const starlightTimes = [];
     const starlightCpu = [];
     const loads = [];
+    let starlightPageCount = null;
     // Ours and Starlight take turns, run by run, so that both meet the same load on a shared machine.
     for (let r = 0; r < runs; r += 1) {
       loads.push(load());
@@ -237,12 +309,14 @@ for (const size of sizes) {
         precompressMs: precompressMs(build.output),
         checksMs: checksMs(build.output),
         checksReadyMs: checksReadyMs(build.output),
+        pages: pageCount(build.output),
       });
       console.log(
         `${size} modules, run ${r + 1}/${runs}: build ${(build.ms / 1000).toFixed(1)} s (CPU ${((build.cpuMs ?? 0) / 1000).toFixed(1)} s), precompress ${precompressMs(build.output)} ms, checks ${checksMs(build.output)} ms (load ${loads.at(-1)})`,
       );
       if (starlightRoot !== undefined) {
         const starlight = await astroBuild(starlightRoot);
+        starlightPageCount = pageCount(starlight.output);
         starlightTimes.push(starlight.ms);
         starlightCpu.push(starlight.cpuMs ?? 0);
         console.log(
@@ -262,6 +336,7 @@ for (const size of sizes) {
       precompressMs: median(builds.map((build) => build.precompressMs ?? 0)),
       checksMs: median(builds.map((build) => build.checksMs ?? 0)),
       checksReadyMs: median(builds.map((build) => build.checksReadyMs ?? 0)),
+      pages: builds[0]?.pages ?? null,
       searchIndexBytes: searchIndexSizes(root),
     };
     const sizesText = Object.entries(result.searchIndexBytes)
@@ -272,13 +347,15 @@ for (const size of sizes) {
       .join(', ');
     console.log(`${size} modules: search index ${sizesText}`);
     if (starlightRoot !== undefined) {
+      result.starlightText = starlightText;
+      result.starlightPages = starlightPageCount;
       result.starlightMs = Math.round(median(starlightTimes));
       result.starlightMsRuns = starlightTimes.map(Math.round);
       result.ratio = Number((result.buildMs / result.starlightMs).toFixed(2));
       result.starlightCpuMs = median(starlightCpu);
       result.cpuRatio = Number((result.cpuMs / result.starlightCpuMs).toFixed(2));
       console.log(
-        `${size} modules: ours ${(result.buildMs / 1000).toFixed(1)} s, Starlight ${(result.starlightMs / 1000).toFixed(1)} s, ratio ${result.ratio} (CPU time ratio ${result.cpuRatio})`,
+        `${size} modules: ours ${(result.buildMs / 1000).toFixed(1)} s (${result.pages} pages), Starlight ${(result.starlightMs / 1000).toFixed(1)} s (${result.starlightPages} pages, text: ${starlightText}), ratio ${result.ratio} (CPU time ratio ${result.cpuRatio})`,
       );
     }
     console.log(JSON.stringify(result));

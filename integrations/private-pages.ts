@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { languages } from '../src/i18n/index.ts';
-import { precompressDir } from './precompress.ts';
+import { precompressDir, STAFF_LEVELS } from './precompress.ts';
 
 /**
  * The folders of the built site that are for staff only: each language's trainer pages (trainer
@@ -65,8 +65,8 @@ export async function movePrivatePages(
  * serves no trainer content, and the service worker (the next integration) does not list it. The
  * service (src/server/http/private-site.ts) serves dist-private/ to signed-in staff only. Runs
  * after the search indexes are written and before the service worker lists the built files; it
- * writes the Brotli and gzip copies of the private files itself, since the precompress step
- * covers dist/ only.
+ * writes the Brotli and gzip copies of the private files itself (at the staff levels, see
+ * STAFF_LEVELS), since the precompress step covers dist/ only.
  */
 export default function privatePages(): AstroIntegration {
   return {
@@ -76,7 +76,7 @@ export default function privatePages(): AstroIntegration {
         const distDir = fileURLToPath(dir);
         const privateDir = privateDirOf(distDir);
         const moved = await movePrivatePages(distDir, privateDir);
-        const compressed = await precompressDir(privateDir);
+        const compressed = await precompressDir(privateDir, STAFF_LEVELS);
         logger.info(
           `moved ${moved} staff-only files to ${privateDir} (Brotli and gzip copies of ${compressed})`,
         );

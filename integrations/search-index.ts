@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { AstroIntegration } from 'astro';
 import { languages } from '../src/i18n/index.ts';
 import { searchSource } from '../src/search/source.ts';
-import { compressedCopies } from './precompress.ts';
+import { compressedCopies, PUBLIC_LEVELS, STAFF_LEVELS } from './precompress.ts';
 
 /** The search worker's young generation, in MB (see searchFiles). */
 const YOUNG_GENERATION_MB = 128;
@@ -24,10 +24,17 @@ interface LanguageBundles {
   trainer: string;
 }
 
-/** A built file with the compressed copies worth serving, made on the thread pool. */
-async function withCopies(path: string, json: string): Promise<BuiltFile> {
+/**
+ * A built file with the compressed copies worth serving, made on the thread pool: the trainer
+ * view's index at the staff levels, as the other staff-only files (integrations/private-pages.ts).
+ */
+async function withCopies(path: string, json: string, staff: boolean): Promise<BuiltFile> {
   const content = Buffer.from(json);
-  return { path, content, copies: await compressedCopies(content) };
+  return {
+    path,
+    content,
+    copies: await compressedCopies(content, staff ? STAFF_LEVELS : PUBLIC_LEVELS),
+  };
 }
 
 /**
@@ -45,8 +52,8 @@ function searchFiles(root: string): Promise<BuiltFile[]> {
     const files: Promise<BuiltFile>[] = [];
     worker.on('message', (bundles: LanguageBundles) => {
       files.push(
-        withCopies(`${bundles.lang}/search-index.json`, bundles.learner),
-        withCopies(`${bundles.lang}/trainer/search-index.json`, bundles.trainer),
+        withCopies(`${bundles.lang}/search-index.json`, bundles.learner, false),
+        withCopies(`${bundles.lang}/trainer/search-index.json`, bundles.trainer, true),
       );
     });
     worker.once('error', reject);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { courseFile, record, text, type CourseFile } from '../content/checks/course-files.ts';
 import { glossaryDocs, moduleDocs, trainerNotesDocs, type SearchDoc } from './documents.ts';
-import { buildSearchBundle, type SearchBundle } from './index-builder.ts';
+import { buildNestedSearchJson, type SearchBundle } from './index-builder.ts';
 
 /**
  * Gathers the searchable text of a language from the course files under content/ and builds its
@@ -70,8 +70,17 @@ export function readSearchFiles(root: string): SearchFiles {
   };
 }
 
-/** Builds the learner's and the trainer's search bundles of a language from the course files. */
-export function courseSearchBundles(files: SearchFiles, source: SearchSource): SearchBundles {
+/** The two bundles of a language as the JSON text the site serves. */
+export interface SearchBundlesJson {
+  learner: string;
+  trainer: string;
+}
+
+/**
+ * Builds the learner's and the trainer's search bundles of a language from the course files, as
+ * the JSON text of /<lang>/search-index.json and /<lang>/trainer/search-index.json.
+ */
+export function courseSearchJson(files: SearchFiles, source: SearchSource): SearchBundlesJson {
   const { lang, paths } = source;
   // In course order, as the course page lists them (src/course/catalog.ts, getModules).
   const modules = inLanguage(files.modules, lang).sort(
@@ -97,6 +106,7 @@ export function courseSearchBundles(files: SearchFiles, source: SearchSource): S
 
   const learner: SearchDoc[] = [];
   const trainer: SearchDoc[] = [];
+  const trainerNotes: SearchDoc[] = [];
   for (const file of modules) {
     const data = dataOf(file);
     const id = text(data.id);
@@ -114,10 +124,24 @@ export function courseSearchBundles(files: SearchFiles, source: SearchSource): S
     const trainerPath = `${paths.trainerModules}${id}/`;
     trainer.push(...moduleDocs(module, trainerPath));
     const note = notes.get(id);
-    if (note) trainer.push(...trainerNotesDocs(module.title, note.body, trainerPath));
+    if (note) trainerNotes.push(...trainerNotesDocs(module.title, note.body, trainerPath));
   }
+  // The trainer view's index is the learner's (the same sections, linked to the trainer view)
+  // with the trainer notes after the glossary: one builder makes both.
+  const [learnerJson, trainerJson] = buildNestedSearchJson(
+    lang,
+    [...learner, ...glossary],
+    [...trainer, ...glossary],
+    trainerNotes,
+  );
+  return { learner: learnerJson, trainer: trainerJson };
+}
+
+/** The two bundles of a language as objects (see courseSearchJson). */
+export function courseSearchBundles(files: SearchFiles, source: SearchSource): SearchBundles {
+  const json = courseSearchJson(files, source);
   return {
-    learner: buildSearchBundle(lang, [...learner, ...glossary]),
-    trainer: buildSearchBundle(lang, [...trainer, ...glossary]),
+    learner: JSON.parse(json.learner) as SearchBundle,
+    trainer: JSON.parse(json.trainer) as SearchBundle,
   };
 }

@@ -49,25 +49,73 @@ function rememberWords(pipeline: lunr.Pipeline, results: Map<string, string[]>):
   };
 }
 
+/** A Lunr builder set up for a language: its stemmer and stop words, fields and boosts. */
+function languageBuilder(lang: 'en' | 'fr'): lunr.Builder {
+  // As lunr() itself sets a builder up, before the language's plugin changes the pipelines.
+  const builder = new lunr.Builder();
+  builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+  builder.searchPipeline.add(lunr.stemmer);
+  if (lang === 'fr') {
+    // lunr.fr replaces the English pipeline with the French trimmer, stop words and stemmer.
+    builder.use((lunr as unknown as { fr: lunr.Builder.Plugin }).fr);
+  } else {
+    builder.pipeline.after(lunr.stemmer, undoubleEnglish);
+    builder.searchPipeline.after(lunr.stemmer, undoubleEnglish);
+  }
+  rememberWords(builder.pipeline, pipelineResults[lang]);
+  builder.ref('id');
+  builder.field('title', { boost: FIELD_BOOSTS.title });
+  builder.field('heading', { boost: FIELD_BOOSTS.heading });
+  builder.field('body', { boost: FIELD_BOOSTS.body });
+  return builder;
+}
+
+/** Adds documents to a builder, each with its position in the bundle as its ref. */
+function addDocs(builder: lunr.Builder, docs: readonly SearchDoc[], firstPosition: number): void {
+  // Short numeric refs: the index repeats a ref for every term of its document.
+  docs.forEach((doc, offset) => {
+    builder.add({ ...doc, id: String(firstPosition + offset) });
+  });
+}
+
 /** Builds the search bundle for one language, with that language's stemmer and stop words. */
 export function buildSearchBundle(lang: 'en' | 'fr', docs: SearchDoc[]): SearchBundle {
-  const index = lunr(function () {
-    if (lang === 'fr') {
-      // lunr.fr replaces the English pipeline with the French trimmer, stop words and stemmer.
-      this.use((lunr as unknown as { fr: lunr.Builder.Plugin }).fr);
-    } else {
-      this.pipeline.after(lunr.stemmer, undoubleEnglish);
-      this.searchPipeline.after(lunr.stemmer, undoubleEnglish);
+  const builder = languageBuilder(lang);
+  addDocs(builder, docs, 0);
+  return { lang, index: builder.build().toJSON(), docs };
+}
+
+/**
+ * Builds two bundles of a language from one builder, when the second holds the first's documents
+ * and more, and returns them as JSON text: `first` is indexed once and the first bundle written
+ * out, then `more` is added and the second is built. The second bundle's documents are `second`
+ * (the first's in the same order, with their own links: only the indexed fields, title, heading
+ * and body, must be the same) followed by `more`. Lunr's build() works out the field lengths,
+ * vectors and word set afresh from what was added, so each index is the one a builder of its
+ * documents alone would make; the first is written out before the builder adds to the postings it
+ * shares. The trainer view's index is the learner's plus the trainer notes: at 100 generated
+ * modules, building it alone took about as long again as the learner's.
+ */
+export function buildNestedSearchJson(
+  lang: 'en' | 'fr',
+  first: SearchDoc[],
+  second: SearchDoc[],
+  more: SearchDoc[],
+): [string, string] {
+  if (second.length !== first.length) {
+    throw new Error('the second bundle must hold the same documents as the first');
+  }
+  second.forEach((doc, i) => {
+    const same = first[i];
+    if (same?.title !== doc.title || same.heading !== doc.heading || same.body !== doc.body) {
+      throw new Error(`document ${i} of the second bundle differs from the first's (${doc.id})`);
     }
-    rememberWords(this.pipeline, pipelineResults[lang]);
-    this.ref('id');
-    this.field('title', { boost: FIELD_BOOSTS.title });
-    this.field('heading', { boost: FIELD_BOOSTS.heading });
-    this.field('body', { boost: FIELD_BOOSTS.body });
-    // Short numeric refs: the index repeats a ref for every term of its document.
-    docs.forEach((doc, position) => {
-      this.add({ ...doc, id: String(position) });
-    });
   });
-  return { lang, index: index.toJSON(), docs };
+  const builder = languageBuilder(lang);
+  addDocs(builder, first, 0);
+  // Written out now: the postings are the builder's own objects, which the next documents add to.
+  const firstJson = JSON.stringify({ lang, index: builder.build(), docs: first });
+  addDocs(builder, more, first.length);
+  const secondJson = JSON.stringify({ lang, index: builder.build(), docs: [...second, ...more] });
+  return [firstJson, secondJson];
 }

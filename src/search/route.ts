@@ -1,7 +1,7 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { fileURLToPath } from 'node:url';
 import { languagePaths, type Lang } from '../i18n/index.ts';
-import { courseSearchBundles, readSearchFiles } from './collect.ts';
+import { courseSearchJson, readSearchFiles } from './collect.ts';
 import { searchSource } from './source.ts';
 
 /**
@@ -14,9 +14,9 @@ export const getStaticPaths = languagePaths satisfies GetStaticPaths;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export const GET: APIRoute = ({ params, url }) => {
-  const bundles = courseSearchBundles(readSearchFiles(root), searchSource(params.lang as Lang));
+  const bundles = courseSearchJson(readSearchFiles(root), searchSource(params.lang as Lang));
   const bundle = url.pathname.includes('/trainer/') ? bundles.trainer : bundles.learner;
-  return new Response(JSON.stringify(bundle), {
+  return new Response(bundle, {
     headers: { 'Content-Type': 'application/json' },
   });
 };

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { courseSearchBundles, readSearchFiles, type SearchSource } from './collect.ts';
+import { courseSearchJson, readSearchFiles, type SearchSource } from './collect.ts';
 
 // Builds every language's two search bundles in a worker thread, so that the build makes them
 // beside Astro's own work on the main thread (integrations/search-index.ts): the course files are
@@ -7,10 +7,5 @@ import { courseSearchBundles, readSearchFiles, type SearchSource } from './colle
 const { root, sources } = workerData as { root: string; sources: SearchSource[] };
 const files = readSearchFiles(root);
 for (const source of sources) {
-  const bundles = courseSearchBundles(files, source);
-  parentPort?.postMessage({
-    lang: source.lang,
-    learner: JSON.stringify(bundles.learner),
-    trainer: JSON.stringify(bundles.trainer),
-  });
+  parentPort?.postMessage({ lang: source.lang, ...courseSearchJson(files, source) });
 }
