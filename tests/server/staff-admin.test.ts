@@ -235,6 +235,7 @@ for (const kind of storeKinds()) {
         [{ current: given, password: 'short' }, 400, 'weak_password'],
         [{ current: given, password: 'x Trainer flo x long enough' }, 400, 'weak_password'],
         [{ current: given, password: given }, 400, 'same_password'],
+        [{ current: given, password: 'a room\u0000with forty chairs' }, 400, 'weak_password'],
         [{ current: given, password: mine, role: 'admin' }, 400, undefined],
         [{ password: mine }, 400, undefined],
         [{ current: 'not what was given', password: mine }, 401, 'wrong_password'],

@@ -95,6 +95,8 @@ export async function resetStaffPassword(
 /** Why a password someone chose for their own account cannot be used, or null. */
 export function ownPasswordProblem(password: string, name: string): string | null {
   if (password.length < 12 || password.length > 200) return 'password: 12 to 200 characters';
+  // One that no keyboard types (a NUL, a line break) would lock its holder out.
+  if (/\p{Cc}/u.test(password)) return 'password: no control characters';
   if (readAlike(password).includes(readAlike(name))) return 'password: must not contain your name';
   return null;
 }
