@@ -246,7 +246,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
          WHERE NOT voided AND actor_ifi IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       );
     const counted = () =>
-      opened.db.query(
+      opened.db.query<{ verb_id: string; actor_ifi: string; object_id: string; n: number }>(
         `SELECT verb_id, actor_ifi, object_id, statements AS n FROM statement_counts
          WHERE statements > 0 ORDER BY 1, 2, 3`,
       );
