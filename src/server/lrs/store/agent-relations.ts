@@ -8,6 +8,9 @@
 /** Adds a value to the caller's query parameters and returns its placeholder (`$n`). */
 export type Param = (value: unknown) => string;
 
+/** The one verb whose activities the store keeps per agent (migration 7). */
+export const COUNTED_VERB = 'http://adlnet.gov/expapi/verbs/completed';
+
 /** What activitySetsDoneOf reads. */
 export interface AgentActivityRelation {
   verb: string;
@@ -18,12 +21,15 @@ export interface AgentActivityRelation {
 
 /**
  * A relation `(agent_ifi text, done0 boolean, done1 boolean, ...)`: each agent of `agents` (or
- * any) that is the actor of a non-voided statement with `verb`, and whether such statements have
+ * any) that is the actor of a non-voided statement with `verb` (COUNTED_VERB), and whether such statements have
  * every activity of each set as their object (as Store.activityCounts counts them: a set is done
  * when its count of distinct activities reaches its size). Read from actor_verb_objects (one row
  * per agent and verb, kept by triggers with the statements: migration 7), not the statements.
  */
 export function activitySetsDoneOf(param: Param, query: AgentActivityRelation): string {
+  if (query.verb !== COUNTED_VERB) {
+    throw new Error(`the store keeps the activities of ${COUNTED_VERB} only, not ${query.verb}`);
+  }
   const done = query.activitySets.map(
     (set, i) => `object_ids @> ${param([...new Set(set)])}::text[] AS done${i}`,
   );

@@ -1,18 +1,21 @@
--- Keeps statement_counts (migration 7) equal to the statements: per verb, actor and object, how
--- many non-voided statements there are. Statement-level triggers on statements run it inside
+-- Keeps statement_counts (migration 7) equal to the statements of the `completed` verb (the only
+-- one the report reads): per verb, actor and object, how many non-voided statements there are. Statement-level triggers on statements run it inside
 -- the SQL statement that inserts, voids or removes statements, in its transaction: a write and
 -- its counts commit together or not at all. Only the change is applied (count + delta, row by
 -- row under the row's lock, in key order), so concurrent writers add up exactly; a statement
 -- sent again under its id inserts nothing and counts nothing.
 CREATE OR REPLACE FUNCTION lrs_count_statements() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
+DECLARE
+  counted CONSTANT text := 'http://adlnet.gov/expapi/verbs/completed';
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE statement_counts, actor_verb_objects;
   ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO statement_counts AS c (verb_id, actor_ifi, object_id, statements)
     SELECT verb_id, actor_ifi, object_id, count(*)::integer FROM new_rows
-     WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+     WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
      GROUP BY verb_id, actor_ifi, object_id
      ORDER BY verb_id, actor_ifi, object_id
     ON CONFLICT (verb_id, actor_ifi, object_id)
@@ -24,10 +27,12 @@ BEGIN
       FROM (
         SELECT verb_id, actor_ifi, object_id, sum(d)::integer AS d FROM (
           SELECT verb_id, actor_ifi, object_id, 1 AS d FROM new_rows
-           WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+           WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
           UNION ALL
           SELECT verb_id, actor_ifi, object_id, -1 FROM old_rows
-           WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+           WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
         ) x
         GROUP BY verb_id, actor_ifi, object_id HAVING sum(d) < 0
       ) change
@@ -36,10 +41,12 @@ BEGIN
     INSERT INTO statement_counts AS c (verb_id, actor_ifi, object_id, statements)
     SELECT verb_id, actor_ifi, object_id, sum(d)::integer FROM (
       SELECT verb_id, actor_ifi, object_id, 1 AS d FROM new_rows
-       WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+       WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
       UNION ALL
       SELECT verb_id, actor_ifi, object_id, -1 FROM old_rows
-       WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+       WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
     ) x
      GROUP BY verb_id, actor_ifi, object_id HAVING sum(d) > 0
      ORDER BY verb_id, actor_ifi, object_id
@@ -49,7 +56,8 @@ BEGIN
     UPDATE statement_counts c SET statements = c.statements - change.n
       FROM (
         SELECT verb_id, actor_ifi, object_id, count(*)::integer AS n FROM old_rows
-         WHERE NOT voided AND actor_ifi IS NOT NULL AND object_id IS NOT NULL
+         WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
+       AND object_id IS NOT NULL
          GROUP BY verb_id, actor_ifi, object_id
       ) change
      WHERE c.verb_id = change.verb_id AND c.actor_ifi = change.actor_ifi
