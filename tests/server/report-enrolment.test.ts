@@ -287,6 +287,38 @@ for (const kind of storeKinds()) {
       expect(await state()).toEqual({ completed: 1, modulesDone: all });
     });
 
+    it('keeps its counts exact when completions and voids of one learner arrive at once', async () => {
+      await addLearner('rep-e', 'Togo');
+      // Three completions of every module, sent together; then two of each voided together.
+      const ids = await Promise.all(
+        POLICE_MODULES.flatMap((m) =>
+          [0, 1, 2].map(() => send('rep-e', VERBS.completed, svc.moduleIri(m))),
+        ),
+      );
+      const voided = ids.filter((_, i) => i % 3 !== 0);
+      await Promise.all(
+        voided.map((id) =>
+          send('rep-e', 'http://adlnet.gov/expapi/verbs/voided', '', {
+            objectType: 'StatementRef',
+            id,
+          }),
+        ),
+      );
+      const counts = await db.query<{ object_id: string; statements: number }>(
+        `SELECT object_id, statements FROM statement_counts WHERE actor_ifi = $1 ORDER BY 1`,
+        [agentIfi(actorOf('rep-e'))],
+      );
+      expect(counts).toEqual(
+        POLICE_MODULES.map((m) => svc.moduleIri(m))
+          .sort()
+          .map((object_id) => ({ object_id, statements: 1 })),
+      );
+      const [group] = await reports.completion({ country: 'togo' }, 'country');
+      const { learners } = await reports.learners({ country: 'togo' }, 10, 0);
+      expect(learners[0]).toMatchObject({ completed: true, modulesDone: POLICE_MODULES.length });
+      expect(group).toMatchObject({ enrolled: 1, started: 1, completed: 1 });
+    });
+
     it('counts in its one query what the learner list says of each learner, for every grouping and filter', async () => {
       // A varied population on top of the other tests' learners: both tracks and none, a cohort,
       // an empty unit, countries spelled in two cases, completions of the learner's own track, of
