@@ -12,6 +12,10 @@ BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE statement_counts, actor_verb_objects;
   ELSIF TG_OP = 'INSERT' THEN
+    -- Most writes hold no completion: they stop here, before any write that fires more triggers.
+    IF NOT EXISTS (SELECT 1 FROM new_rows WHERE verb_id = counted) THEN
+      RETURN NULL;
+    END IF;
     INSERT INTO statement_counts AS c (verb_id, actor_ifi, object_id, statements)
     SELECT verb_id, actor_ifi, object_id, count(*)::integer FROM new_rows
      WHERE verb_id = counted AND NOT voided AND actor_ifi IS NOT NULL
@@ -20,6 +24,8 @@ BEGIN
      ORDER BY verb_id, actor_ifi, object_id
     ON CONFLICT (verb_id, actor_ifi, object_id)
       DO UPDATE SET statements = c.statements + EXCLUDED.statements;
+  ELSIF NOT EXISTS (SELECT 1 FROM old_rows WHERE verb_id = counted) THEN
+    RETURN NULL;
   ELSIF TG_OP = 'UPDATE' THEN
     -- Voiding takes a statement's count down (never below zero: the CHECK); an update that
     -- counted a statement again would add it back.
@@ -76,7 +82,9 @@ $fn$;
 CREATE OR REPLACE FUNCTION lrs_list_objects() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
+  IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+    RETURN NULL;
+  ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO actor_verb_objects AS a (verb_id, actor_ifi, object_ids)
     SELECT verb_id, actor_ifi, array_agg(object_id ORDER BY object_id) FROM new_rows
      WHERE statements > 0
