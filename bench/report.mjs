@@ -2,8 +2,9 @@
 // `npm run bench:report [-- SIZES [POSTGRES_SIZES]]`, each a comma-separated list of learner
 // counts (default 100000 on the embedded store, 100000,1000000 on PostgreSQL). Learners (rows of
 // the platform's learners table), one certificate for every tenth of them, and their completed
-// statements (in the LRS's tables) are generated inside the database in batches (one SQL
-// statement per batch), not through the HTTP API. Then the completion report runs three times
+// statements (in the LRS's tables, whose triggers count them per learner as they go in, as for
+// any write) are generated inside the database in batches (one SQL statement per batch), not
+// through the HTTP API. Then the completion report runs three times
 // through the platform's Reports (one query: the platform's learners joined to the LRS store's
 // relation of their completions), and each learner-list query (a page of 50 as the DPO's page
 // asks for it: first page, a deep page, a name search, a service-number search, a country filter,

@@ -85,6 +85,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
     const first = await migrate(opened.db, 'lrs', LRS_MIGRATIONS);
     expect(first.applied).toEqual(versions);
     expect(first.functions).toEqual([
+      'count-statements',
       'insert-statements',
       'link-refs',
       'may-void',
@@ -217,6 +218,77 @@ describe.each(databases)('migrations on the $name database', (database) => {
       'SELECT seats, closed_at FROM cohorts',
     );
     expect(seats).toEqual([{ seats: 40, closed_at: null }]);
+  });
+
+  it('counts the statements already stored when version 7 is applied, and follows every later write', async () => {
+    expect((await migrate(opened.db, 'lrs', LRS_MIGRATIONS, 6)).applied).toEqual([1, 2, 3, 4, 6]);
+    const VERB = 'http://adlnet.gov/expapi/verbs/completed';
+    // Statements as an earlier version stored them: two of one (actor, object) pair, one voided,
+    // one without an actor IFI, one of another verb (not counted).
+    const add = (actor: string | null, object: string, verb = VERB, voided = false) =>
+      opened.db.query(
+        `INSERT INTO statements (id, statement, fingerprint, stored, verb_id, actor_ifi,
+           credential_key, voided)
+         VALUES (gen_random_uuid(), jsonb_build_object('object', jsonb_build_object('id', $2::text)),
+           'f', now(), $3, $1, 'k', $4)`,
+        [actor, object, verb, voided],
+      );
+    await add('a', 'm1');
+    await add('a', 'm1');
+    await add('a', 'm2', VERB, true);
+    await add('b', 'm2');
+    await add(null, 'm3');
+    await add('a', 'q1', 'http://adlnet.gov/expapi/verbs/answered');
+    // Counts recomputed from the statements, and as the tables hold them.
+    const expected = () =>
+      opened.db.query(
+        `SELECT verb_id, actor_ifi, object_id, count(*)::int AS n FROM statements
+         WHERE verb_id = $1 AND NOT voided AND actor_ifi IS NOT NULL
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [VERB],
+      );
+    const counted = () =>
+      opened.db.query<{ verb_id: string; actor_ifi: string; object_id: string; n: number }>(
+        `SELECT verb_id, actor_ifi, object_id, statements AS n FROM statement_counts
+         WHERE statements > 0 ORDER BY 1, 2, 3`,
+      );
+    const lists = async () =>
+      Object.fromEntries(
+        (
+          await opened.db.query<{ actor_ifi: string; object_ids: string[] }>(
+            `SELECT actor_ifi, object_ids FROM actor_verb_objects WHERE verb_id = $1`,
+            [VERB],
+          )
+        ).map((r) => [r.actor_ifi, [...r.object_ids].sort()]),
+      );
+    expect((await migrate(opened.db, 'lrs', LRS_MIGRATIONS, 7)).applied).toEqual([7]);
+    expect(await counted()).toEqual(await expected());
+    expect(
+      (await counted()).find((r) => r.actor_ifi === 'a' && r.object_id === 'm1'),
+    ).toMatchObject({ n: 2 });
+    expect(await lists()).toEqual({ a: ['m1'], b: ['m2'] });
+
+    // Later writes: a new pair, one pair voided down to one and then to none, in one statement
+    // and in two; and a voided statement voided again (no change).
+    await add('b', 'm1');
+    await opened.db.query(
+      `UPDATE statements SET voided = true
+       WHERE seq = (SELECT min(seq) FROM statements WHERE actor_ifi = 'a' AND object_id = 'm1')`,
+    );
+    expect(await lists()).toEqual({ a: ['m1'], b: ['m1', 'm2'] });
+    await opened.db.query(`UPDATE statements SET voided = true WHERE actor_ifi = 'a'`);
+    await opened.db.query(
+      `UPDATE statements SET voided = true WHERE actor_ifi = 'b' AND object_id = 'm2'`,
+    );
+    expect(await counted()).toEqual(await expected());
+    expect(await lists()).toEqual({ b: ['m1'] });
+    await add('a', 'm2');
+    expect(await lists()).toEqual({ a: ['m2'], b: ['m1'] });
+    expect(await counted()).toEqual(await expected());
+    // Emptying the statements (a restore that replaces) empties the counts with them.
+    await opened.db.query('TRUNCATE statements');
+    expect(await opened.db.query('SELECT * FROM statement_counts')).toEqual([]);
+    expect(await lists()).toEqual({});
   });
 
   it('refuses a database made by the first version of the schema, saying what to do', async () => {

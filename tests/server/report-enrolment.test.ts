@@ -219,6 +219,106 @@ for (const kind of storeKinds()) {
       expect((await byCountry()).Rwanda).toMatchObject({ enrolled: 1, completed: 0 });
     });
 
+    it('follows voided and re-sent completions exactly as the learner list does', async () => {
+      await addLearner('rep-d', 'Chad');
+      const [first, last] = [POLICE_MODULES[0] ?? '', POLICE_MODULES.at(-1) ?? ''];
+      // A completion as the store takes it, to send once or again under the same id.
+      const completion = (module: string) => {
+        const id = randomUUID();
+        const stored = new Date().toISOString();
+        const statement: JsonObject = {
+          id,
+          actor: actorOf('rep-d'),
+          verb: { id: VERBS.completed },
+          object: { objectType: 'Activity', id: svc.moduleIri(module) },
+          stored,
+          timestamp: stored,
+          authority: actorOf('rep-d'),
+          version: '1.0.3',
+        };
+        return {
+          id,
+          statement,
+          fingerprint: statementFingerprint(statement),
+          stored,
+          index: indexStatement(statement),
+          credentialKey: 'key-rep-d',
+        };
+      };
+      // The report's group and what the learner list says of rep-d, which must agree.
+      const state = async () => {
+        const [group] = await reports.completion({ country: 'chad' }, 'country');
+        const { learners } = await reports.learners({ country: 'chad' }, 10, 0);
+        const [l] = learners;
+        expect(group).toEqual({
+          key: 'Chad',
+          enrolled: 1,
+          started: l?.started === true ? 1 : 0,
+          completed: l?.completed === true ? 1 : 0,
+          certified: 0,
+        });
+        return { completed: group?.completed, modulesDone: l?.modulesDone };
+      };
+      const voidIt = (id: string) =>
+        send('rep-d', 'http://adlnet.gov/expapi/verbs/voided', '', {
+          objectType: 'StatementRef',
+          id,
+        });
+      const all = POLICE_MODULES.length;
+
+      const lastTwice = [completion(last), completion(last)];
+      const firstOnce = completion(first);
+      for (const m of POLICE_MODULES.slice(1, -1)) await store.insertStatements([completion(m)]);
+      await store.insertStatements([firstOnce, ...lastTwice]);
+      // The first module's completion sent again under its id: stored once, counted once.
+      await store.insertStatements([firstOnce]);
+      expect(await state()).toEqual({ completed: 1, modulesDone: all });
+      // One of the last module's two completions voided: the other still counts.
+      await voidIt(lastTwice[0]?.id ?? '');
+      expect(await state()).toEqual({ completed: 1, modulesDone: all });
+      // Both voided: the track is no longer complete.
+      await voidIt(lastTwice[1]?.id ?? '');
+      expect(await state()).toEqual({ completed: 0, modulesDone: all - 1 });
+      // A voided completion sent again under its id changes nothing.
+      await store.insertStatements([lastTwice[1] ?? completion(last)]);
+      expect(await state()).toEqual({ completed: 0, modulesDone: all - 1 });
+      // A new completion of that module completes the track again.
+      await store.insertStatements([completion(last)]);
+      expect(await state()).toEqual({ completed: 1, modulesDone: all });
+    });
+
+    it('keeps its counts exact when completions and voids of one learner arrive at once', async () => {
+      await addLearner('rep-e', 'Togo');
+      // Three completions of every module, sent together; then two of each voided together.
+      const ids = await Promise.all(
+        POLICE_MODULES.flatMap((m) =>
+          [0, 1, 2].map(() => send('rep-e', VERBS.completed, svc.moduleIri(m))),
+        ),
+      );
+      const voided = ids.filter((_, i) => i % 3 !== 0);
+      await Promise.all(
+        voided.map((id) =>
+          send('rep-e', 'http://adlnet.gov/expapi/verbs/voided', '', {
+            objectType: 'StatementRef',
+            id,
+          }),
+        ),
+      );
+      const counts = await db.query<{ object_id: string; statements: number }>(
+        `SELECT object_id, statements FROM statement_counts WHERE actor_ifi = $1 ORDER BY 1`,
+        [agentIfi(actorOf('rep-e'))],
+      );
+      expect(counts).toEqual(
+        POLICE_MODULES.map((m) => svc.moduleIri(m))
+          .sort()
+          .map((object_id) => ({ object_id, statements: 1 })),
+      );
+      const [group] = await reports.completion({ country: 'togo' }, 'country');
+      const { learners } = await reports.learners({ country: 'togo' }, 10, 0);
+      expect(learners[0]).toMatchObject({ completed: true, modulesDone: POLICE_MODULES.length });
+      expect(group).toMatchObject({ enrolled: 1, started: 1, completed: 1 });
+    });
+
     it('counts in its one query what the learner list says of each learner, for every grouping and filter', async () => {
       // A varied population on top of the other tests' learners: both tracks and none, a cohort,
       // an empty unit, countries spelled in two cases, completions of the learner's own track, of

@@ -8,34 +8,36 @@
 /** Adds a value to the caller's query parameters and returns its placeholder (`$n`). */
 export type Param = (value: unknown) => string;
 
-/** What activityCountsOf counts. */
+/** The one verb whose activities the store keeps per agent (migration 7). */
+export const COUNTED_VERB = 'http://adlnet.gov/expapi/verbs/completed';
+
+/** What activitySetsDoneOf reads. */
 export interface AgentActivityRelation {
   verb: string;
   activitySets: readonly (readonly string[])[];
-  /** A query of one text column: the agent IFIs to count for; null for every actor. */
+  /** A query of one text column: the agent IFIs to read; null for every actor. */
   agents: string | null;
 }
 
 /**
- * A relation `(agent_ifi text, n0 int, n1 int, ...)`: each agent of `agents` (or any) that is the actor
- * of a non-voided statement with `verb`, with how many distinct activities of each set such
- * statements have as their object (as Store.activityCounts counts them). Each (agent, activity)
- * pair is made distinct first, in the order of the completions index when the verb is
- * `completed`, so the counts need no sort of their own.
+ * A relation `(agent_ifi text, done0 boolean, done1 boolean, ...)`: each agent of `agents` (or
+ * any) that is the actor of a non-voided statement with `verb` (COUNTED_VERB), and whether such statements have
+ * every activity of each set as their object (as Store.activityCounts counts them: a set is done
+ * when its count of distinct activities reaches its size). Read from actor_verb_objects (one row
+ * per agent and verb, kept by triggers with the statements: migration 7), not the statements.
  */
-export function activityCountsOf(param: Param, query: AgentActivityRelation): string {
-  const verb = param(query.verb);
-  const counts = query.activitySets.map(
-    (set, i) =>
-      `count(*) FILTER (WHERE object_id = ANY(${param([...new Set(set)])}::text[]))::int AS n${i}`,
+export function activitySetsDoneOf(param: Param, query: AgentActivityRelation): string {
+  if (query.verb !== COUNTED_VERB) {
+    throw new Error(`the store keeps the activities of ${COUNTED_VERB} only, not ${query.verb}`);
+  }
+  const done = query.activitySets.map(
+    (set, i) => `object_ids @> ${param([...new Set(set)])}::text[] AS done${i}`,
   );
-  return `SELECT actor_ifi AS agent_ifi${counts.map((c) => `, ${c}`).join('')}
-    FROM (
-      SELECT DISTINCT actor_ifi, object_id FROM statements
-      WHERE verb_id = ${verb} AND NOT voided
-        AND ${query.agents === null ? 'actor_ifi IS NOT NULL' : `actor_ifi IN (${query.agents})`}
-    ) pairs
-    GROUP BY actor_ifi`;
+  return `SELECT actor_ifi AS agent_ifi${done.map((d) => `, ${d}`).join('')}
+    FROM actor_verb_objects
+    WHERE verb_id = ${param(query.verb)}${
+      query.agents === null ? '' : ` AND actor_ifi IN (${query.agents})`
+    }`;
 }
 
 /**
