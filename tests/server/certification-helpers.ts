@@ -17,10 +17,20 @@ import {
 } from '../../src/server/platform/store/platform-store.ts';
 import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startServer, xapi, type StoreKind, type TestServer } from './helpers.ts';
+import {
+  startServer,
+  xapi,
+  type StoreKind,
+  type TestServer,
+  type XapiResponse,
+} from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */
 export const SITE = 'https://peacekeeping.example.org';
+
+/** The two tracks of the fixture banks. */
+export const POLICE = 'police-pre-deployment';
+export const MILITARY = 'military-pre-deployment';
 
 /** The service with the platform on a store, and the platform's repository and database. */
 export interface PlatformServer {
@@ -109,7 +119,7 @@ export function usePlatform(
     // Graded attempts need a seat in a cohort: one cohort per track admits the tests' learners.
     const trainer = await staffLogin(started.server, FIXTURE_TRAINER);
     const cohorts: Record<string, string> = {};
-    for (const track of ['police-pre-deployment', 'military-pre-deployment']) {
+    for (const track of [POLICE, MILITARY]) {
       cohorts[track] = (await openCohort(started.server, trainer, track, 200)).code;
     }
     fixtureCohorts.set(started.server, cohorts);
@@ -331,24 +341,71 @@ export async function enrolAdmitted(
   return enrol(server, { cohort, ...profile });
 }
 
+/** Sends statements (one or a batch) with the learner's own credential, as their tracker would. */
+export function sendAsLearner(
+  server: TestServer,
+  learner: EnrolledLearner,
+  statements: unknown,
+): Promise<XapiResponse> {
+  return xapi(server, learner, '/xapi/statements', { body: statements });
+}
+
+/** A statement of the learner's own about a module of the course: `verb` is its last word. */
+export function moduleStatement(learner: EnrolledLearner, verb: string, module: string) {
+  return {
+    actor: learner.actor,
+    verb: { id: `http://adlnet.gov/expapi/verbs/${verb}`, display: { en: verb } },
+    object: { id: `${SITE}/xapi/activities/module/${module}` },
+  };
+}
+
 /** Sends the learner's own completed statements for modules, as their tracker would. */
 export async function completeModules(
   server: TestServer,
   learner: EnrolledLearner,
   modules: readonly string[],
 ): Promise<void> {
-  const statements = modules.map((m) => ({
-    actor: learner.actor,
-    verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { en: 'completed' } },
-    object: { id: `${SITE}/xapi/activities/module/${m}` },
-  }));
-  const res = await xapi(
-    server,
-    { key: learner.key, secret: learner.secret, authorization: learner.authorization },
-    '/xapi/statements',
-    { body: statements },
-  );
+  const statements = modules.map((m) => moduleStatement(learner, 'completed', m));
+  const res = await sendAsLearner(server, learner, statements);
   if (res.status !== 200) throw new Error(`statements: ${res.status} ${res.text}`);
+}
+
+/** The learner's certification status on a track (GET /api/certification/<track>/status). */
+export function certificationStatus(
+  server: TestServer,
+  learner: { authorization: string },
+  track = POLICE,
+) {
+  return api(server, `/api/certification/${track}/status`, {
+    authorization: learner.authorization,
+  });
+}
+
+/** A certificate as the learner's status shows it. */
+export interface IssuedCertificate {
+  code: string;
+  learnerName: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/**
+ * Certifies a learner admitted to a cohort of the track: passes a graded attempt in `lang`,
+ * completes the track's modules, and returns the certificate their status shows.
+ */
+export async function certify(
+  server: TestServer,
+  learner: EnrolledLearner,
+  track: CertificationTrack,
+  lang = 'en',
+): Promise<IssuedCertificate> {
+  const { result } = await sitAttempt(server, learner, track, true, lang);
+  expect(result.passed).toBe(true);
+  await completeModules(server, learner, track.rule.requiredModules);
+  const status = await certificationStatus(server, learner, track.rule.track);
+  const { certificate } = status.json as { certificate: IssuedCertificate | null };
+  if (certificate === null) throw new Error(`no certificate: ${status.text}`);
+  return certificate;
 }
 
 /** Calls the JSON API with a learner's Basic credential (or none). */
@@ -385,6 +442,19 @@ export async function staffLogin(server: TestServer, name: string, password = ST
   const res = await api(server, '/api/staff/login', { body: { name, password } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}
+
+/** A signed-in member of staff's calls to the JSON API, with the CSRF token on changes. */
+export function asStaff(server: TestServer, who: { cookie: string; csrf: string }) {
+  return {
+    get: (path: string) => api(server, path, { headers: { Cookie: who.cookie } }),
+    post: (path: string, body?: unknown) =>
+      api(server, path, {
+        method: 'POST',
+        headers: { Cookie: who.cookie, 'X-CSRF-Token': who.csrf },
+        ...(body === undefined ? {} : { body }),
+      }),
+  };
 }
 
 /** A guesser: answers one question of a form without knowing anything but the form. */
