@@ -230,6 +230,40 @@ export async function fillCentre(
   };
 }
 
+/** Fills a fresh centre store through the service (see fillCentre), closed after. */
+export async function fillNewCentre(centre: CentreStore): Promise<CentreRecords> {
+  const store = await centre.open();
+  try {
+    const { server, platform } = await startPlatform(store);
+    try {
+      return await fillCentre(server, store, platform);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Exports `from` to `file` and imports it into the empty `to` with the command-line tool; every
+ * row arrives as it was, and the centre works there (checkCentre).
+ */
+export async function moveCentre(
+  from: CentreStore,
+  to: CentreStore,
+  file: string,
+  records: CentreRecords,
+): Promise<void> {
+  const rows = await rowsOf(from);
+  const exported = await runBackupCli(['export', file], from.env);
+  expect(exported.code, exported.stderr).toBe(0);
+  const imported = await runBackupCli(['import', file], to.env);
+  expect(imported.code, imported.stderr + imported.stdout).toBe(0);
+  expect(await rowsOf(to)).toEqual(rows);
+  await checkCentre(to, records);
+}
+
 /** Every table's rows as PostgreSQL's JSON text (timestamps in UTC), sorted, per table. */
 export async function tableRows(db: SqlDatabase): Promise<Record<string, string[]>> {
   return db.transaction(async (tx) => {
