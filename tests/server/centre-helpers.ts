@@ -14,10 +14,12 @@ import type { PlatformStore } from '../../src/server/platform/store/platform-sto
 import {
   api,
   catalogOf,
+  certificationStatus,
   completeModules,
   enrol,
-  SITE,
+  POLICE,
   sitAttempt,
+  SITE,
   startPlatform,
   trackIn,
 } from './certification-helpers.ts';
@@ -93,8 +95,6 @@ export function runBackupCli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCli(args, env, 'backup');
 }
-
-export const POLICE = 'police-pre-deployment';
 
 /** What fillCentre wrote, to look for after a restore. */
 export interface CentreRecords {
@@ -213,9 +213,7 @@ export async function fillCentre(
   const passed = await sitAttempt(server, passer, track, true);
   const failed = await sitAttempt(server, failer, track, false);
   await completeModules(server, passer, track.rule.requiredModules);
-  const status = await api(server, `/api/certification/${POLICE}/status`, {
-    authorization: passer.authorization,
-  });
+  const status = await certificationStatus(server, passer);
   const certificate = (status.json as { certificate: { code: string } | null }).certificate;
   expect(certificate, status.text).not.toBeNull();
   return {

@@ -18,6 +18,7 @@ import {
 import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
+  parseOrUndefined,
   startServer,
   xapi,
   type StoreKind,
@@ -260,6 +261,17 @@ export async function submitAttempt(
   return { status: res.status, result: res.json as AttemptResult, text: res.text };
 }
 
+/** Submits every answer of a started attempt, all right or all wrong (read from the bank). */
+export function answerAttempt(
+  server: TestServer,
+  learner: { authorization: string },
+  track: CertificationTrack,
+  started: StartedAttempt,
+  right: boolean,
+): Promise<{ status: number; result: AttemptResult; text: string }> {
+  return submitAttempt(server, learner, started, answersTo(track, started, right));
+}
+
 /**
  * Sits a graded assessment through the API: starts an attempt (201) and submits every answer
  * right or every answer wrong (200). Returns the attempt and its result.
@@ -273,7 +285,7 @@ export async function sitAttempt(
 ): Promise<{ started: StartedAttempt; result: AttemptResult; text: string }> {
   const { status, started, text } = await startAttempt(server, learner, track.rule.track, lang);
   expect(status, text).toBe(201);
-  const submitted = await submitAttempt(server, learner, started, answersTo(track, started, right));
+  const submitted = await answerAttempt(server, learner, track, started, right);
   expect(submitted.status, submitted.text).toBe(200);
   return { started, result: submitted.result, text: submitted.text };
 }
@@ -408,33 +420,32 @@ export async function certify(
   return certificate;
 }
 
-/** Calls the JSON API with a learner's Basic credential (or none). */
+/**
+ * Calls the JSON API with a learner's Basic credential (or none). `body` is sent as JSON, `raw` as
+ * it is; Content-Type is application/json unless the headers name another.
+ */
 export async function api(
   server: TestServer,
   path: string,
   init: {
     method?: string;
     body?: unknown;
+    raw?: string;
     authorization?: string;
     headers?: Record<string, string>;
   } = {},
 ): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.authorization !== undefined) headers.Authorization = init.authorization;
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  if (body !== undefined) headers['Content-Type'] ??= 'application/json';
   const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(body === undefined ? {} : { body }),
   });
   const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return { status: res.status, json: parseOrUndefined(text), text, headers: res.headers };
 }
 
 /** Signs a staff account in: the answer, its session cookie ("name=value") and CSRF token. */

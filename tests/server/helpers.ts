@@ -289,7 +289,8 @@ export async function xapi(
   return { status: res.status, headers: res.headers, text, json, message: messageOf({ json }) };
 }
 
-function parseOrUndefined(text: string): unknown {
+/** The JSON a text holds, or undefined when it is not JSON. */
+export function parseOrUndefined(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
