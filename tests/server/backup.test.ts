@@ -14,7 +14,6 @@ import {
   fillNewCentre,
   moveCentre,
   newCentreStore,
-  postgresTestsRun,
   rowsOf,
   runBackupCli,
   tableRows,
@@ -22,7 +21,7 @@ import {
   type CentreRecords,
   type CentreStore,
 } from './centre-helpers.ts';
-import { newTempDir, removeDir, storeKinds, xapi } from './helpers.ts';
+import { newTempDir, postgresTestsRun, removeDir, storeKinds, xapi } from './helpers.ts';
 
 /** The lines of a gzipped backup or export file. */
 async function linesOf(file: string): Promise<string[]> {

@@ -26,10 +26,9 @@ import {
 import {
   createCredential,
   dropSchema,
-  inCi,
   newSchema,
   newTempDir,
-  POSTGRES_MISSING_IN_CI,
+  postgresUrl,
   removeDir,
   xapi,
   type TestCredential,
@@ -48,19 +47,6 @@ export interface CentreStore {
   open(): Promise<Store>;
   /** Removes the folder or schema. */
   cleanup(): Promise<void>;
-}
-
-/** The PostgreSQL URL for the tests; in CI its absence fails the test that needs it. */
-export function postgresUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (url === undefined || url === '') throw new Error(POSTGRES_MISSING_IN_CI);
-  return url;
-}
-
-/** Whether the PostgreSQL tests run: with DATABASE_URL, and always in CI (where they then fail). */
-export function postgresTestsRun(): boolean {
-  const url = process.env.DATABASE_URL;
-  return (url !== undefined && url !== '') || inCi();
 }
 
 /** A fresh, empty place for a store of `kind` (nothing created until it is opened). */
