@@ -6,13 +6,11 @@ import { parse } from 'yaml';
 import { passKnowledgeCheck } from './support/answers.ts';
 import { answerAssessment, trackKey } from './support/assessment.ts';
 import { axeViolations } from './support/axe.ts';
-import { createCohort, startSiteService, type SiteService } from './support/service.ts';
+import { createCohort, POLICE, startSiteService, type SiteService } from './support/service.ts';
 import { enrol, expectAllSaved, getSignInCode, signInWithCode } from './support/tracking.ts';
 
-const TRACK = 'police-pre-deployment';
-
 async function trackModules(lang: 'en' | 'fr'): Promise<{ id: string; title: string }[]> {
-  const track = parse(await readFile(`content/tracks/${lang}/${TRACK}.yaml`, 'utf8')) as {
+  const track = parse(await readFile(`content/tracks/${lang}/${POLICE}.yaml`, 'utf8')) as {
     modules: string[];
   };
   const titles = new Map<string, string>();
@@ -67,7 +65,7 @@ test('an enrolled learner sees the check they passed, on another device too, and
   test.setTimeout(120_000);
   const modules = await trackModules('en');
   const [first, second] = modules;
-  if (!first || !second) throw new Error(`${TRACK} has fewer than two modules`);
+  if (!first || !second) throw new Error(`${POLICE} has fewer than two modules`);
   await enrol(page, '', 'Amina Diallo');
   const base = new URL(page.url()).origin;
   await passKnowledgeCheck(page, base, first.id);
@@ -158,7 +156,7 @@ test.describe('a certificate near its expiry', () => {
       by: 'trainer-home',
       codePrefix: 'HOME',
       name: 'Home page, e2e',
-      track: TRACK,
+      track: POLICE,
       seats: 10,
     });
   });
@@ -172,14 +170,14 @@ test.describe('a certificate near its expiry', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    const { key } = await trackKey(TRACK);
+    const { key } = await trackKey(POLICE);
     await enrol(page, base, 'Fatou Ndiaye', cohort);
     await page.goto(`${base}/en/`);
     await expect(page.locator('[data-home-assessment]')).toHaveText(
       'Not taken yet. You may start up to 3 attempts in 24 hours.',
     );
 
-    await page.goto(`${base}/en/assessment/${TRACK}/`);
+    await page.goto(`${base}/en/assessment/${POLICE}/`);
     await page.getByRole('button', { name: 'Start an attempt' }).click();
     await answerAssessment(page, key);
     await page.getByRole('button', { name: 'Submit my answers' }).click();

@@ -17,6 +17,7 @@ import {
   TEST_ENROL_LIMITS,
   trackIn,
   type EnrolledLearner,
+  POLICE,
 } from '../server/certification-helpers.ts';
 import { axeViolations } from './support/axe.ts';
 import {
@@ -30,7 +31,6 @@ import {
 // Item statistics and cohort seats against the built site and the real service, on its own
 // service. Learners enrol, sit the graded assessment and join cohorts through the HTTP API with
 // the helpers of the server tests.
-const TRACK = 'police-pre-deployment';
 const TRAINER = 'trainer-items-e2e';
 const OTHER_TRAINER = 'trainer-other-e2e';
 const DPO = 'dpo-items-e2e';
@@ -55,7 +55,7 @@ const drawn = (started: StartedAttempt) =>
 /** A learner of a cohort sits the graded assessment, all right or all wrong; tallied. */
 async function sit(cohort: string, right: boolean, lang: string): Promise<void> {
   const learner = await enrol(server, { cohort, language: lang });
-  const { status, started, text } = await startAttempt(server, learner, TRACK, lang);
+  const { status, started, text } = await startAttempt(server, learner, POLICE, lang);
   expect(status, text).toBe(201);
   const res = await submitAttempt(server, learner, started, answersTo(track, started, right));
   expect(res.status, res.text).toBe(200);
@@ -91,11 +91,11 @@ test.beforeAll(async () => {
       [DPO, 'dpo'],
     ],
   });
-  track = trackIn(await catalogOf(path.resolve('.')), TRACK);
-  mine = (await openCohort(server, await staffLogin(server, TRAINER, STAFF_PASSWORD), TRACK, 200))
+  track = trackIn(await catalogOf(path.resolve('.')), POLICE);
+  mine = (await openCohort(server, await staffLogin(server, TRAINER, STAFF_PASSWORD), POLICE, 200))
     .code;
   theirs = (
-    await openCohort(server, await staffLogin(server, OTHER_TRAINER, STAFF_PASSWORD), TRACK)
+    await openCohort(server, await staffLogin(server, OTHER_TRAINER, STAFF_PASSWORD), POLICE)
   ).code;
   // Three learners of the trainer's cohort (two right, one wrong) and two of the other (one in
   // French): the page must show these counts, per cohort and together.
@@ -208,10 +208,10 @@ test('a trainer sees their own cohort’s figures, without the key, at 1280 and 
   const csv = page.getByRole('link', { name: 'Download as CSV' });
   await expect(csv).toHaveAttribute(
     'href',
-    `/api/reports/items.csv?track=${TRACK}&cohort=${mine}&lang=en`,
+    `/api/reports/items.csv?track=${POLICE}&cohort=${mine}&lang=en`,
   );
   const file = await page.request.get(
-    `${server.url}/api/reports/items.csv?track=${TRACK}&cohort=${mine}`,
+    `${server.url}/api/reports/items.csv?track=${POLICE}&cohort=${mine}`,
   );
   expect(file.status()).toBe(200);
   expect(await file.text()).toContain(seen?.[0] ?? 'nothing');
@@ -320,14 +320,14 @@ test('the DPO retires questions by keyboard: new forms stop drawing them, and it
   await expect(page.getByTestId('items-log')).toContainText(`${DPO} retired question ${first}`);
   // The service's answer, and the next drawn forms.
   const dpo = await staffLogin(server, DPO, STAFF_PASSWORD);
-  const stats = await api(server, `/api/reports/items?track=${TRACK}`, {
+  const stats = await api(server, `/api/reports/items?track=${POLICE}`, {
     headers: { Cookie: dpo.cookie },
   });
   const retired = (stats.json as { items: ItemStat[] }).items.filter((i) => i.retired);
   expect(retired.map((i) => i.item).sort()).toEqual([first, second].sort());
   for (let n = 0; n < 3; n += 1) {
     const learner: EnrolledLearner = await enrol(server, { cohort: mine });
-    const { started } = await startAttempt(server, learner, TRACK);
+    const { started } = await startAttempt(server, learner, POLICE);
     const ids = drawn(started);
     expect(ids).toContain(keep);
     expect(ids).not.toContain(first);
@@ -360,7 +360,11 @@ test('a trainer sets a cohort’s seats: the next join beyond them is refused; c
 }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
-  const cohort = await openCohort(server, await staffLogin(server, TRAINER, STAFF_PASSWORD), TRACK);
+  const cohort = await openCohort(
+    server,
+    await staffLogin(server, TRAINER, STAFF_PASSWORD),
+    POLICE,
+  );
   const learners: EnrolledLearner[] = [];
   for (let n = 0; n < 4; n += 1) learners.push(await enrol(server));
   const [one, two, three, four] = learners as [

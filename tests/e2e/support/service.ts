@@ -20,6 +20,9 @@ import {
 /** The site origin the specs' services run under (the built site's). */
 export const SITE = 'http://localhost:4321';
 
+/** The police track of the course, which the certification specs sit. */
+export const POLICE = 'police-pre-deployment';
+
 /** The password of the staff accounts startSiteService makes. */
 export const STAFF_PASSWORD = 'a long staff password 42';
 
