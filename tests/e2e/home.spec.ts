@@ -1,24 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
-import { buildServer } from '../../src/server/app.ts';
-import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
-import type { Store } from '../../src/server/lrs/store/types.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { passKnowledgeCheck } from './support/answers.ts';
-import { answerAssessmentRightly, trackKey } from './support/assessment.ts';
+import { answerAssessment, trackKey } from './support/assessment.ts';
 import { axeViolations } from './support/axe.ts';
+import { createCohort, POLICE, startSiteService, type SiteService } from './support/service.ts';
 import { enrol, expectAllSaved, getSignInCode, signInWithCode } from './support/tracking.ts';
 
-const TRACK = 'police-pre-deployment';
-
 async function trackModules(lang: 'en' | 'fr'): Promise<{ id: string; title: string }[]> {
-  const track = parse(await readFile(`content/tracks/${lang}/${TRACK}.yaml`, 'utf8')) as {
+  const track = parse(await readFile(`content/tracks/${lang}/${POLICE}.yaml`, 'utf8')) as {
     modules: string[];
   };
   const titles = new Map<string, string>();
@@ -73,7 +65,7 @@ test('an enrolled learner sees the check they passed, on another device too, and
   test.setTimeout(120_000);
   const modules = await trackModules('en');
   const [first, second] = modules;
-  if (!first || !second) throw new Error(`${TRACK} has fewer than two modules`);
+  if (!first || !second) throw new Error(`${POLICE} has fewer than two modules`);
   await enrol(page, '', 'Amina Diallo');
   const base = new URL(page.url()).origin;
   await passKnowledgeCheck(page, base, first.id);
@@ -139,10 +131,7 @@ test('an enrolled learner sees the check they passed, on another device too, and
 test.describe('a certificate near its expiry', () => {
   // The service of these tests reads a certification rule whose certificates last one month, so
   // the certificate the learner earns is within two months of its expiry from the start.
-  const SITE = 'http://localhost:4321';
-  let app: FastifyInstance;
-  let store: Store;
-  let dataDir: string;
+  let service: SiteService;
   let root: string;
   let base: string;
   let cohort: string;
@@ -161,38 +150,19 @@ test.describe('a certificate near its expiry', () => {
       await writeFile(path.join(root, 'content', 'certification', file), short);
     }
     await symlink(path.resolve('assessments'), path.join(root, 'assessments'));
-    dataDir = await mkdtemp(path.join(tmpdir(), 'cp-home-e2e-'));
-    store = await openStore({ dataDir });
-    const platform = await openPlatformStore(databaseOf(store));
-    app = await buildServer({
-      store,
-      platform,
-      staticDir: path.resolve('dist'),
-      siteUrl: SITE,
-      contentRoot: root,
+    service = await startSiteService({ contentRoot: root, staff: [['trainer-home', 'trainer']] });
+    base = service.url;
+    cohort = await createCohort(service, {
+      by: 'trainer-home',
+      codePrefix: 'HOME',
+      name: 'Home page, e2e',
+      track: POLICE,
+      seats: 10,
     });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const trainer = await createStaffUser(
-      platform.staff,
-      'trainer-home',
-      'trainer',
-      'a long staff password 42',
-    );
-    cohort = (
-      await platform.cohorts.create({
-        code: `HOME-${randomUUID().slice(0, 4).toUpperCase()}`,
-        name: 'Home page, e2e',
-        trackId: TRACK,
-        createdBy: trainer.id,
-        seats: 10,
-      })
-    ).code;
   });
 
   test.afterAll(async () => {
-    await app.close();
-    await store.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await service.close();
     await rm(root, { recursive: true, force: true });
   });
 
@@ -200,16 +170,16 @@ test.describe('a certificate near its expiry', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    const key = await trackKey(TRACK);
+    const { key } = await trackKey(POLICE);
     await enrol(page, base, 'Fatou Ndiaye', cohort);
     await page.goto(`${base}/en/`);
     await expect(page.locator('[data-home-assessment]')).toHaveText(
       'Not taken yet. You may start up to 3 attempts in 24 hours.',
     );
 
-    await page.goto(`${base}/en/assessment/${TRACK}/`);
+    await page.goto(`${base}/en/assessment/${POLICE}/`);
     await page.getByRole('button', { name: 'Start an attempt' }).click();
-    await answerAssessmentRightly(page, key);
+    await answerAssessment(page, key);
     await page.getByRole('button', { name: 'Submit my answers' }).click();
     await expect(page.getByText('Your certificate has been issued.')).toBeVisible();
 

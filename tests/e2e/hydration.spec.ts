@@ -30,6 +30,20 @@ async function hydrated(page: Page, fieldId: string): Promise<void> {
   ).not.toHaveAttribute('ssr', /.*/);
 }
 
+/** Opens a page with its island held back, types into a field, and lets the island hydrate. */
+async function typeBeforeHydration(
+  page: Page,
+  path: string,
+  fieldId: string,
+  text: string,
+): Promise<void> {
+  const release = await holdIsland(page, path, fieldId);
+  await page.goto(path);
+  await page.locator(`#${fieldId}`).fill(text);
+  release();
+  await hydrated(page, fieldId);
+}
+
 test('staff sign-in keeps the name and password typed before it hydrated', async ({ page }) => {
   const release = await holdIsland(page, '/en/staff/login/', 'staff-name');
   await page.goto('/en/staff/login/');
@@ -54,11 +68,7 @@ test('staff sign-in keeps the name and password typed before it hydrated', async
 });
 
 test('certificate verification keeps the code typed before it hydrated', async ({ page }) => {
-  const release = await holdIsland(page, '/en/verify/', 'verify-code');
-  await page.goto('/en/verify/');
-  await page.locator('#verify-code').fill('ABCD-EFGH-JKMN-PQRS');
-  release();
-  await hydrated(page, 'verify-code');
+  await typeBeforeHydration(page, '/en/verify/', 'verify-code', 'ABCD-EFGH-JKMN-PQRS');
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(page.locator('#verify-code')).toHaveValue('ABCD-EFGH-JKMN-PQRS');
   await expect(page.getByText('No certificate has this code')).toBeVisible();
@@ -86,11 +96,7 @@ test('search keeps and runs the words typed before it hydrated', async ({ page }
 });
 
 test('the live room keeps the room code typed before it hydrated', async ({ page }) => {
-  const release = await holdIsland(page, '/en/live/', 'live-code');
-  await page.goto('/en/live/');
-  await page.locator('#live-code').fill('ROOM-42');
-  release();
-  await hydrated(page, 'live-code');
+  await typeBeforeHydration(page, '/en/live/', 'live-code', 'ROOM-42');
   // The island re-renders on mount (it reads the answers this device sent): the code stays.
   await page.locator('#live-code').press('End');
   await page.locator('#live-code').pressSequentially('7');

@@ -1,17 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { FastifyInstance } from 'fastify';
 import type { StartedAttempt } from '../../src/api/assessment.ts';
 import type { ItemStat, RetirementEntry } from '../../src/api/items.ts';
-import { buildServer } from '../../src/server/app.ts';
 import type { CertificationTrack } from '../../src/server/platform/certification/rules.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
-import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
-import type { Store } from '../../src/server/lrs/store/types.ts';
-import type { TestServer } from '../server/helpers.ts';
 import {
   answersTo,
   api,
@@ -25,26 +17,26 @@ import {
   TEST_ENROL_LIMITS,
   trackIn,
   type EnrolledLearner,
+  POLICE,
 } from '../server/certification-helpers.ts';
 import { axeViolations } from './support/axe.ts';
+import {
+  SIGN_IN_MS,
+  staffSignIn,
+  STAFF_PASSWORD,
+  startSiteService,
+  type SiteService,
+} from './support/service.ts';
 
 // Item statistics and cohort seats against the built site and the real service, on its own
-// server: staff accounts are made through the store while the server holds it (the staff CLI
-// cannot share an embedded data folder). Learners enrol, sit the graded assessment and join
-// cohorts through the HTTP API with the helpers of the server tests.
-const SITE = 'http://localhost:4321';
-const TRACK = 'police-pre-deployment';
-const PASSWORD = 'a long staff password 42';
+// service. Learners enrol, sit the graded assessment and join cohorts through the HTTP API with
+// the helpers of the server tests.
 const TRAINER = 'trainer-items-e2e';
 const OTHER_TRAINER = 'trainer-other-e2e';
 const DPO = 'dpo-items-e2e';
-const SIGN_IN_MS = 20_000;
 const SHOTS = path.resolve('test-results/item-stats');
 
-let app: FastifyInstance;
-let store: Store;
-let dataDir: string;
-let server: TestServer;
+let server: SiteService;
 let track: CertificationTrack;
 /** The trainer's cohort and another trainer's, each with its learners' graded attempts. */
 let mine: string;
@@ -63,7 +55,7 @@ const drawn = (started: StartedAttempt) =>
 /** A learner of a cohort sits the graded assessment, all right or all wrong; tallied. */
 async function sit(cohort: string, right: boolean, lang: string): Promise<void> {
   const learner = await enrol(server, { cohort, language: lang });
-  const { status, started, text } = await startAttempt(server, learner, TRACK, lang);
+  const { status, started, text } = await startAttempt(server, learner, POLICE, lang);
   expect(status, text).toBe(201);
   const res = await submitAttempt(server, learner, started, answersTo(track, started, right));
   expect(res.status, res.text).toBe(200);
@@ -91,25 +83,20 @@ function tallyOf(...cohorts: string[]): Map<string, { seen: number; right: numbe
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cp-items-e2e-'));
-  store = await openStore({ dataDir });
-  const platform = await openPlatformStore(databaseOf(store));
-  app = await buildServer({
-    store,
-    platform,
-    staticDir: path.resolve('dist'),
-    siteUrl: SITE,
+  server = await startSiteService({
     rateLimits: TEST_ENROL_LIMITS,
+    staff: [
+      [TRAINER, 'trainer'],
+      [OTHER_TRAINER, 'trainer'],
+      [DPO, 'dpo'],
+    ],
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  server = { url, app, store, close: () => app.close() };
-  await createStaffUser(platform.staff, TRAINER, 'trainer', PASSWORD);
-  await createStaffUser(platform.staff, OTHER_TRAINER, 'trainer', PASSWORD);
-  await createStaffUser(platform.staff, DPO, 'dpo', PASSWORD);
-  track = trackIn(await catalogOf(path.resolve('.')), TRACK);
-  mine = (await openCohort(server, await staffLogin(server, TRAINER, PASSWORD), TRACK, 200)).code;
-  theirs = (await openCohort(server, await staffLogin(server, OTHER_TRAINER, PASSWORD), TRACK))
+  track = trackIn(await catalogOf(path.resolve('.')), POLICE);
+  mine = (await openCohort(server, await staffLogin(server, TRAINER, STAFF_PASSWORD), POLICE, 200))
     .code;
+  theirs = (
+    await openCohort(server, await staffLogin(server, OTHER_TRAINER, STAFF_PASSWORD), POLICE)
+  ).code;
   // Three learners of the trainer's cohort (two right, one wrong) and two of the other (one in
   // French): the page must show these counts, per cohort and together.
   await sit(mine, true, 'en');
@@ -121,22 +108,12 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await app.close();
-  await store.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await server.close();
 });
 
-async function staffSignIn(page: Page, name: string, lang = 'en'): Promise<void> {
-  await page.goto(`${server.url}/${lang}/staff/login/`);
-  // Typed before the island hydrates, the fields would be emptied by it: wait for it.
-  await expect(
-    page.locator('astro-island', {
-      has: page.getByRole('button', { name: /Sign in|Se connecter/ }),
-    }),
-  ).not.toHaveAttribute('ssr', /.*/, { timeout: SIGN_IN_MS });
-  await page.getByLabel(lang === 'fr' ? 'Nom' : 'Name', { exact: true }).fill(name);
-  await page.getByLabel(lang === 'fr' ? 'Mot de passe' : 'Password').fill(PASSWORD);
-  await page.getByRole('button', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).click();
+/** A member of staff signs in and lands on their page. */
+async function signIn(page: Page, name: string, lang = 'en'): Promise<void> {
+  await staffSignIn(page, server.url, name, { lang });
   await expect(page).toHaveURL(/\/staff\/(trainer|dpo)\/$/, { timeout: SIGN_IN_MS });
 }
 
@@ -195,7 +172,7 @@ test('a trainer sees their own cohort’s figures, without the key, at 1280 and 
 }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await staffSignIn(page, TRAINER);
+  await signIn(page, TRAINER);
   await page.getByRole('link', { name: 'Open the statistics of assessment questions' }).click();
   await expect(page).toHaveURL(/\/en\/staff\/items\//);
   await expect(page.getByLabel('Cohort', { exact: true })).toHaveValue(mine);
@@ -231,10 +208,10 @@ test('a trainer sees their own cohort’s figures, without the key, at 1280 and 
   const csv = page.getByRole('link', { name: 'Download as CSV' });
   await expect(csv).toHaveAttribute(
     'href',
-    `/api/reports/items.csv?track=${TRACK}&cohort=${mine}&lang=en`,
+    `/api/reports/items.csv?track=${POLICE}&cohort=${mine}&lang=en`,
   );
   const file = await page.request.get(
-    `${server.url}/api/reports/items.csv?track=${TRACK}&cohort=${mine}`,
+    `${server.url}/api/reports/items.csv?track=${POLICE}&cohort=${mine}`,
   );
   expect(file.status()).toBe(200);
   expect(await file.text()).toContain(seen?.[0] ?? 'nothing');
@@ -262,7 +239,7 @@ function bankTypeOf(id: string): string | undefined {
 test('the DPO sees every cohort together and one cohort, in French', async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await staffSignIn(page, DPO, 'fr');
+  await signIn(page, DPO, 'fr');
   await page
     .getByRole('link', { name: 'Ouvrir les statistiques des questions de l’évaluation' })
     .click();
@@ -308,7 +285,7 @@ test('the DPO retires questions by keyboard: new forms stop drawing them, and it
   const ofOutcome = items.filter((i) => i.outcomes[0] === outcome).map((i) => i.id);
   expect(ofOutcome.length).toBeGreaterThanOrEqual(3);
   const [keep = '', first = '', second = ''] = ofOutcome;
-  await staffSignIn(page, DPO);
+  await signIn(page, DPO);
   await page.goto(`${server.url}/en/staff/items/`);
   await expect(page.getByTestId('items-table')).toBeVisible();
   for (const id of [first, second]) {
@@ -342,15 +319,15 @@ test('the DPO retires questions by keyboard: new forms stop drawing them, and it
   );
   await expect(page.getByTestId('items-log')).toContainText(`${DPO} retired question ${first}`);
   // The service's answer, and the next drawn forms.
-  const dpo = await staffLogin(server, DPO, PASSWORD);
-  const stats = await api(server, `/api/reports/items?track=${TRACK}`, {
+  const dpo = await staffLogin(server, DPO, STAFF_PASSWORD);
+  const stats = await api(server, `/api/reports/items?track=${POLICE}`, {
     headers: { Cookie: dpo.cookie },
   });
   const retired = (stats.json as { items: ItemStat[] }).items.filter((i) => i.retired);
   expect(retired.map((i) => i.item).sort()).toEqual([first, second].sort());
   for (let n = 0; n < 3; n += 1) {
     const learner: EnrolledLearner = await enrol(server, { cohort: mine });
-    const { started } = await startAttempt(server, learner, TRACK);
+    const { started } = await startAttempt(server, learner, POLICE);
     const ids = drawn(started);
     expect(ids).toContain(keep);
     expect(ids).not.toContain(first);
@@ -383,7 +360,11 @@ test('a trainer sets a cohort’s seats: the next join beyond them is refused; c
 }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
-  const cohort = await openCohort(server, await staffLogin(server, TRAINER, PASSWORD), TRACK);
+  const cohort = await openCohort(
+    server,
+    await staffLogin(server, TRAINER, STAFF_PASSWORD),
+    POLICE,
+  );
   const learners: EnrolledLearner[] = [];
   for (let n = 0; n < 4; n += 1) learners.push(await enrol(server));
   const [one, two, three, four] = learners as [
@@ -398,7 +379,7 @@ test('a trainer sets a cohort’s seats: the next join beyond them is refused; c
       body: { code: cohort.code },
     });
   expect((await join(one)).status).toBe(200);
-  await staffSignIn(page, TRAINER);
+  await signIn(page, TRAINER);
   await page.getByRole('button', { name: `Open cohort ${cohort.name}` }).click();
   const seats = page.getByTestId('cohort-seats');
   await expect(seats.getByTestId('seats-summary')).toHaveText('1 of 40 seats taken, 39 left.');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { axeViolations } from './support/axe.ts';
+import { fillEnrolment } from './support/tracking.ts';
 
 // French all through: the site root opens the learner's language, and a page that does not exist
 // says so in the language of its path.
@@ -34,17 +35,7 @@ test('the site root remembers the course language the learner chose at enrolment
   await page.goto('/');
   await expect(page).toHaveURL(/\/en\/$/);
   await page.goto('/en/enrol/');
-  await page.locator('[name=name]').fill('Awa Ndiaye');
-  await page.locator('[name=serviceNumber]').fill(`SN-${String(Date.now())}`);
-  await page.locator('[name=role]').first().check();
-  const country = page.locator('[name=country]');
-  if ((await country.evaluate((element) => element.tagName)) === 'SELECT') {
-    await country.selectOption({ index: 1 });
-  } else {
-    await country.fill('Senegal');
-  }
-  await page.locator('[name=unit]').fill('FPU 2');
-  await page.locator('[name=mission]').fill('MINUSCA');
+  await fillEnrolment(page, `SN-${String(Date.now())}`, 'Senegal');
   await page.locator('[name=language]').selectOption('fr');
   await page.locator('#enrol-form button[type=submit]').click();
   await expect(page.locator('#enrol-done')).toBeVisible();

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { axeViolations } from './support/axe.ts';
 import { builtPages } from './support/pages.ts';
+import { fillEnrolment } from './support/tracking.ts';
 
 // A learner on a phone (360 px wide): no page scrolls sideways, the enrolment form's controls are
 // large enough to touch, and its errors sit next to their fields, are announced and take focus,
@@ -44,21 +45,6 @@ for (const path of pageTypes()) {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
   });
-}
-
-/** Fills the enrolment form for one person (the country as text or from a list, whichever it is). */
-async function fillEnrolment(page: Page, serviceNumber: string): Promise<void> {
-  await page.locator('[name=name]').fill('Awa Ndiaye');
-  await page.locator('[name=serviceNumber]').fill(serviceNumber);
-  await page.locator('[name=role]').first().check();
-  const country = page.locator('[name=country]');
-  if ((await country.evaluate((element) => element.tagName)) === 'SELECT') {
-    await country.selectOption({ index: 1 });
-  } else {
-    await country.fill('Sénégal');
-  }
-  await page.locator('[name=unit]').fill('FPU 2');
-  await page.locator('[name=mission]').fill('MINUSCA');
 }
 
 test('enrolment errors sit next to their fields, in French, and focus goes to the first', async ({

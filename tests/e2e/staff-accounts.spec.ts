@@ -1,29 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/server/app.ts';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import { openPlatformStore } from '../../src/server/platform/store/platform-store.ts';
-import { databaseOf, openStore } from '../../src/server/lrs/store/open-store.ts';
-import type { Store } from '../../src/server/lrs/store/types.ts';
 import { axeViolations } from './support/axe.ts';
+import { SIGN_IN_MS, staffSignIn, startSiteService, type SiteService } from './support/service.ts';
 
-// Staff accounts and staff tables on a server of their own: the first administrator and the DPO
-// are made through the store while the server holds it, as the operator's command would.
-const SITE = 'http://localhost:4321';
-const PASSWORD = 'a long staff password 42';
+// Staff accounts and staff tables on a service of their own: the first administrator and the DPO
+// are made through the store while the service holds it, as the operator's command would.
 const ADMIN = 'admin-e2e';
 const DPO = 'dpo-e2e';
-/** scrypt with N=2^15 on a busy 2-core machine can take seconds per sign-in. */
-const SIGN_IN_MS = 20_000;
 /** Where the screenshots of the staff tables go, to be looked at. */
 const SHOTS = path.resolve('test-results/staff-tables');
 
-let app: FastifyInstance | undefined;
-let store: Store | undefined;
-let dataDir: string;
+let service: SiteService | undefined;
 let base: string;
 
 test.describe.configure({ mode: 'default' });
@@ -31,20 +18,14 @@ test.describe.configure({ mode: 'default' });
 test.beforeAll(async () => {
   // Two password hashes and 60 enrolments on a busy 2-core machine.
   test.setTimeout(120_000);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cp-staff-e2e-'));
-  store = await openStore({ dataDir });
-  const platform = await openPlatformStore(databaseOf(store));
-  const server = await buildServer({
-    store,
-    platform,
-    staticDir: path.resolve('dist'),
-    siteUrl: SITE,
+  service = await startSiteService({
     rateLimits: { enrol: { max: 1000, windowMs: 60_000 } },
+    staff: [
+      [ADMIN, 'admin'],
+      [DPO, 'dpo'],
+    ],
   });
-  app = server;
-  base = await server.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(platform.staff, ADMIN, 'admin', PASSWORD);
-  await createStaffUser(platform.staff, DPO, 'dpo', PASSWORD);
+  base = service.url;
   // 60 learners with long names and units, so the list has two pages and cells that must wrap.
   for (let i = 0; i < 60; i += 1) {
     const res = await fetch(`${base}/api/enrol`, {
@@ -65,17 +46,8 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await service?.close();
 });
-
-async function signIn(page: Page, name: string, password = PASSWORD): Promise<void> {
-  await page.goto(`${base}/en/staff/login/`);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 // Whether the page scrolls sideways: its content wider than the window.
 const scrollsSideways = (page: Page) =>
@@ -87,7 +59,7 @@ test('an administrator creates a trainer in the browser, and the trainer signs i
   test.setTimeout(90_000);
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
-  await signIn(admin, ADMIN);
+  await staffSignIn(admin, base, ADMIN);
   await expect(admin).toHaveURL(/\/en\/staff\/admin\/$/, { timeout: SIGN_IN_MS });
   await admin.getByLabel('Name', { exact: true }).fill('Trainer Lee');
   await admin.getByLabel('Role').selectOption('trainer');
@@ -140,9 +112,9 @@ test('an administrator creates a trainer in the browser, and the trainer signs i
   // The one-time password no longer signs in; the chosen one does.
   const again = await browser.newContext();
   const page = await again.newPage();
-  await signIn(page, 'Trainer Lee', password);
+  await staffSignIn(page, base, 'Trainer Lee', { password });
   await expect(page.getByRole('alert')).toHaveText(/wrong/i, { timeout: SIGN_IN_MS });
-  await signIn(page, 'Trainer Lee', 'chairs for forty people 9');
+  await staffSignIn(page, base, 'Trainer Lee', { password: 'chairs for forty people 9' });
   await expect(page).toHaveURL(/\/en\/staff\/trainer\/$/, { timeout: SIGN_IN_MS });
   await again.close();
 });
@@ -153,7 +125,7 @@ test('the DPO learner list pages on the server and fits 360 px and 1280 px witho
   test.setTimeout(90_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await signIn(page, DPO);
+  await staffSignIn(page, base, DPO);
   await expect(page).toHaveURL(/\/en\/staff\/dpo\/$/, { timeout: SIGN_IN_MS });
   const range = page.getByTestId('learners-range');
   await expect(range).toHaveText('Learners 1 to 50 of 60');

@@ -1,23 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentState } from '../../src/api/assessment.ts';
 import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
-import { storeKinds, xapi, type TestServer } from './helpers.ts';
+import { storeKinds, type TestServer } from './helpers.ts';
 import {
-  answersTo,
-  api,
+  answerAttempt,
   catalogOf,
+  certificationStatus,
   completeModules,
   enrolAdmitted,
-  SITE,
+  MILITARY,
+  moduleStatement,
+  POLICE,
+  sendAsLearner,
   startAttempt,
-  submitAttempt,
   trackIn,
   usePlatform,
   type EnrolledLearner,
 } from './certification-helpers.ts';
-
-const POLICE = 'police-pre-deployment';
-const MILITARY = 'military-pre-deployment';
 
 // The learner's home reads where they stand with the graded assessment from the status call: the
 // same policy that starting an attempt applies, so the time it shows is the time a start succeeds.
@@ -34,9 +33,7 @@ for (const kind of storeKinds()) {
     });
 
     const statusOf = async (learner: EnrolledLearner, track: string) => {
-      const res = await api(server, `/api/certification/${track}/status`, {
-        authorization: learner.authorization,
-      });
+      const res = await certificationStatus(server, learner, track);
       expect(res.status, res.text).toBe(200);
       return res.json as { assessment: AssessmentState; modules: Record<string, string> };
     };
@@ -48,17 +45,10 @@ for (const kind of storeKinds()) {
       const [done, begun, untouched] = trackIn(catalog, POLICE).rule.requiredModules;
       expect((await statusOf(learner, POLICE)).modules).toEqual({});
       await completeModules(server, learner, [done ?? '']);
-      const launched = await xapi(
+      const launched = await sendAsLearner(
         server,
-        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
-        '/xapi/statements',
-        {
-          body: {
-            actor: learner.actor,
-            verb: { id: 'http://adlnet.gov/expapi/verbs/launched', display: { en: 'launched' } },
-            object: { id: `${SITE}/xapi/activities/module/${begun ?? ''}` },
-          },
-        },
+        learner,
+        moduleStatement(learner, 'launched', begun ?? ''),
       );
       expect(launched.status).toBe(200);
       const { modules } = await statusOf(learner, POLICE);
@@ -83,12 +73,7 @@ for (const kind of storeKinds()) {
         attemptsLeft: 2,
         nextAttemptAt: null,
       });
-      await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(trackIn(catalog, POLICE), started, true),
-      );
+      await answerAttempt(server, learner, trackIn(catalog, POLICE), started, true);
       const passed = await stateOf(learner, POLICE);
       expect(passed).toMatchObject({ passed: true, open: null, nextAttemptAt: null });
       expect(passed.last?.passed).toBe(true);
@@ -98,12 +83,7 @@ for (const kind of storeKinds()) {
       const learner = await enrolAdmitted(server, { role: 'military' });
       const military = trackIn(catalog, MILITARY);
       const { started } = await startAttempt(server, learner, MILITARY);
-      const failed = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(military, started, false),
-      );
+      const failed = await answerAttempt(server, learner, military, started, false);
       expect(failed.result.passed).toBe(false);
       const state = await stateOf(learner, MILITARY);
       expect(state).toMatchObject({ passed: false, open: null, waitReason: 'cool_down' });
@@ -124,7 +104,7 @@ for (const kind of storeKinds()) {
       for (let i = 0; i < 3; i += 1) {
         const { started } = await startAttempt(server, learner, POLICE);
         first ||= started.startedAt;
-        await submitAttempt(server, learner, started, answersTo(police, started, false));
+        await answerAttempt(server, learner, police, started, false);
       }
       const state = await stateOf(learner, POLICE);
       expect(state).toMatchObject({ attemptsLeft: 0, waitReason: 'attempts_per_day' });

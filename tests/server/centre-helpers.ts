@@ -14,20 +14,21 @@ import type { PlatformStore } from '../../src/server/platform/store/platform-sto
 import {
   api,
   catalogOf,
+  certificationStatus,
   completeModules,
   enrol,
-  SITE,
+  POLICE,
   sitAttempt,
+  SITE,
   startPlatform,
   trackIn,
 } from './certification-helpers.ts';
 import {
   createCredential,
   dropSchema,
-  inCi,
   newSchema,
   newTempDir,
-  POSTGRES_MISSING_IN_CI,
+  postgresUrl,
   removeDir,
   xapi,
   type TestCredential,
@@ -46,19 +47,6 @@ export interface CentreStore {
   open(): Promise<Store>;
   /** Removes the folder or schema. */
   cleanup(): Promise<void>;
-}
-
-/** The PostgreSQL URL for the tests; in CI its absence fails the test that needs it. */
-export function postgresUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (url === undefined || url === '') throw new Error(POSTGRES_MISSING_IN_CI);
-  return url;
-}
-
-/** Whether the PostgreSQL tests run: with DATABASE_URL, and always in CI (where they then fail). */
-export function postgresTestsRun(): boolean {
-  const url = process.env.DATABASE_URL;
-  return (url !== undefined && url !== '') || inCi();
 }
 
 /** A fresh, empty place for a store of `kind` (nothing created until it is opened). */
@@ -93,8 +81,6 @@ export function runBackupCli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCli(args, env, 'backup');
 }
-
-export const POLICE = 'police-pre-deployment';
 
 /** What fillCentre wrote, to look for after a restore. */
 export interface CentreRecords {
@@ -213,9 +199,7 @@ export async function fillCentre(
   const passed = await sitAttempt(server, passer, track, true);
   const failed = await sitAttempt(server, failer, track, false);
   await completeModules(server, passer, track.rule.requiredModules);
-  const status = await api(server, `/api/certification/${POLICE}/status`, {
-    authorization: passer.authorization,
-  });
+  const status = await certificationStatus(server, passer);
   const certificate = (status.json as { certificate: { code: string } | null }).certificate;
   expect(certificate, status.text).not.toBeNull();
   return {
@@ -228,6 +212,40 @@ export async function fillCentre(
     certificateCode: certificate?.code ?? '',
     attemptIds: [passed.started.attempt, failed.started.attempt],
   };
+}
+
+/** Fills a fresh centre store through the service (see fillCentre), closed after. */
+export async function fillNewCentre(centre: CentreStore): Promise<CentreRecords> {
+  const store = await centre.open();
+  try {
+    const { server, platform } = await startPlatform(store);
+    try {
+      return await fillCentre(server, store, platform);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Exports `from` to `file` and imports it into the empty `to` with the command-line tool; every
+ * row arrives as it was, and the centre works there (checkCentre).
+ */
+export async function moveCentre(
+  from: CentreStore,
+  to: CentreStore,
+  file: string,
+  records: CentreRecords,
+): Promise<void> {
+  const rows = await rowsOf(from);
+  const exported = await runBackupCli(['export', file], from.env);
+  expect(exported.code, exported.stderr).toBe(0);
+  const imported = await runBackupCli(['import', file], to.env);
+  expect(imported.code, imported.stderr + imported.stdout).toBe(0);
+  expect(await rowsOf(to)).toEqual(rows);
+  await checkCentre(to, records);
 }
 
 /** Every table's rows as PostgreSQL's JSON text (timestamps in UTC), sorted, per table. */

@@ -1,27 +1,23 @@
 import { PageSizes, type PDFDocument } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffUser } from '../../src/server/platform/staff/accounts.ts';
-import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds, type TestServer } from './helpers.ts';
 import { pdfLines } from './pdf-text.ts';
 import {
-  answersTo,
   api,
   catalogOf,
-  completeModules,
+  certify,
   enrol,
   openCohort,
+  POLICE,
   SITE,
   staffLogin,
-  STAFF_PASSWORD,
-  startAttempt,
-  startPlatform,
-  submitAttempt,
   trackIn,
+  usePlatform,
   type EnrolledLearner,
 } from './certification-helpers.ts';
 
-const POLICE = 'police-pre-deployment';
+// A certificate as a PDF: the holder's page in their language, hostile and unusual names, and who
+// may download it.
 
 /** The file's bytes and status, fetched as a browser would with the learner's credential. */
 async function download(server: TestServer, path: string, headers: Record<string, string> = {}) {
@@ -35,22 +31,43 @@ async function textOf(bytes: Uint8Array): Promise<{ pages: PDFDocument; text: st
   return { pages: doc, text: lines.map((line) => `${line}\n`).join('') };
 }
 
+/** The lines of text a PDF's pages draw. */
+async function linesOf(bytes: Uint8Array): Promise<string[]> {
+  return (await pdfLines(bytes)).lines;
+}
+
+/** Names that are hard to print: combining marks, bidi overrides and emoji, the longest one. */
+const NAMES = [
+  // "Zoë Nguyên" typed with combining marks (NFD), as macOS and some keyboards send it.
+  'Zoe\u0308 Nguye\u0302n',
+  // Arabic with a right-to-left override, an emoji with joiners and a variation selector.
+  'محمد \u202eevil\u202c 👨\u200d👩\u200d👧 ❤\ufe0f',
+  // The longest name enrolment takes.
+  'N'.repeat(120),
+];
+
 for (const kind of storeKinds()) {
   describe(`certificate as a PDF (${kind.name})`, () => {
     let server: TestServer;
-    let platform: PlatformStore;
-    let cleanup: () => Promise<void>;
     let holder: EnrolledLearner;
     let certificate: { code: string; expiresAt: string };
+    const certified: { learner: EnrolledLearner; code: string }[] = [];
 
+    usePlatform(
+      kind,
+      [
+        ['cert-owner', 'trainer'],
+        ['cert-rival', 'trainer'],
+        ['cert-dpo', 'dpo'],
+      ],
+      (started) => {
+        ({ server } = started);
+      },
+    );
     beforeAll(async () => {
-      const opened = await kind.open();
-      cleanup = () => opened.cleanup();
-      ({ server, platform } = await startPlatform(opened.store));
-      await createStaffUser(platform.staff, 'pdf-trainer', 'trainer', STAFF_PASSWORD);
       const police = trackIn(await catalogOf(), POLICE);
-      // Graded attempts need a seat in a trainer's cohort.
-      const cohort = await openCohort(server, await staffLogin(server, 'pdf-trainer'), POLICE);
+      // The certificates are of learners in a cohort of cert-owner's.
+      const cohort = await openCohort(server, await staffLogin(server, 'cert-owner'), POLICE);
       holder = await enrol(server, {
         name: 'Amélie N’Diaye\u202fKaboré',
         country: 'SN',
@@ -58,21 +75,17 @@ for (const kind of storeKinds()) {
         language: 'fr',
         serviceNumber: 'SN-PDF-7',
       });
-      const { started } = await startAttempt(server, holder, POLICE, 'fr');
-      const pass = await submitAttempt(server, holder, started, answersTo(police, started, true));
-      expect(pass.result.passed).toBe(true);
-      await completeModules(server, holder, police.rule.requiredModules);
-      const status = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: holder.authorization,
-      });
-      certificate = (status.json as { certificate: { code: string; expiresAt: string } })
-        .certificate;
+      certificate = await certify(server, holder, police, 'fr');
       expect(certificate.code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-    }, 60_000);
-    afterAll(async () => {
-      await server.close();
-      await cleanup();
-    });
+      for (const name of NAMES) {
+        const learner = await enrol(server, { name, cohort: cohort.code, language: 'en' });
+        certified.push({ learner, code: (await certify(server, learner, police)).code });
+      }
+    }, 120_000);
+
+    /** The certificate's PDF, asked for with these headers. */
+    const pdfOf = (code: string, headers: Record<string, string>) =>
+      download(server, `/api/certification/certificates/${code}.pdf`, headers);
 
     it('gives the holder one A4 page in their language with the code, the dates and the name', async () => {
       const file = await download(
@@ -116,7 +129,7 @@ for (const kind of storeKinds()) {
     });
 
     it('lets signed-in staff download it', async () => {
-      const { cookie } = await staffLogin(server, 'pdf-trainer');
+      const { cookie } = await staffLogin(server, 'cert-owner');
       const file = await download(
         server,
         `/api/certification/certificates/${certificate.code}.pdf`,
@@ -156,6 +169,67 @@ for (const kind of storeKinds()) {
           })
         ).status,
       ).toBe(404);
+    });
+
+    it('prints a name typed with combining marks with its accented letters, not question marks', async () => {
+      const { learner, code } = certified[0] ?? { learner: undefined, code: '' };
+      const res = await pdfOf(code, { Authorization: learner?.authorization ?? '' });
+      expect(res.status).toBe(200);
+      const lines = await linesOf(res.body);
+      expect(lines).toContain('Zoë Nguyên');
+    });
+
+    it('prints right-to-left text, overrides, emoji and 120-character names without a 5xx or invisible characters', async () => {
+      for (const { learner, code } of certified.slice(1)) {
+        const res = await pdfOf(code, { Authorization: learner.authorization });
+        expect(res.status).toBe(200);
+        const lines = await linesOf(res.body);
+        const name = lines[3] ?? '';
+        expect(name.length).toBeGreaterThan(0);
+      }
+      // Arabic and emoji have no glyph ("?"), but invisible characters leave no "?" behind.
+      const rtl = certified[1];
+      const shown = await pdfOf(rtl?.code ?? '', {
+        Authorization: rtl?.learner.authorization ?? '',
+      });
+      expect((await linesOf(shown.body))[3]).toBe('???? evil ??? ?');
+      const long = certified[2];
+      const res = await pdfOf(long?.code ?? '', {
+        Authorization: long?.learner.authorization ?? '',
+      });
+      expect(await linesOf(res.body)).toContain('N'.repeat(120));
+      // The verification page, open to anyone, shows the name as stored and nothing more.
+      const verify = await api(server, `/api/certificates/${long?.code ?? ''}`);
+      expect(verify.status).toBe(200);
+      expect(Object.keys(verify.json as object).sort()).toEqual(
+        [
+          'code',
+          'expiresAt',
+          'issuedAt',
+          'name',
+          'status',
+          'track',
+          'trackTitles',
+          'verifyUrl',
+        ].sort(),
+      );
+      expect(verify.text).not.toMatch(/SN-|serviceNumber|country|learner/);
+    });
+
+    it("gives a trainer the certificates of their own cohorts' learners only; the DPO every one", async () => {
+      const { code } = certified[0] ?? { code: '' };
+      const owner = await staffLogin(server, 'cert-owner');
+      const rival = await staffLogin(server, 'cert-rival');
+      const dpo = await staffLogin(server, 'cert-dpo');
+      expect((await pdfOf(code, { Cookie: owner.cookie })).status).toBe(200);
+      expect((await pdfOf(code, { Cookie: dpo.cookie })).status).toBe(200);
+      const other = await pdfOf(code, { Cookie: rival.cookie });
+      expect(other.status).toBe(404);
+      expect(Buffer.from(other.body).toString()).not.toContain('%PDF');
+      // Nobody anonymous, nobody with another learner's credential.
+      expect((await pdfOf(code, {})).status).toBe(401);
+      const stranger = await enrol(server);
+      expect((await pdfOf(code, { Authorization: stranger.authorization })).status).toBe(403);
     });
   });
 }

@@ -8,18 +8,21 @@ import type {
 import { DEFAULT_LIMITS } from '../../src/server/http/rate-limits.ts';
 import { storeKinds, xapi, type TestServer } from './helpers.ts';
 import {
-  answersTo,
+  answerAttempt,
   api,
   bankQuestionOf,
   catalogOf,
+  certificationStatus,
   completeModules,
   enrol,
   enrolAdmitted,
   FIXTURE_TRAINER,
-  openCohort,
-  PROFILE,
   guess,
   idGuessers,
+  MILITARY,
+  openCohort,
+  POLICE,
+  PROFILE,
   SITE,
   staffLogin,
   startAttempt,
@@ -29,8 +32,6 @@ import {
   usePlatform,
   type EnrolledLearner,
 } from './certification-helpers.ts';
-
-const POLICE = 'police-pre-deployment';
 
 /**
  * The mean score a uniform guesser gets on a form: each question's bank item scored locally
@@ -526,7 +527,6 @@ for (const kind of storeKinds()) {
     beforeAll(async () => {
       catalog = await catalogOf();
     });
-    const MILITARY = 'military-pre-deployment';
 
     it('never seats more learners than a cohort has, however many enrol or join at once', async () => {
       const trainer = await staffLogin(server, FIXTURE_TRAINER);
@@ -604,12 +604,7 @@ for (const kind of storeKinds()) {
       const track = trackIn(catalog, POLICE);
       const learner = await enrolAdmitted(server);
       const { started } = await startAttempt(server, learner, POLICE);
-      const failed = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(track, started, false),
-      );
+      const failed = await answerAttempt(server, learner, track, started, false);
       expect(failed.result.passed).toBe(false);
       const dpo = await staffLogin(server, 'dpo-reported');
       const detail = async () => {
@@ -624,12 +619,7 @@ for (const kind of storeKinds()) {
           reportedByDevice: string[];
         };
       };
-      const status = async () =>
-        (
-          await api(server, `/api/certification/${POLICE}/status`, {
-            authorization: learner.authorization,
-          })
-        ).json;
+      const status = async () => (await certificationStatus(server, learner)).json;
       const before = await detail();
       const statusBefore = await status();
       // The learner's device claims every module completed and every check passed at 100%, and

@@ -17,10 +17,21 @@ import {
 } from '../../src/server/platform/store/platform-store.ts';
 import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startServer, xapi, type StoreKind, type TestServer } from './helpers.ts';
+import {
+  parseOrUndefined,
+  startServer,
+  xapi,
+  type StoreKind,
+  type TestServer,
+  type XapiResponse,
+} from './helpers.ts';
 
 /** The site origin the certification tests enrol learners under. */
 export const SITE = 'https://peacekeeping.example.org';
+
+/** The two tracks of the fixture banks. */
+export const POLICE = 'police-pre-deployment';
+export const MILITARY = 'military-pre-deployment';
 
 /** The service with the platform on a store, and the platform's repository and database. */
 export interface PlatformServer {
@@ -109,7 +120,7 @@ export function usePlatform(
     // Graded attempts need a seat in a cohort: one cohort per track admits the tests' learners.
     const trainer = await staffLogin(started.server, FIXTURE_TRAINER);
     const cohorts: Record<string, string> = {};
-    for (const track of ['police-pre-deployment', 'military-pre-deployment']) {
+    for (const track of [POLICE, MILITARY]) {
       cohorts[track] = (await openCohort(started.server, trainer, track, 200)).code;
     }
     fixtureCohorts.set(started.server, cohorts);
@@ -250,6 +261,17 @@ export async function submitAttempt(
   return { status: res.status, result: res.json as AttemptResult, text: res.text };
 }
 
+/** Submits every answer of a started attempt, all right or all wrong (read from the bank). */
+export function answerAttempt(
+  server: TestServer,
+  learner: { authorization: string },
+  track: CertificationTrack,
+  started: StartedAttempt,
+  right: boolean,
+): Promise<{ status: number; result: AttemptResult; text: string }> {
+  return submitAttempt(server, learner, started, answersTo(track, started, right));
+}
+
 /**
  * Sits a graded assessment through the API: starts an attempt (201) and submits every answer
  * right or every answer wrong (200). Returns the attempt and its result.
@@ -263,7 +285,7 @@ export async function sitAttempt(
 ): Promise<{ started: StartedAttempt; result: AttemptResult; text: string }> {
   const { status, started, text } = await startAttempt(server, learner, track.rule.track, lang);
   expect(status, text).toBe(201);
-  const submitted = await submitAttempt(server, learner, started, answersTo(track, started, right));
+  const submitted = await answerAttempt(server, learner, track, started, right);
   expect(submitted.status, submitted.text).toBe(200);
   return { started, result: submitted.result, text: submitted.text };
 }
@@ -331,53 +353,99 @@ export async function enrolAdmitted(
   return enrol(server, { cohort, ...profile });
 }
 
+/** Sends statements (one or a batch) with the learner's own credential, as their tracker would. */
+export function sendAsLearner(
+  server: TestServer,
+  learner: EnrolledLearner,
+  statements: unknown,
+): Promise<XapiResponse> {
+  return xapi(server, learner, '/xapi/statements', { body: statements });
+}
+
+/** A statement of the learner's own about a module of the course: `verb` is its last word. */
+export function moduleStatement(learner: EnrolledLearner, verb: string, module: string) {
+  return {
+    actor: learner.actor,
+    verb: { id: `http://adlnet.gov/expapi/verbs/${verb}`, display: { en: verb } },
+    object: { id: `${SITE}/xapi/activities/module/${module}` },
+  };
+}
+
 /** Sends the learner's own completed statements for modules, as their tracker would. */
 export async function completeModules(
   server: TestServer,
   learner: EnrolledLearner,
   modules: readonly string[],
 ): Promise<void> {
-  const statements = modules.map((m) => ({
-    actor: learner.actor,
-    verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { en: 'completed' } },
-    object: { id: `${SITE}/xapi/activities/module/${m}` },
-  }));
-  const res = await xapi(
-    server,
-    { key: learner.key, secret: learner.secret, authorization: learner.authorization },
-    '/xapi/statements',
-    { body: statements },
-  );
+  const statements = modules.map((m) => moduleStatement(learner, 'completed', m));
+  const res = await sendAsLearner(server, learner, statements);
   if (res.status !== 200) throw new Error(`statements: ${res.status} ${res.text}`);
 }
 
-/** Calls the JSON API with a learner's Basic credential (or none). */
+/** The learner's certification status on a track (GET /api/certification/<track>/status). */
+export function certificationStatus(
+  server: TestServer,
+  learner: { authorization: string },
+  track = POLICE,
+) {
+  return api(server, `/api/certification/${track}/status`, {
+    authorization: learner.authorization,
+  });
+}
+
+/** A certificate as the learner's status shows it. */
+export interface IssuedCertificate {
+  code: string;
+  learnerName: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/**
+ * Certifies a learner admitted to a cohort of the track: passes a graded attempt in `lang`,
+ * completes the track's modules, and returns the certificate their status shows.
+ */
+export async function certify(
+  server: TestServer,
+  learner: EnrolledLearner,
+  track: CertificationTrack,
+  lang = 'en',
+): Promise<IssuedCertificate> {
+  const { result } = await sitAttempt(server, learner, track, true, lang);
+  expect(result.passed).toBe(true);
+  await completeModules(server, learner, track.rule.requiredModules);
+  const status = await certificationStatus(server, learner, track.rule.track);
+  const { certificate } = status.json as { certificate: IssuedCertificate | null };
+  if (certificate === null) throw new Error(`no certificate: ${status.text}`);
+  return certificate;
+}
+
+/**
+ * Calls the JSON API with a learner's Basic credential (or none). `body` is sent as JSON, `raw` as
+ * it is; Content-Type is application/json unless the headers name another.
+ */
 export async function api(
   server: TestServer,
   path: string,
   init: {
     method?: string;
     body?: unknown;
+    raw?: string;
     authorization?: string;
     headers?: Record<string, string>;
   } = {},
 ): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.authorization !== undefined) headers.Authorization = init.authorization;
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  if (body !== undefined) headers['Content-Type'] ??= 'application/json';
   const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(body === undefined ? {} : { body }),
   });
   const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return { status: res.status, json: parseOrUndefined(text), text, headers: res.headers };
 }
 
 /** Signs a staff account in: the answer, its session cookie ("name=value") and CSRF token. */
@@ -385,6 +453,19 @@ export async function staffLogin(server: TestServer, name: string, password = ST
   const res = await api(server, '/api/staff/login', { body: { name, password } });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { res, cookie, csrf: (res.json as { csrfToken?: string } | undefined)?.csrfToken ?? '' };
+}
+
+/** A signed-in member of staff's calls to the JSON API, with the CSRF token on changes. */
+export function asStaff(server: TestServer, who: { cookie: string; csrf: string }) {
+  return {
+    get: (path: string) => api(server, path, { headers: { Cookie: who.cookie } }),
+    post: (path: string, body?: unknown) =>
+      api(server, path, {
+        method: 'POST',
+        headers: { Cookie: who.cookie, 'X-CSRF-Token': who.csrf },
+        ...(body === undefined ? {} : { body }),
+      }),
+  };
 }
 
 /** A guesser: answers one question of a form without knowing anything but the form. */

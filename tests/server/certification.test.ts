@@ -11,20 +11,22 @@ import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import type { PlatformStore } from '../../src/server/platform/store/platform-store.ts';
 import { createCredential, storeKinds, xapi, type TestServer } from './helpers.ts';
 import {
+  answerAttempt,
   answersTo,
   api,
   catalogOf,
-  trackIn,
+  certificationStatus,
   completeModules,
   enrolAdmitted,
+  POLICE,
+  sendAsLearner,
+  sitAttempt,
   SITE,
   startAttempt,
-  sitAttempt,
   submitAttempt,
+  trackIn,
   usePlatform,
 } from './certification-helpers.ts';
-
-const POLICE = 'police-pre-deployment';
 
 for (const kind of storeKinds()) {
   describe(`certification (${kind.name})`, () => {
@@ -85,12 +87,7 @@ for (const kind of storeKinds()) {
         { lang: null, name: police().titles.fr, verb: VERBS.completed },
       ]);
       // Graded once: a second submission of the same attempt is refused.
-      const twice = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(police(), started, true),
-      );
+      const twice = await answerAttempt(server, learner, police(), started, true);
       expect(twice.status).toBe(409);
     });
 
@@ -162,25 +159,14 @@ for (const kind of storeKinds()) {
     it('never certifies on a "passed" statement forged with the learner credential', async () => {
       const learner = await enrolAdmitted(server);
       await completeModules(server, learner, modules);
-      const forged = await xapi(
-        server,
-        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
-        '/xapi/statements',
-        {
-          body: {
-            actor: learner.actor,
-            verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed' } },
-            object: {
-              id: `${SITE}/xapi/activities/assessment/police-pre-deployment-certification`,
-            },
-            result: { success: true, score: { scaled: 1 } },
-          },
-        },
-      );
-      expect(forged.status).toBe(200);
-      const status = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: learner.authorization,
+      const forged = await sendAsLearner(server, learner, {
+        actor: learner.actor,
+        verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed' } },
+        object: { id: `${SITE}/xapi/activities/assessment/police-pre-deployment-certification` },
+        result: { success: true, score: { scaled: 1 } },
       });
+      expect(forged.status).toBe(200);
+      const status = await certificationStatus(server, learner);
       expect(status.status).toBe(200);
       expect(status.json).toMatchObject({ passed: false, missingModules: [], certificate: null });
       const count = await db.query<{ n: number }>(
@@ -227,28 +213,19 @@ for (const kind of storeKinds()) {
           }) as unknown,
         }),
       ]);
-      const status = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: learner.authorization,
-      });
+      const status = await certificationStatus(server, learner);
       expect(status.json).toMatchObject({ passed: false, certificate: null });
     });
 
     it('issues a certificate on the pass the service recorded, whatever the device reports of modules', async () => {
       const learner = await enrolAdmitted(server, { name: 'Jean Mukendi' });
       const { started } = await startAttempt(server, learner, POLICE);
-      const pass = await submitAttempt(
-        server,
-        learner,
-        started,
-        answersTo(police(), started, true),
-      );
+      const pass = await answerAttempt(server, learner, police(), started, true);
       expect(pass.status).toBe(200);
       expect(pass.result).toMatchObject({ passed: true, scaled: 1 });
       // No module completion was reported: the graded attempt, which covers every outcome of
       // the track's modules, is what the certificate rests on.
-      const status = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: learner.authorization,
-      });
+      const status = await certificationStatus(server, learner);
       expect(status.status, status.text).toBe(200);
       expect(status.json).toMatchObject({ passed: true, missingModules: modules });
       const certificate = (
@@ -258,9 +235,7 @@ for (const kind of storeKinds()) {
       ).certificate;
       // Completions the device reports later change nothing on it.
       await completeModules(server, learner, modules);
-      const after = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: learner.authorization,
-      });
+      const after = await certificationStatus(server, learner);
       expect(after.json).toMatchObject({ missingModules: [], certificate });
       expect(certificate.learnerName).toBe('Jean Mukendi');
       expect(certificate.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
@@ -269,9 +244,7 @@ for (const kind of storeKinds()) {
         (30.4 * 86_400_000);
       expect(Math.round(months)).toBe(24);
       // Asking again gives the same certificate, not a second one.
-      const again = await api(server, `/api/certification/${POLICE}/status`, {
-        authorization: learner.authorization,
-      });
+      const again = await certificationStatus(server, learner);
       expect((again.json as { certificate: { code: string } }).certificate.code).toBe(
         certificate.code,
       );
@@ -281,7 +254,7 @@ for (const kind of storeKinds()) {
       const stored = certificate.code.replace(/-/g, '');
       const own = await xapi(
         server,
-        { key: learner.key, secret: learner.secret, authorization: learner.authorization },
+        learner,
         `/xapi/statements?verb=${encodeURIComponent(VERBS.completed)}&activity=${encodeURIComponent(
           `${SITE}/xapi/activities/track/${POLICE}`,
         )}`,
@@ -350,12 +323,7 @@ for (const kind of storeKinds()) {
           refused = res;
           break;
         }
-        const graded = await submitAttempt(
-          server,
-          learner,
-          res.started,
-          answersTo(police(), res.started, false),
-        );
+        const graded = await answerAttempt(server, learner, police(), res.started, false);
         expect(graded.result.attemptsLeft).toBe(2 - i);
       }
       expect(statuses).toEqual([201, 201, 201, 429]);
@@ -380,7 +348,7 @@ for (const kind of storeKinds()) {
     it('starts no more attempts once passed (409)', async () => {
       const learner = await enrolAdmitted(server);
       const { started } = await startAttempt(server, learner, POLICE);
-      await submitAttempt(server, learner, started, answersTo(police(), started, true));
+      await answerAttempt(server, learner, police(), started, true);
       expect((await startAttempt(server, learner, POLICE)).status).toBe(409);
     });
   });

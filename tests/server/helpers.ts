@@ -34,6 +34,19 @@ export const POSTGRES_MISSING_IN_CI =
   'CI is set but DATABASE_URL is not: the PostgreSQL half of the LRS tests cannot run. ' +
   `Run \`${POSTGRES_SETUP}\` before the tests (.ci/run does).`;
 
+/** The PostgreSQL URL for the tests; in CI its absence fails the test that needs it. */
+export function postgresUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url === '') throw new Error(POSTGRES_MISSING_IN_CI);
+  return url;
+}
+
+/** Whether the PostgreSQL tests run: with DATABASE_URL, and always in CI (where they then fail). */
+export function postgresTestsRun(): boolean {
+  const url = process.env.DATABASE_URL;
+  return (url !== undefined && url !== '') || inCi();
+}
+
 /** A PostgreSQL schema name of its own, so that parallel test files stay apart on one database. */
 export function newSchema(prefix = 'lrs_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -289,7 +302,8 @@ export async function xapi(
   return { status: res.status, headers: res.headers, text, json, message: messageOf({ json }) };
 }
 
-function parseOrUndefined(text: string): unknown {
+/** The JSON a text holds, or undefined when it is not JSON. */
+export function parseOrUndefined(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -5,20 +5,18 @@ import type { ItemStat } from '../../src/server/platform/reports/item-stats.ts';
 import type { CertificationCatalog } from '../../src/server/platform/certification/rules.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
 import {
-  answersTo,
+  answerAttempt,
   api,
   bankQuestionOf,
   catalogOf,
   enrolAdmitted,
   openCohort,
+  POLICE,
   staffLogin,
   startAttempt,
-  submitAttempt,
   trackIn,
   usePlatform,
 } from './certification-helpers.ts';
-
-const POLICE = 'police-pre-deployment';
 
 for (const kind of storeKinds()) {
   describe(`item statistics (${kind.name})`, () => {
@@ -50,7 +48,7 @@ for (const kind of storeKinds()) {
       const take = async (right: boolean, lang: string) => {
         const learner = await enrolAdmitted(server, { language: lang });
         const { started } = await startAttempt(server, learner, POLICE, lang);
-        const res = await submitAttempt(server, learner, started, answersTo(track, started, right));
+        const res = await answerAttempt(server, learner, track, started, right);
         expect(res.result.passed).toBe(right);
         for (const id of drawn(started)) {
           const s = seen.get(id) ?? { right: 0, total: 0 };
@@ -64,7 +62,7 @@ for (const kind of storeKinds()) {
           const learner = await take(false, lang);
           for (let j = 0; j < 2; j += 1) {
             const { started } = await startAttempt(server, learner, POLICE, lang);
-            await submitAttempt(server, learner, started, answersTo(track, started, false));
+            await answerAttempt(server, learner, track, started, false);
             for (const id of drawn(started)) {
               const s = seen.get(id) ?? { right: 0, total: 0 };
               seen.set(id, { right: s.right, total: s.total + 1 });
@@ -173,7 +171,7 @@ for (const kind of storeKinds()) {
       const own = await openCohort(server, trainer, POLICE, 5);
       const mine = await enrolAdmitted(server, { cohort: own.code });
       const form = (await startAttempt(server, mine, POLICE)).started;
-      await submitAttempt(server, mine, form, answersTo(track, form, true));
+      await answerAttempt(server, mine, track, form, true);
       const asTrainer = await api(server, `/api/reports/items?track=${POLICE}&cohort=${own.code}`, {
         headers: { Cookie: trainer.cookie },
       });

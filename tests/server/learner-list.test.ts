@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ReportLearner, ServiceRecord } from '../../src/api/reports.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
 import { storeKinds, type TestServer } from './helpers.ts';
 import {
@@ -15,16 +16,8 @@ import {
   usePlatform,
 } from './certification-helpers.ts';
 
-interface Listed {
-  learnerId: string;
-  name: string;
-  serviceNumber: string;
-  mission: string;
-  country: string;
-  unit: string;
-  role: string;
-  certificateCode: string | null;
-}
+/** A learner's line in the list, as the report API declares it. */
+type Listed = ReportLearner;
 
 const MISSIONS = ['MINUSCA', 'MONUSCO', 'UNMISS'];
 const COUNTRIES = ['SN', 'NP', 'RW', 'BD'];
@@ -36,14 +29,7 @@ for (const kind of storeKinds()) {
     let db: SqlDatabase;
     let dpo = { cookie: '', csrf: '' };
     // What each enrolled learner gave, by name.
-    const enrolled: {
-      name: string;
-      serviceNumber: string;
-      mission: string;
-      country: string;
-      unit: string;
-      role: string;
-    }[] = [];
+    const enrolled: ServiceRecord[] = [];
 
     usePlatform(kind, [['dpo-ana', 'dpo']], (started) => {
       ({ server, db } = started);

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.ts';
-import {
-  createCredential,
-  startServer,
-  storeKinds,
-  xapi,
-  type TestCredential,
-  type TestServer,
-} from './helpers.ts';
+import { describeEachStore, xapi, type TestCredential, type TestServer } from './helpers.ts';
 import { attachmentObject, sendMultipart } from './multipart-helpers.ts';
 
 const STATEMENTS_PER_HOUR = 30;
@@ -24,10 +17,10 @@ function statements(agent: Record<string, unknown>, n: number) {
   }));
 }
 
-for (const kind of storeKinds()) {
-  describe(`learner storage quota (${kind.name})`, () => {
+describeEachStore(
+  'learner storage quota',
+  (lrs) => {
     let server: TestServer;
-    let cleanup: () => Promise<void>;
     const agent = { mbox: 'mailto:quota-learner@example.org' };
     let learner: TestCredential;
     let sameLearner: TestCredential;
@@ -35,26 +28,11 @@ for (const kind of storeKinds()) {
     let client: TestCredential;
 
     beforeAll(async () => {
-      const opened = await kind.open();
-      cleanup = () => opened.cleanup();
-      server = await startServer(opened.store, {
-        learnerQuota: {
-          statementsPerHour: STATEMENTS_PER_HOUR,
-          attachmentBytesPerDay: ATTACHMENT_BYTES_PER_DAY,
-          documentBytesPerDay: DOCUMENT_BYTES_PER_DAY,
-        },
-      });
+      ({ server, admin: client } = lrs);
       const scopes = ['statements/write', 'statements/read/mine'] as const;
-      learner = await createCredential(opened.store, [...scopes], agent);
-      sameLearner = await createCredential(opened.store, [...scopes], agent);
-      other = await createCredential(opened.store, [...scopes], {
-        mbox: 'mailto:other-learner@example.org',
-      });
-      client = await createCredential(opened.store, ['all']);
-    }, 60_000);
-    afterAll(async () => {
-      await server.close();
-      await cleanup();
+      learner = await lrs.learner([...scopes], agent);
+      sameLearner = await lrs.learner([...scopes], agent);
+      other = await lrs.learner([...scopes], { mbox: 'mailto:other-learner@example.org' });
     });
 
     async function count(actor: Record<string, unknown>): Promise<number> {
@@ -101,11 +79,7 @@ for (const kind of storeKinds()) {
 
     it('gives the allowance back when nothing is stored', async () => {
       const learnerB = { mbox: 'mailto:quota-refund@example.org' };
-      const credential = await createCredential(
-        server.store,
-        ['statements/write', 'statements/read/mine'],
-        learnerB,
-      );
+      const credential = await lrs.learner(['statements/write', 'statements/read/mine'], learnerB);
       const batch = statements(learnerB, 25);
       expect((await xapi(server, credential, '/xapi/statements', { body: batch })).status).toBe(
         200,
@@ -124,11 +98,7 @@ for (const kind of storeKinds()) {
 
     it('refuses attachments past the daily allowance with 413', async () => {
       const learnerC = { mbox: 'mailto:quota-attachments@example.org' };
-      const credential = await createCredential(
-        server.store,
-        ['statements/write', 'statements/read/mine'],
-        learnerC,
-      );
+      const credential = await lrs.learner(['statements/write', 'statements/read/mine'], learnerC);
       const send = (content: Buffer) =>
         sendMultipart(
           server,
@@ -156,11 +126,7 @@ for (const kind of storeKinds()) {
 
     it('refuses document writes past the daily allowance with 413, and stores nothing refused', async () => {
       const learnerD = { mbox: 'mailto:quota-documents@example.org' };
-      const credential = await createCredential(
-        server.store,
-        ['state', 'profile', 'statements/read/mine'],
-        learnerD,
-      );
+      const credential = await lrs.learner(['state', 'profile', 'statements/read/mine'], learnerD);
       const activityId = 'https://example.org/quota/module';
       const state = (stateId: string) =>
         `/xapi/activities/state?activityId=${encodeURIComponent(activityId)}&agent=${encodeURIComponent(JSON.stringify(learnerD))}&stateId=${stateId}`;
@@ -198,8 +164,15 @@ for (const kind of storeKinds()) {
       const theirState = `/xapi/activities/state?activityId=${encodeURIComponent(activityId)}&agent=${encodeURIComponent(JSON.stringify(theirs))}&stateId=a`;
       expect((await put(client, theirState, doc(9000))).status).toBe(204);
     });
-  });
-}
+  },
+  {
+    learnerQuota: {
+      statementsPerHour: STATEMENTS_PER_HOUR,
+      attachmentBytesPerDay: ATTACHMENT_BYTES_PER_DAY,
+      documentBytesPerDay: DOCUMENT_BYTES_PER_DAY,
+    },
+  },
+);
 
 describe('learner storage quota settings', () => {
   it('reads QUOTA_STATEMENTS_HOUR, QUOTA_ATTACHMENTS_MB and QUOTA_DOCUMENTS_MB, with defaults, and names bad values', () => {

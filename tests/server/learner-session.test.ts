@@ -18,37 +18,7 @@ import { basicAuth, describeOnPostgres, storeKinds, type TestServer } from './he
 /** What a browser's fetch adds and no script can set: Fetch Metadata. */
 const BROWSER = { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: unknown;
-}
-
-/** A request with exactly the headers given (no version header, no credential unless given). */
-async function call(
-  server: TestServer,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.body !== undefined) headers['Content-Type'] ??= 'application/json';
-  const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers,
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
+type Answer = Awaited<ReturnType<typeof api>>;
 
 /** The one Set-Cookie of an answer, whole. */
 function setCookieOf(res: Answer): string {
@@ -71,7 +41,7 @@ async function enrolInBrowser(
   server: TestServer,
   headers: Record<string, string> = {},
 ): Promise<BrowserLearner> {
-  const res = await call(server, '/api/enrol', {
+  const res = await api(server, '/api/enrol', {
     headers: { ...BROWSER, ...headers },
     body: { ...PROFILE, serviceNumber: `SN-${randomUUID()}` },
   });
@@ -137,7 +107,7 @@ for (const kind of storeKinds()) {
       const body = res.json as { key: string; secret: string };
       expect(body.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(res.headers.getSetCookie()[0]).toMatch(/^cp_learner=/);
-      const about = await call(server, '/xapi/statements?limit=1', {
+      const about = await api(server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Authorization: basicAuth(body.key, body.secret) },
       });
       expect(about.status).toBe(200);
@@ -146,13 +116,13 @@ for (const kind of storeKinds()) {
     it("signs the site's calls in: statements, the State resource and /api", async () => {
       const learner = await enrolInBrowser(server);
       const statement = statementOf(learner.actor);
-      const sent = await call(server, '/xapi/statements', {
+      const sent = await api(server, '/xapi/statements', {
         headers: { ...XAPI, ...BROWSER, Cookie: learner.cookie },
         body: [statement],
       });
       expect(sent.status, sent.text).toBe(200);
       expect(sent.json).toEqual([statement.id]);
-      const read = await call(server, `/xapi/statements?statementId=${statement.id}`, {
+      const read = await api(server, `/xapi/statements?statementId=${statement.id}`, {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       expect(read.status).toBe(200);
@@ -161,22 +131,22 @@ for (const kind of storeKinds()) {
       expect((await usableKeys(store)).has(authority.account.name)).toBe(true);
 
       const url = stateUrl(learner.actor, learner.registration);
-      const put = await call(server, url, {
+      const put = await api(server, url, {
         method: 'PUT',
         headers: { ...XAPI, Cookie: learner.cookie },
         body: { read: [0, 1] },
       });
       expect(put.status, put.text).toBe(204);
-      const got = await call(server, url, { headers: { ...XAPI, Cookie: learner.cookie } });
+      const got = await api(server, url, { headers: { ...XAPI, Cookie: learner.cookie } });
       expect(got.status).toBe(200);
       expect(got.json).toEqual({ read: [0, 1] });
 
-      const who = await call(server, '/api/learner-session', {
+      const who = await api(server, '/api/learner-session', {
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
       expect(who.status, who.text).toBe(200);
       expect(who.json).toMatchObject({ actor: learner.actor, registration: learner.registration });
-      const code = await call(server, '/api/sign-in-codes', {
+      const code = await api(server, '/api/sign-in-codes', {
         method: 'POST',
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
@@ -186,38 +156,38 @@ for (const kind of storeKinds()) {
     it('refuses a cookie call without a header only a script of the site can send', async () => {
       const learner = await enrolInBrowser(server);
       // What a form on another page could send: a simple POST, text/plain or form-encoded.
-      const form = await call(server, '/api/sign-in-codes', {
+      const form = await api(server, '/api/sign-in-codes', {
         headers: { Cookie: learner.cookie, 'Content-Type': 'text/plain' },
-        body: 'x=1',
+        raw: 'x=1',
       });
       expect(form.status, form.text).toBe(403);
       expect((form.json as { code: string; message: string }).message).toMatch(
         /X-Experience-API-Version.*X-Requested-With.*JSON Content-Type/,
       );
       // A form-encoded body is refused before anything reads the cookie.
-      const encoded = await call(server, '/api/sign-in-codes', {
+      const encoded = await api(server, '/api/sign-in-codes', {
         headers: { Cookie: learner.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'x=1',
+        raw: 'x=1',
       });
       expect(encoded.status).toBe(400);
-      const empty = await call(server, '/api/sign-in-codes', {
+      const empty = await api(server, '/api/sign-in-codes', {
         method: 'POST',
         headers: { Cookie: learner.cookie },
       });
       expect(empty.status).toBe(403);
-      const get = await call(server, '/api/learner-session', {
+      const get = await api(server, '/api/learner-session', {
         headers: { Cookie: learner.cookie },
       });
       expect(get.status).toBe(403);
       expect((get.json as { code: string }).code).toBe('session_header_required');
       // On /xapi the version header is that header; without it the LRS refuses the request.
-      const bare = await call(server, '/xapi/statements', {
+      const bare = await api(server, '/xapi/statements', {
         headers: { Cookie: learner.cookie, 'Content-Type': 'text/plain' },
         body: JSON.stringify(statementOf(learner.actor)),
       });
       expect(bare.status).toBe(400);
       // A browser saying the call comes from another site is refused even with the header.
-      const crossSite = await call(server, '/xapi/statements', {
+      const crossSite = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: learner.cookie, 'Sec-Fetch-Site': 'same-site' },
         body: statementOf(learner.actor),
       });
@@ -227,22 +197,22 @@ for (const kind of storeKinds()) {
     it("confines the cookie to the learner's own Agent", async () => {
       const me = await enrolInBrowser(server);
       const other = await enrolInBrowser(server);
-      const theirs = await call(server, '/xapi/statements', {
+      const theirs = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: me.cookie },
         body: statementOf(other.actor),
       });
       expect(theirs.status).toBe(403);
-      const theirState = await call(server, stateUrl(other.actor, other.registration), {
+      const theirState = await api(server, stateUrl(other.actor, other.registration), {
         headers: { ...XAPI, Cookie: me.cookie },
       });
       expect(theirState.status).toBe(403);
-      const stored = await call(server, '/xapi/statements', {
+      const stored = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: other.cookie },
         body: statementOf(other.actor),
       });
       expect(stored.status).toBe(200);
       // Reading is "mine" only: their statements never show, whatever the query names.
-      const theirQuery = await call(
+      const theirQuery = await api(
         server,
         `/xapi/statements?agent=${encodeURIComponent(JSON.stringify({ account: other.actor.account }))}`,
         { headers: { ...XAPI, Cookie: me.cookie } },
@@ -254,7 +224,7 @@ for (const kind of storeKinds()) {
 
     it('lets an Authorization header win over the cookie', async () => {
       const learner = await enrolInBrowser(server);
-      const wrong = await call(server, '/xapi/statements', {
+      const wrong = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: learner.cookie, Authorization: basicAuth('nobody', 'wrong') },
         body: statementOf(learner.actor),
       });
@@ -264,7 +234,7 @@ for (const kind of storeKinds()) {
     it('ends on sign-out: the cookie is removed, the session and its credential refused', async () => {
       const learner = await enrolInBrowser(server);
       const before = await usableKeys(store);
-      const out = await call(server, '/api/learner-session', {
+      const out = await api(server, '/api/learner-session', {
         method: 'DELETE',
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
@@ -274,7 +244,7 @@ for (const kind of storeKinds()) {
       );
       const after = await usableKeys(store);
       expect([...before].filter((key) => !after.has(key))).toHaveLength(1);
-      const refused = await call(server, '/xapi/statements', {
+      const refused = await api(server, '/xapi/statements', {
         headers: { ...XAPI, ...BROWSER, Cookie: learner.cookie },
         body: statementOf(learner.actor),
       });
@@ -284,19 +254,19 @@ for (const kind of storeKinds()) {
       );
       // No Basic challenge: the browser must not open its own sign-in dialog.
       expect(refused.headers.get('www-authenticate') ?? '').not.toMatch(/basic/i);
-      const api401 = await call(server, '/api/learner-session', {
+      const api401 = await api(server, '/api/learner-session', {
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
       expect(api401.status).toBe(401);
       expect((api401.json as { code: string }).code).toBe('signed_out');
       // Once the browser dropped the cookie, its calls carry nothing: still no Basic challenge.
-      const bare = await call(server, '/xapi/statements?limit=1', {
+      const bare = await api(server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, ...BROWSER },
       });
       expect(bare.status).toBe(401);
       expect(bare.headers.get('www-authenticate') ?? '').not.toMatch(/basic/i);
       // Signing out again is not an error.
-      const again = await call(server, '/api/learner-session', {
+      const again = await api(server, '/api/learner-session', {
         method: 'DELETE',
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
@@ -305,22 +275,22 @@ for (const kind of storeKinds()) {
 
     it('ends when the operator revokes the credential it acts as', async () => {
       const learner = await enrolInBrowser(server);
-      const who = await call(server, '/api/learner-session', {
+      const who = await api(server, '/api/learner-session', {
         headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
       });
       expect(who.status).toBe(200);
-      const sent = await call(server, '/xapi/statements', {
+      const sent = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: learner.cookie },
         body: statementOf(learner.actor),
       });
       const id = (sent.json as string[])[0] ?? '';
-      const read = await call(server, `/xapi/statements?statementId=${id}`, {
+      const read = await api(server, `/xapi/statements?statementId=${id}`, {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       const key = (read.json as { authority: { account: { name: string } } }).authority.account
         .name;
       expect(await store.revokeCredential(key)).toBe(true);
-      const refused = await call(server, '/xapi/statements?limit=1', {
+      const refused = await api(server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       expect(refused.status).toBe(401);
@@ -336,7 +306,7 @@ for (const kind of storeKinds()) {
         actor: Record<string, unknown>;
       };
       const old = basicAuth(key, secret);
-      const exchanged = await call(server, '/api/learner-session', {
+      const exchanged = await api(server, '/api/learner-session', {
         method: 'POST',
         headers: { ...BROWSER, Authorization: old },
       });
@@ -344,16 +314,16 @@ for (const kind of storeKinds()) {
       expect(JSON.stringify(exchanged.json)).not.toMatch(/secret/i);
       expect(exchanged.json).toMatchObject({ actor });
       const cookie = setCookieOf(exchanged).split(';')[0] ?? '';
-      const withOld = await call(server, '/xapi/statements?limit=1', {
+      const withOld = await api(server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Authorization: old },
       });
       expect(withOld.status).toBe(401);
-      const withCookie = await call(server, '/xapi/statements', {
+      const withCookie = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: cookie },
         body: statementOf(actor),
       });
       expect(withCookie.status, withCookie.text).toBe(200);
-      const twice = await call(server, '/api/learner-session', {
+      const twice = await api(server, '/api/learner-session', {
         method: 'POST',
         headers: { ...BROWSER, Authorization: old },
       });
@@ -362,11 +332,11 @@ for (const kind of storeKinds()) {
 
     it('is set by sign-in with a code, for the same learner, with no secret for a browser', async () => {
       const first = await enrolInBrowser(server);
-      const code = await call(server, '/api/sign-in-codes', {
+      const code = await api(server, '/api/sign-in-codes', {
         method: 'POST',
         headers: { 'X-Requested-With': 'fetch', Cookie: first.cookie },
       });
-      const signedIn = await call(server, '/api/sign-in', {
+      const signedIn = await api(server, '/api/sign-in', {
         headers: BROWSER,
         body: { code: (code.json as { code: string }).code },
       });
@@ -375,17 +345,17 @@ for (const kind of storeKinds()) {
       expect(signedIn.json).toMatchObject({ actor: first.actor, registration: first.registration });
       const cookie = setCookieOf(signedIn).split(';')[0] ?? '';
       expect(cookie).not.toBe(first.cookie);
-      const sent = await call(server, '/xapi/statements', {
+      const sent = await api(server, '/xapi/statements', {
         headers: { ...XAPI, Cookie: cookie },
         body: statementOf(first.actor),
       });
       expect(sent.status).toBe(200);
       // Each device signs out on its own.
-      await call(server, '/api/learner-session', {
+      await api(server, '/api/learner-session', {
         method: 'DELETE',
         headers: { 'X-Requested-With': 'fetch', Cookie: cookie },
       });
-      const still = await call(server, '/xapi/statements?limit=1', {
+      const still = await api(server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Cookie: first.cookie },
       });
       expect(still.status).toBe(200);
@@ -421,13 +391,13 @@ for (const kind of storeKinds()) {
       expect(learner.setCookie.split('; ')).toEqual(
         expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Strict', 'Secure']),
       );
-      const sent = await call(started.server, '/xapi/statements', {
+      const sent = await api(started.server, '/xapi/statements', {
         headers: { ...XAPI, ...https, Cookie: learner.cookie },
         body: statementOf(learner.actor),
       });
       expect(sent.status, sent.text).toBe(200);
       // The same cookie over plain HTTP is not the HTTPS session's.
-      const plain = await call(started.server, '/xapi/statements?limit=1', {
+      const plain = await api(started.server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       expect(plain.status).toBe(401);
@@ -436,12 +406,12 @@ for (const kind of storeKinds()) {
     it("counts the cookie's statements against the learner's quota", async () => {
       const learner = await enrolInBrowser(started.server);
       const headers = { ...XAPI, Cookie: learner.cookie };
-      const three = await call(started.server, '/xapi/statements', {
+      const three = await api(started.server, '/xapi/statements', {
         headers,
         body: [1, 2, 3].map(() => statementOf(learner.actor)),
       });
       expect(three.status, three.text).toBe(200);
-      const fourth = await call(started.server, '/xapi/statements', {
+      const fourth = await api(started.server, '/xapi/statements', {
         headers,
         body: statementOf(learner.actor),
       });
@@ -451,12 +421,12 @@ for (const kind of storeKinds()) {
     it('is refused once expired', async () => {
       const learner = await enrolInBrowser(started.server);
       expect(learner.setCookie).toMatch(/; Max-Age=1(;|$)/);
-      const fresh = await call(started.server, '/xapi/statements?limit=1', {
+      const fresh = await api(started.server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       expect(fresh.status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 1700));
-      const expired = await call(started.server, '/xapi/statements?limit=1', {
+      const expired = await api(started.server, '/xapi/statements?limit=1', {
         headers: { ...XAPI, Cookie: learner.cookie },
       });
       expect(expired.status).toBe(401);
@@ -488,19 +458,19 @@ describeOnPostgres('learner session cookie across two service processes', ({ url
     const learner = await enrolInBrowser(one);
     const headers = { ...XAPI, Cookie: learner.cookie };
     for (const server of [two, one]) {
-      const sent = await call(server, '/xapi/statements', {
+      const sent = await api(server, '/xapi/statements', {
         headers,
         body: statementOf(learner.actor),
       });
       expect(sent.status, sent.text).toBe(200);
     }
-    const out = await call(two, '/api/learner-session', {
+    const out = await api(two, '/api/learner-session', {
       method: 'DELETE',
       headers: { 'X-Requested-With': 'fetch', Cookie: learner.cookie },
     });
     expect(out.status).toBe(204);
     for (const server of [one, two]) {
-      const refused = await call(server, '/xapi/statements?limit=1', { headers });
+      const refused = await api(server, '/xapi/statements?limit=1', { headers });
       expect(refused.status).toBe(401);
     }
   });

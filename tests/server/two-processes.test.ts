@@ -11,14 +11,22 @@ import {
   api,
   completeModules,
   enrol,
+  POLICE,
   SITE,
   startAttempt,
   submitAttempt,
   trackIn,
   type EnrolledLearner,
 } from './certification-helpers.ts';
-import { dropSchema, newSchema, newTempDir, removeDir, type TestServer } from './helpers.ts';
-import { postgresUrl, postgresTestsRun, POLICE } from './centre-helpers.ts';
+import {
+  dropSchema,
+  newSchema,
+  newTempDir,
+  postgresTestsRun,
+  postgresUrl,
+  removeDir,
+  type TestServer,
+} from './helpers.ts';
 import { exited, runCli, startService, type ServiceProcess } from './process-helpers.ts';
 
 // Needs PostgreSQL: without DATABASE_URL it runs only in CI, where it then fails with the reason.

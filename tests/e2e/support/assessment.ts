@@ -17,8 +17,10 @@ export interface KeyedQuestion {
   followUp?: KeyedQuestion;
 }
 
-/** The English banks of a track's modules (content/tracks/en/<track>.yaml), keys included. */
-export async function trackKey(track: string): Promise<KeyedQuestion[]> {
+/** A track's modules (content/tracks/en/<track>.yaml) and their English banks, keys included. */
+export async function trackKey(
+  track: string,
+): Promise<{ modules: string[]; key: KeyedQuestion[] }> {
   const { modules } = parse(
     await readFile(path.resolve(`content/tracks/en/${track}.yaml`), 'utf8'),
   ) as { modules: string[] };
@@ -29,7 +31,7 @@ export async function trackKey(track: string): Promise<KeyedQuestion[]> {
     };
     key.push(...bank.items);
   }
-  return key;
+  return { modules, key };
 }
 
 /** The bank item a question on the page was drawn from, found by the texts it shows. */
@@ -46,14 +48,24 @@ function keyOf(key: KeyedQuestion[], shown: string): KeyedQuestion {
   return found;
 }
 
-async function choose(section: Locator, q: KeyedQuestion): Promise<void> {
-  for (const o of (q.options ?? []).filter((option) => option.correct === true)) {
-    await section.getByLabel(o.text, { exact: true }).check();
-  }
+/** Chooses options by their text: the right ones, or (`wrong`) one wrong one. */
+async function choose(section: Locator, q: KeyedQuestion, wrong: boolean): Promise<void> {
+  const options = q.options ?? [];
+  const pick = wrong
+    ? options.filter((o) => o.correct !== true).slice(0, 1)
+    : options.filter((o) => o.correct === true);
+  for (const o of pick) await section.getByLabel(o.text, { exact: true }).check();
 }
 
-/** Answers every question of the graded attempt on the page rightly, by the texts shown. */
-export async function answerAssessmentRightly(page: Page, key: KeyedQuestion[]): Promise<void> {
+/**
+ * Answers every question of the graded attempt on the page, rightly or (`wrong`) wrongly, by the
+ * texts shown; the number of questions.
+ */
+export async function answerAssessment(
+  page: Page,
+  key: KeyedQuestion[],
+  wrong = false,
+): Promise<number> {
   const sections = page.locator('section[data-question-id]');
   await expect(sections.first()).toBeVisible();
   const count = await sections.count();
@@ -64,26 +76,33 @@ export async function answerAssessmentRightly(page: Page, key: KeyedQuestion[]):
     switch (q.type) {
       case 'single-choice':
       case 'multiple-response':
-        await choose(section, q);
+        await choose(section, q, wrong);
         break;
       case 'scenario':
-        await choose(section, q);
+        await choose(section, q, wrong);
         if (q.followUp?.type === 'true-false') {
-          await section.locator(`input[data-option-id="${String(q.followUp.answer)}"]`).check();
-        } else if (q.followUp) await choose(section, q.followUp);
+          const answer = String(wrong ? !q.followUp.answer : q.followUp.answer);
+          await section.locator(`input[data-option-id="${answer}"]`).check();
+        } else if (q.followUp) await choose(section, q.followUp, wrong);
         break;
       case 'true-false':
-        await section.locator(`input[data-option-id="${String(q.answer)}"]`).check();
+        await section
+          .locator(`input[data-option-id="${String(wrong ? !q.answer : q.answer)}"]`)
+          .check();
         break;
-      case 'matching':
+      case 'matching': {
+        const targets = q.targets ?? [];
         for (const item of q.items ?? []) {
-          const target = (q.targets ?? []).find((t) => t.id === item.target);
+          const target = targets.find((t) => (t.id === item.target) !== wrong);
           await section
             .getByLabel(item.text, { exact: true })
             .selectOption({ label: target?.text ?? '' });
         }
         break;
+      }
       case 'ordering': {
+        // Wrongly: left in the order drawn.
+        if (wrong) break;
         const want = (q.steps ?? []).map((s) => s.text);
         for (let i = 0; i < want.length; i += 1) {
           const order = await section
@@ -101,4 +120,5 @@ export async function answerAssessmentRightly(page: Page, key: KeyedQuestion[]):
         throw new Error(`no answering rule for ${q.type}`);
     }
   }
+  return count;
 }

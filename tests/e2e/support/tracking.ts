@@ -114,6 +114,28 @@ export async function enrol(
   });
 }
 
+/**
+ * Fills the enrolment form for one person by the fields' names, in either language (the country
+ * from a list or, where it is a text field, as `countryText`).
+ */
+export async function fillEnrolment(
+  page: Page,
+  serviceNumber: string,
+  countryText = 'Sénégal',
+): Promise<void> {
+  await page.locator('[name=name]').fill('Awa Ndiaye');
+  await page.locator('[name=serviceNumber]').fill(serviceNumber);
+  await page.locator('[name=role]').first().check();
+  const country = page.locator('[name=country]');
+  if ((await country.evaluate((element) => element.tagName)) === 'SELECT') {
+    await country.selectOption({ index: 1 });
+  } else {
+    await country.fill(countryText);
+  }
+  await page.locator('[name=unit]').fill('FPU 2');
+  await page.locator('[name=mission]').fill('MINUSCA');
+}
+
 /** Waits until the status says everything reached the record store. */
 export async function expectAllSaved(page: Page, timeout = 30_000): Promise<void> {
   await expect(page.locator('.cp-sync[data-sync="saved"]')).toHaveText(

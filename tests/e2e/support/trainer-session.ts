@@ -3,18 +3,10 @@
 // presenting the slides by keyboard, opening a cohort, putting the module's first question to the
 // room live, and a phone answering it.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { parse } from 'yaml';
-import { buildServer } from '../../../src/server/app.ts';
-import { databaseOf, openStore } from '../../../src/server/lrs/store/open-store.ts';
-import { createStaffUser } from '../../../src/server/platform/staff/accounts.ts';
-import { openPlatformStore } from '../../../src/server/platform/store/platform-store.ts';
-
-export const STAFF_PASSWORD = 'a long staff password 42';
-const SIGN_IN_MS = 20_000;
+import { SIGN_IN_MS, STAFF_PASSWORD, startSiteService } from './service.ts';
 
 /** A session kit as its course file holds it (the parts the specs read). */
 export interface Kit {
@@ -57,29 +49,13 @@ export interface TrainerService {
   close(): Promise<void>;
 }
 
-/**
- * Starts the service over the built site on a fresh embedded store and makes a trainer account
- * through the store while the service holds it (one process per embedded data folder).
- */
+/** Starts the service over the built site on a fresh embedded store, with a trainer account. */
 export async function startTrainerService(
   trainer: string,
   siteUrl: string,
 ): Promise<TrainerService> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cp-trainer-e2e-'));
-  const store = await openStore({ dataDir });
-  const platform = await openPlatformStore(databaseOf(store));
-  const app = await buildServer({ store, platform, staticDir: path.resolve('dist'), siteUrl });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  await createStaffUser(platform.staff, trainer, 'trainer', STAFF_PASSWORD);
-  return {
-    base,
-    trainer,
-    async close() {
-      await app.close();
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const service = await startSiteService({ siteUrl, staff: [[trainer, 'trainer']] });
+  return { base: service.url, trainer, close: () => service.close() };
 }
 
 /**

@@ -9,6 +9,14 @@ import {
   urlOf,
 } from '../../../src/offline/precache.ts';
 
+/** Writes files (path to text) under a folder, making the folders they need. */
+function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(resolve(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+}
+
 describe('precache manifest', () => {
   let dist: string;
 
@@ -24,10 +32,7 @@ describe('precache manifest', () => {
       '404.html': 'missing',
       'sw.js': 'old worker',
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(resolve(dist, file, '..'), { recursive: true });
-      writeFileSync(join(dist, file), text);
-    }
+    writeFiles(dist, files);
   });
 
   afterEach(() => {
@@ -81,10 +86,7 @@ describe('precache manifest', () => {
       '_astro/unused.4.js': 'never loaded',
       'fr/index.html': 'accueil',
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(resolve(dist, file, '..'), { recursive: true });
-      writeFileSync(join(dist, file), text);
-    }
+    writeFiles(dist, files);
     const entries = precacheManifest(dist);
     const saved = trackFiles(dist, entries, { id: 't', lang: 'en', modules: ['a'] }, () => 10);
     expect(saved.files.map((i) => entries[i]?.url)).toEqual([

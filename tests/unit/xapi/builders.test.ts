@@ -4,16 +4,8 @@ import type { QuestionAnsweredEvent, AttemptFinishedEvent } from '../../../src/q
 import type { QuestionResponse } from '../../../src/quiz/scoring.ts';
 import type { Question } from '../../../src/schemas/quiz.ts';
 import { validateStatement } from '../../../src/server/lrs/xapi/validate.ts';
-import {
-  answered,
-  completed,
-  experienced,
-  initialized,
-  judged,
-  launched,
-  terminated,
-  type TrackingContext,
-} from '../../../src/xapi/builders.ts';
+// The builders by their module's name, as the tests name them: build.answered(...), build.judged(...).
+import * as build from '../../../src/xapi/builders.ts';
 import { isoDuration } from '../../../src/xapi/ids.ts';
 import type { Statement } from '../../../src/xapi/types.ts';
 import { CMI5, VERBS } from '../../../src/xapi/vocabulary.ts';
@@ -21,7 +13,7 @@ import { readYaml } from '../../helpers/course-files.ts';
 import { rawQuiz } from '../quiz/fixture.ts';
 
 const site = 'https://training.example.org';
-const ctx: TrackingContext = {
+const ctx: build.TrackingContext = {
   site,
   actor: {
     objectType: 'Agent',
@@ -92,10 +84,10 @@ const ids = (list: { id: string }[] | undefined) => (list ?? []).map((a) => a.id
 
 describe('module statements', () => {
   it.each([
-    ['launched', launched(ctx, { at })],
-    ['initialized', initialized(ctx, { at })],
-    ['completed', completed(ctx, 1_234_567, { at })],
-    ['terminated', terminated(ctx, 61_000, { at })],
+    ['launched', build.launched(ctx, { at })],
+    ['initialized', build.initialized(ctx, { at })],
+    ['completed', build.completed(ctx, 1_234_567, { at })],
+    ['terminated', build.terminated(ctx, 61_000, { at })],
   ] as const)('%s is a cmi5 statement about the module', (verb, built) => {
     const s = accepted(built);
     expect(s.verb.id).toBe(VERBS[verb]);
@@ -114,21 +106,24 @@ describe('module statements', () => {
   });
 
   it('gives completed and terminated ISO 8601 durations', () => {
-    expect(completed(ctx, 1_234_567).result).toEqual({ completion: true, duration: 'PT20M34.57S' });
-    expect(terminated(ctx, 61_000).result?.duration).toBe('PT1M1S');
+    expect(build.completed(ctx, 1_234_567).result).toEqual({
+      completion: true,
+      duration: 'PT20M34.57S',
+    });
+    expect(build.terminated(ctx, 61_000).result?.duration).toBe('PT1M1S');
   });
 
   it('gives every statement its own id when it is built', () => {
-    const a = launched(ctx);
-    const b = launched(ctx);
+    const a = build.launched(ctx);
+    const b = build.launched(ctx);
     expect(a.id).not.toBe(b.id);
   });
 
   it('leaves the track and cohort out for a learner with neither', () => {
-    const bare: TrackingContext = { ...ctx };
+    const bare: build.TrackingContext = { ...ctx };
     delete bare.trackId;
     delete bare.cohort;
-    const s = accepted(initialized(bare));
+    const s = accepted(build.initialized(bare));
     expect(ids(s.context.contextActivities?.grouping)).toEqual([`${site}/xapi/activities/course`]);
     expect(Object.keys(s.context.extensions ?? {})).toEqual([CMI5.sessionId]);
   });
@@ -136,8 +131,11 @@ describe('module statements', () => {
 
 describe('experienced', () => {
   it('names a section by its position, so both languages share one activity', () => {
-    const fr = accepted(experienced(ctx, { section: 2, title: 'Les six violations graves' }));
-    const en = experienced({ ...ctx, lang: 'en' }, { section: 2, title: 'The six violations' });
+    const fr = accepted(build.experienced(ctx, { section: 2, title: 'Les six violations graves' }));
+    const en = build.experienced(
+      { ...ctx, lang: 'en' },
+      { section: 2, title: 'The six violations' },
+    );
     expect(fr.verb.id).toBe(VERBS.experienced);
     expect(fr.object.id).toBe(`${site}/xapi/activities/module/coordination/section/2`);
     expect(en.object.id).toBe(fr.object.id);
@@ -148,7 +146,7 @@ describe('experienced', () => {
   });
 
   it('has a fixed id for the key messages', () => {
-    const s = accepted(experienced(ctx, { section: 'key-messages', title: 'Messages clés' }));
+    const s = accepted(build.experienced(ctx, { section: 'key-messages', title: 'Messages clés' }));
     expect(s.object.id).toBe(`${site}/xapi/activities/module/coordination/section/key-messages`);
   });
 });
@@ -158,7 +156,7 @@ describe('answered', () => {
     `${site}/xapi/activities/quiz/coordination-check/question/${id}`;
 
   it('describes a single choice as a choice interaction', () => {
-    const [s] = answered(ctx, answerEvent(question('q1'), ['cpa']), { at });
+    const [s] = build.answered(ctx, answerEvent(question('q1'), ['cpa']), { at });
     expect(s).toBeDefined();
     if (!s) return;
     accepted(s);
@@ -184,7 +182,7 @@ describe('answered', () => {
   });
 
   it('describes a multiple response as a choice with every right option in the pattern', () => {
-    const [s] = answered(ctx, answerEvent(question('q2'), ['recruit', 'truancy'], 0));
+    const [s] = build.answered(ctx, answerEvent(question('q2'), ['recruit', 'truancy'], 0));
     expect(s && accepted(s).object.definition?.correctResponsesPattern).toEqual([
       'recruit[,]abduct',
     ]);
@@ -193,7 +191,7 @@ describe('answered', () => {
   });
 
   it('describes true/false', () => {
-    const [s] = answered(ctx, answerEvent(question('q3'), false));
+    const [s] = build.answered(ctx, answerEvent(question('q3'), false));
     expect(s && accepted(s).object.definition).toMatchObject({
       interactionType: 'true-false',
       correctResponsesPattern: ['false'],
@@ -203,7 +201,7 @@ describe('answered', () => {
 
   it('describes matching with source and target', () => {
     const response = { cpa: 'mission', unicef: 'agencies', social: 'mission', ngo: '' };
-    const [s] = answered(ctx, answerEvent(question('q4'), response, 0.5));
+    const [s] = build.answered(ctx, answerEvent(question('q4'), response, 0.5));
     const def = s && accepted(s).object.definition;
     expect(def?.interactionType).toBe('matching');
     expect(def?.source?.map((c) => c.id)).toEqual(['cpa', 'unicef', 'social', 'ngo']);
@@ -216,7 +214,10 @@ describe('answered', () => {
   });
 
   it('describes ordering as sequencing with the steps as choices, in the written order', () => {
-    const [s] = answered(ctx, answerEvent(question('q5'), ['inform', 'safe', 'refer', 'record']));
+    const [s] = build.answered(
+      ctx,
+      answerEvent(question('q5'), ['inform', 'safe', 'refer', 'record']),
+    );
     const def = s && accepted(s).object.definition;
     expect(def?.interactionType).toBe('sequencing');
     expect(def?.choices?.map((c) => c.id)).toEqual(['safe', 'inform', 'refer', 'record']);
@@ -225,7 +226,7 @@ describe('answered', () => {
   });
 
   it('gives a scenario two statements: the decision as a choice and its follow-up', () => {
-    const list = answered(
+    const list = build.answered(
       ctx,
       answerEvent(question('q6'), { decision: 'handover', followUp: true }, 0.5),
     );
@@ -250,7 +251,7 @@ describe('answered', () => {
 
   it('leaves the response out for a question left unanswered', () => {
     for (const id of ['q1', 'q3', 'q4', 'q6']) {
-      const list = answered(ctx, answerEvent(question(id), undefined, 0));
+      const list = build.answered(ctx, answerEvent(question(id), undefined, 0));
       list.forEach(accepted);
       expect(list[0]?.result?.response).toBeUndefined();
     }
@@ -259,7 +260,7 @@ describe('answered', () => {
 
 describe('passed and failed', () => {
   it.each([true, false])('judges the module with the score (success %s)', (success) => {
-    const s = accepted(judged(ctx, finished(success), { at }));
+    const s = accepted(build.judged(ctx, finished(success), { at }));
     expect(s.verb.id).toBe(success ? VERBS.passed : VERBS.failed);
     expect(s.object.id).toBe(`${site}/xapi/activities/module/coordination`);
     expect(s.result).toEqual({
@@ -290,7 +291,7 @@ describe('every question of the course', () => {
       const parsed = quizDataSchema.parse(data);
       for (const q of parsed.questions) {
         const event = { ...answerEvent(q, undefined, 0), quizId: parsed.id };
-        for (const s of answered({ ...ctx, lang: parsed.lang }, event)) accepted(s);
+        for (const s of build.answered({ ...ctx, lang: parsed.lang }, event)) accepted(s);
       }
     },
   );
