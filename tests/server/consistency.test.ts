@@ -1,12 +1,19 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { backupDatabase } from '../../src/server/db/dump.ts';
+import { openPgDatabase } from '../../src/server/db/pg-database.ts';
 import { openStore } from '../../src/server/lrs/store/open-store.ts';
 import type { Store } from '../../src/server/lrs/store/types.ts';
 import {
   createCredential,
   describeEachStore,
   describeOnPostgres,
+  dropSchema,
   make,
+  newSchema,
   q,
   sleep,
   startServer,
@@ -120,6 +127,81 @@ describeOnPostgres('consistent-through across two instances on one PostgreSQL', 
       await blocker.query('ROLLBACK').catch(() => undefined);
       await posting?.catch(() => undefined);
       await blocker.end();
+    }
+  });
+
+  // The header of an answer read while `hold` keeps something in flight that must not hold it
+  // back: near the time of the answer.
+  async function throughWhile(hold: () => Promise<void>): Promise<number> {
+    await hold();
+    await sleep(400);
+    const read = await xapi(reader, admin, '/xapi/statements?limit=1');
+    expect(read.status).toBe(200);
+    return Date.now() - Date.parse(read.headers.get(HEADER) ?? '');
+  }
+
+  it("is not held back by a write in flight on another schema's service", async () => {
+    const schema = newSchema();
+    const other = await openStore({ databaseUrl: db.url, schema });
+    const otherServer = await startServer(other);
+    const otherAdmin = await createCredential(other, ['all']);
+    const blocker = new pg.Client({
+      connectionString: db.url,
+      options: `-c search_path=${schema}`,
+    });
+    await blocker.connect();
+    let posting: Promise<{ status: number }> | undefined;
+    try {
+      const lag = await throughWhile(async () => {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE statements IN EXCLUSIVE MODE');
+        posting = xapi(otherServer, otherAdmin, '/xapi/statements', { body: make.statement() });
+      });
+      expect(lag).toBeLessThan(300);
+      await blocker.query('COMMIT');
+      expect((await posting)?.status).toBe(200);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await posting?.catch(() => undefined);
+      await blocker.end();
+      await otherServer.close();
+      await other.close();
+      await dropSchema(db.url, schema);
+    }
+  });
+
+  it('is not held back by a backup reading its snapshot', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'consistent-through-'));
+    const backupDb = await openPgDatabase({ connectionString: db.url, schema: db.schema });
+    const blocker = new pg.Client({
+      connectionString: db.url,
+      options: `-c search_path=${db.schema}`,
+    });
+    await blocker.connect();
+    let backup: Promise<unknown> | undefined;
+    try {
+      // The backup waits for a table the statements resource never reads, its snapshot open.
+      const lag = await throughWhile(async () => {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE profile_documents IN ACCESS EXCLUSIVE MODE');
+        backup = backupDatabase(backupDb, path.join(folder, 'centre.jsonl.gz'));
+      });
+      expect(lag).toBeLessThan(300);
+      // The backup was still waiting, its snapshot open, while the header was read.
+      const open = await blocker.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE application_name = $1 AND xact_start IS NOT NULL`,
+        [`snapshot of xapi-lrs/${db.schema}`],
+      );
+      expect(open.rows[0]?.n).toBe(1);
+      await blocker.query('COMMIT');
+      await backup;
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await backup?.catch(() => undefined);
+      await blocker.end();
+      await backupDb.close();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });

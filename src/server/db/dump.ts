@@ -198,6 +198,11 @@ export async function backupDatabase(db: SqlDatabase, file: string): Promise<Dum
     db.transaction(async (tx) => {
       const started = performance.now();
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      // Renamed for its duration: a snapshot stores no statement, so the LRS's consistent-through
+      // (sql-store.ts), which waits for the service's open transactions, need not wait for it.
+      await tx.query(
+        "SELECT set_config('application_name', 'snapshot of ' || current_setting('application_name'), true)",
+      );
       const tables = await readTables(tx);
       const header: DumpHeader = {
         format: DUMP_FORMAT,

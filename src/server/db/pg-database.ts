@@ -2,10 +2,16 @@ import pg from 'pg';
 import type { SqlClient, SqlDatabase } from './sql-database.ts';
 
 /**
- * The application_name of the service's connections: X-Experience-API-Consistent-Through looks
- * for transactions these have open, from every instance on the database.
+ * The application_name of the service's connections: `xapi-lrs`, or `xapi-lrs/<schema>` when it
+ * works in a schema of its own. X-Experience-API-Consistent-Through looks for transactions open
+ * under its own name, from every instance on the same schema, and none of another schema's.
  */
-export const APPLICATION_NAME = 'xapi-lrs';
+export function applicationNameOf(schema: string | undefined): string {
+  return schema === undefined ? 'xapi-lrs' : `xapi-lrs/${schema}`;
+}
+
+// PostgreSQL keeps 63 bytes of an application_name: a longer one would cut the schema's name.
+const MAX_SCHEMA = 63 - applicationNameOf('').length;
 
 /** Options for a PostgreSQL connection pool. */
 export interface PgOptions {
@@ -21,6 +27,11 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error(`invalid schema name "${schema}"`);
   }
+  if (schema !== undefined && schema.length > MAX_SCHEMA) {
+    throw new Error(
+      `schema name "${schema}" is too long: at most ${String(MAX_SCHEMA)} characters`,
+    );
+  }
   if (schema !== undefined) {
     const setup = new pg.Client({ connectionString: options.connectionString });
     await setup.connect();
@@ -33,7 +44,7 @@ export async function openPgDatabase(options: PgOptions): Promise<SqlDatabase> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
-    application_name: APPLICATION_NAME,
+    application_name: applicationNameOf(schema),
     // A commit returns once its WAL is flushed to disk, whatever the server's default, so that
     // an answer means the write is durable.
     options: [

@@ -3,7 +3,6 @@ import { badRequest, conflict } from '../../http/errors.ts';
 import type { JsonObject } from '../xapi/types.ts';
 import type { AutoAnalyze } from '../../db/auto-analyze.ts';
 import { insertCredential, lockStateDocument, upsertStateDocument } from './record-sql.ts';
-import { APPLICATION_NAME } from '../../db/pg-database.ts';
 import type { SqlDatabase } from '../../db/sql-database.ts';
 import { WorkerDatabase } from '../../db/worker-database.ts';
 import type {
@@ -258,7 +257,7 @@ export class SqlStore implements Store {
   ): Promise<string | undefined> {
     // The answer's consistent-through comes with the insert, in the same round trip.
     const insert = `SELECT lrs_store_statements($1::jsonb) AS done,
-      ${this.#consistentThroughSql(`'${APPLICATION_NAME}'`)} AS t`;
+      ${this.#consistentThroughSql()} AS t`;
     const batch = JSON.stringify(rows.map((row) => ({ ord: this.#ord++, ...row })));
     let through: string | undefined;
     try {
@@ -295,25 +294,24 @@ export class SqlStore implements Store {
 
   // Statements take the start of their inserting transaction as "stored" (lrs_stamp), so none
   // still to be committed is stored before the oldest transaction the service's connections
-  // have open, on any instance. The embedded store runs one transaction at a time on its one
-  // connection, so nothing else is in flight while this runs. `name` is the placeholder of
-  // APPLICATION_NAME (or the name as a literal). Truncated to milliseconds, as stored times are.
-  #consistentThroughSql(name: string): string {
+  // have open, on any instance working on the same schema: they share this connection's
+  // application_name (pg-database.ts). A read-only snapshot renames its own transaction
+  // (dump.ts), as it stores nothing. The embedded store runs one transaction at a time on its one
+  // connection, so nothing else is in flight while this runs. Truncated to milliseconds, as
+  // stored times are.
+  #consistentThroughSql(): string {
     const inFlight =
       this.kind === 'postgres'
         ? `(SELECT min(xact_start) FROM pg_stat_activity
-            WHERE application_name = ${name} AND pid <> pg_backend_pid()
-              AND datname = current_database())`
-        : `(SELECT NULL::timestamptz WHERE ${name}::text IS NULL)`;
+            WHERE application_name = current_setting('application_name')
+              AND pid <> pg_backend_pid() AND datname = current_database())`
+        : 'NULL::timestamptz';
     return `to_char(least(statement_timestamp(), ${inFlight}) AT TIME ZONE 'UTC',
       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   }
 
   async consistentThrough(): Promise<string> {
-    const rows = await this.#db.query<{ t: string }>(
-      `SELECT ${this.#consistentThroughSql('$1')} AS t`,
-      [APPLICATION_NAME],
-    );
+    const rows = await this.#db.query<{ t: string }>(`SELECT ${this.#consistentThroughSql()} AS t`);
     return rows[0]?.t ?? new Date().toISOString();
   }
 
