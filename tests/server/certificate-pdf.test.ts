@@ -1,7 +1,7 @@
 import { PageSizes, type PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds, type TestServer } from './helpers.ts';
-import { pdfLines } from './pdf-text.ts';
+import { blankGlyphs, pdfLines } from './pdf-text.ts';
 import {
   api,
   catalogOf,
@@ -46,12 +46,32 @@ const NAMES = [
   'N'.repeat(120),
 ];
 
+/**
+ * Names of peacekeepers' countries with letters outside Windows-1252, which the standard PDF
+ * fonts printed as "?" or without their marks, each with the language of its certificate.
+ */
+const UNICODE_NAMES = [
+  ['Łukasz Wójcik', 'en'],
+  ['Şükrü Yılmaz', 'fr'],
+  ['Nguyễn Thị Ánh', 'en'],
+  ['Ольга Петрова', 'fr'],
+  ['Νίκος Παπαδόπουλος', 'en'],
+  ['Ioana Țepeș-Dvořák', 'fr'],
+  // A mark Unicode has no single letter for (o with dot below and grave): drawn after its letter.
+  ['Adébáyọ̀ Ọláńrewájú', 'en'],
+] as const;
+
+/** Devanagari needs shaping pdf-lib cannot do; the service number has Arabic-Indic digits. */
+const UNSHAPED = { name: 'किरण बेदी', serviceNumber: 'IN-٤٢' };
+
 for (const kind of storeKinds()) {
   describe(`certificate as a PDF (${kind.name})`, () => {
     let server: TestServer;
     let holder: EnrolledLearner;
     let certificate: { code: string; expiresAt: string };
     const certified: { learner: EnrolledLearner; code: string }[] = [];
+    const unicode: { name: string; lang: string; learner: EnrolledLearner; code: string }[] = [];
+    let unshaped: { learner: EnrolledLearner; code: string };
 
     usePlatform(
       kind,
@@ -81,7 +101,13 @@ for (const kind of storeKinds()) {
         const learner = await enrol(server, { name, cohort: cohort.code, language: 'en' });
         certified.push({ learner, code: (await certify(server, learner, police)).code });
       }
-    }, 120_000);
+      for (const [name, lang] of UNICODE_NAMES) {
+        const learner = await enrol(server, { name, cohort: cohort.code, language: lang });
+        unicode.push({ name, lang, learner, code: (await certify(server, learner, police)).code });
+      }
+      const learner = await enrol(server, { ...UNSHAPED, cohort: cohort.code, language: 'en' });
+      unshaped = { learner, code: (await certify(server, learner, police)).code };
+    }, 240_000);
 
     /** The certificate's PDF, asked for with these headers. */
     const pdfOf = (code: string, headers: Record<string, string>) =>
@@ -187,12 +213,17 @@ for (const kind of storeKinds()) {
         const name = lines[3] ?? '';
         expect(name.length).toBeGreaterThan(0);
       }
-      // Arabic and emoji have no glyph ("?"), but invisible characters leave no "?" behind.
+      // Arabic and emoji have no glyph: a notice stands where the name would be, never a "?".
       const rtl = certified[1];
       const shown = await pdfOf(rtl?.code ?? '', {
         Authorization: rtl?.learner.authorization ?? '',
       });
-      expect((await linesOf(shown.body))[3]).toBe('???? evil ??? ?');
+      const rtlLines = await linesOf(shown.body);
+      expect(rtlLines.slice(3, 5)).toEqual([
+        'The holder’s name is in a script this file cannot print.',
+        'The verification page below shows it exactly.',
+      ]);
+      expect(rtlLines.join('\n')).not.toMatch(/\?(?!code=)|evil/);
       const long = certified[2];
       const res = await pdfOf(long?.code ?? '', {
         Authorization: long?.learner.authorization ?? '',
@@ -214,6 +245,45 @@ for (const kind of storeKinds()) {
         ].sort(),
       );
       expect(verify.text).not.toMatch(/SN-|serviceNumber|country|learner/);
+    });
+
+    it('prints Polish, Turkish, Vietnamese, Cyrillic, Greek and Romanian names exactly, in English and French', async () => {
+      for (const { name, lang, learner, code } of unicode) {
+        const res = await pdfOf(code, { Authorization: learner.authorization });
+        expect(res.status).toBe(200);
+        const lines = await linesOf(res.body);
+        // The name is the fourth line, in the learner's language, after the words before it.
+        expect(lines[2]).toBe(lang === 'fr' ? 'Nous certifions que' : 'This certifies that');
+        expect(lines[3]?.normalize('NFC')).toBe(name.normalize('NFC'));
+        expect(lines.join('\n')).not.toContain('\ufffd');
+        expect(lines.filter((line) => line.includes('?') && !line.includes('?code='))).toEqual([]);
+        // Every letter drawn has an outline in the embedded font: none prints blank.
+        expect(await blankGlyphs(res.body)).toEqual([]);
+      }
+      // The same certificate in the other language keeps the name.
+      const { name, learner, code } = unicode[0] ?? { name: '', learner: holder, code: '' };
+      const fr = await download(server, `/api/certification/certificates/${code}.pdf?lang=fr`, {
+        Authorization: learner.authorization,
+      });
+      const { text } = await textOf(fr.body);
+      expect(text).toContain(`Nous certifions que\n${name}\n`);
+      expect(text).toContain('a suivi avec succès le parcours de formation');
+    });
+
+    it('prints a notice, not a wrong name, for a script that needs shaping, and unprintable service number characters as code points', async () => {
+      const res = await pdfOf(unshaped.code, { Authorization: unshaped.learner.authorization });
+      expect(res.status).toBe(200);
+      const lines = await linesOf(res.body);
+      expect(lines.slice(3, 6)).toEqual([
+        'The holder’s name is in a script this file cannot print.',
+        'The verification page below shows it exactly.',
+        'Service number: IN-[U+0664][U+0662] · Country: Senegal',
+      ]);
+      expect(lines.join('\n')).not.toMatch(/[\u0900-\u097f]/u);
+      expect(await blankGlyphs(res.body)).toEqual([]);
+      // The verification page, which the notice sends the reader to, has the name as typed.
+      const verify = await api(server, `/api/certificates/${unshaped.code}`);
+      expect((verify.json as { name: string }).name).toBe(UNSHAPED.name);
     });
 
     it("gives a trainer the certificates of their own cohorts' learners only; the DPO every one", async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PDFDocument, PageSizes, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, PageSizes, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { langParam, queryParams } from '../../http/params.ts';
@@ -10,6 +10,7 @@ import type { RequireStaff } from '../staff/guard.ts';
 import { groupCode, normaliseCode } from './codes.ts';
 import type { CertificationService } from './service.ts';
 import { countryName } from '../enrolment/countries.ts';
+import { FEATURES, fontFile, pdfFontkit } from './pdf-fonts.ts';
 
 /** What the certificate file shows. */
 export interface CertificateSheet {
@@ -40,6 +41,8 @@ const WORDS = {
     expires: 'Valid until',
     code: 'Verification code',
     verifyAt: 'Check this certificate at',
+    unprintable: 'The holder’s name is in a script this file cannot print.',
+    unprintableSee: 'The verification page below shows it exactly.',
   },
   fr: {
     course: 'Protection de l’enfance dans les opérations de paix',
@@ -52,6 +55,8 @@ const WORDS = {
     expires: 'Valable jusqu’au',
     code: 'Code de vérification',
     verifyAt: 'Vérifiez ce certificat sur',
+    unprintable: 'Le nom du titulaire est dans une écriture que ce fichier ne peut pas imprimer.',
+    unprintableSee: 'La page de vérification ci-dessous l’affiche tel quel.',
   },
 } as const;
 
@@ -60,36 +65,86 @@ export function courseName(lang: 'en' | 'fr'): string {
   return WORDS[lang].course;
 }
 
-/** Spaces a standard font has no glyph for, shown as an ordinary space. */
+/** Spaces the font has no glyph for, shown as an ordinary space. */
 const SPACES = /[\u2000-\u200a\u202f\u205f\u3000]/g;
 
+/** Invisible characters: direction marks and overrides, joiners, variation selectors. */
+const INVISIBLE = /^[\p{Cf}\p{Variation_Selector}]$/u;
+
 /**
- * The text as the font can draw it. The standard PDF fonts encode WinAnsi (Windows-1252): French
- * letters, typographic apostrophes and quotes are there, narrow no-break spaces and most other
- * scripts are not. Spaces become plain spaces, a non-breaking hyphen a hyphen, letters with marks
- * the font lacks lose their marks (Ł stays unreadable: "?"), combining marks compose with their
- * letter or are dropped, so a name always prints; the verification page shows it exactly.
+ * Scripts pdf-lib draws right: letters one after the other, left to right, each its own glyph.
+ * Arabic and Hebrew run right to left and Arabic letters join; Devanagari, Bengali, Thai and the
+ * other scripts of South and South-East Asia reorder and stack their letters. pdf-lib places
+ * glyphs side by side and nothing more, so a name in those scripts would print wrong.
  */
-export function drawable(font: PDFFont, text: string): string {
-  const known = new Set(font.getCharacterSet());
+const SIMPLE_SCRIPT =
+  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]$/u;
+
+const characterSets = new WeakMap<PDFFont, Set<number>>();
+
+/** The code points a font has a glyph for. */
+function characterSet(font: PDFFont): Set<number> {
+  let set = characterSets.get(font);
+  if (set === undefined) {
+    set = new Set(font.getCharacterSet());
+    characterSets.set(font, set);
+  }
+  return set;
+}
+
+/**
+ * The text exactly as the fonts can draw it, or null when it cannot be: a character with no
+ * glyph in every font given (other scripts, emoji) or of a script that needs shaping. Composed
+ * first: a name typed as "e" and a combining acute (as some keyboards and macOS file names send
+ * it) is "é"; a mark that composes with nothing is drawn after its letter, where the font puts it.
+ * Spaces the font lacks become plain spaces, a non-breaking hyphen a hyphen, and compatibility
+ * forms (full-width letters, ligatures) their plain letters; invisible characters are left out.
+ */
+export function printable(fonts: readonly PDFFont[], text: string): string | null {
+  const sets = fonts.map(characterSet);
+  const drawn = (char: string): boolean =>
+    SIMPLE_SCRIPT.test(char) && sets.every((set) => set.has(char.codePointAt(0) ?? 0));
   let out = '';
-  // Composed first: a name typed as "e" and a combining acute (as some keyboards and macOS file
-  // names send it) is "é", which the font has; a mark that composes with nothing is dropped, as
-  // are invisible format characters (direction marks and overrides, zero-width joiners).
   for (const char of text
     .normalize('NFC')
     .replace(SPACES, ' ')
     .replace(/\u2011/g, '-')) {
-    if (known.has(char.codePointAt(0) ?? 0)) {
-      out += char;
-      continue;
+    if (drawn(char)) out += char;
+    else if (INVISIBLE.test(char)) continue;
+    else {
+      const plain = char.normalize('NFKC');
+      if (plain === char || !Array.from(plain).every(drawn)) return null;
+      out += plain;
     }
-    if (/^[\p{M}\p{Cf}]$/u.test(char)) continue;
-    const bare = char.normalize('NFKD').replace(/\p{M}/gu, '');
-    out +=
-      Array.from(bare).every((c) => known.has(c.codePointAt(0) ?? 0)) && bare !== '' ? bare : '?';
   }
   return out;
+}
+
+/**
+ * Text that must print even where a character cannot (a service number as typed): each such
+ * character is written as its code point, "[U+0645]", never as a silent "?".
+ */
+export function drawable(font: PDFFont, text: string): string {
+  return Array.from(text.normalize('NFC'))
+    .map((char) => {
+      if (INVISIBLE.test(char)) return '';
+      const shown = printable([font], char);
+      return (
+        shown ?? `[U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`
+      );
+    })
+    .join('');
+}
+
+/** The text on one line if it fits at this size, else split at the space nearest its middle. */
+function halves(text: string, font: PDFFont, size: number, room: number): [string, string?] {
+  if (font.widthOfTextAtSize(text, size) <= room) return [text];
+  const middle = text.length / 2;
+  let best = -1;
+  for (let at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) {
+    if (best === -1 || Math.abs(at - middle) < Math.abs(best - middle)) best = at;
+  }
+  return best === -1 ? [text] : [text.slice(0, best).trimEnd(), text.slice(best + 1).trimStart()];
 }
 
 /** A date as the learner's language writes it: "3 December 2026", "3 décembre 2026". */
@@ -107,8 +162,10 @@ const ACCENT = rgb(0.043, 0.361, 0.678);
 /**
  * The certificate as a PDF: one A4 page, in the learner's language, with the learner's name,
  * service number and country, the track, the dates, the code and a QR code of the verification
- * page drawn as vector squares (sharp at any print size). The standard Helvetica fonts need
- * nothing embedded and keep the file small.
+ * page drawn as vector squares (sharp at any print size). The text is in Noto Sans, embedded as
+ * a subset of the glyphs drawn, which keeps the file small. A name the font cannot draw right
+ * (see printable) is not printed at all, rather than printed wrong: a notice stands in its place
+ * and sends the reader to the verification page, which shows the name as stored.
  */
 export async function certificatePdf(sheet: CertificateSheet): Promise<Uint8Array> {
   const words = WORDS[sheet.lang];
@@ -119,8 +176,9 @@ export async function certificatePdf(sheet: CertificateSheet): Promise<Uint8Arra
   doc.setCreator(sheet.courseName);
   doc.setCreationDate(new Date(sheet.issuedAt));
   const page = doc.addPage(PageSizes.A4);
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  doc.registerFontkit(pdfFontkit);
+  const regular = await doc.embedFont(fontFile('regular'), { subset: true, features: FEATURES });
+  const bold = await doc.embedFont(fontFile('bold'), { subset: true, features: FEATURES });
   const [width, height] = PageSizes.A4;
   const margin = 42;
 
@@ -143,10 +201,11 @@ export async function certificatePdf(sheet: CertificateSheet): Promise<Uint8Arra
   });
 
   let y = height - 130;
+  const room = width - 2 * margin - 60;
   const centred = (text: string, font: PDFFont, size: number, color = INK, gap = 1.6): void => {
-    // Long lines (a long name or track) shrink to fit inside the frame.
+    // Long lines (a long name or track) shrink to fit inside the frame; the next line keeps its
+    // place.
     const safe = drawable(font, text);
-    const room = width - 2 * margin - 60;
     const fitted = Math.min(size, (size * room) / Math.max(1, font.widthOfTextAtSize(safe, size)));
     page.drawText(safe, {
       x: (width - font.widthOfTextAtSize(safe, fitted)) / 2,
@@ -155,13 +214,28 @@ export async function certificatePdf(sheet: CertificateSheet): Promise<Uint8Arra
       font,
       color,
     });
-    y -= fitted * gap;
+    y -= size * gap;
   };
 
   centred(sheet.courseName, regular, 13, MUTED, 3.5);
   centred(words.title, bold, 40, ACCENT, 2.4);
   centred(words.certifies, regular, 14, INK, 2.4);
-  centred(sheet.name, bold, 28, INK, 1.5);
+  const name = printable([bold], sheet.name);
+  if (name === null) {
+    centred(words.unprintable, bold, 15, INK, 1.6);
+    centred(words.unprintableSee, regular, 12, INK, 1.9);
+  } else {
+    // A name too long for one line breaks at the space nearest its middle, both halves at one
+    // size, smaller if one of them must shrink to fit.
+    const [first, second] = halves(name, bold, 28, room);
+    if (second === undefined) centred(first, bold, 28, INK, 1.5);
+    else {
+      const widest = Math.max(...[first, second].map((half) => bold.widthOfTextAtSize(half, 28)));
+      const size = Math.min(28, (28 * room) / widest);
+      centred(first, bold, size, INK, 1.2);
+      centred(second, bold, size, INK, 1.5);
+    }
+  }
   centred(
     `${words.serviceNumber}: ${sheet.serviceNumber} · ${words.country}: ${sheet.country}`,
     regular,
