@@ -21,19 +21,34 @@ const Right = ({ t }: { t: DashboardStrings }) => (
   </span>
 );
 
+/**
+ * The options in the order the live room letters them (texts in order), when the question is live
+ * and every option is in it; else in the course file's order.
+ */
+export function inRoomOrder<T extends { text: string }>(
+  options: readonly T[],
+  order: readonly string[] | null,
+): readonly T[] {
+  if (order === null || options.some((o) => !order.includes(o.text))) return options;
+  return [...options].sort((a, b) => order.indexOf(a.text) - order.indexOf(b.text));
+}
+
 function Body({
   q,
   revealed,
   t,
+  order = null,
 }: {
   q: Question | FollowUp;
   revealed: boolean;
   t: DashboardStrings;
+  /** While the question is live: its options' texts in the order the phones letter them. */
+  order?: readonly string[] | null;
 }) {
-  // Lettered options, as a room answers "B".
+  // Lettered options, as a room answers "B": the same letters as the phones and the chart.
   const choices = (options: readonly { id: string; text: string; correct: boolean }[]) => (
     <ol type="A">
-      {options.map((o) => (
+      {inRoomOrder(options, order).map((o) => (
         <li key={o.id}>
           {o.text} {revealed && o.correct && <Right t={t} />}
         </li>
@@ -125,6 +140,8 @@ export default function Classroom({ t, modules }: Props) {
   const [running, setRunning] = useState<string | null>(null);
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(false);
+  // While the question is live, the room's letters (the service shuffles the options per asking).
+  const [liveOrder, setLiveOrder] = useState<readonly string[] | null>(null);
   const stage = useRef<HTMLDivElement>(null);
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
@@ -197,7 +214,7 @@ export default function Classroom({ t, modules }: Props) {
       {q && (
         <div>
           <p class="classroom__prompt">{q.prompt}</p>
-          <Body q={q} revealed={revealed} t={t} />
+          <Body q={q} revealed={revealed} t={t} order={liveOrder} />
           <div aria-live="polite">
             {revealed && q.explanation && (
               <p class="classroom__answer">
@@ -208,7 +225,7 @@ export default function Classroom({ t, modules }: Props) {
           </div>
         </div>
       )}
-      {q && <LivePanel moduleId={module.id} question={q} />}
+      {q && <LivePanel moduleId={module.id} question={q} onOrder={setLiveOrder} />}
       <div class="staff-actions">
         <button
           type="button"

@@ -13,6 +13,11 @@ import { Button, SelectField } from './parts.tsx';
 export interface LivePanelProps {
   moduleId: string;
   question: Question;
+  /**
+   * Told the options' texts in the order the room's phones letter them while the question is
+   * live (null when it is not), so the projected question shows the same letters as the chart.
+   */
+  onOrder?: (texts: readonly string[] | null) => void;
 }
 
 const LIVE_TYPES = new Set(['single-choice', 'multiple-response', 'true-false', 'scenario']);
@@ -27,7 +32,7 @@ interface Cohort {
  * number of answers and the room's chart as they arrive (server-sent events), then the trainer's
  * reveal and close. Moving to the next question in classroom mode asks it too while live.
  */
-export function LivePanel({ moduleId, question }: LivePanelProps) {
+export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
   const lang = typeof document === 'undefined' ? 'en' : document.documentElement.lang;
   const t = lang === 'fr' ? fr : en;
   const [csrf, setCsrf] = useState<string | null>(null);
@@ -119,6 +124,13 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
       source.close();
     };
   }, [active, cohort]);
+
+  const shownQuestion =
+    state !== null && liveId !== null && state.question?.id === liveId ? state.question : null;
+  const order = shownQuestion?.options.map((o) => o.text).join('\n') ?? null;
+  useEffect(() => {
+    onOrder?.(order === null ? null : order.split('\n'));
+  }, [order]);
 
   if (signedOut) return <p class="live-panel">{t.trainerSignIn}</p>;
   if (!askable) return <p class="live-panel">{t.trainerNotLive}</p>;

@@ -1,0 +1,79 @@
+import { expect, test, type Page } from '@playwright/test';
+import {
+  askTheRoom,
+  firstKit,
+  firstQuestion,
+  joinByCode,
+  openCohort,
+  signInFrom,
+  startTrainerService,
+  type TrainerService,
+} from './support/trainer-session.ts';
+
+// What the room sees on the projector while a question is live: the same letters as on the
+// phones and the chart. The service shuffles a live question's options each time it is asked.
+const SITE = 'http://192.168.1.10:8080';
+const TRAINER = 'trainer-classroom-e2e';
+
+let service: TrainerService | undefined;
+
+test.describe.configure({ mode: 'default' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  service = await startTrainerService(TRAINER, SITE);
+});
+
+test.afterAll(async () => {
+  await service?.close();
+});
+
+/** The options of the question projected in classroom mode, in the order shown (A, B, C...). */
+const projected = (page: Page) =>
+  page.getByTestId('classroom').locator('ol[type="A"]').first().locator('li').allInnerTexts();
+
+/** A phone's options in the order shown, without their letters. */
+const onPhone = async (phone: Page) =>
+  (await phone.locator('.live-option').allInnerTexts()).map((text) =>
+    text.replace(/^[A-Z]\s+/, '').trim(),
+  );
+
+test('the projected question letters its options as the phones and the chart do, each time it is asked', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  if (service === undefined) throw new Error('no service');
+  const { kit, kitUrl } = firstKit();
+  const q = firstQuestion(kit.module);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await signInFrom(page, service, kitUrl);
+  const code = await openCohort(page, service, 'Classroom letters e2e', 'police-pre-deployment');
+  await askTheRoom(page, service, kit.module, code, SITE);
+  const phone = await (
+    await browser.newContext({ viewport: { width: 360, height: 740 } })
+  ).newPage();
+  await joinByCode(phone, service.base, code);
+  await expect(phone.getByText(q.prompt)).toBeVisible();
+
+  // Asked four times, the options come in a new order each time: with three options, the file's
+  // order and the room's agree by chance on one asking in six, so four askings tell them apart.
+  for (let asking = 0; asking < 4; asking += 1) {
+    if (asking > 0) {
+      await page.getByRole('button', { name: 'Stop asking live' }).click();
+      await page.getByRole('button', { name: 'Ask the room live' }).click();
+      await expect(page.getByTestId('live-answers')).toHaveText('0 answers');
+    }
+    await expect(phone.locator('.live-option')).toHaveCount(q.options.length);
+    const room = await onPhone(phone);
+    await expect.poll(() => projected(page)).toEqual(room);
+    // The phone answers the option the projector letters B: the chart counts it under B.
+    await phone.locator('.live-option').nth(1).click();
+    await phone.getByRole('button', { name: 'Send my answer' }).click();
+    await expect(phone.getByText('Answer sent.')).toBeVisible();
+    const bars = page.getByTestId('live-chart').locator('li');
+    await expect(bars.nth(1).locator('.live-chart__n')).toHaveText('1');
+    await expect(bars.nth(1).locator('.live-chart__label')).toHaveText('B');
+  }
+  await phone.context().close();
+});
