@@ -9,6 +9,7 @@ import {
   startTrainerService,
   type TrainerService,
 } from './support/trainer-session.ts';
+import { startSiteService, type SiteService } from './support/service.ts';
 
 // What the room sees on the projector while a question is live: the same letters as on the
 // phones and the chart. The service shuffles a live question's options each time it is asked.
@@ -76,4 +77,49 @@ test('the projected question letters its options as the phones and the chart do,
     await expect(bars.nth(1).locator('.live-chart__label')).toHaveText('B');
   }
   await phone.context().close();
+});
+
+test('when the connection to the room drops, the trainer is told the chart may be behind, and the chart catches up when it returns', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const trainer = 'trainer-offline-e2e';
+  const site: SiteService = await startSiteService({
+    siteUrl: SITE,
+    staff: [[trainer, 'trainer']],
+  });
+  try {
+    const room = { base: site.url, trainer, close: () => site.close() };
+    const { kit, kitUrl } = firstKit();
+    await signInFrom(page, room, kitUrl);
+    const code = await openCohort(page, room, 'Offline room e2e', 'police-pre-deployment');
+    await askTheRoom(page, room, kit.module, code, SITE);
+    await expect(page.getByTestId('live-offline')).toHaveCount(0);
+
+    // The network goes: every open connection is cut, and the trainer's stream cannot come back.
+    await page.route('**/api/live/rooms/*/events', (route) => route.abort('internetdisconnected'));
+    site.app.server.closeAllConnections();
+    await expect(page.getByTestId('live-offline')).toHaveText(
+      'No connection to the room: the chart may be behind. Retrying…',
+    );
+
+    // Meanwhile a phone answers; the trainer's chart cannot know yet.
+    const phone = await (
+      await browser.newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await joinByCode(phone, site.url, code);
+    await phone.locator('.live-option').first().click();
+    await phone.getByRole('button', { name: 'Send my answer' }).click();
+    await expect(phone.getByText('Answer sent.')).toBeVisible();
+    await expect(page.getByTestId('live-answers')).toHaveText('0 answers');
+
+    // The network is back: the stream reconnects by itself, the warning goes, the chart catches up.
+    await page.unroute('**/api/live/rooms/*/events');
+    await expect(page.getByTestId('live-offline')).toHaveCount(0, { timeout: 20_000 });
+    await expect(page.getByTestId('live-answers')).toHaveText(/^1 answers?$/);
+    await phone.context().close();
+  } finally {
+    await site.close();
+  }
 });

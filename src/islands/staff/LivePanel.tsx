@@ -44,6 +44,8 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
   const [join, setJoin] = useState<LiveJoin | null>(null);
   const [state, setState] = useState<LiveRoomState | null>(null);
   const [failed, setFailed] = useState(false);
+  // The room's events stopped coming (network down): the chart may be behind until they resume.
+  const [offline, setOffline] = useState(false);
   const askable = LIVE_TYPES.has(question.type);
 
   useEffect(() => {
@@ -115,13 +117,19 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
     if (!active || cohort === '') return;
     const source = new EventSource(`/api/live/rooms/${encodeURIComponent(cohort)}/events`);
     source.addEventListener('state', (e) => {
+      setOffline(false);
       const next = JSON.parse((e as MessageEvent<string>).data) as LiveRoomState;
       setState((current) =>
         current === null || next.question?.id === current.question?.id ? next : current,
       );
     });
+    // EventSource retries by itself; the service sends the room's state again on reconnecting.
+    source.onerror = () => {
+      setOffline(true);
+    };
     return () => {
       source.close();
+      setOffline(false);
     };
   }, [active, cohort]);
 
@@ -178,6 +186,11 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
                 )}
               </div>
             </div>
+          )}
+          {offline && (
+            <p class="live-error" role="status" data-testid="live-offline">
+              {t.trainerOffline}
+            </p>
           )}
           {shown && (
             <RoomChart state={state} title={question.prompt} answersLabel={t.answers} big />
