@@ -192,9 +192,7 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
               {t.trainerOffline}
             </p>
           )}
-          {shown && (
-            <RoomChart state={state} title={question.prompt} answersLabel={t.answers} big />
-          )}
+          {shown && <RoomChart state={state} title={question.prompt} counts={t} lang={lang} big />}
           {shown && state.revealed !== null && (
             <div class="live-reveal">
               <p>
