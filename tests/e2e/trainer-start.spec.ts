@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   firstKit,
+  openCohort,
   signInFrom,
   startTrainerService,
   type TrainerService,
@@ -57,4 +58,21 @@ test('from the trainer view and from a kit page, a link leads to cohorts and liv
     .click();
   await expect(page).toHaveURL(`${base}/fr/staff/trainer/`);
   await expect(page.getByRole('button', { name: 'Créer la promotion' })).toBeVisible();
+});
+
+test('the cohort code in the list of cohorts is as large as the text around it', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  if (service === undefined) throw new Error('no service');
+  await signInFrom(page, service, '/en/trainer/');
+  const code = await openCohort(page, service, 'Code size e2e', 'police-pre-deployment');
+  await page.goto(`${service.base}/en/staff/trainer/`);
+  const table = page.getByRole('table', { name: 'My cohorts' });
+  const size = (text: string) =>
+    table
+      .getByRole('cell', { name: text, exact: true })
+      .evaluate((cell) => parseFloat(getComputedStyle(cell).fontSize));
+  // The code is what the trainer reads out or writes on the board for the room to type.
+  expect(await size(code)).toBeGreaterThanOrEqual(await size('Police pre-deployment track'));
 });
