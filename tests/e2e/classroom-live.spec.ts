@@ -76,6 +76,13 @@ test('the projected question letters its options as the phones and the chart do,
     await expect(bars.nth(1).locator('.live-chart__n')).toHaveText('1');
     await expect(bars.nth(1).locator('.live-chart__label')).toHaveText('B');
   }
+  // Once revealed, the reveal button looks as unavailable as it is.
+  const reveal = page.getByRole('button', { name: 'Reveal the answer' });
+  const opacity = () => reveal.evaluate((b) => Number(getComputedStyle(b).opacity));
+  expect(await opacity()).toBe(1);
+  await reveal.click();
+  await expect(reveal).toBeDisabled();
+  expect(await opacity()).toBeLessThan(0.7);
   await phone.context().close();
 });
 
