@@ -133,3 +133,32 @@ test('when the connection to the room drops, the trainer is told the chart may b
     await site.close();
   }
 });
+
+test('a true/false question live: the projector letters True A and False B, as the phones and the chart do', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  if (service === undefined) throw new Error('no service');
+  // The fifth question of the first shared module is a true/false one.
+  const module = 'cp-in-peace-operations';
+  const { kitUrl } = firstKit();
+  await signInFrom(page, service, kitUrl);
+  const code = await openCohort(page, service, 'True or false e2e', 'police-pre-deployment');
+  await askTheRoom(page, service, module, code, SITE);
+  // Once live, "Ask the room live" is gone and nothing has focus: the keys still move the
+  // classroom, the arrows and a clicker's Page Down alike.
+  for (const key of ['ArrowRight', 'PageDown', 'ArrowRight', 'PageDown']) {
+    await page.keyboard.press(key);
+  }
+  await expect(page.getByTestId('classroom')).toContainText('Question 5 of');
+  await expect(page.getByTestId('classroom')).toContainText('True or false');
+  const phone = await (
+    await browser.newContext({ viewport: { width: 360, height: 740 } })
+  ).newPage();
+  await joinByCode(phone, service.base, code);
+  await expect(phone.locator('.live-option')).toHaveCount(2);
+  expect(await onPhone(phone)).toEqual(['True', 'False']);
+  await expect.poll(() => projected(page)).toEqual(['True', 'False']);
+  await phone.context().close();
+});

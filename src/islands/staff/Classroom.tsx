@@ -60,14 +60,15 @@ function Body({
     case 'multiple-response':
       return choices(q.options);
     case 'true-false':
+      // Lettered as the live room letters them: A true, B false.
       return (
-        <ul>
+        <ol type="A">
           {[true, false].map((v) => (
             <li key={String(v)}>
               {v ? t.true : t.false} {revealed && q.answer === v && <Right t={t} />}
             </li>
           ))}
-        </ul>
+        </ol>
       );
     case 'matching': {
       const target = new Map(q.targets.map((x) => [x.id, x.text]));
@@ -151,13 +152,40 @@ export default function Classroom({ t, modules }: Props) {
     if (running !== null) stage.current?.focus();
   }, [running, index]);
 
+  // From the index as it is now, not as this render saw it: keys pressed in quick succession (a
+  // clicker) arrive before the next render.
   const go = (delta: number) => {
-    const next = Math.min(total - 1, Math.max(0, index + delta));
-    if (next !== index) {
-      setIndex(next);
-      setRevealed(false);
-    }
+    setIndex((current) => {
+      const next = Math.min(total - 1, Math.max(0, current + delta));
+      if (next !== current) setRevealed(false);
+      return next;
+    });
   };
+
+  /** The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer. */
+  const onKey = (e: KeyboardEvent) => {
+    const tag = (e.target as HTMLElement).tagName;
+    // Keys in a list or a field (the live panel's cohort list) are theirs.
+    if (tag === 'SELECT' || tag === 'INPUT') return;
+    const onButton = tag === 'BUTTON';
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') go(1);
+    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(-1);
+    else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
+    else return;
+    e.preventDefault();
+  };
+  // A key pressed with nothing focused (the button just pressed went away, as "Ask the room live"
+  // does once the room is live) still moves the classroom.
+  useEffect(() => {
+    if (running === null) return;
+    const fromPage = (e: KeyboardEvent) => {
+      if (e.target === document.body || e.target === document.documentElement) onKey(e);
+    };
+    document.addEventListener('keydown', fromPage);
+    return () => {
+      document.removeEventListener('keydown', fromPage);
+    };
+  });
 
   if (module === undefined) {
     return (
@@ -196,17 +224,7 @@ export default function Classroom({ t, modules }: Props) {
       role="region"
       aria-label={`${t.classroom}: ${module.title}`}
       data-testid="classroom"
-      onKeyDown={(e) => {
-        const tag = (e.target as HTMLElement).tagName;
-        // Keys in a list or a field (the live panel's cohort list) are theirs.
-        if (tag === 'SELECT' || tag === 'INPUT') return;
-        const onButton = tag === 'BUTTON';
-        if (e.key === 'ArrowRight') go(1);
-        else if (e.key === 'ArrowLeft') go(-1);
-        else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
-        else return;
-        e.preventDefault();
-      }}
+      onKeyDown={onKey}
     >
       <p class="classroom__count" aria-live="polite">
         {module.title} · {format(t.questionOf, { n: index + 1, total })}
