@@ -33,6 +33,10 @@ test('from the trainer view and from a kit page, a link leads to cohorts and liv
   const { base } = service;
   const { kit, kitUrl } = firstKit();
   await signInFrom(page, service, '/en/trainer/');
+  // The footer's links read as a list, a dot between spaces.
+  await expect(page.locator('footer')).toContainText(
+    'Trainer view · Verify a certificate · Staff sign-in',
+  );
 
   await page
     .getByRole('link', { name: "Cohorts, live questions and the cohort's results" })
