@@ -258,7 +258,12 @@ export default function LiveRoom({ t }: Props) {
                     : ''}
           </p>
           {(done || state.revealed !== null) && (
-            <RoomChart state={state} title={t.roomAnswers} answersLabel={t.answers} />
+            <RoomChart
+              state={state}
+              title={t.roomAnswers}
+              counts={t}
+              lang={document.documentElement.lang}
+            />
           )}
           {state.revealed !== null && (
             <div class="live-reveal" aria-live="polite">

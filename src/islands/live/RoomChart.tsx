@@ -5,10 +5,24 @@ import { format } from '../../i18n/format.ts';
 export interface RoomChartProps {
   state: LiveRoomState;
   title: string;
-  /** "{n} answers" */
-  answersLabel: string;
+  /** The chart's count, singular ("{n} answer") and plural ("{n} answers"). */
+  counts: AnswerCounts;
+  /** The page's language, for its plural rule. */
+  lang: string;
   /** Larger type for the projector. */
   big?: boolean;
+}
+
+/** The two forms of the count of answers. */
+export interface AnswerCounts {
+  answer: string;
+  answers: string;
+}
+
+/** "1 answer", "3 answers": the count in its language's singular or plural (French: 0 and 1). */
+export function answersCount(n: number, lang: string, counts: AnswerCounts): string {
+  const one = new Intl.PluralRules(lang).select(n) === 'one';
+  return format(one ? counts.answer : counts.answers, { n });
 }
 
 /**
@@ -16,7 +30,7 @@ export interface RoomChartProps {
  * options are marked in words once revealed (nothing rests on colour), and the figures are a list
  * a screen reader reads in order.
  */
-export function RoomChart({ state, title, answersLabel, big = false }: RoomChartProps) {
+export function RoomChart({ state, title, counts, lang, big = false }: RoomChartProps) {
   const options = state.question?.options ?? [];
   const max = Math.max(1, ...options.map((o) => state.counts[o.letter] ?? 0));
   const right = new Set(state.revealed?.correct ?? []);
@@ -24,7 +38,7 @@ export function RoomChart({ state, title, answersLabel, big = false }: RoomChart
     <figure class={`live-chart${big ? ' live-chart--big' : ''}`} data-testid="live-chart">
       <figcaption>
         {title} ·{' '}
-        <span data-testid="live-answers">{format(answersLabel, { n: state.answers })}</span>
+        <span data-testid="live-answers">{answersCount(state.answers, lang, counts)}</span>
       </figcaption>
       <ul>
         {options.map((o) => {

@@ -21,19 +21,34 @@ const Right = ({ t }: { t: DashboardStrings }) => (
   </span>
 );
 
+/**
+ * The options in the order the live room letters them (texts in order), when the question is live
+ * and every option is in it; else in the course file's order.
+ */
+export function inRoomOrder<T extends { text: string }>(
+  options: readonly T[],
+  order: readonly string[] | null,
+): readonly T[] {
+  if (order === null || options.some((o) => !order.includes(o.text))) return options;
+  return [...options].sort((a, b) => order.indexOf(a.text) - order.indexOf(b.text));
+}
+
 function Body({
   q,
   revealed,
   t,
+  order = null,
 }: {
   q: Question | FollowUp;
   revealed: boolean;
   t: DashboardStrings;
+  /** While the question is live: its options' texts in the order the phones letter them. */
+  order?: readonly string[] | null;
 }) {
-  // Lettered options, as a room answers "B".
+  // Lettered options, as a room answers "B": the same letters as the phones and the chart.
   const choices = (options: readonly { id: string; text: string; correct: boolean }[]) => (
     <ol type="A">
-      {options.map((o) => (
+      {inRoomOrder(options, order).map((o) => (
         <li key={o.id}>
           {o.text} {revealed && o.correct && <Right t={t} />}
         </li>
@@ -45,14 +60,15 @@ function Body({
     case 'multiple-response':
       return choices(q.options);
     case 'true-false':
+      // Lettered as the live room letters them: A true, B false.
       return (
-        <ul>
+        <ol type="A">
           {[true, false].map((v) => (
             <li key={String(v)}>
               {v ? t.true : t.false} {revealed && q.answer === v && <Right t={t} />}
             </li>
           ))}
-        </ul>
+        </ol>
       );
     case 'matching': {
       const target = new Map(q.targets.map((x) => [x.id, x.text]));
@@ -125,6 +141,8 @@ export default function Classroom({ t, modules }: Props) {
   const [running, setRunning] = useState<string | null>(null);
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(false);
+  // While the question is live, the room's letters (the service shuffles the options per asking).
+  const [liveOrder, setLiveOrder] = useState<readonly string[] | null>(null);
   const stage = useRef<HTMLDivElement>(null);
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
@@ -134,13 +152,40 @@ export default function Classroom({ t, modules }: Props) {
     if (running !== null) stage.current?.focus();
   }, [running, index]);
 
+  // From the index as it is now, not as this render saw it: keys pressed in quick succession (a
+  // clicker) arrive before the next render.
   const go = (delta: number) => {
-    const next = Math.min(total - 1, Math.max(0, index + delta));
-    if (next !== index) {
-      setIndex(next);
-      setRevealed(false);
-    }
+    setIndex((current) => {
+      const next = Math.min(total - 1, Math.max(0, current + delta));
+      if (next !== current) setRevealed(false);
+      return next;
+    });
   };
+
+  /** The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer. */
+  const onKey = (e: KeyboardEvent) => {
+    const tag = (e.target as HTMLElement).tagName;
+    // Keys in a list or a field (the live panel's cohort list) are theirs.
+    if (tag === 'SELECT' || tag === 'INPUT') return;
+    const onButton = tag === 'BUTTON';
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') go(1);
+    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(-1);
+    else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
+    else return;
+    e.preventDefault();
+  };
+  // A key pressed with nothing focused (the button just pressed went away, as "Ask the room live"
+  // does once the room is live) still moves the classroom.
+  useEffect(() => {
+    if (running === null) return;
+    const fromPage = (e: KeyboardEvent) => {
+      if (e.target === document.body || e.target === document.documentElement) onKey(e);
+    };
+    document.addEventListener('keydown', fromPage);
+    return () => {
+      document.removeEventListener('keydown', fromPage);
+    };
+  });
 
   if (module === undefined) {
     return (
@@ -179,17 +224,7 @@ export default function Classroom({ t, modules }: Props) {
       role="region"
       aria-label={`${t.classroom}: ${module.title}`}
       data-testid="classroom"
-      onKeyDown={(e) => {
-        const tag = (e.target as HTMLElement).tagName;
-        // Keys in a list or a field (the live panel's cohort list) are theirs.
-        if (tag === 'SELECT' || tag === 'INPUT') return;
-        const onButton = tag === 'BUTTON';
-        if (e.key === 'ArrowRight') go(1);
-        else if (e.key === 'ArrowLeft') go(-1);
-        else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
-        else return;
-        e.preventDefault();
-      }}
+      onKeyDown={onKey}
     >
       <p class="classroom__count" aria-live="polite">
         {module.title} · {format(t.questionOf, { n: index + 1, total })}
@@ -197,7 +232,7 @@ export default function Classroom({ t, modules }: Props) {
       {q && (
         <div>
           <p class="classroom__prompt">{q.prompt}</p>
-          <Body q={q} revealed={revealed} t={t} />
+          <Body q={q} revealed={revealed} t={t} order={liveOrder} />
           <div aria-live="polite">
             {revealed && q.explanation && (
               <p class="classroom__answer">
@@ -208,7 +243,7 @@ export default function Classroom({ t, modules }: Props) {
           </div>
         </div>
       )}
-      {q && <LivePanel moduleId={module.id} question={q} />}
+      {q && <LivePanel moduleId={module.id} question={q} onOrder={setLiveOrder} />}
       <div class="staff-actions">
         <button
           type="button"

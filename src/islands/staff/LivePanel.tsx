@@ -13,6 +13,11 @@ import { Button, SelectField } from './parts.tsx';
 export interface LivePanelProps {
   moduleId: string;
   question: Question;
+  /**
+   * Told the options' texts in the order the room's phones letter them while the question is
+   * live (null when it is not), so the projected question shows the same letters as the chart.
+   */
+  onOrder?: (texts: readonly string[] | null) => void;
 }
 
 const LIVE_TYPES = new Set(['single-choice', 'multiple-response', 'true-false', 'scenario']);
@@ -27,7 +32,7 @@ interface Cohort {
  * number of answers and the room's chart as they arrive (server-sent events), then the trainer's
  * reveal and close. Moving to the next question in classroom mode asks it too while live.
  */
-export function LivePanel({ moduleId, question }: LivePanelProps) {
+export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
   const lang = typeof document === 'undefined' ? 'en' : document.documentElement.lang;
   const t = lang === 'fr' ? fr : en;
   const [csrf, setCsrf] = useState<string | null>(null);
@@ -39,6 +44,8 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
   const [join, setJoin] = useState<LiveJoin | null>(null);
   const [state, setState] = useState<LiveRoomState | null>(null);
   const [failed, setFailed] = useState(false);
+  // The room's events stopped coming (network down): the chart may be behind until they resume.
+  const [offline, setOffline] = useState(false);
   const askable = LIVE_TYPES.has(question.type);
 
   useEffect(() => {
@@ -110,15 +117,28 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
     if (!active || cohort === '') return;
     const source = new EventSource(`/api/live/rooms/${encodeURIComponent(cohort)}/events`);
     source.addEventListener('state', (e) => {
+      setOffline(false);
       const next = JSON.parse((e as MessageEvent<string>).data) as LiveRoomState;
       setState((current) =>
         current === null || next.question?.id === current.question?.id ? next : current,
       );
     });
+    // EventSource retries by itself; the service sends the room's state again on reconnecting.
+    source.onerror = () => {
+      setOffline(true);
+    };
     return () => {
       source.close();
+      setOffline(false);
     };
   }, [active, cohort]);
+
+  const shownQuestion =
+    state !== null && liveId !== null && state.question?.id === liveId ? state.question : null;
+  const order = shownQuestion?.options.map((o) => o.text).join('\n') ?? null;
+  useEffect(() => {
+    onOrder?.(order === null ? null : order.split('\n'));
+  }, [order]);
 
   if (signedOut) return <p class="live-panel">{t.trainerSignIn}</p>;
   if (!askable) return <p class="live-panel">{t.trainerNotLive}</p>;
@@ -167,9 +187,12 @@ export function LivePanel({ moduleId, question }: LivePanelProps) {
               </div>
             </div>
           )}
-          {shown && (
-            <RoomChart state={state} title={question.prompt} answersLabel={t.answers} big />
+          {offline && (
+            <p class="live-error" role="status" data-testid="live-offline">
+              {t.trainerOffline}
+            </p>
           )}
+          {shown && <RoomChart state={state} title={question.prompt} counts={t} lang={lang} big />}
           {shown && state.revealed !== null && (
             <div class="live-reveal">
               <p>

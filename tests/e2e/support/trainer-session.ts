@@ -138,6 +138,13 @@ export async function askTheRoom(
   if (!page.url().endsWith('/en/staff/trainer/')) {
     await page.goto(`${service.base}/en/staff/trainer/`);
   }
+  // Pressed before the classroom island hydrates, Start would do nothing: wait for it (Astro
+  // drops the island's ssr attribute once it has hydrated).
+  await expect(
+    page.locator('astro-island', {
+      has: page.getByRole('button', { name: 'Start', exact: true }),
+    }),
+  ).not.toHaveAttribute('ssr', /.*/, { timeout: SIGN_IN_MS });
   await page.getByLabel('Module', { exact: true }).selectOption(module);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('classroom')).toContainText(
