@@ -11,6 +11,12 @@
 // and country, role and status together) three times; the medians are kept. The embedded store
 // always, and PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped
 // afterwards). Writes bench/report.json.
+//
+// REPORT_BENCH_SCHEMA=NAME keeps the PostgreSQL learners in that schema instead: loaded only if it
+// does not yet hold that many learners, never dropped (the LRS and platform migrations not yet
+// applied to it run when it is opened), so that a change can be timed at 1,000,000 learners
+// without loading them again (`DROP SCHEMA NAME CASCADE` when done). A size of 0 runs nothing on
+// that store (`npm run bench:report -- 0 1000000`).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -22,7 +28,12 @@ import { CertificationService } from '../src/server/platform/certification/servi
 import { Reports } from '../src/server/platform/reports/reports.ts';
 import { openPlatformStore } from '../src/server/platform/store/platform-store.ts';
 
-const sizesOf = (arg, fallback) => (arg ?? fallback).split(',').map(Number);
+const sizesOf = (arg, fallback) =>
+  (arg ?? fallback)
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+const keptSchema = process.env.REPORT_BENCH_SCHEMA;
 const sizes = {
   pglite: sizesOf(process.argv[2], '100000'),
   postgres: sizesOf(process.argv[3], '100000,1000000'),
@@ -53,7 +64,8 @@ const missions = ['MINUSCA', 'MONUSCO', 'UNMISS', 'MINUSMA'];
 const RUNS = 3;
 async function measure(kind, learners) {
   const url = process.env.DATABASE_URL;
-  const schema = `report_bench_${randomBytes(4).toString('hex')}`;
+  const kept = kind === 'postgres' && keptSchema !== undefined && keptSchema !== '';
+  const schema = kept ? keptSchema : `report_bench_${randomBytes(4).toString('hex')}`;
   const dir = kind === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'report-bench-')) : null;
   const store =
     kind === 'pglite'
@@ -65,7 +77,11 @@ async function measure(kind, learners) {
   const reports = new Reports(svc);
   const started = performance.now();
   const batch = 10_000;
-  for (let from = 0; from < learners; from += batch) {
+  const [{ had }] = await db.query('SELECT count(*)::int AS had FROM learners');
+  if (had !== 0 && had !== learners) {
+    throw new Error(`schema ${schema} holds ${String(had)} learners, not ${String(learners)}`);
+  }
+  for (let from = 0; had === 0 && from < learners; from += batch) {
     const to = Math.min(learners, from + batch) - 1;
     await db.query(
       `INSERT INTO learners (learner_id, agent_ifi, actor, registration, name, service_number,
@@ -106,9 +122,11 @@ async function measure(kind, learners) {
       [site, from, to],
     );
   }
-  await db.query(
-    `INSERT INTO statement_agents (seq, ifi, direct) SELECT seq, actor_ifi, true FROM statements`,
-  );
+  if (had === 0) {
+    await db.query(
+      `INSERT INTO statement_agents (seq, ifi, direct) SELECT seq, actor_ifi, true FROM statements`,
+    );
+  }
   // Every table, the empty certificates and cohorts too: without statistics the planner guesses
   // them large and sorts 100,000 learners on disk to join them.
   await db.query('VACUUM ANALYZE');
@@ -159,7 +177,7 @@ async function measure(kind, learners) {
   }
   await store.close();
   if (dir !== null) await rm(dir, { recursive: true, force: true });
-  if (kind === 'postgres') {
+  if (kind === 'postgres' && !kept) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -170,6 +188,7 @@ async function measure(kind, learners) {
     learners,
     statements: n,
     loadSeconds: Math.round(loadSeconds * 10) / 10,
+    ...(had === 0 ? {} : { keptSchema: schema }),
     runsMs: runs.map((r) => Math.round(r)),
     medianMs: Math.round(runs[Math.floor(runs.length / 2)]),
     // The embedded store runs in this process, so its CPU time is the query's own, whatever else

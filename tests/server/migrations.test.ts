@@ -6,6 +6,7 @@ import { migrate, readMigrations, splitSql } from '../../src/server/db/migrate.t
 import { openPgDatabase } from '../../src/server/db/pg-database.ts';
 import { openPgliteDatabase } from '../../src/server/db/pglite-database.ts';
 import type { SqlDatabase } from '../../src/server/db/sql-database.ts';
+import { activitySetsDoneOf } from '../../src/server/lrs/store/agent-relations.ts';
 import { LRS_MIGRATIONS } from '../../src/server/lrs/store/open-store.ts';
 import { PLATFORM_MIGRATIONS } from '../../src/server/platform/store/platform-store.ts';
 import {
@@ -220,7 +221,7 @@ describe.each(databases)('migrations on the $name database', (database) => {
     expect(seats).toEqual([{ seats: 40, closed_at: null }]);
   });
 
-  it('counts the statements already stored when version 7 is applied, and follows every later write', async () => {
+  it('counts the statements already stored when versions 7 and 8 are applied, and follows every later write', async () => {
     expect((await migrate(opened.db, 'lrs', LRS_MIGRATIONS, 6)).applied).toEqual([1, 2, 3, 4, 6]);
     const VERB = 'http://adlnet.gov/expapi/verbs/completed';
     // Statements as an earlier version stored them: two of one (actor, object) pair, one voided,
@@ -252,21 +253,27 @@ describe.each(databases)('migrations on the $name database', (database) => {
         `SELECT verb_id, actor_ifi, object_id, statements AS n FROM statement_counts
          WHERE statements > 0 ORDER BY 1, 2, 3`,
       );
+    // Per actor, the activities of their keys (migration 8), and every key listed in the index
+    // entry as in the table.
     const lists = async () =>
       Object.fromEntries(
         (
-          await opened.db.query<{ actor_ifi: string; object_ids: string[] }>(
-            `SELECT actor_ifi, object_ids FROM actor_verb_objects WHERE verb_id = $1`,
-            [VERB],
+          await opened.db.query<{ actor_ifi: string; object_ids: string[]; same: boolean }>(
+            `SELECT a.actor_ifi, a.listed IS NOT DISTINCT FROM a.object_keys AS same,
+               ARRAY(SELECT k.activity_id FROM activity_keys k
+                      WHERE k.activity_key = ANY (a.object_keys)) AS object_ids
+             FROM actor_completions a`,
           )
-        ).map((r) => [r.actor_ifi, [...r.object_ids].sort()]),
+        ).map((r) => [r.actor_ifi, [[...r.object_ids].sort(), r.same]]),
       );
-    expect((await migrate(opened.db, 'lrs', LRS_MIGRATIONS, 7)).applied).toEqual([7]);
+    const listed = async () =>
+      Object.fromEntries(Object.entries(await lists()).map(([actor, [ids]]) => [actor, ids]));
+    expect((await migrate(opened.db, 'lrs', LRS_MIGRATIONS, 8)).applied).toEqual([7, 8]);
     expect(await counted()).toEqual(await expected());
     expect(
       (await counted()).find((r) => r.actor_ifi === 'a' && r.object_id === 'm1'),
     ).toMatchObject({ n: 2 });
-    expect(await lists()).toEqual({ a: ['m1'], b: ['m2'] });
+    expect(await lists()).toEqual({ a: [['m1'], true], b: [['m2'], true] });
 
     // Later writes: a new pair, one pair voided down to one and then to none, in one statement
     // and in two; and a voided statement voided again (no change).
@@ -275,20 +282,50 @@ describe.each(databases)('migrations on the $name database', (database) => {
       `UPDATE statements SET voided = true
        WHERE seq = (SELECT min(seq) FROM statements WHERE actor_ifi = 'a' AND object_id = 'm1')`,
     );
-    expect(await lists()).toEqual({ a: ['m1'], b: ['m1', 'm2'] });
+    expect(await listed()).toEqual({ a: ['m1'], b: ['m1', 'm2'] });
     await opened.db.query(`UPDATE statements SET voided = true WHERE actor_ifi = 'a'`);
     await opened.db.query(
       `UPDATE statements SET voided = true WHERE actor_ifi = 'b' AND object_id = 'm2'`,
     );
     expect(await counted()).toEqual(await expected());
-    expect(await lists()).toEqual({ b: ['m1'] });
+    expect(await listed()).toEqual({ b: ['m1'] });
     await add('a', 'm2');
-    expect(await lists()).toEqual({ a: ['m2'], b: ['m1'] });
+    expect(await listed()).toEqual({ a: ['m2'], b: ['m1'] });
     expect(await counted()).toEqual(await expected());
+    // An actor with more completed activities than the primary key's entry holds: their keys
+    // are in the table only, and the report's relation reads them there.
+    await opened.db.query(
+      `INSERT INTO statements (id, statement, fingerprint, stored, verb_id, actor_ifi,
+         credential_key)
+       SELECT gen_random_uuid(), jsonb_build_object('object', jsonb_build_object('id', 'n' || i)),
+         'f', now(), $1, 'c', 'k'
+       FROM generate_series(1, 600) i`,
+      [VERB],
+    );
+    const c = (await lists()).c as [string[], boolean];
+    expect([c[0].length, c[1]]).toEqual([600, false]);
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${String(params.length)}`;
+    };
+    const relation = activitySetsDoneOf(param, {
+      verb: VERB,
+      activitySets: [['n1', 'n600'], ['m1'], ['n1', 'nobody-did-this']],
+      agents: null,
+    });
+    expect(
+      await opened.db.query(`SELECT * FROM (${relation}) r ORDER BY agent_ifi`, params),
+    ).toEqual([
+      { agent_ifi: 'a', done0: false, done1: false, done2: null },
+      { agent_ifi: 'b', done0: false, done1: true, done2: null },
+      { agent_ifi: 'c', done0: true, done1: false, done2: null },
+    ]);
     // Emptying the statements (a restore that replaces) empties the counts with them.
     await opened.db.query('TRUNCATE statements');
     expect(await opened.db.query('SELECT * FROM statement_counts')).toEqual([]);
-    expect(await lists()).toEqual({});
+    expect(await listed()).toEqual({});
+    expect(await opened.db.query('SELECT * FROM activity_keys')).toEqual([]);
   });
 
   it('refuses a database made by the first version of the schema, saying what to do', async () => {

@@ -22,13 +22,15 @@ export const DUMP_VERSION = 1;
 
 // Tables left out: the migration bookkeeping (the target's migrations write it), the rate
 // limits' counters (not records; a restored centre starts with none), and the LRS's counts of
-// statements (its triggers rebuild them as the statements are loaded).
+// statements and per-actor completions with their activity keys (its triggers rebuild them as
+// the statements are loaded).
 const BOOKKEEPING = new Set([
   'schema_versions',
   'schema_functions',
   'rate_limits',
   'statement_counts',
-  'actor_verb_objects',
+  'actor_completions',
+  'activity_keys',
 ]);
 // Rows fetched at a time: few where a row may hold a document or attachment of megabytes.
 const ROWS_PER_FETCH = 2000;

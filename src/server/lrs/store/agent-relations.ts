@@ -21,23 +21,30 @@ export interface AgentActivityRelation {
 
 /**
  * A relation `(agent_ifi text, done0 boolean, done1 boolean, ...)`: each agent of `agents` (or
- * any) that is the actor of a non-voided statement with `verb` (COUNTED_VERB), and whether such statements have
- * every activity of each set as their object (as Store.activityCounts counts them: a set is done
- * when its count of distinct activities reaches its size). Read from actor_verb_objects (one row
- * per agent and verb, kept by triggers with the statements: migration 7), not the statements.
+ * any) that is the actor of a non-voided statement with `verb` (COUNTED_VERB), and whether such
+ * statements have every activity of each set as their object (as Store.activityCounts counts
+ * them: a set is done when its count of distinct activities reaches its size). Read from
+ * actor_completions (one row per actor: the keys of the activities completed, kept by triggers
+ * with the statements: migrations 7 and 8), not the statements. A set is turned into its keys
+ * once per query; a set with an activity nobody completed has no key for it and no one has done
+ * it. The rows come in the order of the agents' IFIs from the table's primary key, which carries
+ * the keys (`listed`, NULL for the few actors whose keys do not fit in it: read from the table).
  */
 export function activitySetsDoneOf(param: Param, query: AgentActivityRelation): string {
   if (query.verb !== COUNTED_VERB) {
     throw new Error(`the store keeps the activities of ${COUNTED_VERB} only, not ${query.verb}`);
   }
-  const done = query.activitySets.map(
-    (set, i) => `object_ids @> ${param([...new Set(set)])}::text[] AS done${i}`,
-  );
-  return `SELECT actor_ifi AS agent_ifi${done.map((d) => `, ${d}`).join('')}
-    FROM actor_verb_objects
-    WHERE verb_id = ${param(query.verb)}${
-      query.agents === null ? '' : ` AND actor_ifi IN (${query.agents})`
-    }`;
+  const keys = `COALESCE(a.listed,
+      (SELECT f.object_keys FROM actor_completions f WHERE f.actor_ifi = a.actor_ifi))`;
+  const done = query.activitySets.map((set, i) => {
+    const ids = [...new Set(set)];
+    if (ids.length === 0) return `true AS done${i}`;
+    return `${keys} @> (SELECT CASE WHEN count(*) = ${String(ids.length)}
+        THEN array_agg(activity_key) END
+      FROM activity_keys WHERE activity_id = ANY(${param(ids)}::text[])) AS done${i}`;
+  });
+  return `SELECT a.actor_ifi AS agent_ifi${done.map((d) => `, ${d}`).join('')}
+    FROM actor_completions a${query.agents === null ? '' : ` WHERE a.actor_ifi IN (${query.agents})`}`;
 }
 
 /**

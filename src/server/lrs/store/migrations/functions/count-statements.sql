@@ -10,7 +10,7 @@ DECLARE
   counted CONSTANT text := 'http://adlnet.gov/expapi/verbs/completed';
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
-    TRUNCATE statement_counts, actor_verb_objects;
+    TRUNCATE statement_counts, actor_completions, activity_keys;
   ELSIF TG_OP = 'INSERT' THEN
     -- Most writes hold no completion: they stop here, before any write that fires more triggers.
     IF NOT EXISTS (SELECT 1 FROM new_rows WHERE verb_id = counted) THEN
@@ -73,44 +73,58 @@ BEGIN
 END
 $fn$;
 
--- Keeps actor_verb_objects equal to statement_counts: per verb and actor, the objects with at
--- least one non-voided statement. Statement-level triggers on statement_counts: an object is
--- added when its count leaves zero (a new row, or 0 to more) and removed when it comes back to
--- zero. Each change is made to the row as it is once its lock is held (concurrent writers of one
--- actor change different objects, and the changes of one object are ordered by its count's row
--- lock), so the list stays exact; a list left empty is removed.
+-- Keeps actor_completions equal to statement_counts: per actor, the keys (activity_keys) of the
+-- objects with at least one non-voided statement. Statement-level triggers on statement_counts:
+-- an object is added when its count leaves zero (a new row, or 0 to more) and removed when it
+-- comes back to zero. Each change is made to the row as it is once its lock is held (concurrent
+-- writers of one actor change different objects, and the changes of one object are ordered by
+-- its count's row lock), so the list stays exact; a list left empty is removed. An object
+-- completed for the first time gets its key first (in key order; a concurrent writer of the same
+-- new object waits for the first to commit and then uses its key).
 CREATE OR REPLACE FUNCTION lrs_list_objects() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
     RETURN NULL;
   ELSIF TG_OP = 'INSERT' THEN
-    INSERT INTO actor_verb_objects AS a (verb_id, actor_ifi, object_ids)
-    SELECT verb_id, actor_ifi, array_agg(object_id ORDER BY object_id) FROM new_rows
-     WHERE statements > 0
-     GROUP BY verb_id, actor_ifi
-     ORDER BY verb_id, actor_ifi
-    ON CONFLICT (verb_id, actor_ifi)
-      DO UPDATE SET object_ids = a.object_ids || EXCLUDED.object_ids;
+    INSERT INTO activity_keys (activity_id)
+    SELECT DISTINCT object_id FROM new_rows WHERE statements > 0 ORDER BY 1
+    ON CONFLICT (activity_id) DO NOTHING;
+    INSERT INTO actor_completions AS a (actor_ifi, object_keys)
+    SELECT n.actor_ifi, array_agg(k.activity_key ORDER BY k.activity_key)
+      FROM new_rows n JOIN activity_keys k ON k.activity_id = n.object_id
+     WHERE n.statements > 0
+     GROUP BY n.actor_ifi
+     ORDER BY n.actor_ifi
+    ON CONFLICT (actor_ifi)
+      DO UPDATE SET object_keys = a.object_keys || EXCLUDED.object_keys;
   ELSIF TG_OP = 'UPDATE' THEN
-    UPDATE actor_verb_objects a
-       SET object_ids = ARRAY(SELECT o FROM unnest(a.object_ids) o WHERE o <> ALL (g.gone))
-      FROM (SELECT n.verb_id, n.actor_ifi, array_agg(n.object_id) AS gone
+    UPDATE actor_completions a
+       SET object_keys = ARRAY(SELECT o FROM unnest(a.object_keys) o WHERE o <> ALL (g.gone))
+      FROM (SELECT n.actor_ifi, array_agg(k.activity_key) AS gone
               FROM new_rows n JOIN old_rows o USING (verb_id, actor_ifi, object_id)
+              JOIN activity_keys k ON k.activity_id = n.object_id
              WHERE o.statements > 0 AND n.statements = 0
-             GROUP BY n.verb_id, n.actor_ifi) g
-     WHERE a.verb_id = g.verb_id AND a.actor_ifi = g.actor_ifi;
-    DELETE FROM actor_verb_objects a
-     USING (SELECT DISTINCT verb_id, actor_ifi FROM new_rows WHERE statements = 0) g
-     WHERE a.verb_id = g.verb_id AND a.actor_ifi = g.actor_ifi AND a.object_ids = '{}';
-    INSERT INTO actor_verb_objects AS a (verb_id, actor_ifi, object_ids)
-    SELECT n.verb_id, n.actor_ifi, array_agg(n.object_id ORDER BY n.object_id)
+             GROUP BY n.actor_ifi) g
+     WHERE a.actor_ifi = g.actor_ifi;
+    DELETE FROM actor_completions a
+     USING (SELECT DISTINCT actor_ifi FROM new_rows WHERE statements = 0) g
+     WHERE a.actor_ifi = g.actor_ifi AND a.object_keys = '{}';
+    INSERT INTO activity_keys (activity_id)
+    SELECT DISTINCT n.object_id
       FROM new_rows n JOIN old_rows o USING (verb_id, actor_ifi, object_id)
      WHERE o.statements = 0 AND n.statements > 0
-     GROUP BY n.verb_id, n.actor_ifi
-     ORDER BY n.verb_id, n.actor_ifi
-    ON CONFLICT (verb_id, actor_ifi)
-      DO UPDATE SET object_ids = a.object_ids || EXCLUDED.object_ids;
+     ORDER BY 1
+    ON CONFLICT (activity_id) DO NOTHING;
+    INSERT INTO actor_completions AS a (actor_ifi, object_keys)
+    SELECT n.actor_ifi, array_agg(k.activity_key ORDER BY k.activity_key)
+      FROM new_rows n JOIN old_rows o USING (verb_id, actor_ifi, object_id)
+      JOIN activity_keys k ON k.activity_id = n.object_id
+     WHERE o.statements = 0 AND n.statements > 0
+     GROUP BY n.actor_ifi
+     ORDER BY n.actor_ifi
+    ON CONFLICT (actor_ifi)
+      DO UPDATE SET object_keys = a.object_keys || EXCLUDED.object_keys;
   END IF;
   RETURN NULL;
 END
