@@ -120,9 +120,19 @@ export function courseSearchJson(files: SearchFiles, source: SearchSource): Sear
       keyMessages: (Array.isArray(data.keyMessages) ? data.keyMessages : []).map(text),
       body: file.body,
     };
-    learner.push(...moduleDocs(module, `${paths.modules}${id}/`));
+    const learnerPath = `${paths.modules}${id}/`;
     const trainerPath = `${paths.trainerModules}${id}/`;
-    trainer.push(...moduleDocs(module, trainerPath));
+    const sections = moduleDocs(module, learnerPath);
+    learner.push(...sections);
+    // The trainer view's sections are the same text at the trainer view's path: the module is cut
+    // into sections and turned into plain text once.
+    trainer.push(
+      ...sections.map((doc) => ({
+        ...doc,
+        id: trainerPath + doc.id.slice(learnerPath.length),
+        url: trainerPath + doc.url.slice(learnerPath.length),
+      })),
+    );
     const note = notes.get(id);
     if (note) trainerNotes.push(...trainerNotesDocs(module.title, note.body, trainerPath));
   }

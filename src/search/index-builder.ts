@@ -2,7 +2,7 @@ import lunr from 'lunr';
 import frenchPlugin from 'lunr-languages/lunr.fr.js';
 import stemmerSupport from 'lunr-languages/lunr.stemmer.support.js';
 import type { SearchDoc } from './documents.ts';
-import { undoubleEnglish } from './tokens.ts';
+import { undoubleEnglish, WORD_SEPARATOR } from './tokens.ts';
 
 stemmerSupport(lunr);
 frenchPlugin(lunr);
@@ -28,24 +28,41 @@ export interface SearchBundle {
 const pipelineResults = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
 
 /**
- * Makes a builder's indexing pipeline look each distinct word up once. Only the builder's own
- * pipeline changes: the index keeps the search pipeline, which the browser runs on queries.
+ * The words of a field, split as lunr.tokenizer splits them (lower-cased, at the separator it is
+ * given in tokens.ts, empty pieces dropped), as plain strings: Lunr's own tokenizer tests the
+ * separator on every character and makes a token with its own metadata for each word, which the
+ * index never keeps (no metadata is whitelisted). Builder.add only uses a term as a property
+ * name, which a string is already.
  */
-function rememberWords(pipeline: lunr.Pipeline, results: Map<string, string[]>): void {
+function words(field: string | null | undefined): string[] {
+  if (field === null || field === undefined) return [];
+  return field
+    .toLowerCase()
+    .split(WORD_SEPARATOR)
+    .filter((word) => word.length > 0);
+}
+
+/**
+ * Makes a builder index plain words: its tokenizer gives strings (see words), and its indexing
+ * pipeline looks each distinct word up once. Only the builder's own tokenizer and pipeline run
+ * change: the index keeps the search pipeline, which the browser runs on queries with Lunr's own
+ * tokenizer, and the terms of the index are the same as Lunr's own (tests/unit/search).
+ */
+function indexPlainWords(builder: lunr.Builder, results: Map<string, string[]>): void {
+  const { pipeline } = builder;
   const stages = pipeline.run.bind(pipeline);
+  builder.tokenizer = words as unknown as typeof lunr.tokenizer;
   pipeline.run = (tokens) => {
-    const out: lunr.Token[] = [];
-    for (const token of tokens) {
-      const word = token.toString();
-      let words = results.get(word);
-      if (words === undefined) {
-        words = stages([new lunr.Token(word, {})]).map(String);
-        results.set(word, words);
+    const out: string[] = [];
+    for (const word of tokens as unknown as string[]) {
+      let stems = results.get(word);
+      if (stems === undefined) {
+        stems = stages([new lunr.Token(word, {})]).map(String);
+        results.set(word, stems);
       }
-      if (words.length === 1 && words[0] === word) out.push(token);
-      else for (const stem of words) out.push(token.clone(() => stem));
+      for (const stem of stems) out.push(stem);
     }
-    return out;
+    return out as unknown as lunr.Token[];
   };
 }
 
@@ -62,7 +79,7 @@ function languageBuilder(lang: 'en' | 'fr'): lunr.Builder {
     builder.pipeline.after(lunr.stemmer, undoubleEnglish);
     builder.searchPipeline.after(lunr.stemmer, undoubleEnglish);
   }
-  rememberWords(builder.pipeline, pipelineResults[lang]);
+  indexPlainWords(builder, pipelineResults[lang]);
   builder.ref('id');
   builder.field('title', { boost: FIELD_BOOSTS.title });
   builder.field('heading', { boost: FIELD_BOOSTS.heading });
@@ -73,8 +90,10 @@ function languageBuilder(lang: 'en' | 'fr'): lunr.Builder {
 /** Adds documents to a builder, each with its position in the bundle as its ref. */
 function addDocs(builder: lunr.Builder, docs: readonly SearchDoc[], firstPosition: number): void {
   // Short numeric refs: the index repeats a ref for every term of its document.
+  // Only the ref and the indexed fields: Builder.add reads nothing else.
   docs.forEach((doc, offset) => {
-    builder.add({ ...doc, id: String(firstPosition + offset) });
+    const { title, heading, body } = doc;
+    builder.add({ id: String(firstPosition + offset), title, heading, body });
   });
 }
 
