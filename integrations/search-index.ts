@@ -71,7 +71,7 @@ function searchFiles(root: string): Promise<BuiltFile[]> {
  * The search indexes (/<lang>/search-index.json and the trainer view's /<lang>/trainer/
  * search-index.json). In a build they are made from the course files in one worker thread,
  * started with the build, and compressed on the thread pool as each language is ready, all while
- * Astro syncs the content and bundles the site; they are written, with their Brotli and gzip copies,
+ * Astro syncs the content and bundles the site; they are written, with their compressed copies,
  * when the pages are done (before the service worker lists the built files). Made as pages, the
  * four Lunr indexes took 2.4 s of a 5.5 s page generation at 100 modules, on the main thread.
  * In `astro dev` the same bundles are served by a route (src/search/route.ts).
