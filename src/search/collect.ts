@@ -61,6 +61,22 @@ export interface SearchFiles {
   glossary: CourseFile[];
 }
 
+/**
+ * The search files among course files read for the content checks (readCourseFiles), so that a
+ * build reads and parses each file once: the same files, in the same order, as readSearchFiles.
+ */
+export function searchFilesOf(all: readonly CourseFile[]): SearchFiles {
+  const kind = (folder: string, extension: string) =>
+    all.filter(
+      (file) => file.file.startsWith(`content/${folder}/`) && file.name.endsWith(extension),
+    );
+  return {
+    modules: kind('modules', '.mdx'),
+    trainerNotes: kind('trainer-notes', '.mdx'),
+    glossary: kind('glossary', '.yaml'),
+  };
+}
+
 /** Reads the modules, trainer notes and glossary of every language under a project root. */
 export function readSearchFiles(root: string): SearchFiles {
   return {

