@@ -80,6 +80,9 @@ function languageBuilder(lang: 'en' | 'fr'): lunr.Builder {
     builder.searchPipeline.after(lunr.stemmer, undoubleEnglish);
   }
   indexPlainWords(builder, pipelineResults[lang]);
+  // The word set (a trie of every term) serves searches in this process only: the serialised
+  // index leaves it out and the browser makes it again when it loads the index.
+  builder.createTokenSet = () => undefined;
   builder.ref('id');
   builder.field('title', { boost: FIELD_BOOSTS.title });
   builder.field('heading', { boost: FIELD_BOOSTS.heading });
