@@ -45,14 +45,14 @@ export const PUBLIC_LEVELS: CompressionLevels = { brotli: BROTLI_QUALITY, gzip: 
 /**
  * The staff-only files' levels (dist-private/: trainer pages, kits and the trainer search index),
  * which a handful of trainers open: there are five of them for each module and language, so they
- * were three quarters of the bytes compressed in a build. Brotli quality 4 on the trainer files of
- * 100 modules (1,406 files, 55 MB): 13.7 MB in 3.5 s against 12.9 MB in 4.9 s at quality 5 (6%
- * more bytes for 30% less time); quality 3 gave 14.5 MB in 2.8 s. No gzip copy: staff sign in over
- * HTTPS from a current browser, which always takes Brotli, so the copy was never sent; without
- * it a build of 100 modules makes 1,404 files and about 0.4 s of CPU fewer (a client that takes
- * gzip only gets the page as it is).
+ * are three quarters of the bytes compressed in a build. Brotli quality 3 on the trainer files of
+ * 100 modules (1,404 files, 55 MB, CPU time of one thread): 14.4 MB in 0.37 s, against 13.7 MB in
+ * 0.62 s at quality 4 (5% more bytes, about half a kilobyte a page, for 40% less time) and 12.9 MB
+ * at quality 5. No gzip copy: staff sign in over HTTPS from a current browser, which always takes
+ * Brotli, so the copy was never sent; without it a build of 100 modules makes 1,404 files and
+ * about 0.4 s of CPU fewer (a client that takes gzip only gets the page as it is).
  */
-export const STAFF_LEVELS: CompressionLevels = { brotli: 4, gzip: null };
+export const STAFF_LEVELS: CompressionLevels = { brotli: 3, gzip: null };
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
