@@ -9,6 +9,7 @@ import {
   type SearchDoc,
 } from '../../../src/search/documents.ts';
 import {
+  buildNestedSearchJson,
   buildSearchBundle,
   FIELD_BOOSTS,
   type SearchBundle,
@@ -215,7 +216,7 @@ describe('French index', () => {
 
 describe('the index builder', () => {
   /** The same builder with Lunr's own tokenizer and pipeline, none of the build's shortcuts. */
-  function lunrOwnIndex(lang: 'en' | 'fr', docs: SearchDoc[]): object {
+  function lunrOwnIndex(lang: 'en' | 'fr', docs: SearchDoc[]): lunr.Index {
     const builder = new lunr.Builder();
     builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
     builder.searchPipeline.add(lunr.stemmer);
@@ -231,7 +232,7 @@ describe('the index builder', () => {
     docs.forEach((doc, i) => {
       builder.add({ ...doc, id: String(i) });
     });
-    return JSON.parse(JSON.stringify(builder.build())) as object;
+    return builder.build();
   }
 
   const doc = (id: string, heading: string, body: string): SearchDoc => ({
@@ -254,7 +255,7 @@ describe('the index builder', () => {
       doc('y', '', '  --- leading and trailing separators -- '),
     ];
     expect(JSON.parse(JSON.stringify(buildSearchBundle('en', docs).index))).toEqual(
-      lunrOwnIndex('en', docs),
+      JSON.parse(JSON.stringify(lunrOwnIndex('en', docs))),
     );
   });
 
@@ -264,7 +265,32 @@ describe('the index builder', () => {
       doc('b', 'Signalement', "Qu'est-ce qu'un signalement ? Le signalement l’emporte."),
     ];
     expect(JSON.parse(JSON.stringify(buildSearchBundle('fr', docs).index))).toEqual(
-      lunrOwnIndex('fr', docs),
+      JSON.parse(JSON.stringify(lunrOwnIndex('fr', docs))),
     );
+  });
+
+  it("writes the learner's and the trainer's bundles as Lunr's own indexes, byte for byte", () => {
+    const english = englishDocs();
+    const first = [
+      ...english,
+      doc('x', 'Self-referral: 2024 and 12', "Referring, the child's report: 1, 2, 3 and 10"),
+    ];
+    // The trainer's copy of the same sections, at other links, then the trainer notes.
+    const second = first.map((entry) => ({ ...entry, url: `/trainer${entry.url}` }));
+    const more = [
+      doc('n1', '', 'Trainer notes: referral pathways, the focal point and 2024 figures'),
+      doc('n2', 'Notes', 'A brand-new word: zygomorphic; and referral again'),
+    ];
+    for (const lang of ['en', 'fr'] as const) {
+      const [learner, trainer] = buildNestedSearchJson(lang, first, second, more);
+      expect(learner).toBe(JSON.stringify({ lang, index: lunrOwnIndex(lang, first), docs: first }));
+      expect(trainer).toBe(
+        JSON.stringify({
+          lang,
+          index: lunrOwnIndex(lang, [...first, ...more]),
+          docs: [...second, ...more],
+        }),
+      );
+    }
   });
 });
