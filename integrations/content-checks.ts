@@ -1,26 +1,11 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { AstroIntegration } from 'astro';
 import { contentCheckError, type ContentCheckReport } from '../src/content/checks/index.ts';
-
-/** Runs src/content/checks/ on the project under root in a worker thread. */
-function checkInWorker(root: string): Promise<ContentCheckReport> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(join(root, 'src/content/checks/worker.ts'), { workerData: root });
-    worker.once('message', (report: ContentCheckReport) => {
-      resolve(report);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      reject(new Error(`the content checks worker stopped with code ${code} before reporting`));
-    });
-  });
-}
+import { courseWork } from './course-worker.ts';
 
 /**
  * Runs the cross-file content checks (src/content/checks/) during `astro build`: they start with
- * the build, in a worker thread beside Astro's own work, and the build waits for them when it
+ * the build, in the build's worker thread beside Astro's own work (integrations/course-worker.ts), and the build waits for them when it
  * starts rendering pages (after Astro has validated each file against its schema). A broken course
  * fails the build with every problem listed by file and field, before any page renders.
  */
@@ -34,7 +19,7 @@ export default function contentChecks(): AstroIntegration {
         // Builds only: a dev server keeps serving while a writer fixes a file.
         if (command !== 'build') return;
         started = performance.now();
-        checks = checkInWorker(fileURLToPath(config.root));
+        checks = courseWork(fileURLToPath(config.root)).checks;
         // Handled when the build awaits it; until then a rejection is not unhandled.
         checks.catch(() => undefined);
       },

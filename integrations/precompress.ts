@@ -35,8 +35,8 @@ export const GZIP_LEVEL = 1;
 export interface CompressionLevels {
   /** Brotli quality, 0 to 11. */
   brotli: number;
-  /** gzip level, 1 to 9. */
-  gzip: number;
+  /** gzip level, 1 to 9; null for no gzip copy. */
+  gzip: number | null;
 }
 
 /** The public site's levels: every learner's page, on the slowest links. */
@@ -45,11 +45,14 @@ export const PUBLIC_LEVELS: CompressionLevels = { brotli: BROTLI_QUALITY, gzip: 
 /**
  * The staff-only files' levels (dist-private/: trainer pages, kits and the trainer search index),
  * which a handful of trainers open: there are five of them for each module and language, so they
- * were three quarters of the bytes compressed in a build. Brotli quality 4 on the trainer files of
- * 100 modules (1,406 files, 55 MB): 13.7 MB in 3.5 s against 12.9 MB in 4.9 s at quality 5 (6%
- * more bytes for 30% less time); quality 3 gave 14.5 MB in 2.8 s.
+ * are three quarters of the bytes compressed in a build. Brotli quality 3 on the trainer files of
+ * 100 modules (1,404 files, 55 MB, CPU time of one thread): 14.4 MB in 0.37 s, against 13.7 MB in
+ * 0.62 s at quality 4 (5% more bytes, about half a kilobyte a page, for 40% less time) and 12.9 MB
+ * at quality 5. No gzip copy: staff sign in over HTTPS from a current browser, which always takes
+ * Brotli, so the copy was never sent; without it a build of 100 modules makes 1,404 files and
+ * about 0.4 s of CPU fewer (a client that takes gzip only gets the page as it is).
  */
-export const STAFF_LEVELS: CompressionLevels = { brotli: 4, gzip: GZIP_LEVEL };
+export const STAFF_LEVELS: CompressionLevels = { brotli: 3, gzip: null };
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -63,8 +66,9 @@ async function compressibleFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * The Brotli and gzip copies of a file's bytes that are worth serving: none below MIN_BYTES, and
- * each only if it is smaller than the original. Both run on libuv's thread pool.
+ * The Brotli and gzip copies of a file's bytes that are worth serving (no gzip copy where the
+ * levels say none): none below MIN_BYTES, and each only if it is smaller than the original. Both
+ * run on libuv's thread pool.
  */
 export async function compressedCopies(
   content: Buffer,
@@ -83,11 +87,11 @@ export async function compressedCopies(
         [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
       },
     }),
-    gz(content, { level: levels.gzip, chunkSize }),
+    levels.gzip === null ? null : gz(content, { level: levels.gzip, chunkSize }),
   ]);
   return [
     { suffix: '.br', bytes: br },
-    { suffix: '.gz', bytes: gzipped },
+    ...(gzipped === null ? [] : [{ suffix: '.gz', bytes: gzipped }]),
   ].filter((copy) => copy.bytes.length < content.length);
 }
 
@@ -99,28 +103,29 @@ export async function writeWithCopies(file: string, content: Buffer): Promise<bo
   return copies.length > 0;
 }
 
-/** Whether an earlier step of the build already wrote both copies of a file, after the file. */
-async function hasCopies(file: string): Promise<boolean> {
+/** Whether an earlier step of the build already wrote the copies of a file, after the file. */
+async function hasCopies(file: string, levels: CompressionLevels): Promise<boolean> {
   try {
     const original = await stat(file);
-    const copies = await Promise.all([stat(`${file}.br`), stat(`${file}.gz`)]);
+    const suffixes = levels.gzip === null ? ['.br'] : ['.br', '.gz'];
+    const copies = await Promise.all(suffixes.map((suffix) => stat(`${file}${suffix}`)));
     return copies.every((copy) => copy.mtimeMs >= original.mtimeMs);
   } catch {
     return false;
   }
 }
 
-/** Writes the .br and .gz copies of one file, each only if it is smaller than the original. */
+/** Writes the copies of one file (see compressedCopies), each only if smaller than the original. */
 async function precompressFile(file: string, levels: CompressionLevels): Promise<number> {
-  if (await hasCopies(file)) return 0;
+  if (await hasCopies(file, levels)) return 0;
   const copies = await compressedCopies(await readFile(file), levels);
   await Promise.all(copies.map((copy) => writeFile(`${file}${copy.suffix}`, copy.bytes)));
   return copies.length > 0 ? 1 : 0;
 }
 
 /**
- * Writes a Brotli (.br) and a gzip (.gz) copy beside every compressible built file of at least
- * MIN_BYTES, so the server sends compressed bytes without compressing on each request. zlib's
+ * Writes a Brotli (.br) and a gzip (.gz) copy (no gzip copy at the staff levels) beside every
+ * compressible built file of at least MIN_BYTES, so the server sends compressed bytes without compressing on each request. zlib's
  * asynchronous functions run on libuv's thread pool, so files are compressed on every core; a
  * fixed number in flight keeps memory flat however large the site grows. A file whose two copies
  * an earlier step wrote (the search indexes, integrations/search-index.ts) is left as it is.

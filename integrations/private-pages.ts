@@ -65,8 +65,8 @@ export async function movePrivatePages(
  * serves no trainer content, and the service worker (the next integration) does not list it. The
  * service (src/server/http/private-site.ts) serves dist-private/ to signed-in staff only. Runs
  * after the search indexes are written and before the service worker lists the built files; it
- * writes the Brotli and gzip copies of the private files itself (at the staff levels, see
- * STAFF_LEVELS), since the precompress step covers dist/ only.
+ * writes the Brotli copies of the private files itself (at the staff levels, see STAFF_LEVELS:
+ * no gzip copy), since the precompress step covers dist/ only.
  */
 export default function privatePages(): AstroIntegration {
   return {
@@ -78,7 +78,7 @@ export default function privatePages(): AstroIntegration {
         const moved = await movePrivatePages(distDir, privateDir);
         const compressed = await precompressDir(privateDir, STAFF_LEVELS);
         logger.info(
-          `moved ${moved} staff-only files to ${privateDir} (Brotli and gzip copies of ${compressed})`,
+          `moved ${moved} staff-only files to ${privateDir} (Brotli copies of ${compressed})`,
         );
       },
     },

@@ -1,27 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { AstroIntegration } from 'astro';
-import { languages } from '../src/i18n/index.ts';
-import { searchSource } from '../src/search/source.ts';
+import { courseWork } from './course-worker.ts';
 import { compressedCopies, PUBLIC_LEVELS, STAFF_LEVELS } from './precompress.ts';
-
-/** The search worker's young generation, in MB (see searchFiles). */
-const YOUNG_GENERATION_MB = 128;
 
 /** A built file's path under dist/ and its bytes, with the compressed copies worth serving. */
 interface BuiltFile {
   path: string;
   content: Buffer;
   copies: { suffix: string; bytes: Buffer }[];
-}
-
-/** The JSON of one language's two bundles, as the worker sends it. */
-interface LanguageBundles {
-  lang: string;
-  learner: string;
-  trainer: string;
 }
 
 /**
@@ -38,40 +26,26 @@ async function withCopies(path: string, json: string, staff: boolean): Promise<B
 }
 
 /**
- * Builds every language's bundles in one worker thread (src/search/worker.ts) and compresses each
- * language's files as soon as the worker sends them.
+ * Each language's bundles, made in the build's worker thread (integrations/course-worker.ts), with
+ * each language's files compressed as soon as the worker sends them.
  */
 function searchFiles(root: string): Promise<BuiltFile[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(join(root, 'src/search/worker.ts'), {
-      workerData: { root, sources: languages.map((lang) => searchSource(lang)) },
-      // Lunr's builder makes many short-lived objects: with a young generation of 128 MB instead of
-      // V8's default, the worker took 40.2 s of CPU instead of 44.3 s on 1,000 generated modules.
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
-    const files: Promise<BuiltFile>[] = [];
-    worker.on('message', (bundles: LanguageBundles) => {
-      files.push(
+  return Promise.all(
+    courseWork(root).search.map(async (language) => {
+      const bundles = await language;
+      return Promise.all([
         withCopies(`${bundles.lang}/search-index.json`, bundles.learner, false),
         withCopies(`${bundles.lang}/trainer/search-index.json`, bundles.trainer, true),
-      );
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0 || files.length !== languages.length * 2) {
-        reject(new Error(`the search index worker stopped with code ${code}`));
-      } else {
-        resolve(Promise.all(files));
-      }
-    });
-  });
+      ]);
+    }),
+  ).then((files) => files.flat());
 }
 
 /**
  * The search indexes (/<lang>/search-index.json and the trainer view's /<lang>/trainer/
- * search-index.json). In a build they are made from the course files in one worker thread,
- * started with the build, and compressed on the thread pool as each language is ready, all while
- * Astro syncs the content and bundles the site; they are written, with their Brotli and gzip copies,
+ * search-index.json). In a build they are made from the course files in the build's worker
+ * thread (integrations/course-worker.ts), started with the build, and compressed on the thread pool as each language is ready, all while
+ * Astro syncs the content and bundles the site; they are written, with their compressed copies,
  * when the pages are done (before the service worker lists the built files). Made as pages, the
  * four Lunr indexes took 2.4 s of a 5.5 s page generation at 100 modules, on the main thread.
  * In `astro dev` the same bundles are served by a route (src/search/route.ts).

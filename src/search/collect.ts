@@ -61,6 +61,22 @@ export interface SearchFiles {
   glossary: CourseFile[];
 }
 
+/**
+ * The search files among course files read for the content checks (readCourseFiles), so that a
+ * build reads and parses each file once: the same files, in the same order, as readSearchFiles.
+ */
+export function searchFilesOf(all: readonly CourseFile[]): SearchFiles {
+  const kind = (folder: string, extension: string) =>
+    all.filter(
+      (file) => file.file.startsWith(`content/${folder}/`) && file.name.endsWith(extension),
+    );
+  return {
+    modules: kind('modules', '.mdx'),
+    trainerNotes: kind('trainer-notes', '.mdx'),
+    glossary: kind('glossary', '.yaml'),
+  };
+}
+
 /** Reads the modules, trainer notes and glossary of every language under a project root. */
 export function readSearchFiles(root: string): SearchFiles {
   return {
@@ -120,9 +136,19 @@ export function courseSearchJson(files: SearchFiles, source: SearchSource): Sear
       keyMessages: (Array.isArray(data.keyMessages) ? data.keyMessages : []).map(text),
       body: file.body,
     };
-    learner.push(...moduleDocs(module, `${paths.modules}${id}/`));
+    const learnerPath = `${paths.modules}${id}/`;
     const trainerPath = `${paths.trainerModules}${id}/`;
-    trainer.push(...moduleDocs(module, trainerPath));
+    const sections = moduleDocs(module, learnerPath);
+    learner.push(...sections);
+    // The trainer view's sections are the same text at the trainer view's path: the module is cut
+    // into sections and turned into plain text once.
+    trainer.push(
+      ...sections.map((doc) => ({
+        ...doc,
+        id: trainerPath + doc.id.slice(learnerPath.length),
+        url: trainerPath + doc.url.slice(learnerPath.length),
+      })),
+    );
     const note = notes.get(id);
     if (note) trainerNotes.push(...trainerNotesDocs(module.title, note.body, trainerPath));
   }

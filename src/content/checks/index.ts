@@ -143,6 +143,8 @@ export interface ContentCheckReport {
 export interface ContentCheckOptions {
   /** The seed index to compare against; by default the committed one under the root. */
   seedIndex?: SeedIndex | undefined;
+  /** The course files, when the caller has read them (readCourseFiles); by default read here. */
+  files?: CourseFiles | undefined;
 }
 
 /** Runs every content check on the course under a project root. */
@@ -158,7 +160,7 @@ export function runContentChecks(
     return problems;
   };
   const started = performance.now();
-  const files = readCourseFiles(root);
+  const files = options.files ?? readCourseFiles(root);
   timings.read = Math.round(performance.now() - started);
   const problems = [
     ...timed('links', () =>

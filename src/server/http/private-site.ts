@@ -53,8 +53,8 @@ function loginUrl(prefix: string, request: FastifyRequest): string {
 /**
  * Serves each private folder at its prefix, behind the staff guard: an anonymous navigation is
  * sent (303) to the staff sign-in page with `?next=`, any other anonymous request gets 401, a
- * learner's credential or another role 403; a trainer or DPO session gets the page, its Brotli or
- * gzip copy, never stored by a shared cache. The page's own CSP <meta> and the service's security
+ * learner's credential or another role 403; a trainer or DPO session gets the page or its Brotli
+ * copy (the build writes no gzip copy of staff files), never stored by a shared cache. The page's own CSP <meta> and the service's security
  * headers stay as on every page. The guard runs before the file is looked up, so an anonymous
  * request learns nothing, not even whether a page exists.
  */

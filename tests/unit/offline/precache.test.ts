@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import {
   precacheManifest,
   renderServiceWorker,
   trackFiles,
+  transferSize,
   urlOf,
 } from '../../../src/offline/precache.ts';
 
@@ -105,5 +106,37 @@ describe('precache manifest', () => {
   it('maps nested index files to folder URLs', () => {
     expect(urlOf('fr/modules/x/index.html')).toBe('/fr/modules/x/');
     expect(urlOf('404.html')).toBe('/404.html');
+  });
+});
+
+describe('transfer size', () => {
+  let dir: string;
+  const text = 'the same sentence again and again. '.repeat(200);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cp-size-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compresses a text file that has no Brotli copy, and takes a picture as it is', () => {
+    writeFiles(dir, { 'a.json': text, 'b.png': text });
+    const size = transferSize(join(dir, 'a.json'));
+    expect(size).toBeGreaterThan(0);
+    expect(size).toBeLessThan(text.length / 10);
+    expect(transferSize(join(dir, 'b.png'))).toBe(text.length);
+  });
+
+  it('measures a file by the Brotli copy written after it, not by an older one', () => {
+    writeFiles(dir, { 'a.json': text });
+    const computed = transferSize(join(dir, 'a.json'));
+    const copy = join(dir, 'a.json.br');
+    writeFileSync(copy, 'x'.repeat(computed + 7));
+    expect(transferSize(join(dir, 'a.json'))).toBe(computed + 7);
+    // A copy older than the file is out of date: the file is compressed again.
+    utimesSync(copy, new Date(0), new Date(0));
+    expect(transferSize(join(dir, 'a.json'))).toBe(computed);
   });
 });

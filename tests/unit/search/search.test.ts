@@ -1,3 +1,4 @@
+import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleData } from '../../../src/schemas/module.ts';
 import type { GlossaryTerm } from '../../../src/schemas/glossary.ts';
@@ -7,7 +8,13 @@ import {
   plainText,
   type SearchDoc,
 } from '../../../src/search/documents.ts';
-import { buildSearchBundle, type SearchBundle } from '../../../src/search/index-builder.ts';
+import {
+  buildNestedSearchJson,
+  buildSearchBundle,
+  FIELD_BOOSTS,
+  type SearchBundle,
+} from '../../../src/search/index-builder.ts';
+import { undoubleEnglish } from '../../../src/search/tokens.ts';
 import { createSearcher, queryTerms, snippet, type Searcher } from '../../../src/search/query.ts';
 import { readMdx, readYaml } from '../../helpers/course-files.ts';
 
@@ -204,5 +211,86 @@ describe('French index', () => {
     expect(searcher.search('enfants').map((r) => r.url)).toEqual(['/fr/a/']);
     expect(searcher.search('violation').map((r) => r.url)).toEqual(['/fr/b/']);
     expect(searcher.search('les')).toEqual([]);
+  });
+});
+
+describe('the index builder', () => {
+  /** The same builder with Lunr's own tokenizer and pipeline, none of the build's shortcuts. */
+  function lunrOwnIndex(lang: 'en' | 'fr', docs: SearchDoc[]): lunr.Index {
+    const builder = new lunr.Builder();
+    builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+    builder.searchPipeline.add(lunr.stemmer);
+    if (lang === 'fr') builder.use((lunr as unknown as { fr: lunr.Builder.Plugin }).fr);
+    else {
+      builder.pipeline.after(lunr.stemmer, undoubleEnglish);
+      builder.searchPipeline.after(lunr.stemmer, undoubleEnglish);
+    }
+    builder.ref('id');
+    builder.field('title', { boost: FIELD_BOOSTS.title });
+    builder.field('heading', { boost: FIELD_BOOSTS.heading });
+    builder.field('body', { boost: FIELD_BOOSTS.body });
+    docs.forEach((doc, i) => {
+      builder.add({ ...doc, id: String(i) });
+    });
+    return builder.build();
+  }
+
+  const doc = (id: string, heading: string, body: string): SearchDoc => ({
+    id,
+    kind: 'section',
+    title: 'Module',
+    heading,
+    body,
+    url: `/m/#${id}`,
+  });
+
+  it('makes the index Lunr itself makes, word for word (English)', () => {
+    const docs = [
+      ...englishDocs(),
+      doc(
+        'x',
+        'Self-referral: the  children’s case',
+        "Referring, referred and the child's—report\ttwice",
+      ),
+      doc('y', '', '  --- leading and trailing separators -- '),
+    ];
+    expect(JSON.parse(JSON.stringify(buildSearchBundle('en', docs).index))).toEqual(
+      JSON.parse(JSON.stringify(lunrOwnIndex('en', docs))),
+    );
+  });
+
+  it('makes the index Lunr itself makes, word for word (French)', () => {
+    const docs = [
+      doc('a', "L'enfant et d’enfants", 'Les enfants associés aux forces armées, auto-évaluation'),
+      doc('b', 'Signalement', "Qu'est-ce qu'un signalement ? Le signalement l’emporte."),
+    ];
+    expect(JSON.parse(JSON.stringify(buildSearchBundle('fr', docs).index))).toEqual(
+      JSON.parse(JSON.stringify(lunrOwnIndex('fr', docs))),
+    );
+  });
+
+  it("writes the learner's and the trainer's bundles as Lunr's own indexes, byte for byte", () => {
+    const english = englishDocs();
+    const first = [
+      ...english,
+      doc('x', 'Self-referral: 2024 and 12', "Referring, the child's report: 1, 2, 3 and 10"),
+    ];
+    // The trainer's copy of the same sections, at other links, then the trainer notes.
+    const second = first.map((entry) => ({ ...entry, url: `/trainer${entry.url}` }));
+    const more = [
+      doc('n1', '', 'Trainer notes: referral pathways, the focal point and 2024 figures'),
+      doc('n2', 'Notes', 'A brand-new word: zygomorphic; and referral again'),
+    ];
+    for (const lang of ['en', 'fr'] as const) {
+      const [learner, trainer] = buildNestedSearchJson(lang, first, second, more);
+      expect(learner).toBe(JSON.stringify({ lang, index: lunrOwnIndex(lang, first), docs: first }));
+      expect(trainer).toBe(
+        JSON.stringify({
+          lang,
+          index: lunrOwnIndex(lang, [...first, ...more]),
+          docs: [...second, ...more],
+        }),
+      );
+    }
   });
 });
