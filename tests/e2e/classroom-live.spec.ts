@@ -6,8 +6,7 @@ import {
   joinByCode,
   openCohort,
   signInFrom,
-  startTrainerService,
-  type TrainerService,
+  useTrainerService,
 } from './support/trainer-session.ts';
 import { startSiteService, type SiteService } from './support/service.ts';
 
@@ -16,18 +15,7 @@ import { startSiteService, type SiteService } from './support/service.ts';
 const SITE = 'http://192.168.1.10:8080';
 const TRAINER = 'trainer-classroom-e2e';
 
-let service: TrainerService | undefined;
-
-test.describe.configure({ mode: 'default' });
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  service = await startTrainerService(TRAINER, SITE);
-});
-
-test.afterAll(async () => {
-  await service?.close();
-});
+const trainerService = useTrainerService(TRAINER, SITE);
 
 /** The options of the question projected in classroom mode, in the order shown (A, B, C...). */
 const projected = (page: Page) =>
@@ -44,7 +32,7 @@ test('the projected question letters its options as the phones and the chart do,
   browser,
 }) => {
   test.setTimeout(180_000);
-  if (service === undefined) throw new Error('no service');
+  const service = trainerService();
   const { kit, kitUrl } = firstKit();
   const q = firstQuestion(kit.module);
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -139,7 +127,7 @@ test('a true/false question live: the projector letters True A and False B, as t
   browser,
 }) => {
   test.setTimeout(180_000);
-  if (service === undefined) throw new Error('no service');
+  const service = trainerService();
   // The fifth question of the first shared module is a true/false one.
   const module = 'cp-in-peace-operations';
   const { kitUrl } = firstKit();

@@ -10,8 +10,7 @@ import {
   openProjector,
   presentSlidesByKeyboard,
   signInFrom,
-  startTrainerService,
-  type TrainerService,
+  useTrainerService,
 } from './support/trainer-session.ts';
 import { enrol } from './support/tracking.ts';
 
@@ -20,26 +19,14 @@ import { enrol } from './support/tracking.ts';
 const SITE = 'http://192.168.1.10:8080';
 const TRAINER = 'trainer-live-e2e';
 
-let service: TrainerService | undefined;
-
-test.describe.configure({ mode: 'default' });
-
-test.beforeAll(async () => {
-  // Opening the embedded store and hashing the password (scrypt) take long on a busy machine.
-  test.setTimeout(120_000);
-  service = await startTrainerService(TRAINER, SITE);
-});
-
-test.afterAll(async () => {
-  await service?.close();
-});
+const trainerService = useTrainerService(TRAINER, SITE);
 
 test('a trainer signs in, opens a kit, presents by keyboard and asks the room live; three phones join by code and answer; the chart shows three answers', async ({
   page,
   browser,
 }) => {
   test.setTimeout(180_000);
-  if (service === undefined) throw new Error('no service');
+  const service = trainerService();
   const { base } = service;
   const { kit, kitUrl } = firstKit();
   const q = firstQuestion(kit.module);

@@ -4,7 +4,7 @@
 // room live, and a phone answering it.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'yaml';
 import { SIGN_IN_MS, STAFF_PASSWORD, startSiteService } from './service.ts';
 
@@ -56,6 +56,27 @@ export async function startTrainerService(
 ): Promise<TrainerService> {
   const service = await startSiteService({ siteUrl, staff: [[trainer, 'trainer']] });
   return { base: service.url, trainer, close: () => service.close() };
+}
+
+/**
+ * Gives the spec file a service of its own with a trainer account, started once before its tests
+ * and closed after them (the tests run one after another). Returns a getter for the service.
+ */
+export function useTrainerService(trainer: string, siteUrl: string): () => TrainerService {
+  let service: TrainerService | undefined;
+  test.describe.configure({ mode: 'default' });
+  test.beforeAll(async () => {
+    // Opening the embedded store and hashing the password (scrypt) take long on a busy machine.
+    test.setTimeout(120_000);
+    service = await startTrainerService(trainer, siteUrl);
+  });
+  test.afterAll(async () => {
+    await service?.close();
+  });
+  return () => {
+    if (service === undefined) throw new Error('the trainer service did not start');
+    return service;
+  };
 }
 
 /**
