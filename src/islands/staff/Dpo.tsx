@@ -216,7 +216,7 @@ function Dashboard({ lang, t, a, tracks, roles, modules }: Props) {
           />
         </div>
       </form>
-      <p>
+      <p class="staff-group-by">
         <SelectField
           id="group-by"
           label={t.groupBy}
