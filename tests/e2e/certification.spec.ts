@@ -347,6 +347,32 @@ test('classroom mode: one question at a time, arrows and space', async ({ page }
   await expect(page.getByRole('button', { name: 'Reveal answer' })).toBeVisible();
 });
 
+test('classroom mode letters the right option differently from one question to the next', async ({
+  page,
+}) => {
+  // The course files list each question's right option first; the room must not learn that
+  // the answer is A.
+  await page.goto(`${base}/en/staff/trainer/`);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const stage = page.getByTestId('classroom');
+  await expect(stage).toBeFocused();
+  const total = Number(/of (\d+)/.exec(await stage.locator('.classroom__count').innerText())?.[1]);
+  const places = new Set<number>();
+  for (let n = 1; n <= total; n += 1) {
+    await expect(stage).toContainText(`Question ${String(n)} of`);
+    await page.keyboard.press('Space');
+    const options = stage.locator('ol[type="A"]').first().locator(':scope > li');
+    if ((await options.count()) > 2) {
+      const marked = await options.evaluateAll((items) =>
+        items.findIndex((li) => li.querySelector('.classroom__right') !== null),
+      );
+      places.add(marked);
+    }
+    await page.keyboard.press('ArrowRight');
+  }
+  expect(places.size).toBeGreaterThan(1);
+});
+
 for (const lang of ['en', 'fr'] as const) {
   test(`axe finds no violations on the certification and staff pages (${lang})`, async ({
     browser,

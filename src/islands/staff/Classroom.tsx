@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useTypedField } from '../typed-field.ts';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
+import { arrangeQuestion } from '../../quiz/draw.ts';
 import { format } from '../../i18n/format.ts';
 import type { DashboardStrings } from './api.ts';
 import { LivePanel } from './LivePanel.tsx';
@@ -132,6 +133,15 @@ function Body({
 }
 
 /**
+ * A question as the room sees it: its options (and a matching question's items) in a new order
+ * each time the module is started, as a learner's knowledge check shows them, since the course
+ * files list the right option first. An ordering question keeps its steps: they are shown
+ * scrambled until the answer is revealed in the right order.
+ */
+const forTheRoom = (q: Question): Question =>
+  q.type === 'ordering' ? q : arrangeQuestion(q, Math.random, true);
+
+/**
  * Projects a module's knowledge check in large type, one question at a time, with its answer
  * revealed on demand. Right and left arrows move between questions, space reveals the answer.
  * Below the question, the live panel asks it to a cohort's room, answered on phones.
@@ -140,13 +150,14 @@ export default function Classroom({ t, modules }: Props) {
   const [picked, setPicked] = useState(modules[0]?.id ?? '');
   const [running, setRunning] = useState<string | null>(null);
   const [index, setIndex] = useState(0);
+  const [questions, setQuestions] = useState<readonly Question[]>([]);
   const [revealed, setRevealed] = useState(false);
   // While the question is live, the room's letters (the service shuffles the options per asking).
   const [liveOrder, setLiveOrder] = useState<readonly string[] | null>(null);
   const stage = useRef<HTMLDivElement>(null);
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
-  const total = module?.questions.length ?? 0;
+  const total = questions.length;
 
   useEffect(() => {
     if (running !== null) stage.current?.focus();
@@ -194,6 +205,7 @@ export default function Classroom({ t, modules }: Props) {
         onSubmit={(e) => {
           e.preventDefault();
           setRunning(picked);
+          setQuestions((modules.find((m) => m.id === picked)?.questions ?? []).map(forTheRoom));
           setIndex(0);
           setRevealed(false);
         }}
@@ -215,7 +227,7 @@ export default function Classroom({ t, modules }: Props) {
     );
   }
 
-  const q = module.questions[index];
+  const q = questions[index];
   return (
     <div
       class="classroom"
