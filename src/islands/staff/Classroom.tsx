@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useTypedField } from '../typed-field.ts';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { format } from '../../i18n/format.ts';
@@ -131,10 +132,77 @@ function Body({
   }
 }
 
+/** The smallest the stage's type may shrink to fit the screen, as a share of its full size. */
+const SMALLEST_FIT = 0.6;
+
+/**
+ * Fits the projected stage to the screen: its type is sized to the screen's height (staff.css,
+ * --fit), and shrinks step by step while its content overflows (a long scenario, an answer
+ * revealed), down to SMALLEST_FIT; past that the stage scrolls. Fitted again whenever the content
+ * changes (the next question, the chart's counts) or the window does.
+ */
+function useFitToScreen(stage: RefObject<HTMLElement>, on: boolean) {
+  useLayoutEffect(() => {
+    const el = stage.current;
+    if (!on || el === null) return undefined;
+    // The stage or one of its areas (the question, the live room) would scroll.
+    const overflows = () =>
+      [el, ...el.children].some(
+        (area) => area.scrollHeight > area.clientHeight || area.scrollWidth > area.clientWidth,
+      );
+    const fit = () => {
+      let scale = 1;
+      el.style.setProperty('--fit', '1');
+      while (scale > SMALLEST_FIT && overflows()) {
+        scale = Math.round((scale - 0.05) * 100) / 100;
+        el.style.setProperty('--fit', String(scale));
+      }
+    };
+    fit();
+    // Only text and elements are watched: the --fit the fitting sets is an attribute.
+    const watch = new MutationObserver(fit);
+    watch.observe(el, { childList: true, subtree: true, characterData: true });
+    window.addEventListener('resize', fit);
+    return () => {
+      watch.disconnect();
+      window.removeEventListener('resize', fit);
+    };
+  }, [on]);
+}
+
+/**
+ * While the stage fills the screen, the page behind it cannot be scrolled, focused or read (made
+ * inert), so the projector shows the stage alone and Tab stays on it.
+ */
+function useStageAlone(stage: RefObject<HTMLElement>, on: boolean) {
+  useLayoutEffect(() => {
+    const el = stage.current;
+    if (!on || el === null) return undefined;
+    const hidden: HTMLElement[] = [];
+    for (let node: HTMLElement | null = el; node !== null && node !== document.body;) {
+      const parent: HTMLElement | null = node.parentElement;
+      for (const sibling of parent?.children ?? []) {
+        if (sibling !== node && sibling instanceof HTMLElement && !sibling.inert) {
+          sibling.inert = true;
+          hidden.push(sibling);
+        }
+      }
+      node = parent;
+    }
+    document.documentElement.classList.add('projecting');
+    return () => {
+      for (const sibling of hidden) sibling.inert = false;
+      document.documentElement.classList.remove('projecting');
+    };
+  }, [on]);
+}
+
 /**
  * Projects a module's knowledge check in large type, one question at a time, with its answer
- * revealed on demand. Right and left arrows move between questions, space reveals the answer.
- * Below the question, the live panel asks it to a cohort's room, answered on phones.
+ * revealed on demand, on a stage that fills the screen (read from the back of a room). Right and
+ * left arrows (or a clicker's Page Down and Page Up) move between questions, space shows the
+ * answer, Escape leaves. Beside the question, the live panel asks it to a cohort's room, answered
+ * on phones, with the join code and the room's chart.
  */
 export default function Classroom({ t, modules }: Props) {
   const [picked, setPicked] = useState(modules[0]?.id ?? '');
@@ -147,6 +215,8 @@ export default function Classroom({ t, modules }: Props) {
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
   const total = module?.questions.length ?? 0;
+  useFitToScreen(stage, module !== undefined);
+  useStageAlone(stage, module !== undefined);
 
   useEffect(() => {
     if (running !== null) stage.current?.focus();
@@ -162,7 +232,10 @@ export default function Classroom({ t, modules }: Props) {
     });
   };
 
-  /** The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer. */
+  /**
+   * The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer, Escape
+   * leaves classroom mode.
+   */
   const onKey = (e: KeyboardEvent) => {
     const tag = (e.target as HTMLElement).tagName;
     // Keys in a list or a field (the live panel's cohort list) are theirs.
@@ -171,6 +244,7 @@ export default function Classroom({ t, modules }: Props) {
     if (e.key === 'ArrowRight' || e.key === 'PageDown') go(1);
     else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(-1);
     else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
+    else if (e.key === 'Escape') setRunning(null);
     else return;
     e.preventDefault();
   };
@@ -230,7 +304,7 @@ export default function Classroom({ t, modules }: Props) {
         {module.title} · {format(t.questionOf, { n: index + 1, total })}
       </p>
       {q && (
-        <div>
+        <div class="classroom__question">
           <p class="classroom__prompt">{q.prompt}</p>
           <Body q={q} revealed={revealed} t={t} order={liveOrder} />
           <div aria-live="polite">
@@ -243,8 +317,17 @@ export default function Classroom({ t, modules }: Props) {
           </div>
         </div>
       )}
-      {q && <LivePanel moduleId={module.id} question={q} onOrder={setLiveOrder} />}
-      <div class="staff-actions">
+      {q && (
+        <LivePanel
+          moduleId={module.id}
+          question={q}
+          onOrder={setLiveOrder}
+          onRevealed={() => {
+            setRevealed(true);
+          }}
+        />
+      )}
+      <div class="staff-actions classroom__controls">
         <button
           type="button"
           class="staff-button staff-button--secondary"
