@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'yaml';
-import { SIGN_IN_MS } from './support/service.ts';
-import { firstKit, openCohort, signInFrom, useTrainerService } from './support/trainer-session.ts';
+import { SIGN_IN_MS, startSiteService } from './support/service.ts';
+import {
+  askTheRoom,
+  firstKit,
+  openCohort,
+  signInFrom,
+  useTrainerService,
+} from './support/trainer-session.ts';
 
 // What the trainer projects while a question is live must be read from the back of a room (8 m)
 // on one screen: the question, its lettered options, the join code and QR code, and the chart,
@@ -211,4 +217,34 @@ test('in French at 1920x1080 the live question fits one screen in large type, an
     }
   }
   await phone.context().close();
+});
+
+test('with SITE_URL left at its loopback default, the screen shows the address the service answers on, no QR code phones cannot reach, and why', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const trainer = 'trainer-loopback-e2e';
+  // SITE_URL's default, while the service listens on another port (as with PORT=8080).
+  const site = await startSiteService({
+    siteUrl: 'http://localhost:4321',
+    staff: [[trainer, 'trainer']],
+  });
+  try {
+    const room = { base: site.url, trainer, close: () => site.close() };
+    const { kit, kitUrl } = firstKit();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await signInFrom(page, room, kitUrl);
+    const code = await openCohort(page, room, 'Loopback room e2e', 'police-pre-deployment');
+    await askTheRoom(page, room, kit.module, code, site.url);
+    const panel = page.getByTestId('live-panel');
+    await expect(panel).toContainText(`open ${site.url}/en/live/ and type`);
+    await expect(panel).not.toContainText('localhost:4321');
+    await expect(panel).not.toContainText('scan the code');
+    await expect(page.getByRole('img', { name: 'QR code of the join address' })).toHaveCount(0);
+    await expect(panel.getByRole('alert')).toContainText('No QR code: SITE_URL is a loopback');
+    await page.screenshot({ path: 'test-results/projector-1280-loopback.png' });
+    await fits(page, LARGE, '1280x720 loopback');
+  } finally {
+    await site.close();
+  }
 });

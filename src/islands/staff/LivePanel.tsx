@@ -33,6 +33,17 @@ interface Cohort {
 }
 
 /**
+ * The join address to show. Under a loopback SITE_URL (left at its default, which names the
+ * course's activities and learner accounts as the built pages do, whatever PORT is) no phone can
+ * reach it, and its port may not be the service's: the address this page came from is the one
+ * that reaches the service.
+ */
+function joinAddress(join: LiveJoin, lang: string): string {
+  if (join.loopback && typeof location !== 'undefined') return `${location.origin}/${lang}/live/`;
+  return join.url.split('?')[0] ?? '';
+}
+
+/**
  * Asks the projected question to a cohort's room: the join code, URL and QR code for phones, the
  * number of answers and the room's chart as they arrive (server-sent events), then the trainer's
  * reveal and close. Moving to the next question in classroom mode asks it too while live.
@@ -180,16 +191,21 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
           {/* Once the answer is out, the join block steps back for the answer's feedback. */}
           {join !== null && (
             <div class={`live-panel__join${revealedHere ? ' live-panel__join--small' : ''}`}>
-              <img
-                class="live-panel__qr"
-                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`}
-                alt={t.trainerQr}
-              />
+              {!join.loopback && (
+                <img
+                  class="live-panel__qr"
+                  src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`}
+                  alt={t.trainerQr}
+                />
+              )}
               <p class="live-panel__code" data-testid="live-code">
                 {cohort}
               </p>
               <p class="live-panel__how">
-                {format(t.trainerJoin, { url: join.url.split('?')[0] ?? '', code: cohort })}
+                {format(join.loopback ? t.trainerJoinAddress : t.trainerJoin, {
+                  url: joinAddress(join, lang),
+                  code: cohort,
+                })}
               </p>
               {join.loopback && (
                 <p class="live-error" role="alert">
