@@ -169,6 +169,21 @@ for (const [width, height] of [
     await page.screenshot({ path: `test-results/projector-${String(width)}-en.png` });
     await fits(page, LARGE, `${String(width)}x${String(height)} en`);
     await allOnScreen(page);
+    // The page behind the stage is out of reach (Tab cannot wander there) until Escape leaves,
+    // back to the Start button, and the page scrolls again.
+    const behind = () =>
+      page
+        .locator('header')
+        .first()
+        .evaluate((e) => e.closest('[inert]') !== null);
+    expect(await behind()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('classroom')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeFocused();
+    expect(await behind()).toBe(false);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(
+      height,
+    );
     await phone.context().close();
   });
 }

@@ -218,8 +218,16 @@ export default function Classroom({ t, modules }: Props) {
   useFitToScreen(stage, module !== undefined);
   useStageAlone(stage, module !== undefined);
 
+  // Back from the stage, focus goes to the Start button the trainer came from.
+  const startButton = useRef<HTMLButtonElement>(null);
+  const left = useRef(false);
+  const leave = () => {
+    left.current = true;
+    setRunning(null);
+  };
   useEffect(() => {
     if (running !== null) stage.current?.focus();
+    else if (left.current) startButton.current?.focus();
   }, [running, index]);
 
   // From the index as it is now, not as this render saw it: keys pressed in quick succession (a
@@ -244,7 +252,7 @@ export default function Classroom({ t, modules }: Props) {
     if (e.key === 'ArrowRight' || e.key === 'PageDown') go(1);
     else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(-1);
     else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
-    else if (e.key === 'Escape') setRunning(null);
+    else if (e.key === 'Escape') leave();
     else return;
     e.preventDefault();
   };
@@ -282,7 +290,7 @@ export default function Classroom({ t, modules }: Props) {
             onValue={setPicked}
           />
         </p>
-        <button type="submit" class="staff-button">
+        <button type="submit" class="staff-button" ref={startButton}>
           {t.startClassroom}
         </button>
       </form>
@@ -360,12 +368,7 @@ export default function Classroom({ t, modules }: Props) {
           {t.next}
           <span aria-hidden="true"> →</span>
         </button>
-        <Button
-          secondary
-          onClick={() => {
-            setRunning(null);
-          }}
-        >
+        <Button secondary onClick={leave}>
           {t.exitClassroom}
         </Button>
       </div>
