@@ -133,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    // Not http://localhost:PORT: the build names activities after SITE_URL with this same default,
+    // and certification and learner accounts must agree with the pages whatever PORT is.
     siteUrl: e.SITE_URL ?? 'http://localhost:4321',
     siteDir: e.SITE_DIR,
     store: storeConfigOf(e),

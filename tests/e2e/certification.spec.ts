@@ -340,11 +340,11 @@ test('classroom mode: one question at a time, arrows and space', async ({ page }
   await expect(stage).toContainText('Question 2 of');
   await expect(stage.getByText('Correct', { exact: false })).toHaveCount(0);
   await page.keyboard.press('Space');
-  await expect(page.getByRole('button', { name: 'Hide answer' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Hide the answer' })).toBeVisible();
   await expect(stage.locator('.classroom__right, strong').first()).toBeVisible();
   await page.keyboard.press('ArrowLeft');
   await expect(stage).toContainText('Question 1 of');
-  await expect(page.getByRole('button', { name: 'Reveal answer' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Show the answer on screen' })).toBeVisible();
 });
 
 test('classroom mode letters the right option differently from one question to the next', async ({

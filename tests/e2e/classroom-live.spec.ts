@@ -65,7 +65,7 @@ test('the projected question letters its options as the phones and the chart do,
     await expect(bars.nth(1).locator('.live-chart__label')).toHaveText('B');
   }
   // Once revealed, the reveal button looks as unavailable as it is.
-  const reveal = page.getByRole('button', { name: 'Reveal the answer' });
+  const reveal = page.getByRole('button', { name: 'Reveal on the phones and chart' });
   const opacity = () => reveal.evaluate((b) => Number(getComputedStyle(b).opacity));
   expect(await opacity()).toBe(1);
   await reveal.click();

@@ -81,7 +81,7 @@ test('a trainer signs in, opens a kit, presents by keyboard and asks the room li
   await expect(learner.getByRole('button', { name: 'Send my answer' })).toHaveCount(0);
 
   // The trainer reveals: the right answer and the discussion points reach every phone.
-  await page.getByRole('button', { name: 'Reveal the answer' }).click();
+  await page.getByRole('button', { name: 'Reveal on the phones and chart' }).click();
   await expect(page.getByTestId('live-panel')).toContainText('Right answer');
   for (const phone of phones) {
     await expect(phone.getByText('Right answer')).toBeVisible();

@@ -61,6 +61,13 @@ describe('the service settings', () => {
     expect(() => load({ PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/PORT=[\s\S]*LOG_LEVEL=/);
   });
 
+  it("keeps SITE_URL's default whatever PORT: the built pages name activities after the same default", () => {
+    // Learner accounts (their homePage) and the activity ids certification reads are made from
+    // SITE_URL by the service and by the build alike; a default that followed PORT would part
+    // them. The trainer's screen shows the address it came from instead (LivePanel).
+    expect(load({ PORT: '8080' })).toMatchObject({ port: 8080, siteUrl: 'http://localhost:4321' });
+  });
+
   it('refuses to serve other machines without SITE_URL, which their links are made from', () => {
     expect(() => load({ HOST: '0.0.0.0' })).toThrow(/SITE_URL must say the address/);
     expect(load({ HOST: '0.0.0.0', SITE_URL: 'http://192.168.1.10:4321' }).host).toBe('0.0.0.0');

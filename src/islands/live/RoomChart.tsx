@@ -37,7 +37,8 @@ export function RoomChart({ state, title, counts, lang, big = false }: RoomChart
   return (
     <figure class={`live-chart${big ? ' live-chart--big' : ''}`} data-testid="live-chart">
       <figcaption>
-        {title} ·{' '}
+        {/* On the projector the question stands beside the chart: the caption is the count. */}
+        <span class={big ? 'visually-hidden' : undefined}>{title} · </span>
         <span data-testid="live-answers">{answersCount(state.answers, lang, counts)}</span>
       </figcaption>
       <ul>

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useTypedField } from '../typed-field.ts';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { arrangeQuestion } from '../../quiz/draw.ts';
@@ -132,6 +133,71 @@ function Body({
   }
 }
 
+/** The smallest the stage's type may shrink to fit the screen, as a share of its full size. */
+const SMALLEST_FIT = 0.6;
+
+/**
+ * Fits the projected stage to the screen: its type is sized to the screen's height (staff.css,
+ * --fit), and shrinks step by step while its content overflows (a long scenario, an answer
+ * revealed), down to SMALLEST_FIT; past that the stage scrolls. Fitted again whenever the content
+ * changes (the next question, the chart's counts) or the window does.
+ */
+function useFitToScreen(stage: RefObject<HTMLElement>, on: boolean) {
+  useLayoutEffect(() => {
+    const el = stage.current;
+    if (!on || el === null) return undefined;
+    // The stage or one of its areas (the question, the live room) would scroll.
+    const overflows = () =>
+      [el, ...el.children].some(
+        (area) => area.scrollHeight > area.clientHeight || area.scrollWidth > area.clientWidth,
+      );
+    const fit = () => {
+      let scale = 1;
+      el.style.setProperty('--fit', '1');
+      while (scale > SMALLEST_FIT && overflows()) {
+        scale = Math.round((scale - 0.05) * 100) / 100;
+        el.style.setProperty('--fit', String(scale));
+      }
+    };
+    fit();
+    // Only text and elements are watched: the --fit the fitting sets is an attribute.
+    const watch = new MutationObserver(fit);
+    watch.observe(el, { childList: true, subtree: true, characterData: true });
+    window.addEventListener('resize', fit);
+    return () => {
+      watch.disconnect();
+      window.removeEventListener('resize', fit);
+    };
+  }, [on]);
+}
+
+/**
+ * While the stage fills the screen, the page behind it cannot be scrolled, focused or read (made
+ * inert), so the projector shows the stage alone and Tab stays on it.
+ */
+function useStageAlone(stage: RefObject<HTMLElement>, on: boolean) {
+  useLayoutEffect(() => {
+    const el = stage.current;
+    if (!on || el === null) return undefined;
+    const hidden: HTMLElement[] = [];
+    for (let node: HTMLElement | null = el; node !== null && node !== document.body;) {
+      const parent: HTMLElement | null = node.parentElement;
+      for (const sibling of parent?.children ?? []) {
+        if (sibling !== node && sibling instanceof HTMLElement && !sibling.inert) {
+          sibling.inert = true;
+          hidden.push(sibling);
+        }
+      }
+      node = parent;
+    }
+    document.documentElement.classList.add('projecting');
+    return () => {
+      for (const sibling of hidden) sibling.inert = false;
+      document.documentElement.classList.remove('projecting');
+    };
+  }, [on]);
+}
+
 /**
  * A question as the room sees it: its options (and a matching question's items) in a new order
  * each time the module is started, as a learner's knowledge check shows them, since the course
@@ -143,8 +209,10 @@ const forTheRoom = (q: Question): Question =>
 
 /**
  * Projects a module's knowledge check in large type, one question at a time, with its answer
- * revealed on demand. Right and left arrows move between questions, space reveals the answer.
- * Below the question, the live panel asks it to a cohort's room, answered on phones.
+ * revealed on demand, on a stage that fills the screen (read from the back of a room). Right and
+ * left arrows (or a clicker's Page Down and Page Up) move between questions, space shows the
+ * answer, Escape leaves. Beside the question, the live panel asks it to a cohort's room, answered
+ * on phones, with the join code and the room's chart.
  */
 export default function Classroom({ t, modules }: Props) {
   const [picked, setPicked] = useState(modules[0]?.id ?? '');
@@ -158,9 +226,19 @@ export default function Classroom({ t, modules }: Props) {
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
   const total = questions.length;
+  useFitToScreen(stage, module !== undefined);
+  useStageAlone(stage, module !== undefined);
 
+  // Back from the stage, focus goes to the Start button the trainer came from.
+  const startButton = useRef<HTMLButtonElement>(null);
+  const left = useRef(false);
+  const leave = () => {
+    left.current = true;
+    setRunning(null);
+  };
   useEffect(() => {
     if (running !== null) stage.current?.focus();
+    else if (left.current) startButton.current?.focus();
   }, [running, index]);
 
   // From the index as it is now, not as this render saw it: keys pressed in quick succession (a
@@ -173,7 +251,10 @@ export default function Classroom({ t, modules }: Props) {
     });
   };
 
-  /** The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer. */
+  /**
+   * The classroom's keys: arrows or a clicker's Page Down/Up move, space shows the answer, Escape
+   * leaves classroom mode.
+   */
   const onKey = (e: KeyboardEvent) => {
     const tag = (e.target as HTMLElement).tagName;
     // Keys in a list or a field (the live panel's cohort list) are theirs.
@@ -182,6 +263,7 @@ export default function Classroom({ t, modules }: Props) {
     if (e.key === 'ArrowRight' || e.key === 'PageDown') go(1);
     else if (e.key === 'ArrowLeft' || e.key === 'PageUp') go(-1);
     else if (e.key === ' ' && !onButton) setRevealed((r) => !r);
+    else if (e.key === 'Escape') leave();
     else return;
     e.preventDefault();
   };
@@ -220,7 +302,7 @@ export default function Classroom({ t, modules }: Props) {
             onValue={setPicked}
           />
         </p>
-        <button type="submit" class="staff-button">
+        <button type="submit" class="staff-button" ref={startButton}>
           {t.startClassroom}
         </button>
       </form>
@@ -242,7 +324,7 @@ export default function Classroom({ t, modules }: Props) {
         {module.title} · {format(t.questionOf, { n: index + 1, total })}
       </p>
       {q && (
-        <div>
+        <div class="classroom__question">
           <p class="classroom__prompt">{q.prompt}</p>
           <Body q={q} revealed={revealed} t={t} order={liveOrder} />
           <div aria-live="polite">
@@ -255,8 +337,17 @@ export default function Classroom({ t, modules }: Props) {
           </div>
         </div>
       )}
-      {q && <LivePanel moduleId={module.id} question={q} onOrder={setLiveOrder} />}
-      <div class="staff-actions">
+      {q && (
+        <LivePanel
+          moduleId={module.id}
+          question={q}
+          onOrder={setLiveOrder}
+          onRevealed={() => {
+            setRevealed(true);
+          }}
+        />
+      )}
+      <div class="staff-actions classroom__controls">
         <button
           type="button"
           class="staff-button staff-button--secondary"
@@ -289,12 +380,7 @@ export default function Classroom({ t, modules }: Props) {
           {t.next}
           <span aria-hidden="true"> →</span>
         </button>
-        <Button
-          secondary
-          onClick={() => {
-            setRunning(null);
-          }}
-        >
+        <Button secondary onClick={leave}>
           {t.exitClassroom}
         </Button>
       </div>

@@ -18,6 +18,11 @@ export interface LivePanelProps {
    * live (null when it is not), so the projected question shows the same letters as the chart.
    */
   onOrder?: (texts: readonly string[] | null) => void;
+  /**
+   * Told when the answer is revealed to the room, so the projected question shows it too (its
+   * explanation and its right options, beside the room's feedback per letter).
+   */
+  onRevealed?: () => void;
 }
 
 const LIVE_TYPES = new Set(['single-choice', 'multiple-response', 'true-false', 'scenario']);
@@ -28,11 +33,22 @@ interface Cohort {
 }
 
 /**
+ * The join address to show. Under a loopback SITE_URL (left at its default, which names the
+ * course's activities and learner accounts as the built pages do, whatever PORT is) no phone can
+ * reach it, and its port may not be the service's: the address this page came from is the one
+ * that reaches the service.
+ */
+function joinAddress(join: LiveJoin, lang: string): string {
+  if (join.loopback && typeof location !== 'undefined') return `${location.origin}/${lang}/live/`;
+  return join.url.split('?')[0] ?? '';
+}
+
+/**
  * Asks the projected question to a cohort's room: the join code, URL and QR code for phones, the
  * number of answers and the room's chart as they arrive (server-sent events), then the trainer's
  * reveal and close. Moving to the next question in classroom mode asks it too while live.
  */
-export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
+export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanelProps) {
   const lang = typeof document === 'undefined' ? 'en' : document.documentElement.lang;
   const t = lang === 'fr' ? fr : en;
   const [csrf, setCsrf] = useState<string | null>(null);
@@ -140,6 +156,11 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
     onOrder?.(order === null ? null : order.split('\n'));
   }, [order]);
 
+  const revealedHere = shownQuestion !== null && state?.revealed != null;
+  useEffect(() => {
+    if (revealedHere) onRevealed?.();
+  }, [revealedHere]);
+
   if (signedOut) return <p class="live-panel">{t.trainerSignIn}</p>;
   if (!askable) return <p class="live-panel">{t.trainerNotLive}</p>;
   if (cohorts === null) return null;
@@ -149,7 +170,7 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
   return (
     <div class="live-panel" data-testid="live-panel">
       {!active || liveId === null ? (
-        <div class="staff-actions">
+        <div class="staff-actions live-panel__ask">
           <SelectField
             id="live-cohort"
             label={t.trainerCohort}
@@ -167,24 +188,30 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
         </div>
       ) : (
         <>
+          {/* Once the answer is out, the join block steps back for the answer's feedback. */}
           {join !== null && (
-            <div class="live-panel__join">
-              <img
-                class="live-panel__qr"
-                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`}
-                alt={t.trainerQr}
-              />
-              <div>
-                <p class="live-panel__code" data-testid="live-code">
-                  {cohort}
+            <div class={`live-panel__join${revealedHere ? ' live-panel__join--small' : ''}`}>
+              {!join.loopback && (
+                <img
+                  class="live-panel__qr"
+                  src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`}
+                  alt={t.trainerQr}
+                />
+              )}
+              <p class="live-panel__code" data-testid="live-code">
+                {cohort}
+              </p>
+              <p class="live-panel__how">
+                {format(join.loopback ? t.trainerJoinAddress : t.trainerJoin, {
+                  url: joinAddress(join, lang),
+                  code: cohort,
+                })}
+              </p>
+              {join.loopback && (
+                <p class="live-error" role="alert">
+                  {t.trainerLoopback}
                 </p>
-                <p>{format(t.trainerJoin, { url: join.url.split('?')[0] ?? '', code: cohort })}</p>
-                {join.loopback && (
-                  <p class="live-error" role="alert">
-                    {t.trainerLoopback}
-                  </p>
-                )}
-              </div>
+              )}
             </div>
           )}
           {offline && (
@@ -194,10 +221,11 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
           )}
           {shown && <RoomChart state={state} title={question.prompt} counts={t} lang={lang} big />}
           {shown && state.revealed !== null && (
+            // The question beside it shows the explanation and the options' texts once revealed:
+            // here, each letter's feedback, the points for discussion.
             <div class="live-reveal">
               <p>
-                <strong>{t.explanation}: </strong>
-                {state.revealed.explanation}
+                <strong>{t.discussion}</strong>
               </p>
               <ul>
                 {state.question?.options.map((o) => (
@@ -206,9 +234,8 @@ export function LivePanel({ moduleId, question, onOrder }: LivePanelProps) {
                       {o.letter}
                       {state.revealed?.correct.includes(o.letter) ? ` ✓ ${t.right}` : ''}
                     </strong>
-                    : {o.text}
                     {state.revealed?.feedback[o.letter] !== undefined &&
-                      ` — ${state.revealed.feedback[o.letter] ?? ''}`}
+                      `: ${state.revealed.feedback[o.letter] ?? ''}`}
                   </li>
                 ))}
               </ul>
