@@ -217,10 +217,15 @@ test('in French at 1920x1080 the live question fits one screen in large type, an
     await stage.focus();
     await page.keyboard.press('Space');
     await expect(page.getByRole('button', { name: 'Masquer la réponse' })).toBeVisible();
+    // French puts a space before a colon, unbreakable so the colon never starts a line.
+    await expect(stage).toContainText('Réponse\u00a0: ');
     if (LIVE.has(q.type)) {
       await expect(page.getByTestId('live-answers')).toHaveText(i === 0 ? l.one : l.answers);
       await page.getByRole('button', { name: l.reveal }).click();
       await expect(page.getByTestId('live-panel')).toContainText(l.right);
+      await expect(page.getByTestId('live-panel')).toContainText(
+        /[A-F]( ✓ Bonne réponse)?\u00a0: /,
+      );
     }
     const m = await measure(page);
     console.log(JSON.stringify({ question: i + 1, type: q.type, ...m }));

@@ -279,7 +279,8 @@ export default function LiveRoom({ t }: Props) {
                       .filter((o) => state.revealed?.feedback[o.letter] !== undefined)
                       .map((o) => (
                         <li key={o.letter}>
-                          <strong>{o.letter}</strong>: {state.revealed?.feedback[o.letter]}
+                          <strong>{o.letter}</strong>
+                          {t.colon} {state.revealed?.feedback[o.letter]}
                         </li>
                       ))}
                   </ul>

@@ -115,14 +115,20 @@ function Body({
       return (
         <div>
           <p>
-            <strong>{t.scenario}: </strong>
+            <strong>
+              {t.scenario}
+              {t.colon}{' '}
+            </strong>
             {q.scenario}
           </p>
           {choices(q.options)}
           {q.followUp && (
             <div>
               <p>
-                <strong>{t.followUp}: </strong>
+                <strong>
+                  {t.followUp}
+                  {t.colon}{' '}
+                </strong>
                 {q.followUp.prompt}
               </p>
               <Body q={q.followUp} revealed={revealed} t={t} />
@@ -330,7 +336,10 @@ export default function Classroom({ t, modules }: Props) {
           <div aria-live="polite">
             {revealed && q.explanation && (
               <p class="classroom__answer">
-                <strong>{t.answer}: </strong>
+                <strong>
+                  {t.answer}
+                  {t.colon}{' '}
+                </strong>
                 {q.explanation}
               </p>
             )}

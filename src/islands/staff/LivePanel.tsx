@@ -235,7 +235,7 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
                       {state.revealed?.correct.includes(o.letter) ? ` ✓ ${t.right}` : ''}
                     </strong>
                     {state.revealed?.feedback[o.letter] !== undefined &&
-                      `: ${state.revealed.feedback[o.letter] ?? ''}`}
+                      `${t.colon} ${state.revealed.feedback[o.letter] ?? ''}`}
                   </li>
                 ))}
               </ul>
