@@ -7,15 +7,14 @@ import {
   openCohort,
   signInFrom,
   useTrainerService,
+  newPhone,
+  CLASSROOM_SITE,
 } from './support/trainer-session.ts';
 import { startSiteService, type SiteService } from './support/service.ts';
 
 // What the room sees on the projector while a question is live: the same letters as on the
 // phones and the chart. The service shuffles a live question's options each time it is asked.
-const SITE = 'http://192.168.1.10:8080';
-const TRAINER = 'trainer-classroom-e2e';
-
-const trainerService = useTrainerService(TRAINER, SITE);
+const trainerService = useTrainerService('trainer-classroom-e2e');
 
 /** The options of the question projected in classroom mode, in the order shown (A, B, C...). */
 const projected = (page: Page) =>
@@ -38,10 +37,8 @@ test('the projected question letters its options as the phones and the chart do,
   await page.setViewportSize({ width: 1280, height: 720 });
   await signInFrom(page, service, kitUrl);
   const code = await openCohort(page, service, 'Classroom letters e2e', 'police-pre-deployment');
-  await askTheRoom(page, service, kit.module, code, SITE);
-  const phone = await (
-    await browser.newContext({ viewport: { width: 360, height: 740 } })
-  ).newPage();
+  await askTheRoom(page, service, kit.module, code, CLASSROOM_SITE);
+  const phone = await newPhone(browser);
   await joinByCode(phone, service.base, code);
   await expect(phone.getByText(q.prompt)).toBeVisible();
 
@@ -81,7 +78,7 @@ test('when the connection to the room drops, the trainer is told the chart may b
   test.setTimeout(180_000);
   const trainer = 'trainer-offline-e2e';
   const site: SiteService = await startSiteService({
-    siteUrl: SITE,
+    siteUrl: CLASSROOM_SITE,
     staff: [[trainer, 'trainer']],
   });
   try {
@@ -91,7 +88,7 @@ test('when the connection to the room drops, the trainer is told the chart may b
     const code = await openCohort(page, room, 'Offline room e2e', 'police-pre-deployment');
     // The room's event stream is open (its headers came) before the network goes.
     const streamOpen = page.waitForResponse((r) => r.url().includes('/events'));
-    await askTheRoom(page, room, kit.module, code, SITE);
+    await askTheRoom(page, room, kit.module, code, CLASSROOM_SITE);
     expect((await streamOpen).status()).toBe(200);
     await expect(page.getByTestId('live-offline')).toHaveCount(0);
 
@@ -103,9 +100,7 @@ test('when the connection to the room drops, the trainer is told the chart may b
     );
 
     // Meanwhile a phone answers; the trainer's chart cannot know yet.
-    const phone = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
+    const phone = await newPhone(browser);
     await joinByCode(phone, site.url, code);
     await phone.locator('.live-option').first().click();
     await phone.getByRole('button', { name: 'Send my answer' }).click();
@@ -133,7 +128,7 @@ test('a true/false question live: the projector letters True A and False B, as t
   const { kitUrl } = firstKit();
   await signInFrom(page, service, kitUrl);
   const code = await openCohort(page, service, 'True or false e2e', 'police-pre-deployment');
-  await askTheRoom(page, service, module, code, SITE);
+  await askTheRoom(page, service, module, code, CLASSROOM_SITE);
   // Once live, "Ask the room live" is gone and nothing has focus: the keys still move the
   // classroom, the arrows and a clicker's Page Down alike.
   for (const key of ['ArrowRight', 'PageDown', 'ArrowRight', 'PageDown']) {
@@ -141,9 +136,7 @@ test('a true/false question live: the projector letters True A and False B, as t
   }
   await expect(page.getByTestId('classroom')).toContainText('Question 5 of');
   await expect(page.getByTestId('classroom')).toContainText('True or false');
-  const phone = await (
-    await browser.newContext({ viewport: { width: 360, height: 740 } })
-  ).newPage();
+  const phone = await newPhone(browser);
   await joinByCode(phone, service.base, code);
   await expect(phone.locator('.live-option')).toHaveCount(2);
   expect(await onPhone(phone)).toEqual(['True', 'False']);

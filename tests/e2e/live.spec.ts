@@ -11,15 +11,14 @@ import {
   presentSlidesByKeyboard,
   signInFrom,
   useTrainerService,
+  newPhone,
+  CLASSROOM_SITE,
 } from './support/trainer-session.ts';
 import { enrol } from './support/tracking.ts';
 
 // A trainer's session from the platform alone, on a server of its own: the kit, the slides by
 // keyboard, then a live question the room answers on its phones.
-const SITE = 'http://192.168.1.10:8080';
-const TRAINER = 'trainer-live-e2e';
-
-const trainerService = useTrainerService(TRAINER, SITE);
+const trainerService = useTrainerService('trainer-live-e2e');
 
 test('a trainer signs in, opens a kit, presents by keyboard and asks the room live; three phones join by code and answer; the chart shows three answers', async ({
   page,
@@ -42,15 +41,14 @@ test('a trainer signs in, opens a kit, presents by keyboard and asks the room li
 
   // A cohort (its code is the room code), then the kit module's first question goes live.
   const code = await openCohort(page, service, 'Live room e2e', 'police-pre-deployment');
-  await askTheRoom(page, service, kit.module, code, SITE);
+  await askTheRoom(page, service, kit.module, code, CLASSROOM_SITE);
   await expect(page.getByRole('img', { name: 'QR code of the join address' })).toBeVisible();
 
   // Three phones: one enrolled learner who scanned the QR code (the code in the URL), and two
   // guests who typed the code, one of them in lower case without its hyphen.
   const phones: Page[] = [];
   for (let i = 0; i < 3; i += 1) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    phones.push(await context.newPage());
+    phones.push(await newPhone(browser));
   }
   const [learner, guest1, guest2] = phones as [Page, Page, Page];
   await enrol(learner, base, 'Amina Diallo', code);

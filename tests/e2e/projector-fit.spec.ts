@@ -9,15 +9,13 @@ import {
   openCohort,
   signInFrom,
   useTrainerService,
+  newPhone,
 } from './support/trainer-session.ts';
 
 // What the trainer projects while a question is live must be read from the back of a room (8 m)
 // on one screen: the question, its lettered options, the join code and QR code, and the chart,
 // in large type, with no scrolling, at 1920x1080 and 1280x720, in English and French.
-const SITE = 'http://192.168.1.10:8080';
-const TRAINER = 'trainer-projector-e2e';
-
-const trainerService = useTrainerService(TRAINER, SITE);
+const trainerService = useTrainerService('trainer-projector-e2e');
 
 /** The projected view's size and its smallest reading type, as fractions of the screen. */
 async function measure(page: Page) {
@@ -162,9 +160,7 @@ for (const [width, height] of [
     browser,
   }) => {
     test.setTimeout(180_000);
-    const phone = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
+    const phone = await newPhone(browser);
     await projectLive(page, phone, 'en', { width, height }, `Projector ${String(width)}`);
     await page.screenshot({ path: `test-results/projector-${String(width)}-en.png` });
     await fits(page, LARGE, `${String(width)}x${String(height)} en`);
@@ -193,9 +189,7 @@ test('in French at 1920x1080 the live question fits one screen in large type, an
   browser,
 }) => {
   test.setTimeout(300_000);
-  const phone = await (
-    await browser.newContext({ viewport: { width: 360, height: 740 } })
-  ).newPage();
+  const phone = await newPhone(browser);
   const size = { width: 1920, height: 1080 };
   const { module } = await projectLive(page, phone, 'fr', size, 'Projecteur');
   await page.screenshot({ path: 'test-results/projector-1920-fr.png' });

@@ -4,7 +4,7 @@
 // room live, and a phone answering it.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { parse } from 'yaml';
 import { SIGN_IN_MS, STAFF_PASSWORD, startSiteService } from './service.ts';
 
@@ -58,11 +58,22 @@ export async function startTrainerService(
   return { base: service.url, trainer, close: () => service.close() };
 }
 
+/** The service's address on a classroom network, as the trainer's SITE_URL would say it. */
+export const CLASSROOM_SITE = 'http://192.168.1.10:8080';
+
+/** A learner's phone: a browser context of its own at 360x740. */
+export async function newPhone(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+}
+
 /**
  * Gives the spec file a service of its own with a trainer account, started once before its tests
  * and closed after them (the tests run one after another). Returns a getter for the service.
  */
-export function useTrainerService(trainer: string, siteUrl: string): () => TrainerService {
+export function useTrainerService(
+  trainer: string,
+  siteUrl: string = CLASSROOM_SITE,
+): () => TrainerService {
   let service: TrainerService | undefined;
   test.describe.configure({ mode: 'default' });
   test.beforeAll(async () => {
