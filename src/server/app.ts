@@ -87,7 +87,20 @@ export interface ServerOptions {
   contentRoot?: string;
   /** How long a learner's browser session lasts, in milliseconds (default: 180 days). */
   learnerSessionTtlMs?: number;
+  /**
+   * How long closing waits for requests still in flight before it cuts their connections
+   * (default DEFAULT_SHUTDOWN_GRACE_MS).
+   */
+  shutdownGraceMs?: number;
 }
+
+/**
+ * A request still arriving when the service closes (a body sent slowly, or never finished) held
+ * the close, and with it the data folder's lock and a restart, until Node's 300-second request
+ * timeout. After this grace the remaining connections are cut: their clients get no answer, so
+ * nothing unanswered is taken for stored, and a write that had committed was stored.
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -114,6 +127,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     // Behind a proxy, the client's address and protocol come from X-Forwarded-For and
     // X-Forwarded-Proto only when the proxy is trusted (TRUST_PROXY).
     trustProxy: options.trustProxy ?? false,
+  });
+  app.addHook('preClose', (done) => {
+    setTimeout(() => {
+      app.server.closeAllConnections();
+    }, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS).unref();
+    done();
   });
   await securityHeaders(app, [XAPI_PREFIX, '/api']);
   const ownsStore = options.store === undefined;

@@ -30,6 +30,7 @@ import {
 const MODULE = 'children-in-contact-with-the-law';
 const SINGLE = 'sixteen-in-adult-court';
 const MULTIPLE = 'which-standards';
+const ANSWERED = 'http://adlnet.gov/expapi/verbs/answered';
 
 async function quiz(lang: string): Promise<Quiz> {
   const file = `${PROJECT_ROOT}/content/quizzes/${lang}/${MODULE}.yaml`;
@@ -252,7 +253,7 @@ for (const kind of storeKinds()) {
       expect(letters.size).toBeGreaterThan(1);
     });
 
-    it('records one answer per participant, refuses a second and bad input, and stores statements', async () => {
+    it('records one answer per participant (a later one replaces it), refuses bad input, and stores statements', async () => {
       const q = await optionsOf(SINGLE);
       const { id, state } = await startQuestion(SINGLE);
       const right = letterOf(state, q.options.find((o) => o.correct)?.text ?? '');
@@ -269,14 +270,16 @@ for (const kind of storeKinds()) {
       expect((await answer({ question: id, choice: [right] }, learner.authorization)).status).toBe(
         201,
       );
+      // A second answer replaces the first: the learner now holds the wrong one, the phone the
+      // right one.
       const again = await answer({ question: id, choice: [wrong] }, learner.authorization);
-      expect(again.status).toBe(409);
-      expect((again.json as { code?: string }).code).toBe('already_answered');
+      expect(again.status).toBe(201);
+      expect(again.json).toEqual({ recorded: true, replaced: true });
       expect((await answer({ question: id, choice: [wrong], participant: phone })).status).toBe(
         201,
       );
       expect((await answer({ question: id, choice: [right], participant: phone })).status).toBe(
-        409,
+        201,
       );
 
       const bad: [Record<string, unknown>, number][] = [
@@ -313,14 +316,18 @@ for (const kind of storeKinds()) {
       const mine = (
         res.json as {
           statements: {
+            verb: { id: string };
             actor: { account?: { homePage: string; name: string } };
             result: Record<string, unknown>;
             authority: { account: { name: string } };
             context: { contextActivities: { grouping: { id: string }[] } };
           }[];
         }
-      ).statements.filter((s) =>
-        s.context.contextActivities.grouping.some((g) => g.id.endsWith(`/live-question/${id}`)),
+      ).statements.filter(
+        // A voiding statement of a replaced answer matches the verb through its target.
+        (s) =>
+          s.verb.id === ANSWERED &&
+          s.context.contextActivities.grouping.some((g) => g.id.endsWith(`/live-question/${id}`)),
       );
       expect(mine).toHaveLength(2);
       for (const s of mine) {
@@ -333,10 +340,10 @@ for (const kind of storeKinds()) {
         ).toBe(true);
       }
       const byLearner = mine.find((s) => s.actor.account?.name === learner.learnerId);
-      expect(byLearner?.result.response).toBe(q.options.find((o) => o.correct)?.id);
+      expect(byLearner?.result.response).toBe(wrongOption?.id);
       const byPhone = mine.find((s) => s.actor.account?.name !== learner.learnerId);
       expect(byPhone?.actor.account?.homePage).toBe(`${SITE}/live`);
-      expect(byPhone?.result.response).toBe(wrongOption?.id);
+      expect(byPhone?.result.response).toBe(q.options.find((o) => o.correct)?.id);
       // The platform's rows agree with the LRS.
       expect(await started.platform.live.answers(id)).toHaveLength(2);
     });
@@ -472,7 +479,11 @@ describeOnPostgres('live questions across two service processes on one PostgreSQ
     expect(startedRes.status).toBe(201);
     const { id } = startedRes.json as { id: string };
     // The projector follows the room through process A.
-    const watching = watchRoom(a, code, (s) => s.question?.id === id && s.answers === 3);
+    const watching = watchRoom(
+      a,
+      code,
+      (s) => s.question?.id === id && s.answers === 3 && s.counts.B === 1,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const phones = [token(), token(), token()];
     for (const participant of phones) {
@@ -481,13 +492,13 @@ describeOnPostgres('live questions across two service processes on one PostgreSQ
       });
       expect(res.status, res.text).toBe(201);
     }
-    // The same phone through the other process: still its one answer.
+    // The same phone through the other process: still its one answer, now B.
     const again = await api(a, `/api/live/rooms/${code}/answers`, {
       body: { question: id, choice: ['B'], participant: phones[0] },
     });
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(201);
     const states = await watching;
     expect(states.at(-1)?.answers).toBe(3);
-    expect(states.at(-1)?.counts).toEqual({ A: 3 });
+    expect(states.at(-1)?.counts).toEqual({ A: 2, B: 1 });
   });
 });

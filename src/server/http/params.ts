@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { clampInstant, daysInMonth } from '../lrs/xapi/formats.ts';
 import { badRequest } from './errors.ts';
 
 /** Whether a value is a plain JSON object. */
@@ -44,9 +45,15 @@ export function dateParam(
     throw badRequest(`${field}: a date as YYYY-MM-DD`);
   }
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw badRequest(`${field}: not a real date`);
+  // Date rolls 30 February over into March: a day past the month's end is no date either.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  if (Number.isNaN(date.getTime()) || (day ?? 0) > daysInMonth(year ?? 0, month ?? 0)) {
+    throw badRequest(`${field}: not a real date`);
+  }
   if (endOfDay && value.length === 10) date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString();
+  // Year 0000, or the end of 9999-12-31, is beyond what a database timestamp holds: the nearest
+  // instant it holds selects the same rows.
+  return new Date(clampInstant(date.getTime())).toISOString();
 }
 
 /** The course languages. */

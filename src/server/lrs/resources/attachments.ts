@@ -112,8 +112,15 @@ export async function matchAttachments(
     for (const att of attachmentObjects(s)) {
       const sha2 = sha2Of(att);
       const part = parts.get(sha2);
-      if (part !== undefined) used.add(sha2);
-      else if (att.fileUrl === undefined) {
+      if (part !== undefined) {
+        used.add(sha2);
+        // The length is what a reader is told of the content: it must be the bytes received.
+        if (att.length !== part.content.length) {
+          throw badRequest(
+            `${path}: attachment ${sha2} has length ${JSON.stringify(att.length)}, but its multipart part holds ${String(part.content.length)} bytes`,
+          );
+        }
+      } else if (att.fileUrl === undefined) {
         throw badRequest(
           `${path}: attachment ${sha2 || '(no sha2)'} has no fileUrl and no multipart part with that X-Experience-API-Hash`,
         );

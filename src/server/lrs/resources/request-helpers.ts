@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { badRequest, payloadTooLarge } from '../../http/errors.ts';
 import type { Json } from '../xapi/types.ts';
-import { isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
+import { clampInstant, isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
 import { parseJson } from '../xapi/json-text.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
 import { checkStorableText, isObject, validateActor, validateAgent } from '../xapi/validate.ts';
@@ -125,13 +125,16 @@ export function uuidParam(value: string, name: string): string {
   return value.toLowerCase();
 }
 
-/** Checks a timestamp parameter and returns it as an ISO string in UTC. */
+/**
+ * Checks a timestamp parameter and returns it as an ISO string in UTC, within the years a
+ * database timestamp holds (a bound beyond them selects what the nearest one does).
+ */
 export function timestampParam(value: string, name: string): string {
   const ms = parseTimestamp(value);
   if (ms === null) {
     throw badRequest(`query parameter "${name}" must be an ISO 8601 timestamp, got "${value}"`);
   }
-  return new Date(ms).toISOString();
+  return new Date(clampInstant(ms)).toISOString();
 }
 
 /** Parses an agent parameter (JSON) and returns the agent with its identifier string. */

@@ -94,13 +94,24 @@ function prepare(
     authority: principal.authority,
     version: typeof s.version === 'string' ? s.version : '1.0.0',
   };
+  const index = indexStatement(statement);
+  // An agent a statement names directly (actor or object) counts as having started in the
+  // reports, and reads the statement as theirs: a learner names no one but themselves there.
+  if (
+    principal.agentIfi !== null &&
+    index.agents.some((a) => a.direct && a.ifi !== principal.agentIfi)
+  ) {
+    throw forbidden(
+      `${path}.object: this learner credential may name no other agent as the object`,
+    );
+  }
   return {
     prepared: {
       id,
       statement,
       fingerprint,
       stored,
-      index: indexStatement(statement),
+      index,
       credentialKey: principal.key,
       timestampFromStored: typeof s.timestamp !== 'string',
     },

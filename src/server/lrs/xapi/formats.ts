@@ -43,6 +43,25 @@ export function isLanguageTag(value: unknown): boolean {
   return typeof value === 'string' && LANGUAGE_TAG.test(value);
 }
 
+/** The days of a month (1 to 12) of a proleptic Gregorian year. */
+export function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/**
+ * The instants a database timestamp holds: 0001-01-01 to 9999-12-31 (UTC). A query bound outside
+ * them (year 0000, or 9999 with an offset west of UTC) is moved to the nearest, which selects the
+ * same stored rows; handed over as it is, PostgreSQL refuses it.
+ */
+export const EARLIEST_INSTANT = new Date('0001-01-01T00:00:00Z').getTime();
+export const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z').getTime();
+
+/** An instant (epoch milliseconds) moved into the range a database timestamp holds. */
+export function clampInstant(ms: number): number {
+  return Math.min(Math.max(ms, EARLIEST_INSTANT), LATEST_INSTANT);
+}
+
 /** Parses an ISO 8601 timestamp into epoch milliseconds, or returns null when it is not one. */
 export function parseTimestamp(value: unknown): number | null {
   if (typeof value !== 'string') return null;
@@ -63,6 +82,8 @@ export function parseTimestamp(value: unknown): number | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return null;
   }
+  // Date.parse rolls 30 February over into March: a day past the month's end is no date.
+  if (day > daysInMonth(Number(m[1]), month)) return null;
   const zone = m[8] ?? 'Z';
   const normalised = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${(m[6] ?? '00').replace('60', '59')}${
     m[7] ? `.${m[7].slice(0, 3)}` : ''

@@ -60,8 +60,10 @@ const perMinute = (max: number, name: string) => ({
  * question, lang } puts one to the room (201, with where phones join); POST .../questions/:id/
  * reveal and .../close. Anyone with the room code: GET /api/live/rooms/:code (the room's state),
  * GET /api/live/rooms/:code/events (server-sent events: the state at once and at every change),
- * POST /api/live/rooms/:code/answers { question, choice, participant } (201; 409 for a second
- * answer or a closed question). The state never holds the key before the trainer reveals.
+ * POST /api/live/rooms/:code/answers { question, choice, participant } (201; a participant's
+ * later answer replaces their earlier one; 409 for a closed question, or a phone's first answer
+ * once phones have given as many as the cohort has seats). The state never holds the key before
+ * the trainer reveals.
  */
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
   const { live, cohorts, learners, auth, requireStaff } = options;
@@ -234,9 +236,15 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
         }
         who = { token: body.participant };
       }
-      await live.answer(cohort.code, questionId(body.question), body.choice, who);
-      hub.changed(cohort.code);
-      return reply.code(201).send({ recorded: true });
+      const outcome = await live.answer(
+        cohort.code,
+        questionId(body.question),
+        body.choice,
+        who,
+        cohort.seats,
+      );
+      if (outcome !== 'unchanged') hub.changed(cohort.code);
+      return reply.code(201).send({ recorded: true, replaced: outcome === 'replaced' });
     },
   );
 }

@@ -152,11 +152,20 @@ export class LiveService {
   }
 
   /**
-   * Records one participant's answer (letters as shown) and its statement; a second answer from
-   * the same participant is refused (409 already_answered: the first stands, like its statement),
-   * and so is an answer after the reveal or close (409 question_closed).
+   * Records one participant's answer (letters as shown) and its statement. A participant's later
+   * answer replaces their earlier one: its statement is stored with a voiding statement of the
+   * earlier one, so the room's counts and the LRS agree on one answer each. An answer after the
+   * reveal or close is refused (409 question_closed), and so is a phone's first answer once the
+   * question has as many answers from phones as the cohort has seats (409 room_full): a phone's
+   * token is of its own making, so the seats bound what one phone sending new tokens can add.
    */
-  async answer(cohort: string, id: string, choice: unknown, who: Participant): Promise<void> {
+  async answer(
+    cohort: string,
+    id: string,
+    choice: unknown,
+    who: Participant,
+    seats: number,
+  ): Promise<'recorded' | 'replaced' | 'unchanged'> {
     const q = await this.questionOf(cohort, id);
     const source = this.#sourceOf(q);
     if (source === undefined)
@@ -164,34 +173,43 @@ export class LiveService {
     const letters = this.#checkChoice(choice, q, source);
     const { participant, learnerIfi, actor } = this.#identify(who);
     const statement = this.#statement(actor, cohort, q, source, letters);
-    const outcome = await this.#records.answer({
-      questionId: q.id,
-      participant,
-      learnerIfi,
-      choice: letters,
-      statementId: statement.id,
-    });
-    if (outcome === 'duplicate') {
-      throw conflict(
-        'you have answered this question already; your first answer stands',
-        'already_answered',
-      );
-    }
-    if (outcome === 'closed') {
+    const recorded = await this.#records.answer(
+      { questionId: q.id, participant, learnerIfi, choice: letters, statementId: statement.id },
+      seats,
+    );
+    if (recorded.outcome === 'closed') {
       throw conflict(
         'this question is closed: the answer was revealed or the trainer moved on',
         'question_closed',
       );
     }
-    // The answer's row claims the participant's one answer; its statement then goes to the LRS
-    // through the store. If that write fails the row is withdrawn, so every recorded answer has
-    // its statement and the phone may send again.
+    if (recorded.outcome === 'full') {
+      throw conflict(
+        `this question has as many answers from phones as the cohort has seats (${String(seats)}); ` +
+          'sign in to answer, or ask the trainer to add seats',
+        'room_full',
+      );
+    }
+    if (recorded.outcome === 'unchanged') return 'unchanged';
+    // The answer's row claims the participant's answer; its statement (with the voiding of the
+    // one it replaces) then goes to the LRS through the store. If that write fails the row is
+    // withdrawn or put back, so every recorded answer has its statement and the phone may send
+    // again.
+    const statements =
+      recorded.outcome === 'replaced'
+        ? [statement, this.#voiding(actor, recorded.previous.statementId)]
+        : [statement];
     try {
-      await this.#store.insertStatements([statement]);
+      await this.#store.insertStatements(statements);
     } catch (error) {
-      await this.#records.withdraw(q.id, participant);
+      if (recorded.outcome === 'replaced') {
+        await this.#records.restore(q.id, participant, recorded.previous);
+      } else {
+        await this.#records.withdraw(q.id, participant);
+      }
       throw error;
     }
+    return recorded.outcome;
   }
 
   #sourceOf(q: LiveQuestion): LiveSource | undefined {
@@ -233,6 +251,18 @@ export class LiveService {
         account: { homePage: `${this.#site}/live`, name: `phone-${hash.slice(0, 32)}` },
       },
     };
+  }
+
+  // The participant takes back an earlier answer: voided under this service's authority, which
+  // stored it.
+  #voiding(actor: JsonObject, target: string): NewStatement {
+    return this.#stored({
+      id: randomUUID(),
+      actor,
+      verb: { id: 'http://adlnet.gov/expapi/verbs/voided', display: { en: 'voided' } },
+      object: { objectType: 'StatementRef', id: target },
+      timestamp: new Date().toISOString(),
+    });
   }
 
   // "answered" on the knowledge-check question, in the context of the cohort's session: the
@@ -284,6 +314,11 @@ export class LiveService {
       },
       timestamp: new Date().toISOString(),
     };
+    return this.#stored(raw);
+  }
+
+  /** A statement of this service, validated and ready for the store. */
+  #stored(raw: JsonObject): NewStatement {
     const checked = validateStatement(raw, 'statement');
     const stored = new Date().toISOString();
     const statement: JsonObject = {

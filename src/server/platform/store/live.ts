@@ -50,6 +50,11 @@ export interface LiveAnswer {
   statementId: string;
 }
 
+/** What recording an answer did (LiveRecords.answer). */
+export type AnswerOutcome =
+  | { outcome: 'recorded' | 'unchanged' | 'closed' | 'full' }
+  | { outcome: 'replaced'; previous: { choice: string[]; statementId: string } };
+
 /**
  * Live questions and their answers: the only state of a live question, shared by every service
  * process on the database.
@@ -131,30 +136,80 @@ export class LiveRecords {
   }
 
   /**
-   * Records an answer to an open, unrevealed question: 'recorded', 'duplicate' when the
-   * participant has answered it already (the first answer stands), or 'closed' when the question
-   * is revealed, closed or unknown.
+   * Records a participant's answer to an open, unrevealed question: 'recorded' for their first,
+   * 'replaced' (with the answer it replaces) when they had answered it already, 'unchanged' when
+   * they send the same choice again, 'closed' when the question is revealed, closed or unknown,
+   * and 'full' when a phone's first answer would make more answers from phones than
+   * `maxAnonymous` (a phone's token is its own choice: without a bound, one phone sending new
+   * tokens could outvote the room).
    */
-  async answer(a: LiveAnswer): Promise<'recorded' | 'duplicate' | 'closed'> {
-    // One statement, so one round trip and one commit. The share lock orders the answer before a
-    // reveal or close that has not committed yet, and after one that has; answers do not write
-    // the question's row, so they never wait on each other.
-    const inserted = await this.#db.query<{ participant: string }>(
-      `INSERT INTO live_answers (question_id, participant, learner_ifi, choice, statement_id)
-       SELECT $1, $2, $3, $4::jsonb, $5::uuid
-       WHERE EXISTS (
-         SELECT 1 FROM live_questions
-         WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL FOR SHARE
-       )
-       ON CONFLICT (question_id, participant) DO NOTHING RETURNING participant`,
-      [a.questionId, a.participant, a.learnerIfi, JSON.stringify(a.choice), a.statementId],
+  async answer(a: LiveAnswer, maxAnonymous: number): Promise<AnswerOutcome> {
+    try {
+      return await this.#answer(a, maxAnonymous);
+    } catch (error) {
+      // Two first answers of one participant at once: the second finds the first's row.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      return this.#answer(a, maxAnonymous);
+    }
+  }
+
+  #answer(a: LiveAnswer, maxAnonymous: number): Promise<AnswerOutcome> {
+    return this.#db.transaction(async (tx) => {
+      // The share lock orders the answer before a reveal or close that has not committed yet,
+      // and after one that has; answers do not write the question's row.
+      const open = await tx.query(
+        `SELECT 1 FROM live_questions
+         WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL FOR SHARE`,
+        [a.questionId],
+      );
+      if (open.length === 0) return { outcome: 'closed' };
+      const [before] = await tx.query<{ choice: string[]; statement_id: string }>(
+        `SELECT choice, statement_id::text AS statement_id FROM live_answers
+         WHERE question_id = $1 AND participant = $2 FOR UPDATE`,
+        [a.questionId, a.participant],
+      );
+      if (before !== undefined) {
+        if (JSON.stringify(before.choice) === JSON.stringify(a.choice)) {
+          return { outcome: 'unchanged' };
+        }
+        await tx.query(
+          `UPDATE live_answers SET choice = $3::jsonb, statement_id = $4::uuid, answered_at = now()
+           WHERE question_id = $1 AND participant = $2`,
+          [a.questionId, a.participant, JSON.stringify(a.choice), a.statementId],
+        );
+        return {
+          outcome: 'replaced',
+          previous: { choice: before.choice, statementId: before.statement_id },
+        };
+      }
+      if (a.learnerIfi === null) {
+        const [phones] = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM live_answers
+           WHERE question_id = $1 AND learner_ifi IS NULL`,
+          [a.questionId],
+        );
+        if ((phones?.n ?? 0) >= maxAnonymous) return { outcome: 'full' };
+      }
+      await tx.query(
+        `INSERT INTO live_answers (question_id, participant, learner_ifi, choice, statement_id)
+         VALUES ($1, $2, $3, $4::jsonb, $5::uuid)`,
+        [a.questionId, a.participant, a.learnerIfi, JSON.stringify(a.choice), a.statementId],
+      );
+      return { outcome: 'recorded' };
+    });
+  }
+
+  /** Puts back the answer a replacement replaced, when the replacement's statement failed. */
+  async restore(
+    questionId: string,
+    participant: string,
+    previous: { choice: string[]; statementId: string },
+  ): Promise<void> {
+    await this.#db.query(
+      `UPDATE live_answers SET choice = $3::jsonb, statement_id = $4::uuid
+       WHERE question_id = $1 AND participant = $2`,
+      [questionId, participant, JSON.stringify(previous.choice), previous.statementId],
     );
-    if (inserted.length > 0) return 'recorded';
-    const answered = await this.#db.query<{ participant: string }>(
-      'SELECT participant FROM live_answers WHERE question_id = $1 AND participant = $2',
-      [a.questionId, a.participant],
-    );
-    return answered.length > 0 ? 'duplicate' : 'closed';
   }
 
   /** Withdraws an answer whose statement could not be stored, so the participant may send again. */
