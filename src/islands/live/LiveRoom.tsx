@@ -12,7 +12,7 @@ export interface Props {
   t: typeof strings;
 }
 
-type Sent = 'sending' | 'sent' | 'already' | 'closed' | 'failed';
+type Sent = 'sending' | 'sent' | 'full' | 'closed' | 'failed';
 
 const TOKEN_KEY = 'cp-live:token';
 const SENT_KEY = 'cp-live:answered';
@@ -141,7 +141,7 @@ export default function LiveRoom({ t }: Props) {
 
   const status = q === null ? undefined : sent[q.id];
   const chosen = q === null ? [] : (mine[q.id] ?? []);
-  const done = status === 'sent' || status === 'already' || chosen.length > 0;
+  const done = status === 'sent' || status === 'full' || chosen.length > 0;
   const locked = done || state.revealed !== null || state.closed;
   const right = new Set(state.revealed?.correct ?? []);
 
@@ -171,7 +171,8 @@ export default function LiveRoom({ t }: Props) {
         res = await post(false);
       const body = (await res.json().catch(() => ({}))) as { code?: string };
       if (res.status === 201) result = 'sent';
-      else if (body.code === 'already_answered') result = 'already';
+      // As many answers as the cohort has seats: this phone's is not counted.
+      else if (body.code === 'room_full') result = 'full';
       else if (body.code === 'question_closed') result = 'closed';
     } catch {
       // Network: stays "failed", the phone may send again.
@@ -249,8 +250,8 @@ export default function LiveRoom({ t }: Props) {
           <p aria-live="polite" class={status === 'failed' ? 'live-error' : 'live-status'}>
             {status === 'failed'
               ? t.failed
-              : status === 'already'
-                ? t.already
+              : status === 'full'
+                ? t.full
                 : status === 'closed'
                   ? t.closed
                   : done && state.revealed === null
