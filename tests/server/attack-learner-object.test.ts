@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { storeKinds, xapi } from './helpers.ts';
+import { expect, it } from 'vitest';
+import { xapi } from './helpers.ts';
 import {
   api,
   enrol,
   sendAsLearner,
   SITE,
   staffLogin,
-  usePlatform,
+  describePlatform,
   type EnrolledLearner,
-  type PlatformServer,
 } from './certification-helpers.ts';
 
 // A statement names an agent directly as its actor or its object; the DPO's completion report
@@ -17,13 +16,10 @@ import {
 // A learner's credential may send statements as itself only, and so may name no other learner
 // as the object either: else one learner could mark another as started, and write into their
 // record.
-for (const kind of storeKinds()) {
-  describe(`a learner names no other learner as a statement's object (${kind.name})`, () => {
-    let p: PlatformServer;
-    usePlatform(kind, [['object-dpo', 'dpo']], (started) => {
-      p = started;
-    });
-
+describePlatform(
+  "a learner names no other learner as a statement's object",
+  [['object-dpo', 'dpo']],
+  (p) => {
     const experienced = (from: EnrolledLearner, object: unknown) => ({
       actor: from.actor,
       verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { en: 'experienced' } },
@@ -84,5 +80,5 @@ for (const kind of storeKinds()) {
       expect(activity.status, activity.text).toBe(200);
       expect(await startedIn(mission)).toBe(1);
     });
-  });
-}
+  },
+);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { LiveRoomState } from '../../src/api/live.ts';
 import { PROJECT_ROOT } from '../../src/server/platform/certification/rules.ts';
 import {
@@ -8,10 +8,9 @@ import {
   openCohort,
   POLICE,
   staffLogin,
-  usePlatform,
-  type PlatformServer,
+  describePlatform,
 } from './certification-helpers.ts';
-import { createCredential, randomUUID, storeKinds, xapi } from './helpers.ts';
+import { createCredential, randomUUID, xapi } from './helpers.ts';
 
 const MODULE = 'children-in-contact-with-the-law';
 const SINGLE = 'sixteen-in-adult-court';
@@ -22,18 +21,10 @@ const token = () => randomUUID().replaceAll('-', '');
 // A phone in a live room is known by a token of its own making. One phone sending the same token
 // again changes its answer instead of adding one; one phone sending new tokens is held to the
 // cohort's seats: the room never counts more answers from phones than the cohort has places.
-for (const kind of storeKinds()) {
-  describe(`one phone, one counted answer (${kind.name})`, () => {
-    let p: PlatformServer;
-    usePlatform(
-      kind,
-      [],
-      (started) => {
-        p = started;
-      },
-      { contentRoot: PROJECT_ROOT },
-    );
-
+describePlatform(
+  'one phone, one counted answer',
+  [],
+  (p) => {
     const room = async (seats: number) => {
       const trainer = await staffLogin(p.server, FIXTURE_TRAINER);
       const { code } = await openCohort(p.server, trainer, POLICE, seats);
@@ -136,5 +127,6 @@ for (const kind of storeKinds()) {
       expect(signed.status, signed.text).toBe(201);
       expect((await stateOf(code)).answers).toBe(seats + 1);
     });
-  });
-}
+  },
+  { contentRoot: PROJECT_ROOT },
+);

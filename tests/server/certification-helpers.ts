@@ -16,10 +16,11 @@ import {
   type PlatformStore,
 } from '../../src/server/platform/store/platform-store.ts';
 import { createStaffUser, type StaffRole } from '../../src/server/platform/staff/accounts.ts';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   parseOrUndefined,
   startServer,
+  storeKinds,
   xapi,
   type StoreKind,
   type TestServer,
@@ -97,6 +98,33 @@ export async function openCohort(
 
 /** The password of the staff accounts usePlatform makes. */
 export const STAFF_PASSWORD = 'correct horse battery staple';
+
+/**
+ * One describe block per store (embedded, and PostgreSQL when DATABASE_URL is set), named
+ * `title (store)`, each with the platform started as usePlatform does. `body` gets the platform
+ * as an object its tests read once the suite has started (its fields are filled in then).
+ */
+export function describePlatform(
+  title: string,
+  staff: readonly (readonly [string, StaffRole])[],
+  body: (p: PlatformServer, kind: StoreKind) => void,
+  options: Omit<ServerOptions, 'store' | 'platform'> = {},
+): void {
+  for (const kind of storeKinds()) {
+    describe(`${title} (${kind.name})`, () => {
+      const p = {} as PlatformServer;
+      usePlatform(
+        kind,
+        staff,
+        (started) => {
+          Object.assign(p, started);
+        },
+        options,
+      );
+      body(p, kind);
+    });
+  }
+}
 
 /**
  * Starts the service with the platform on a fresh store of `kind` before the suite's tests, with
