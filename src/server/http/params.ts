@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { clampInstant, daysInMonth } from '../lrs/xapi/formats.ts';
 import { badRequest } from './errors.ts';
+import { clampInstant, daysInMonth } from './instants.ts';
 
 /** Whether a value is a plain JSON object. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>

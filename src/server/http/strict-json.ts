@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jsonTextDepth, MAX_JSON_DEPTH } from '../lrs/xapi/json-text.ts';
+import { jsonTextDepth, MAX_JSON_DEPTH } from './json-depth.ts';
 import { badRequest } from './errors.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

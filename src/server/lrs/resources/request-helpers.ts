@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { badRequest, payloadTooLarge } from '../../http/errors.ts';
 import type { Json } from '../xapi/types.ts';
-import { clampInstant, isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
+import { clampInstant } from '../../http/instants.ts';
+import { isIri, isUuid, parseTimestamp } from '../xapi/formats.ts';
 import { parseJson } from '../xapi/json-text.ts';
 import { agentIfi } from '../xapi/statement-index.ts';
 import { checkStorableText, isObject, validateActor, validateAgent } from '../xapi/validate.ts';

@@ -1,4 +1,5 @@
 // Lexical checks for the value formats that xAPI 1.0.3 names (UUID, IRI, ISO 8601, RFC 5646).
+import { daysInMonth } from '../../http/instants.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // An absolute IRI: a scheme, a colon and at least one character that is not whitespace or one
@@ -41,25 +42,6 @@ export function isDuration(value: unknown): boolean {
 /** Tells whether a value is an RFC 5646 language tag. */
 export function isLanguageTag(value: unknown): boolean {
   return typeof value === 'string' && LANGUAGE_TAG.test(value);
-}
-
-/** The days of a month (1 to 12) of a proleptic Gregorian year. */
-export function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
-
-/**
- * The instants a database timestamp holds: 0001-01-01 to 9999-12-31 (UTC). A query bound outside
- * them (year 0000, or 9999 with an offset west of UTC) is moved to the nearest, which selects the
- * same stored rows; handed over as it is, PostgreSQL refuses it.
- */
-export const EARLIEST_INSTANT = new Date('0001-01-01T00:00:00Z').getTime();
-export const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z').getTime();
-
-/** An instant (epoch milliseconds) moved into the range a database timestamp holds. */
-export function clampInstant(ms: number): number {
-  return Math.min(Math.max(ms, EARLIEST_INSTANT), LATEST_INSTANT);
 }
 
 /** Parses an ISO 8601 timestamp into epoch milliseconds, or returns null when it is not one. */
