@@ -103,6 +103,21 @@ describePlatform(
       }
     });
 
+    it('phones answering all at once fill the seats exactly', async () => {
+      const seats = 5;
+      const { code, id } = await room(seats);
+      const statuses = await Promise.all(
+        Array.from(
+          { length: 16 },
+          async () =>
+            (await answer(code, { question: id, choice: ['A'], participant: token() })).status,
+        ),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(seats);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(16 - seats);
+      expect((await stateOf(code)).answers).toBe(seats);
+    });
+
     it('new tokens from one phone count up to the seats of the cohort, and no further', async () => {
       const seats = 5;
       const { code, id } = await room(seats);

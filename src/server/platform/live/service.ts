@@ -173,10 +173,14 @@ export class LiveService {
     const letters = this.#checkChoice(choice, q, source);
     const { participant, learnerIfi, actor } = this.#identify(who);
     const statement = this.#statement(actor, cohort, q, source, letters);
-    const recorded = await this.#records.answer(
-      { questionId: q.id, participant, learnerIfi, choice: letters, statementId: statement.id },
-      seats,
-    );
+    const answer = {
+      questionId: q.id,
+      participant,
+      learnerIfi,
+      choice: letters,
+      statementId: statement.id,
+    };
+    const recorded = await this.#records.answer(answer, seats);
     if (recorded.outcome === 'closed') {
       throw conflict(
         'this question is closed: the answer was revealed or the trainer moved on',
@@ -203,9 +207,9 @@ export class LiveService {
       await this.#store.insertStatements(statements);
     } catch (error) {
       if (recorded.outcome === 'replaced') {
-        await this.#records.restore(q.id, participant, recorded.previous);
+        await this.#records.restore(answer, recorded.previous);
       } else {
-        await this.#records.withdraw(q.id, participant);
+        await this.#records.withdraw(answer);
       }
       throw error;
     }

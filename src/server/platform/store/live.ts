@@ -155,11 +155,13 @@ export class LiveRecords {
 
   #answer(a: LiveAnswer, maxAnonymous: number): Promise<AnswerOutcome> {
     return this.#db.transaction(async (tx) => {
-      // The share lock orders the answer before a reveal or close that has not committed yet,
-      // and after one that has; answers do not write the question's row.
+      // The lock orders the answer before a reveal or close that has not committed yet, and
+      // after one that has; answers do not write the question's row. A phone's answer takes it
+      // exclusively, so phones' answers count the seats one after another and never overshoot.
       const open = await tx.query(
         `SELECT 1 FROM live_questions
-         WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL FOR SHARE`,
+         WHERE id = $1 AND closed_at IS NULL AND revealed_at IS NULL
+         FOR ${a.learnerIfi === null ? 'UPDATE' : 'SHARE'}`,
         [a.questionId],
       );
       if (open.length === 0) return { outcome: 'closed' };
@@ -199,25 +201,37 @@ export class LiveRecords {
     });
   }
 
-  /** Puts back the answer a replacement replaced, when the replacement's statement failed. */
+  /**
+   * Puts back the answer a replacement replaced, when the replacement's statement (`failed`)
+   * could not be stored; a later answer that has replaced it since stays.
+   */
   async restore(
-    questionId: string,
-    participant: string,
+    a: Pick<LiveAnswer, 'questionId' | 'participant' | 'statementId'>,
     previous: { choice: string[]; statementId: string },
   ): Promise<void> {
     await this.#db.query(
-      `UPDATE live_answers SET choice = $3::jsonb, statement_id = $4::uuid
-       WHERE question_id = $1 AND participant = $2`,
-      [questionId, participant, JSON.stringify(previous.choice), previous.statementId],
+      `UPDATE live_answers SET choice = $4::jsonb, statement_id = $5::uuid
+       WHERE question_id = $1 AND participant = $2 AND statement_id = $3::uuid`,
+      [
+        a.questionId,
+        a.participant,
+        a.statementId,
+        JSON.stringify(previous.choice),
+        previous.statementId,
+      ],
     );
   }
 
-  /** Withdraws an answer whose statement could not be stored, so the participant may send again. */
-  async withdraw(questionId: string, participant: string): Promise<void> {
-    await this.#db.query('DELETE FROM live_answers WHERE question_id = $1 AND participant = $2', [
-      questionId,
-      participant,
-    ]);
+  /**
+   * Withdraws an answer whose statement could not be stored, so the participant may send again;
+   * a later answer that has replaced it since stays.
+   */
+  async withdraw(a: Pick<LiveAnswer, 'questionId' | 'participant' | 'statementId'>): Promise<void> {
+    await this.#db.query(
+      `DELETE FROM live_answers
+       WHERE question_id = $1 AND participant = $2 AND statement_id = $3::uuid`,
+      [a.questionId, a.participant, a.statementId],
+    );
   }
 
   /** How many answers chose each shown letter (a multiple-response answer counts for each). */
