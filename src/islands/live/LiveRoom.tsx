@@ -269,7 +269,10 @@ export default function LiveRoom({ t }: Props) {
           {state.revealed !== null && (
             <div class="live-reveal" aria-live="polite">
               <p>
-                <strong>{t.explanation}: </strong>
+                <strong>
+                  {t.explanation}
+                  {t.colon}{' '}
+                </strong>
                 {state.revealed.explanation}
               </p>
               {Object.keys(state.revealed.feedback).length > 0 && (

@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useTypedField } from '../typed-field.ts';
 import type { FollowUp, Question } from '../../schemas/quiz.ts';
 import { arrangeQuestion } from '../../quiz/draw.ts';
@@ -15,6 +15,14 @@ export interface Props {
   /** Each module with a knowledge check: its id, title and questions (public already). */
   modules: { id: string; title: string; questions: Question[] }[];
 }
+
+/** A bold lead-in, "Answer: ", with the colon as the language writes it. */
+const Lead = ({ t, text }: { t: DashboardStrings; text: string }) => (
+  <strong>
+    {text}
+    {t.colon}{' '}
+  </strong>
+);
 
 const Right = ({ t }: { t: DashboardStrings }) => (
   <span class="classroom__right">
@@ -115,20 +123,14 @@ function Body({
       return (
         <div>
           <p>
-            <strong>
-              {t.scenario}
-              {t.colon}{' '}
-            </strong>
+            <Lead t={t} text={t.scenario} />
             {q.scenario}
           </p>
           {choices(q.options)}
           {q.followUp && (
             <div>
               <p>
-                <strong>
-                  {t.followUp}
-                  {t.colon}{' '}
-                </strong>
+                <Lead t={t} text={t.followUp} />
                 {q.followUp.prompt}
               </p>
               <Body q={q.followUp} revealed={revealed} t={t} />
@@ -160,6 +162,8 @@ function useFitToScreen(stage: RefObject<HTMLElement>, on: boolean) {
     const fit = () => {
       let scale = 1;
       el.style.setProperty('--fit', '1');
+      // A narrow or upright screen gets one column that scrolls (staff.css), with no --fit.
+      if (getComputedStyle(el).display !== 'grid') return;
       while (scale > SMALLEST_FIT && overflows()) {
         scale = Math.round((scale - 0.05) * 100) / 100;
         el.style.setProperty('--fit', String(scale));
@@ -224,13 +228,14 @@ export default function Classroom({ t, modules }: Props) {
   const [picked, setPicked] = useState(modules[0]?.id ?? '');
   const [running, setRunning] = useState<string | null>(null);
   const [index, setIndex] = useState(0);
-  const [questions, setQuestions] = useState<readonly Question[]>([]);
   const [revealed, setRevealed] = useState(false);
   // While the question is live, the room's letters (the service shuffles the options per asking).
   const [liveOrder, setLiveOrder] = useState<readonly string[] | null>(null);
   const stage = useRef<HTMLDivElement>(null);
   const moduleField = useTypedField<HTMLSelectElement>(setPicked);
   const module = modules.find((m) => m.id === running);
+  // Drawn anew each time a module starts (running goes from null to its id).
+  const questions = useMemo(() => module?.questions.map(forTheRoom) ?? [], [running]);
   const total = questions.length;
   useFitToScreen(stage, module !== undefined);
   useStageAlone(stage, module !== undefined);
@@ -293,7 +298,6 @@ export default function Classroom({ t, modules }: Props) {
         onSubmit={(e) => {
           e.preventDefault();
           setRunning(picked);
-          setQuestions((modules.find((m) => m.id === picked)?.questions ?? []).map(forTheRoom));
           setIndex(0);
           setRevealed(false);
         }}
@@ -322,7 +326,7 @@ export default function Classroom({ t, modules }: Props) {
       ref={stage}
       tabIndex={-1}
       role="region"
-      aria-label={`${t.classroom}: ${module.title}`}
+      aria-label={`${t.classroom}${t.colon} ${module.title}`}
       data-testid="classroom"
       onKeyDown={onKey}
     >
@@ -336,10 +340,7 @@ export default function Classroom({ t, modules }: Props) {
           <div aria-live="polite">
             {revealed && q.explanation && (
               <p class="classroom__answer">
-                <strong>
-                  {t.answer}
-                  {t.colon}{' '}
-                </strong>
+                <Lead t={t} text={t.answer} />
                 {q.explanation}
               </p>
             )}

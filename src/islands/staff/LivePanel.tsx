@@ -149,14 +149,14 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
     };
   }, [active, cohort]);
 
-  const shownQuestion =
-    state !== null && liveId !== null && state.question?.id === liveId ? state.question : null;
+  const shown = state !== null && liveId !== null && state.question?.id === liveId;
+  const shownQuestion = shown ? state.question : null;
   const order = shownQuestion?.options.map((o) => o.text).join('\n') ?? null;
   useEffect(() => {
     onOrder?.(order === null ? null : order.split('\n'));
   }, [order]);
 
-  const revealedHere = shownQuestion !== null && state?.revealed != null;
+  const revealedHere = shown && state.revealed !== null;
   useEffect(() => {
     if (revealedHere) onRevealed?.();
   }, [revealedHere]);
@@ -166,7 +166,6 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
   if (cohorts === null) return null;
   if (cohorts.length === 0) return <p class="live-panel">{t.trainerNoCohort}</p>;
 
-  const shown = state !== null && liveId !== null && state.question?.id === liveId;
   return (
     <div class="live-panel" data-testid="live-panel">
       {!active || liveId === null ? (
@@ -220,7 +219,7 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
             </p>
           )}
           {shown && <RoomChart state={state} title={question.prompt} counts={t} lang={lang} big />}
-          {shown && state.revealed !== null && (
+          {revealedHere && (
             // The question beside it shows the explanation and the options' texts once revealed:
             // here, each letter's feedback, the points for discussion.
             <div class="live-reveal">
@@ -242,7 +241,7 @@ export function LivePanel({ moduleId, question, onOrder, onRevealed }: LivePanel
             </div>
           )}
           <div class="staff-actions">
-            <Button disabled={!shown || state.revealed !== null} onClick={reveal}>
+            <Button disabled={!shown || revealedHere} onClick={reveal}>
               {t.trainerReveal}
             </Button>
             <Button secondary disabled={!shown || state.closed} onClick={close}>
