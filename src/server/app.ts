@@ -100,7 +100,7 @@ export interface ServerOptions {
  * timeout. After this grace the remaining connections are cut: their clients get no answer, so
  * nothing unanswered is taken for stored, and a write that had committed was stored.
  */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** Builds the HTTP service (not yet listening): the LRS under /xapi and, optionally, the site. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {

@@ -12,8 +12,8 @@ export function daysInMonth(year: number, month: number): number {
  * them (year 0000, or 9999 with an offset west of UTC) is moved to the nearest, which selects the
  * same stored rows; handed over as it is, PostgreSQL refuses it.
  */
-export const EARLIEST_INSTANT = new Date('0001-01-01T00:00:00Z').getTime();
-export const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z').getTime();
+const EARLIEST_INSTANT = new Date('0001-01-01T00:00:00Z').getTime();
+const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z').getTime();
 
 /** An instant (epoch milliseconds) moved into the range a database timestamp holds. */
 export function clampInstant(ms: number): number {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jsonTextDepth, MAX_JSON_DEPTH } from './json-depth.ts';
+import { assertJsonDepth } from './json-depth.ts';
 import { badRequest } from './errors.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -23,13 +23,10 @@ export function strictUtf8Json(app: FastifyInstance): void {
       done(badRequest('the body is not UTF-8 text'), undefined);
       return;
     }
-    if (jsonTextDepth(text) > MAX_JSON_DEPTH) {
-      done(
-        badRequest(
-          `the body nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`,
-        ),
-        undefined,
-      );
+    try {
+      assertJsonDepth(text, 'the body');
+    } catch (error) {
+      done(error as Error, undefined);
       return;
     }
     void parse(request, text, done);

@@ -1,7 +1,7 @@
 // Reading JSON the LRS is sent: bytes that must be UTF-8, nesting bounded before anything
 // recursive (validation, canonical forms, the database's JSON functions) sees the value.
 import { badRequest } from '../../http/errors.ts';
-import { jsonTextDepth, MAX_JSON_DEPTH } from '../../http/json-depth.ts';
+import { assertJsonDepth } from '../../http/json-depth.ts';
 import type { Json } from './types.ts';
 
 /** The deepest nesting of an extension value, counted from the value itself. */
@@ -40,11 +40,7 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
  * `what` (and the limit, when the nesting is too deep).
  */
 export function parseJson(text: string, what: string): Json {
-  if (jsonTextDepth(text) > MAX_JSON_DEPTH) {
-    throw badRequest(
-      `${what} nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`,
-    );
-  }
+  assertJsonDepth(text, what);
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
